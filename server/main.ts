@@ -1,0 +1,104 @@
+/**
+ * Composition root: configuration → store → rooms → transports → listen. Tests call
+ * `startSitroom` with port 0; `start.ts` calls it for `npm start`.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Close } from '#domain/protocol';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { RoomRegistry } from './rooms/registry.ts';
+import type { RoomHooks } from './rooms/hooks.ts';
+import type { DocStore } from './store/doc-store.ts';
+import { MemoryDocStore } from './store/memory-doc-store.ts';
+import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
+import { docStoreMigrations, SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
+import { allowAnonymous } from './transport/authenticate.ts';
+import { createHttpApp } from './transport/http-app.ts';
+import { attachSocketIO } from './transport/socketio.ts';
+import { attachYWebsocket } from './transport/y-websocket.ts';
+
+export interface Sitroom {
+	readonly config: Config;
+	readonly log: Logger;
+	readonly registry: RoomRegistry;
+	readonly store: DocStore;
+	readonly db: SqliteDatabase | null;
+	readonly server: http.Server;
+	/** http://host:port of the listening server. */
+	readonly url: string;
+	readonly port: number;
+	/** Graceful stop: refuse new work, close peers with a named reason, commit, close the store. */
+	stop(): Promise<void>;
+}
+
+export async function startSitroom(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Sitroom> {
+	let db: SqliteDatabase | null = null;
+	let store: DocStore;
+	if (config.store === 'sqlite') {
+		db = openDatabase({
+			file: path.join(config.dataDir, 'sitroom.db'),
+			synchronous: config.sqliteSynchronous,
+			migrations: [...docStoreMigrations]
+		});
+		store = new SqliteDocStore(db);
+	} else {
+		store = new MemoryDocStore();
+	}
+
+	const hooks: RoomHooks[] = [];
+	const registry = new RoomRegistry({
+		store,
+		hooks,
+		limits: {
+			maxMessageBytes: config.maxMessageBytes,
+			maxAwarenessStateBytes: config.maxAwarenessStateBytes,
+			snapshotEvery: config.snapshotEvery
+		},
+		idleUnloadMs: config.roomIdleMs,
+		log
+	});
+
+	let stopping = false;
+	const app = await createHttpApp({
+		log,
+		isReady: () => !stopping && store.isReady(),
+		api: [],
+		appBuildDir: config.serveApp ? path.resolve('build') : null,
+		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
+		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
+	});
+	const server = http.createServer(app);
+	const authenticate = allowAnonymous;
+	const io = attachSocketIO(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
+	const yws = attachYWebsocket(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	const port = (server.address() as AddressInfo).port;
+	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+	const url = `http://${host}:${port}`;
+	log.info({ url, store: store.kind, dataDir: config.dataDir }, 'sitroom listening');
+
+	const stop = async (): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		log.info('shutting down');
+		server.close();
+		// Rooms close their peers with ShuttingDown and commit what they hold.
+		await registry.shutdown();
+		yws.closeAll(Close.ShuttingDown);
+		await new Promise<void>((r) => {
+			void io.close(() => r());
+		});
+		await store.close();
+		db?.close();
+		server.closeAllConnections();
+		log.info('stopped');
+	};
+
+	return { config, log, registry, store, db, server, url, port, stop };
+}

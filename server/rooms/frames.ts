@@ -1,0 +1,83 @@
+/**
+ * Decodes incoming y-protocols frames strictly: every length is bounds-checked, trailing bytes
+ * and unknown types are refused with a named reason. Nothing here touches a document.
+ */
+import * as decoding from 'lib0/decoding';
+import { Close, MessageType, SyncType } from '#domain/protocol';
+import { refuseAndClose } from './refusal.ts';
+
+export type Frame =
+	| { kind: 'sync-step1'; stateVector: Uint8Array }
+	| { kind: 'sync-step2'; update: Uint8Array }
+	| { kind: 'sync-update'; update: Uint8Array }
+	| { kind: 'awareness'; update: Uint8Array }
+	| { kind: 'query-awareness' };
+
+export function decodeFrame(frame: Uint8Array): Frame {
+	if (!(frame instanceof Uint8Array) || frame.byteLength === 0) {
+		throw refuseAndClose(Close.MalformedMessage, 'empty or non-binary frame');
+	}
+	const d = decoding.createDecoder(frame);
+	let result: Frame;
+	try {
+		const type = decoding.readVarUint(d);
+		switch (type) {
+			case MessageType.sync: {
+				const sub = decoding.readVarUint(d);
+				const payload = decoding.readVarUint8Array(d);
+				if (sub === SyncType.step1) result = { kind: 'sync-step1', stateVector: payload };
+				else if (sub === SyncType.step2) result = { kind: 'sync-step2', update: payload };
+				else if (sub === SyncType.update) result = { kind: 'sync-update', update: payload };
+				else throw refuseAndClose(Close.UnknownMessageType, `unknown sync message type ${sub}`);
+				break;
+			}
+			case MessageType.awareness:
+				result = { kind: 'awareness', update: decoding.readVarUint8Array(d) };
+				break;
+			case MessageType.queryAwareness:
+				result = { kind: 'query-awareness' };
+				break;
+			default:
+				throw refuseAndClose(Close.UnknownMessageType, `unknown message type ${type}`);
+		}
+	} catch (err) {
+		if (err instanceof Error && err.name === 'Refusal') throw err;
+		throw refuseAndClose(Close.MalformedMessage, `truncated or malformed frame: ${String(err)}`);
+	}
+	if (decoding.hasContent(d)) {
+		throw refuseAndClose(Close.MalformedMessage, 'trailing bytes after the frame');
+	}
+	return result;
+}
+
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	/** The parsed state; null means the client left. */
+	state: Record<string, unknown> | null;
+	/** Size of the state's JSON text in bytes. */
+	bytes: number;
+}
+
+/** Decodes an awareness update (y-protocols awareness encoding) without applying it. */
+export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
+	const d = decoding.createDecoder(update);
+	const out: AwarenessEntry[] = [];
+	try {
+		const n = decoding.readVarUint(d);
+		for (let i = 0; i < n; i++) {
+			const clientId = decoding.readVarUint(d);
+			const clock = decoding.readVarUint(d);
+			const json = decoding.readVarString(d);
+			const state: unknown = JSON.parse(json);
+			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+				throw new Error('awareness state is not an object');
+			}
+			out.push({ clientId, clock, state: state as Record<string, unknown> | null, bytes: json.length });
+		}
+	} catch (err) {
+		throw refuseAndClose(Close.MalformedMessage, `malformed awareness update: ${String(err)}`);
+	}
+	if (decoding.hasContent(d)) throw refuseAndClose(Close.MalformedMessage, 'trailing bytes in awareness update');
+	return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Extension points of the realtime core. Authentication, the permission guard, attribution
+ * and the incident index plug in here; the core calls them in order and knows none of them.
+ * Each hook gets one typed payload. A hook refuses by throwing a Refusal (see refusal.ts).
+ */
+import type * as Y from 'yjs';
+import type { AwarenessEntry } from './frames.ts';
+import type { Peer } from './peer.ts';
+import type { StoredUpdate } from '../store/doc-store.ts';
+
+export interface RoomInfo {
+	readonly name: string;
+	readonly doc: Y.Doc;
+}
+
+export interface JoinPayload {
+	room: RoomInfo;
+	peer: Peer;
+}
+
+export interface CheckUpdatePayload {
+	room: RoomInfo;
+	peer: Peer;
+	/** The incoming update (v1), not yet applied. */
+	update: Uint8Array;
+}
+
+export interface AwarenessPayload {
+	room: RoomInfo;
+	peer: Peer;
+	/** Decoded entries; a hook may rewrite `state` in place (to stamp identity) or throw. */
+	entries: AwarenessEntry[];
+}
+
+export interface CommittedPayload {
+	room: RoomInfo;
+	/** Updates just made durable, in order, with their sequence numbers and origins. */
+	updates: StoredUpdate[];
+}
+
+export interface RoomHooks {
+	/** Before a peer gets any state of the room. May be async (look-ups); throw to refuse. */
+	onJoin?(payload: JoinPayload): void | Promise<void>;
+	/** Before an incoming update is applied, persisted or broadcast. Synchronous by design. */
+	checkUpdate?(payload: CheckUpdatePayload): void;
+	/** Before an incoming awareness update is applied and relayed. */
+	onAwareness?(payload: AwarenessPayload): void;
+	/** After updates are durable and before they are broadcast. Must not throw. */
+	onCommitted?(payload: CommittedPayload): void;
+	/** After a room is loaded from storage, before anyone syncs. */
+	onLoaded?(payload: { room: RoomInfo }): void | Promise<void>;
+	/** After a peer left (closed, disconnected or refused). */
+	onLeave?(payload: JoinPayload): void;
+}

@@ -1,0 +1,32 @@
+/**
+ * A peer is one connection's membership of one room, as the core sees it. Transports
+ * (Socket.IO, y-websocket) implement it; the core never knows which one it talks to.
+ */
+import type { CloseReason } from '#domain/protocol';
+import type { Role } from '#domain/vocabulary';
+
+/** Who is behind a connection, as established by the transport's authentication. */
+export interface PeerIdentity {
+	userId: string;
+	username: string;
+	displayName: string;
+	orgId: string;
+	orgName: string;
+	role: Role;
+}
+
+export interface Peer {
+	/** Connection id (unique per process), for logs and the update log's metadata. */
+	readonly id: string;
+	readonly identity: PeerIdentity | null;
+	readonly transport: 'socket.io' | 'y-websocket' | 'internal';
+	/** Sends one y-protocols frame to the client. */
+	send(frame: Uint8Array): void;
+	/**
+	 * Tells the client one of its updates was refused; nothing of it was applied. A client that
+	 * understands refusals resyncs; one that does not (plain y-websocket) is closed instead.
+	 */
+	refuse(reason: CloseReason, message: string): void;
+	/** Ends this peer's membership of the room with a named reason. */
+	close(reason: CloseReason, message: string): void;
+}

@@ -1,0 +1,489 @@
+/**
+ * A room: one Yjs document, its awareness, its peers, and the pipeline that makes every change
+ * durable before anyone sees it.
+ *
+ * Pipeline. Incoming frames go to an inbox; a drain takes everything queued, applies it in
+ * order, appends the resulting updates to the store in one call (group commit), and only after
+ * the store confirms does it broadcast them, answer sync requests, and acknowledge senders.
+ * While a commit is in flight nothing new is applied, so whenever the drain answers a sync
+ * request the document holds exactly what is durable: no one can ever see an unsaved change.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import { Close, MessageType, SyncType } from '#domain/protocol';
+import type { CloseReason } from '#domain/protocol';
+import type { AppendEntry, DocStore, StoredUpdate } from '../store/doc-store.ts';
+import type { Logger } from '../log.ts';
+import { decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
+import type { RoomHooks } from './hooks.ts';
+import type { Peer } from './peer.ts';
+import { Refusal, refuse, refuseAndClose } from './refusal.ts';
+
+export interface RoomLimits {
+	/** Largest accepted frame in bytes. */
+	maxMessageBytes: number;
+	/** Largest awareness state (JSON text) per client. */
+	maxAwarenessStateBytes: number;
+	/** Write a snapshot after this many logged updates. */
+	snapshotEvery: number;
+}
+
+export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
+type Ack = (result: FrameResult) => void;
+
+type Inbound =
+	| { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined }
+	| { kind: 'join'; peer: Peer; done: (err?: unknown) => void }
+	| { kind: 'change'; fn: (doc: Y.Doc) => void; done: (err?: unknown) => void };
+
+interface PeerState {
+	/** Awareness client ids this peer has published (removed when it leaves). */
+	awarenessIds: Set<number>;
+}
+
+/** Transaction origin for updates replayed from storage: not logged again. */
+const LOAD = Symbol('load');
+/** Transaction origin for server-made changes. */
+export const SERVER_ORIGIN = Symbol('server');
+
+export type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
+
+export class Room {
+	/**
+	 * gc off: history is kept for replay, and the permission guard must resolve the deleted items
+	 * a client's update refers to (garbage collection would strip their parents).
+	 */
+	readonly doc = new Y.Doc({ gc: false });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	#state: RoomState = 'loading';
+	#peers = new Map<Peer, PeerState>();
+	#inbox: Inbound[] = [];
+	#drainScheduled = false;
+	#draining: Promise<void> | null = null;
+	/** Updates produced by the current drain's transactions, awaiting commit. */
+	#batch: Array<{ update: Uint8Array; origin: unknown }> = [];
+	#lastSeq = 0;
+	#snapshotSeq = 0;
+	readonly loaded: Promise<void>;
+	/** Awareness client id → the peer that owns it. */
+	#awarenessOwner = new Map<number, Peer>();
+	/** Set when the room has no peers; the registry unloads it after the idle time. */
+	idleSince: number | null = Date.now();
+
+	constructor(
+		readonly name: string,
+		private readonly store: DocStore,
+		private readonly hooks: readonly RoomHooks[],
+		private readonly limits: RoomLimits,
+		private readonly log: Logger
+	) {
+		// The server publishes no presence of its own.
+		this.awareness.setLocalState(null);
+		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+			if (origin === LOAD) return;
+			this.#batch.push({ update, origin });
+			// A change made outside a drain (should not happen, but must not be lost).
+			if (!this.#draining) this.#scheduleDrain();
+		});
+		this.awareness.on('update', this.#relayAwareness);
+		this.loaded = this.#load();
+	}
+
+	get state(): RoomState {
+		return this.#state;
+	}
+	get peerCount(): number {
+		return this.#peers.size;
+	}
+	get peers(): IterableIterator<Peer> {
+		return this.#peers.keys();
+	}
+	get lastSeq(): number {
+		return this.#lastSeq;
+	}
+
+	async #load(): Promise<void> {
+		const t0 = performance.now();
+		const { snapshot, snapshotSeq, updates } = await this.store.load(this.name);
+		Y.transact(
+			this.doc,
+			() => {
+				if (snapshot) Y.applyUpdate(this.doc, snapshot, LOAD);
+				for (const u of updates) Y.applyUpdate(this.doc, u.update, LOAD);
+			},
+			LOAD
+		);
+		this.#snapshotSeq = snapshotSeq;
+		this.#lastSeq = updates.length ? updates[updates.length - 1]!.seq : snapshotSeq;
+		for (const h of this.hooks) await h.onLoaded?.({ room: this });
+		this.#state = 'ready';
+		this.log.info(
+			{ room: this.name, seq: this.#lastSeq, logged: updates.length, ms: Math.round(performance.now() - t0) },
+			'room loaded'
+		);
+		if (updates.length >= this.limits.snapshotEvery) await this.#snapshot();
+	}
+
+	/** Adds a peer: it gets the room's state once the room is loaded and all before it is durable. */
+	join(peer: Peer): Promise<void> {
+		if (this.#state === 'failed' || this.#state === 'closed') {
+			return Promise.reject(new Error(`room ${this.name} is ${this.#state}`));
+		}
+		this.idleSince = null;
+		return new Promise((resolve, reject) => {
+			this.#enqueue({ kind: 'join', peer, done: (err) => (err ? reject(err) : resolve()) });
+		});
+	}
+
+	/** Hands one frame from a peer to the room. `ack` fires once its effects are durable. */
+	receive(peer: Peer, frame: Uint8Array, ack?: Ack): void {
+		if (this.#state === 'failed' || this.#state === 'closed') {
+			ack?.({ ok: false, close: Close.StorageFailed, message: `room is ${this.#state}` });
+			return;
+		}
+		this.#enqueue({ kind: 'frame', peer, frame, ack });
+	}
+
+	/** Makes a server-side change through the same durable pipeline as any client's. */
+	change(fn: (doc: Y.Doc) => void): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.#enqueue({ kind: 'change', fn, done: (err) => (err ? reject(err) : resolve()) });
+		});
+	}
+
+	/** Removes a peer (it disconnected or was closed) and its presence. */
+	leave(peer: Peer): void {
+		const st = this.#peers.get(peer);
+		if (!st) return;
+		this.#peers.delete(peer);
+		for (const id of st.awarenessIds) this.#awarenessOwner.delete(id);
+		if (st.awarenessIds.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...st.awarenessIds], peer);
+		}
+		for (const h of this.hooks) h.onLeave?.({ room: this, peer });
+		if (this.#peers.size === 0) this.idleSince = Date.now();
+	}
+
+	#enqueue(item: Inbound): void {
+		this.#inbox.push(item);
+		this.#scheduleDrain();
+	}
+
+	#scheduleDrain(): void {
+		if (this.#drainScheduled || this.#draining) return;
+		this.#drainScheduled = true;
+		// setImmediate, not a microtask: frames that arrived in the same I/O turn join one batch.
+		setImmediate(() => {
+			this.#drainScheduled = false;
+			this.#draining = this.#drain().finally(() => {
+				this.#draining = null;
+				if (this.#inbox.length > 0 || this.#batch.length > 0) this.#scheduleDrain();
+			});
+		});
+	}
+
+	async #drain(): Promise<void> {
+		try {
+			await this.loaded;
+		} catch (err) {
+			this.#fail(err, 'load');
+			return;
+		}
+		while (this.#state === 'ready' && (this.#inbox.length > 0 || this.#batch.length > 0)) {
+			const items = this.#inbox;
+			this.#inbox = [];
+			const after: Array<() => void> = [];
+			const joins: Array<{ peer: Peer; done: (err?: unknown) => void }> = [];
+			for (const item of items) {
+				if (item.kind === 'join') joins.push(item);
+				else if (item.kind === 'change') this.#applyChange(item, after);
+				else this.#applyFrame(item.peer, item.frame, item.ack, after);
+			}
+			// Joins run their (possibly async) hooks before committing, so that a refused join
+			// never sees state; their initial sync is sent after the commit like any reply.
+			for (const j of joins) await this.#admit(j.peer, j.done, after);
+
+			const batch = this.#batch;
+			this.#batch = [];
+			let committed: StoredUpdate[] = [];
+			if (batch.length > 0) {
+				try {
+					committed = await this.#commit(batch);
+				} catch (err) {
+					this.#fail(err, 'commit');
+					return;
+				}
+			}
+			for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
+			this.#broadcast(committed, batch);
+			for (const fn of after) fn();
+			if (this.#lastSeq - this.#snapshotSeq >= this.limits.snapshotEvery) await this.#snapshot();
+		}
+	}
+
+	async #commit(batch: Array<{ update: Uint8Array; origin: unknown }>): Promise<StoredUpdate[]> {
+		const at = Date.now();
+		const entries: AppendEntry[] = batch.map(({ update, origin }) => {
+			const peer = isPeer(origin) ? origin : null;
+			return {
+				room: this.name,
+				update,
+				at,
+				userId: peer?.identity?.userId ?? null,
+				orgId: peer?.identity?.orgId ?? null,
+				connectionId: peer?.id ?? null
+			};
+		});
+		const seqs = await this.store.append(entries);
+		this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
+		return entries.map((e, i) => ({ ...e, seq: seqs[i]!, size: e.update.byteLength }));
+	}
+
+	#broadcast(committed: StoredUpdate[], batch: Array<{ origin: unknown }>): void {
+		committed.forEach((u, i) => {
+			const origin = batch[i]!.origin;
+			const frame = syncFrame(SyncType.update, u.update);
+			for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
+		});
+	}
+
+	async #admit(peer: Peer, done: (err?: unknown) => void, after: Array<() => void>): Promise<void> {
+		try {
+			for (const h of this.hooks) await h.onJoin?.({ room: this, peer });
+		} catch (err) {
+			done(err);
+			return;
+		}
+		this.#peers.set(peer, { awarenessIds: new Set() });
+		after.push(() => {
+			if (!this.#peers.has(peer)) return;
+			// Ask the client for what it has that we lack, and send presence of everyone else.
+			peer.send(syncFrame(SyncType.step1, Y.encodeStateVector(this.doc)));
+			const others = [...this.awareness.getStates().keys()];
+			if (others.length > 0) peer.send(awarenessFrame(this.awareness, others));
+			done();
+		});
+	}
+
+	#applyChange(item: Extract<Inbound, { kind: 'change' }>, after: Array<() => void>): void {
+		try {
+			this.doc.transact(() => item.fn(this.doc), SERVER_ORIGIN);
+			after.push(() => item.done());
+		} catch (err) {
+			item.done(err);
+		}
+	}
+
+	#applyFrame(peer: Peer, frame: Uint8Array, ack: Ack | undefined, after: Array<() => void>): void {
+		if (!this.#peers.has(peer)) {
+			ack?.({ ok: false, close: Close.RoomNotFound, message: 'not joined to this room' });
+			return;
+		}
+		try {
+			if (frame.byteLength > this.limits.maxMessageBytes) {
+				throw refuseAndClose(
+					Close.MessageTooLarge,
+					`frame of ${frame.byteLength} bytes exceeds the limit of ${this.limits.maxMessageBytes}`
+				);
+			}
+			const f = decodeFrame(frame);
+			switch (f.kind) {
+				case 'sync-step1': {
+					const sv = f.stateVector;
+					// Validate now (a bad vector must close this peer, not throw later).
+					try {
+						Y.decodeStateVector(sv);
+					} catch (err) {
+						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
+					}
+					after.push(() => {
+						if (this.#peers.has(peer)) peer.send(syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv)));
+					});
+					break;
+				}
+				case 'sync-step2':
+				case 'sync-update':
+					this.#applyUpdate(peer, f.update);
+					break;
+				case 'awareness':
+					this.#applyAwareness(peer, f.update);
+					break;
+				case 'query-awareness': {
+					after.push(() => {
+						const ids = [...this.awareness.getStates().keys()];
+						if (ids.length > 0 && this.#peers.has(peer)) peer.send(awarenessFrame(this.awareness, ids));
+					});
+					break;
+				}
+				default:
+					exhaustive(f);
+			}
+			if (ack) after.push(() => ack({ ok: true }));
+		} catch (err) {
+			const r =
+				err instanceof Refusal ? err : refuseAndClose(Close.UpdateFailed, `update failed to apply: ${String(err)}`);
+			this.log.warn(
+				{ room: this.name, conn: peer.id, user: peer.identity?.userId, reason: r.close.reason, bytes: frame.byteLength },
+				r.message
+			);
+			ack?.({ ok: false, close: r.close, message: r.message });
+			if (r.closes) {
+				this.leave(peer);
+				peer.close(r.close, r.message);
+			} else {
+				peer.refuse(r.close, r.message);
+			}
+		}
+	}
+
+	#applyUpdate(peer: Peer, update: Uint8Array): void {
+		let meta: { from: Map<number, number>; to: Map<number, number> };
+		try {
+			// Decoding the whole update first means a malformed one fails here, before it can
+			// half-apply to the document.
+			Y.decodeUpdate(update);
+			meta = Y.parseUpdateMeta(update);
+		} catch (err) {
+			throw refuseAndClose(Close.MalformedMessage, `malformed update: ${String(err)}`);
+		}
+		for (const [client, clock] of meta.from) {
+			const have = Y.getState(this.doc.store, client);
+			if (have < clock) {
+				throw refuse(
+					Close.MissingDependencies,
+					`update starts at clock ${clock} of client ${client}, server has ${have}`
+				);
+			}
+		}
+		for (const h of this.hooks) h.checkUpdate?.({ room: this, peer, update });
+		Y.applyUpdate(this.doc, update, peer);
+		const store = this.doc.store;
+		if (store.pendingStructs !== null || store.pendingDs !== null) {
+			// Parts that reference items the server does not have were parked by Yjs. They cannot be
+			// checked or made durable, so drop them and tell the sender to resync.
+			store.pendingStructs = null;
+			store.pendingDs = null;
+			throw refuse(Close.MissingDependencies, 'update depends on changes the server does not have');
+		}
+	}
+
+	#applyAwareness(peer: Peer, update: Uint8Array): void {
+		const entries = decodeAwareness(update);
+		const st = this.#peers.get(peer)!;
+		for (const e of entries) {
+			const owner = this.#awarenessOwner.get(e.clientId);
+			if (owner && owner !== peer) {
+				throw refuseAndClose(Close.Forbidden, `awareness client id ${e.clientId} belongs to another connection`);
+			}
+			if (e.bytes > this.limits.maxAwarenessStateBytes) {
+				throw refuseAndClose(
+					Close.MessageTooLarge,
+					`awareness state of ${e.bytes} bytes exceeds ${this.limits.maxAwarenessStateBytes}`
+				);
+			}
+		}
+		for (const h of this.hooks) h.onAwareness?.({ room: this, peer, entries });
+		for (const e of entries) {
+			this.#awarenessOwner.set(e.clientId, peer);
+			st.awarenessIds.add(e.clientId);
+		}
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(entries), peer);
+	}
+
+	#relayAwareness = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	): void => {
+		const changed = [...added, ...updated, ...removed];
+		if (changed.length === 0 || this.#peers.size === 0) return;
+		const frame = awarenessFrame(this.awareness, changed);
+		for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
+	};
+
+	async #snapshot(): Promise<void> {
+		const seq = this.#lastSeq;
+		if (seq === this.#snapshotSeq) return;
+		try {
+			await this.store.writeSnapshot(this.name, seq, Y.encodeStateAsUpdate(this.doc));
+			this.#snapshotSeq = seq;
+		} catch (err) {
+			// The log still holds everything; a missing snapshot only makes the next load slower.
+			this.log.error({ room: this.name, err }, 'snapshot failed');
+		}
+	}
+
+	#fail(err: unknown, during: string): void {
+		this.#state = 'failed';
+		this.log.error({ room: this.name, err, during }, 'room failed; closing its connections');
+		for (const item of this.#inbox) {
+			if (item.kind === 'frame') item.ack?.({ ok: false, close: Close.StorageFailed, message: 'storage failed' });
+			else item.done(err);
+		}
+		this.#inbox = [];
+		for (const peer of [...this.#peers.keys()]) {
+			this.leave(peer);
+			peer.close(Close.StorageFailed, `the room could not be saved (${during}); reconnect to resync`);
+		}
+		this.#destroy();
+	}
+
+	/**
+	 * Flushes, snapshots and releases the room. Peers still present are closed with `reason`.
+	 * Used for idle unload and shutdown.
+	 */
+	async close(reason: CloseReason = Close.ShuttingDown, message = 'room closed'): Promise<void> {
+		if (this.#state === 'closed' || this.#state === 'failed') return;
+		for (const peer of [...this.#peers.keys()]) {
+			this.leave(peer);
+			peer.close(reason, message);
+		}
+		await this.loaded.catch(() => undefined);
+		while (this.#draining || this.#drainScheduled) {
+			await (this.#draining ?? new Promise((r) => setImmediate(r)));
+		}
+		if (this.#state === 'ready') await this.#snapshot();
+		this.#state = 'closed';
+		this.#destroy();
+	}
+
+	#destroy(): void {
+		this.awareness.off('update', this.#relayAwareness);
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+function isPeer(origin: unknown): origin is Peer {
+	return typeof origin === 'object' && origin !== null && 'send' in origin && 'id' in origin;
+}
+
+export function syncFrame(type: number, payload: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.sync);
+	encoding.writeVarUint(e, type);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+function awarenessFrame(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.awareness);
+	encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+	return encoding.toUint8Array(e);
+}
+
+function encodeAwareness(entries: AwarenessEntry[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, entries.length);
+	for (const x of entries) {
+		encoding.writeVarUint(e, x.clientId);
+		encoding.writeVarUint(e, x.clock);
+		encoding.writeVarString(e, JSON.stringify(x.state));
+	}
+	return encoding.toUint8Array(e);
+}
+
+function exhaustive(x: never): never {
+	throw new Error(`unexpected frame ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: builds the app if there is no build yet, starts the server, and stops it
+ * gracefully on SIGTERM/SIGINT (pending writes committed, peers told why, exit code 0).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { startSitroom } from './main.ts';
+
+async function main(): Promise<void> {
+	const config = loadConfig();
+	const log = createLogger(config.logLevel);
+	if (config.serveApp && !fs.existsSync(path.resolve('build', 'handler.js'))) {
+		log.info('no build found: building the app first (one time, about a minute)');
+		const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+		if (r.status !== 0) throw new Error('the app build failed');
+	}
+	const sitroom = await startSitroom(config, log);
+	let stopping = false;
+	const onSignal = (signal: NodeJS.Signals): void => {
+		if (stopping) return;
+		stopping = true;
+		log.info({ signal }, 'signal received');
+		const timer = setTimeout(() => {
+			log.error('graceful stop took too long; exiting');
+			process.exit(1);
+		}, config.shutdownGraceMs);
+		timer.unref();
+		sitroom.stop().then(
+			() => process.exit(0),
+			(err: unknown) => {
+				log.error({ err }, 'error while stopping');
+				process.exit(1);
+			}
+		);
+	};
+	process.on('SIGTERM', onSignal);
+	process.on('SIGINT', onSignal);
+}
+
+main().catch((err: unknown) => {
+	if (err instanceof ConfigError) {
+		console.error(err.message);
+	} else {
+		console.error(err);
+	}
+	process.exit(1);
+});

@@ -1,0 +1,67 @@
+/**
+ * Durable storage of room documents: an append-only update log with server-side metadata, and
+ * snapshots that make loading cheap. Implementations must pass tests/store/doc-store-contract.ts.
+ *
+ * History is never deleted: a snapshot only lets a load skip the log entries it covers, so an
+ * incident can always be replayed update by update (after-action review, 复盘).
+ */
+
+/** Who and what a stored update came from, as the server saw it. */
+export interface UpdateOrigin {
+	/** The authenticated user, or null for server-made changes and anonymous peers. */
+	userId: string | null;
+	orgId: string | null;
+	/** Connection id, for tracing one session's changes; null for server-made changes. */
+	connectionId: string | null;
+}
+
+export interface AppendEntry extends UpdateOrigin {
+	room: string;
+	/** A Yjs update (v1 encoding). */
+	update: Uint8Array;
+	/** Server time in ms since the epoch. */
+	at: number;
+}
+
+export interface StoredUpdate extends UpdateOrigin {
+	room: string;
+	seq: number;
+	at: number;
+	update: Uint8Array;
+	size: number;
+}
+
+export interface LoadedRoom {
+	/** Full document state as of `snapshotSeq`, or null if the room has no snapshot yet. */
+	snapshot: Uint8Array | null;
+	snapshotSeq: number;
+	/** Log entries after the snapshot, in sequence order. */
+	updates: StoredUpdate[];
+}
+
+export interface DocStore {
+	/** A short name for logs and /readyz ("sqlite", "memory", …). */
+	readonly kind: string;
+	/**
+	 * Appends entries (possibly for several rooms) durably. Calls made close together are
+	 * group-committed. Resolves with each entry's per-room sequence number, in order, only once
+	 * the entries are durable; rejects if they are not (then none of them is).
+	 */
+	append(entries: readonly AppendEntry[]): Promise<number[]>;
+	load(room: string): Promise<LoadedRoom>;
+	/** Records a snapshot of the whole document covering the log up to and including `seq`. */
+	writeSnapshot(room: string, seq: number, state: Uint8Array): Promise<void>;
+	/** The log of a room in sequence order, from `fromSeq` (inclusive). */
+	history(room: string, fromSeq?: number, toSeq?: number): Promise<StoredUpdate[]>;
+	/** Whether the store can take writes now (for /readyz). */
+	isReady(): boolean;
+	/** Commits anything pending and releases resources. */
+	close(): Promise<void>;
+}
+
+export class StoreClosedError extends Error {
+	override readonly name = 'StoreClosedError';
+	constructor() {
+		super('the document store is closed');
+	}
+}

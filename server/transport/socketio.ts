@@ -1,0 +1,167 @@
+/**
+ * The Socket.IO transport: the app's own client. One socket may join several rooms; each
+ * `y` event carries one y-protocols frame for one room and is acknowledged once durable.
+ * WebSocket with long-polling fallback, for intranet proxies that block upgrades.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { Close, isValidRoomName, type ClientToServerEvents, type CloseReason, type FrameAck, type ServerToClientEvents } from '#domain/protocol';
+import type { Logger } from '../log.ts';
+import type { Peer, PeerIdentity } from '../rooms/peer.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { Room } from '../rooms/room.ts';
+import { Refusal } from '../rooms/refusal.ts';
+import type { Authenticate } from './authenticate.ts';
+import { nextConnectionId } from './connection-id.ts';
+
+interface SocketData {
+	identity: PeerIdentity | null;
+	connId: string;
+}
+
+export type SitroomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SitroomIO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Close reasons after which the whole socket is disconnected, not just one room left. */
+const ENDS_SOCKET: ReadonlySet<number> = new Set(
+	[
+		Close.MalformedMessage,
+		Close.UnknownMessageType,
+		Close.MessageTooLarge,
+		Close.UpdateFailed,
+		Close.Unauthenticated,
+		Close.SessionExpired,
+		Close.AccountDeactivated,
+		Close.ShuttingDown,
+		Close.RateLimited
+	].map((c) => c.code)
+);
+
+export interface SocketIOOptions {
+	registry: RoomRegistry;
+	authenticate: Authenticate;
+	maxMessageBytes: number;
+	log: Logger;
+}
+
+export function attachSocketIO(http: HttpServer, opts: SocketIOOptions): SitroomIO {
+	const io: SitroomIO = new Server(http, {
+		serveClient: false,
+		transports: ['websocket', 'polling'],
+		// Frames over our limit get a named refusal from us; only far larger ones are cut by
+		// engine.io itself (which can only drop the connection).
+		maxHttpBufferSize: opts.maxMessageBytes * 2 + 64 * 1024,
+		// The y-websocket endpoint shares the HTTP server's upgrade event.
+		destroyUpgrade: false,
+		pingInterval: 20_000,
+		pingTimeout: 20_000
+	});
+
+	io.use((socket, next) => {
+		opts
+			.authenticate(socket.request)
+			.then((r) => {
+				if (!r.ok) {
+					const err = new Error(r.message) as Error & { data: unknown };
+					err.data = { reason: r.reason };
+					next(err);
+					return;
+				}
+				socket.data.identity = r.identity;
+				socket.data.connId = nextConnectionId('sio');
+				next();
+			})
+			.catch((err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
+	});
+
+	io.on('connection', (socket) => serveSocket(socket, opts));
+	return io;
+}
+
+function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
+	const log = opts.log.child({ conn: socket.data.connId, user: socket.data.identity?.userId });
+	const joined = new Map<string, { room: Room; peer: Peer }>();
+	log.info({ transport: socket.conn.transport.name }, 'socket connected');
+
+	const makePeer = (name: string): Peer => {
+		const peer: Peer = {
+			id: socket.data.connId,
+			identity: socket.data.identity,
+			transport: 'socket.io',
+			send: (frame) => {
+				socket.emit('y', name, frame);
+			},
+			refuse: (reason, message) => {
+				socket.emit('refused', name, { code: reason.code, reason: reason.reason, message });
+			},
+			close: (reason: CloseReason, message: string) => {
+				const j = joined.get(name);
+				if (j?.peer === peer) joined.delete(name);
+				socket.emit('closed', name, { ...reason, message });
+				if (ENDS_SOCKET.has(reason.code)) socket.disconnect(true);
+			}
+		};
+		return peer;
+	};
+
+	socket.on('join', (name, ack) => {
+		const reply = typeof ack === 'function' ? ack : () => undefined;
+		if (!isValidRoomName(name)) {
+			reply({ ok: false, ...Close.RoomNotFound, message: 'invalid room name' });
+			return;
+		}
+		if (joined.has(name)) {
+			reply({ ok: true });
+			return;
+		}
+		const peer = makePeer(name);
+		opts.registry
+			.join(name, peer)
+			.then((room) => {
+				if (!socket.connected) {
+					room.leave(peer);
+					return;
+				}
+				joined.set(name, { room, peer });
+				reply({ ok: true });
+			})
+			.catch((err: unknown) => {
+				const r = err instanceof Refusal ? err.close : Close.RoomNotFound;
+				const message = err instanceof Error ? err.message : String(err);
+				log.warn({ room: name, reason: r.reason }, `join refused: ${message}`);
+				reply({ ok: false, code: r.code, reason: r.reason, message });
+			});
+	});
+
+	socket.on('leave', (name) => {
+		const j = typeof name === 'string' ? joined.get(name) : undefined;
+		if (!j) return;
+		joined.delete(name);
+		j.room.leave(j.peer);
+	});
+
+	socket.on('y', (name, frame, ack) => {
+		const reply = typeof ack === 'function' ? ack : undefined;
+		const j = typeof name === 'string' ? joined.get(name) : undefined;
+		if (!j) {
+			reply?.({ ok: false, ...Close.RoomNotFound, message: 'join the room first' });
+			return;
+		}
+		if (!(frame instanceof Uint8Array)) {
+			reply?.({ ok: false, ...Close.MalformedMessage, message: 'frame must be binary' });
+			j.room.leave(j.peer);
+			j.peer.close(Close.MalformedMessage, 'frame must be binary');
+			return;
+		}
+		j.room.receive(j.peer, frame, (res) => {
+			const a: FrameAck = res.ok ? res : { ok: false, code: res.close.code, reason: res.close.reason, message: res.message };
+			reply?.(a);
+		});
+	});
+
+	socket.on('disconnect', (why) => {
+		for (const { room, peer } of joined.values()) room.leave(peer);
+		joined.clear();
+		log.info({ why }, 'socket disconnected');
+	});
+}

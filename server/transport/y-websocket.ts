@@ -1,0 +1,168 @@
+/**
+ * The y-websocket-compatible endpoint, `/yjs/<room>`: any standard Yjs client
+ * (y-websocket's WebsocketProvider) can sync a room here. One WebSocket is one peer of one room.
+ * Refused updates and protocol errors close the socket with a named 4xxx code, after an
+ * y-protocols auth message ("permission-denied") that carries the reason to the client.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as encoding from 'lib0/encoding';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Close, isValidRoomName, MessageType, type CloseReason } from '#domain/protocol';
+import type { Logger } from '../log.ts';
+import type { Peer } from '../rooms/peer.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import { Refusal } from '../rooms/refusal.ts';
+import type { Authenticate } from './authenticate.ts';
+import { nextConnectionId } from './connection-id.ts';
+
+export const Y_WEBSOCKET_PATH = '/yjs/';
+
+export interface YWebsocketOptions {
+	registry: RoomRegistry;
+	authenticate: Authenticate;
+	maxMessageBytes: number;
+	log: Logger;
+	/** Idle connections are pinged this often and dropped if a ping goes unanswered. */
+	pingIntervalMs?: number;
+}
+
+export interface YWebsocketEndpoint {
+	wss: WebSocketServer;
+	/** Closes every connection with `reason`. */
+	closeAll(reason: CloseReason): void;
+}
+
+export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWebsocketEndpoint {
+	const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+
+	http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (!url.pathname.startsWith(Y_WEBSOCKET_PATH)) return; // another endpoint's (Socket.IO)
+		const room = decodeURIComponent(url.pathname.slice(Y_WEBSOCKET_PATH.length));
+		socket.on('error', () => socket.destroy());
+		opts
+			.authenticate(req)
+			.then((auth) => {
+				wss.handleUpgrade(req, socket, head, (ws) => {
+					wss.emit('connection', ws, req);
+					if (!auth.ok) {
+						const reason = Object.values(Close).find((c) => c.reason === auth.reason) ?? Close.Unauthenticated;
+						ws.close(reason.code, reason.reason);
+						return;
+					}
+					if (!isValidRoomName(room)) {
+						ws.close(Close.RoomNotFound.code, Close.RoomNotFound.reason);
+						return;
+					}
+					serveConnection(ws, room, auth.identity, opts);
+				});
+			})
+			.catch((err: unknown) => {
+				opts.log.error({ err }, 'authentication failed unexpectedly');
+				socket.destroy();
+			});
+	});
+
+	const interval = opts.pingIntervalMs ?? 30_000;
+	const alive = new WeakMap<WebSocket, boolean>();
+	const pinger = setInterval(() => {
+		for (const ws of wss.clients) {
+			if (alive.get(ws) === false) {
+				ws.terminate();
+				continue;
+			}
+			alive.set(ws, false);
+			ws.ping();
+		}
+	}, interval);
+	pinger.unref();
+	wss.on('connection', (ws) => {
+		alive.set(ws, true);
+		ws.on('pong', () => alive.set(ws, true));
+	});
+	wss.on('close', () => clearInterval(pinger));
+
+	return {
+		wss,
+		closeAll(reason) {
+			for (const ws of wss.clients) ws.close(reason.code, reason.reason);
+		}
+	};
+}
+
+function serveConnection(
+	ws: WebSocket,
+	roomName: string,
+	identity: Peer['identity'],
+	opts: YWebsocketOptions
+): void {
+	const connId = nextConnectionId('yws');
+	const log = opts.log.child({ conn: connId, user: identity?.userId, room: roomName });
+	let closed = false;
+	const closeWith = (reason: CloseReason, message: string): void => {
+		if (closed) return;
+		closed = true;
+		if (reason.code !== Close.Normal.code) ws.send(authDenied(`${reason.reason}: ${message}`));
+		ws.close(reason.code, reason.reason);
+	};
+	const peer: Peer = {
+		id: connId,
+		identity,
+		transport: 'y-websocket',
+		send: (frame) => {
+			if (ws.readyState === ws.OPEN) ws.send(frame);
+		},
+		// Standard clients cannot undo a refused change; closing makes the refusal visible.
+		refuse: (reason, message) => closeWith(reason, message),
+		close: (reason, message) => closeWith(reason, message)
+	};
+
+	// Frames that arrive while the room loads are queued by the room itself, in order.
+	const pending: Array<Uint8Array> = [];
+	let room: Awaited<ReturnType<RoomRegistry['join']>> | null = null;
+
+	ws.on('message', (data, isBinary) => {
+		if (closed) return;
+		if (!isBinary || !(data instanceof Buffer)) {
+			closeWith(Close.MalformedMessage, 'frames must be binary');
+			return;
+		}
+		const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+		if (room) room.receive(peer, frame);
+		else pending.push(frame);
+	});
+	ws.on('close', () => {
+		closed = true;
+		room?.leave(peer);
+		log.debug('y-websocket closed');
+	});
+	ws.on('error', (err) => {
+		// ws reports oversized frames (1009) and protocol errors here, then closes.
+		log.warn({ err: err.message }, 'y-websocket error');
+	});
+
+	opts.registry
+		.join(roomName, peer)
+		.then((r) => {
+			if (closed) {
+				r.leave(peer);
+				return;
+			}
+			room = r;
+			for (const f of pending.splice(0)) r.receive(peer, f);
+		})
+		.catch((err: unknown) => {
+			const reason = err instanceof Refusal ? err.close : Close.RoomNotFound;
+			log.warn({ reason: reason.reason }, `join refused: ${String(err)}`);
+			closeWith(reason, err instanceof Error ? err.message : String(err));
+		});
+}
+
+function authDenied(reason: string): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.auth);
+	encoding.writeVarUint(e, 0); // y-protocols auth: permission denied
+	encoding.writeVarString(e, reason.slice(0, 500));
+	return encoding.toUint8Array(e);
+}

@@ -1,0 +1,219 @@
+/**
+ * Syncs one Yjs document (and its awareness) with one room over the app's Socket.IO
+ * connection, using y-protocols frames. Tracks what the UI must always show: connected or
+ * not, synced or not, and whether every local change is saved (acknowledged as durable).
+ *
+ * Offline: local changes stay in the document; when the socket reconnects the server's sync
+ * step 1 asks for them and they are sent as one step 2, acknowledged once durable.
+ */
+import type { Socket } from 'socket.io-client';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import {
+	MessageType,
+	SyncType,
+	type ClientToServerEvents,
+	type FrameAck,
+	type ServerToClientEvents
+} from '../domain/protocol.ts';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface Refusal {
+	code: number;
+	reason: string;
+	message: string;
+}
+
+export interface SyncState {
+	status: ConnectionStatus;
+	/** The first full exchange with the server is done. */
+	synced: boolean;
+	/** Local changes not yet acknowledged as durable by the server. */
+	unsaved: boolean;
+}
+
+export interface SyncProviderOptions {
+	awareness?: awarenessProtocol.Awareness;
+	/** Called on every state change (status, synced, unsaved). */
+	onState?: (state: SyncState) => void;
+	/**
+	 * The server refused a change (forbidden edit, stale dependency). The local document now
+	 * holds something the server will never accept: the owner must replace it with a fresh one.
+	 */
+	onRefused?: (refusal: Refusal) => void;
+	/** The server closed this room for this connection (deactivated account, shutdown, …). */
+	onClosed?: (close: Refusal) => void;
+}
+
+const REMOTE = Symbol('remote');
+
+export class SyncProvider {
+	#state: SyncState = { status: 'connecting', synced: false, unsaved: false };
+	/** Frames with updates sent and not yet acknowledged. */
+	#inFlight = 0;
+	/** Local changes made while disconnected (sent with the next step 2). */
+	#dirtyOffline = false;
+	#destroyed = false;
+
+	constructor(
+		readonly socket: AppSocket,
+		readonly room: string,
+		readonly doc: Y.Doc,
+		private readonly opts: SyncProviderOptions = {}
+	) {
+		doc.on('update', this.#onDocUpdate);
+		opts.awareness?.on('update', this.#onAwarenessUpdate);
+		socket.on('connect', this.#onConnect);
+		socket.on('disconnect', this.#onDisconnect);
+		socket.on('y', this.#onFrame);
+		socket.on('refused', this.#onRefused);
+		socket.on('closed', this.#onClosed);
+		if (socket.connected) this.#onConnect();
+	}
+
+	get state(): SyncState {
+		return this.#state;
+	}
+
+	#set(patch: Partial<SyncState>): void {
+		const next = { ...this.#state, ...patch };
+		if (next.status === this.#state.status && next.synced === this.#state.synced && next.unsaved === this.#state.unsaved) return;
+		this.#state = next;
+		this.opts.onState?.(next);
+	}
+
+	#refreshUnsaved(): void {
+		this.#set({ unsaved: this.#inFlight > 0 || this.#dirtyOffline });
+	}
+
+	#onConnect = (): void => {
+		this.#set({ status: 'connecting', synced: false });
+		this.socket.emit('join', this.room, (res) => {
+			if (this.#destroyed) return;
+			if (!res.ok) {
+				this.opts.onClosed?.(res);
+				return;
+			}
+			this.#set({ status: 'connected' });
+			this.#send(frame(MessageType.sync, SyncType.step1, Y.encodeStateVector(this.doc)), false);
+			const aw = this.opts.awareness;
+			if (aw && aw.getLocalState() !== null) {
+				this.#send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID])), false);
+			}
+		});
+	};
+
+	#onDisconnect = (): void => {
+		// Frames in flight may or may not have been saved; they will be resent by the next sync.
+		if (this.#inFlight > 0) this.#dirtyOffline = true;
+		this.#inFlight = 0;
+		this.#set({ status: 'disconnected', synced: false });
+		this.#refreshUnsaved();
+		const aw = this.opts.awareness;
+		if (aw) {
+			const others = [...aw.getStates().keys()].filter((id) => id !== aw.clientID);
+			awarenessProtocol.removeAwarenessStates(aw, others, REMOTE);
+		}
+	};
+
+	#send(f: Uint8Array, carriesUpdate: boolean): void {
+		if (!carriesUpdate) {
+			this.socket.emit('y', this.room, f);
+			return;
+		}
+		this.#inFlight++;
+		this.#refreshUnsaved();
+		this.socket.emit('y', this.room, f, (ack: FrameAck) => {
+			if (this.#destroyed) return;
+			this.#inFlight = Math.max(0, this.#inFlight - 1);
+			this.#refreshUnsaved();
+			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
+		});
+	}
+
+	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+		if (origin === REMOTE) return;
+		if (this.#state.status !== 'connected') {
+			this.#dirtyOffline = true;
+			this.#refreshUnsaved();
+			return;
+		}
+		this.#send(frame(MessageType.sync, SyncType.update, update), true);
+	};
+
+	#onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	): void => {
+		if (origin === REMOTE || this.#state.status !== 'connected') return;
+		const changed = [...added, ...updated, ...removed];
+		this.#send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.opts.awareness!, changed)), false);
+	};
+
+	#onFrame = (room: string, data: ArrayBuffer | Uint8Array): void => {
+		if (room !== this.room || this.#destroyed) return;
+		const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+		const d = decoding.createDecoder(bytes);
+		const type = decoding.readVarUint(d);
+		if (type === MessageType.sync) {
+			const sub = decoding.readVarUint(d);
+			const payload = decoding.readVarUint8Array(d);
+			if (sub === SyncType.step1) {
+				// The server asks for what we have that it lacks: this carries offline edits.
+				const hadOffline = this.#dirtyOffline;
+				this.#dirtyOffline = false;
+				const diff = Y.encodeStateAsUpdate(this.doc, payload);
+				this.#send(frame(MessageType.sync, SyncType.step2, diff), true);
+				if (hadOffline) this.#refreshUnsaved();
+			} else {
+				Y.applyUpdate(this.doc, payload, REMOTE);
+				if (sub === SyncType.step2) this.#set({ synced: true });
+			}
+		} else if (type === MessageType.awareness && this.opts.awareness) {
+			awarenessProtocol.applyAwarenessUpdate(this.opts.awareness, decoding.readVarUint8Array(d), REMOTE);
+		}
+	};
+
+	#onRefused = (room: string, refusal: Refusal): void => {
+		if (room === this.room) this.opts.onRefused?.(refusal);
+	};
+
+	#onClosed = (room: string, close: Refusal): void => {
+		if (room !== this.room) return;
+		this.#set({ status: 'disconnected', synced: false });
+		this.opts.onClosed?.(close);
+	};
+
+	destroy(): void {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.doc.off('update', this.#onDocUpdate);
+		this.opts.awareness?.off('update', this.#onAwarenessUpdate);
+		this.socket.off('connect', this.#onConnect);
+		this.socket.off('disconnect', this.#onDisconnect);
+		this.socket.off('y', this.#onFrame);
+		this.socket.off('refused', this.#onRefused);
+		this.socket.off('closed', this.#onClosed);
+		if (this.socket.connected) this.socket.emit('leave', this.room);
+	}
+}
+
+function frame(type: number, sub: number, payload: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, type);
+	encoding.writeVarUint(e, sub);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+function awarenessFrame(update: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.awareness);
+	encoding.writeVarUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}

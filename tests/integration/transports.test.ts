@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+	connectSio,
+	connectYws,
+	eventually,
+	waitForSioSync,
+	waitForSync,
+	type SioClient,
+	type YwsClient
+} from '../helpers/clients.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+describe('Socket.IO and y-websocket transports', () => {
+	let server: TestServer;
+	const clients: Array<SioClient | YwsClient> = [];
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.destroy();
+		await server?.dispose();
+	});
+
+	it('converges two Socket.IO clients after concurrent edits', async () => {
+		server = await startTestServer();
+		const a = connectSio(server.url, 'r1');
+		const b = connectSio(server.url, 'r1');
+		clients.push(a, b);
+		await Promise.all([waitForSioSync(a), waitForSioSync(b)]);
+		a.doc.getMap('m').set('a', 1);
+		b.doc.getMap('m').set('b', 2);
+		await eventually(() => a.doc.getMap('m').size === 2 && b.doc.getMap('m').size === 2);
+		expect(a.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+		await eventually(() => !a.provider.state.unsaved && !b.provider.state.unsaved, 5000, 'saved');
+	});
+
+	it('carries an edit made through Socket.IO to a y-websocket client and back', async () => {
+		server = await startTestServer();
+		const s = connectSio(server.url, 'mixed');
+		const y = connectYws(server.url, 'mixed');
+		clients.push(s, y);
+		await Promise.all([waitForSioSync(s), waitForSync(y.provider)]);
+		s.doc.getArray('log').push(['from socket.io']);
+		await eventually(() => y.doc.getArray('log').length === 1);
+		y.doc.getArray('log').push(['from y-websocket']);
+		await eventually(() => s.doc.getArray('log').length === 2);
+		expect(s.doc.getArray('log').toJSON()).toEqual(y.doc.getArray('log').toJSON());
+	});
+
+	it('syncs over HTTP long-polling when WebSocket is unavailable', async () => {
+		server = await startTestServer();
+		const a = connectSio(server.url, 'poll', { transports: ['polling'] });
+		const b = connectYws(server.url, 'poll');
+		clients.push(a, b);
+		await Promise.all([waitForSioSync(a), waitForSync(b.provider)]);
+		expect(a.socket.io.engine.transport.name).toBe('polling');
+		a.doc.getMap('m').set('k', 'v');
+		await eventually(() => b.doc.getMap('m').get('k') === 'v');
+	});
+
+	it('reports a change as saved only after the server acknowledged it', async () => {
+		server = await startTestServer();
+		const a = connectSio(server.url, 'acks');
+		clients.push(a);
+		await waitForSioSync(a);
+		a.states.length = 0;
+		a.doc.getMap('m').set('x', 1);
+		expect(a.provider.state.unsaved).toBe(true);
+		await eventually(() => !a.provider.state.unsaved);
+		const stored = await server.store.history('acks');
+		expect(stored.length).toBeGreaterThan(0);
+		expect(a.states.map((s) => s.unsaved)).toEqual([true, false]);
+	});
+});
