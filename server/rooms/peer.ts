@@ -2,17 +2,16 @@
  * A peer is one connection's membership of one room, as the core sees it. Transports
  * (Socket.IO, y-websocket) implement it; the core never knows which one it talks to.
  */
+import type { Actor } from '#domain/actor';
 import type { CloseReason } from '#domain/protocol';
-import type { Role } from '#domain/vocabulary';
 
 /** Who is behind a connection, as established by the transport's authentication. */
-export interface PeerIdentity {
-	userId: string;
+export interface PeerIdentity extends Actor {
 	username: string;
 	displayName: string;
-	orgId: string;
 	orgName: string;
-	role: Role;
+	/** Session id, so that logging out or deactivation can close this connection. */
+	sessionId: string | null;
 }
 
 export interface Peer {
