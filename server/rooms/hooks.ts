@@ -32,17 +32,28 @@ export interface AwarenessPayload {
 	entries: AwarenessEntry[];
 }
 
+export interface CommittedUpdate extends StoredUpdate {
+	/** The peer the update came from; null for server-made changes. */
+	peer: Peer | null;
+	/** What each hook's checkUpdate returned for it, by hook index (undefined if none ran). */
+	checks: readonly unknown[];
+}
+
 export interface CommittedPayload {
 	room: RoomInfo;
 	/** Updates just made durable, in order, with their sequence numbers and origins. */
-	updates: StoredUpdate[];
+	updates: CommittedUpdate[];
 }
 
 export interface RoomHooks {
 	/** Before a peer gets any state of the room. May be async (look-ups); throw to refuse. */
 	onJoin?(payload: JoinPayload): void | Promise<void>;
-	/** Before an incoming update is applied, persisted or broadcast. Synchronous by design. */
-	checkUpdate?(payload: CheckUpdatePayload): void;
+	/**
+	 * Before an incoming update is applied, persisted or broadcast. Synchronous by design.
+	 * Whatever it returns (e.g. the entities the update touches) is handed back with the
+	 * committed update in `onCommitted`, so the work is not done twice.
+	 */
+	checkUpdate?(payload: CheckUpdatePayload): unknown;
 	/** Before an incoming awareness update is applied and relayed. */
 	onAwareness?(payload: AwarenessPayload): void;
 	/** After updates are durable and before they are broadcast. Must not throw. */

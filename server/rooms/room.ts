@@ -13,10 +13,10 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import { Close, MessageType, SyncType } from '#domain/protocol';
 import type { CloseReason } from '#domain/protocol';
-import type { AppendEntry, DocStore, StoredUpdate } from '../store/doc-store.ts';
+import type { AppendEntry, DocStore } from '../store/doc-store.ts';
 import type { Logger } from '../log.ts';
 import { decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
-import type { RoomHooks } from './hooks.ts';
+import type { CommittedUpdate, RoomHooks } from './hooks.ts';
 import type { Peer } from './peer.ts';
 import { Refusal, refuse, refuseAndClose } from './refusal.ts';
 
@@ -31,6 +31,12 @@ export interface RoomLimits {
 
 export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
 type Ack = (result: FrameResult) => void;
+
+interface BatchEntry {
+	update: Uint8Array;
+	origin: unknown;
+	checks: readonly unknown[];
+}
 
 type Inbound =
 	| { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined }
@@ -62,7 +68,9 @@ export class Room {
 	#drainScheduled = false;
 	#draining: Promise<void> | null = null;
 	/** Updates produced by the current drain's transactions, awaiting commit. */
-	#batch: Array<{ update: Uint8Array; origin: unknown }> = [];
+	#batch: BatchEntry[] = [];
+	/** checkUpdate results for the update being applied, attached to what it produces. */
+	#checks: readonly unknown[] = [];
 	#lastSeq = 0;
 	#snapshotSeq = 0;
 	readonly loaded: Promise<void>;
@@ -82,7 +90,7 @@ export class Room {
 		this.awareness.setLocalState(null);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === LOAD) return;
-			this.#batch.push({ update, origin });
+			this.#batch.push({ update, origin, checks: this.#checks });
 			// A change made outside a drain (should not happen, but must not be lost).
 			if (!this.#draining) this.#scheduleDrain();
 		});
@@ -206,7 +214,7 @@ export class Room {
 
 			const batch = this.#batch;
 			this.#batch = [];
-			let committed: StoredUpdate[] = [];
+			let committed: CommittedUpdate[] = [];
 			if (batch.length > 0) {
 				try {
 					committed = await this.#commit(batch);
@@ -222,7 +230,7 @@ export class Room {
 		}
 	}
 
-	async #commit(batch: Array<{ update: Uint8Array; origin: unknown }>): Promise<StoredUpdate[]> {
+	async #commit(batch: BatchEntry[]): Promise<CommittedUpdate[]> {
 		const at = Date.now();
 		const entries: AppendEntry[] = batch.map(({ update, origin }) => {
 			const peer = isPeer(origin) ? origin : null;
@@ -237,10 +245,16 @@ export class Room {
 		});
 		const seqs = await this.store.append(entries);
 		this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
-		return entries.map((e, i) => ({ ...e, seq: seqs[i]!, size: e.update.byteLength }));
+		return entries.map((e, i) => ({
+			...e,
+			seq: seqs[i]!,
+			size: e.update.byteLength,
+			peer: isPeer(batch[i]!.origin) ? (batch[i]!.origin as Peer) : null,
+			checks: batch[i]!.checks
+		}));
 	}
 
-	#broadcast(committed: StoredUpdate[], batch: Array<{ origin: unknown }>): void {
+	#broadcast(committed: CommittedUpdate[], batch: BatchEntry[]): void {
 		committed.forEach((u, i) => {
 			const origin = batch[i]!.origin;
 			const frame = syncFrame(SyncType.update, u.update);
@@ -356,8 +370,12 @@ export class Room {
 				);
 			}
 		}
-		for (const h of this.hooks) h.checkUpdate?.({ room: this, peer, update });
-		Y.applyUpdate(this.doc, update, peer);
+		this.#checks = this.hooks.map((h) => h.checkUpdate?.({ room: this, peer, update }));
+		try {
+			Y.applyUpdate(this.doc, update, peer);
+		} finally {
+			this.#checks = [];
+		}
 		const store = this.doc.store;
 		if (store.pendingStructs !== null || store.pendingDs !== null) {
 			// Parts that reference items the server does not have were parked by Yjs. They cannot be
