@@ -1,0 +1,91 @@
+/**
+ * A room as the UI sees it: the live Y.Doc, presence, and the connection and saving state that
+ * must always be visible. When the server refuses a local change, the document is replaced by a
+ * fresh copy from the server (the refused change is dropped) and `refusal` says why.
+ */
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { SyncProvider, type AppSocket, type ConnectionStatus, type Refusal } from './sync-provider.ts';
+
+export class RoomConnection {
+	#status = $state<ConnectionStatus>('connecting');
+	#synced = $state(false);
+	#unsaved = $state(false);
+	#refusal = $state<Refusal | null>(null);
+	#closed = $state<Refusal | null>(null);
+	#doc = $state.raw<Y.Doc>(new Y.Doc());
+	#awareness = $state.raw<Awareness>(new Awareness(this.#doc));
+	#provider: SyncProvider;
+
+	constructor(
+		readonly room: string,
+		private readonly socket: AppSocket
+	) {
+		this.#provider = this.#connect();
+	}
+
+	get status(): ConnectionStatus {
+		return this.#status;
+	}
+	get synced(): boolean {
+		return this.#synced;
+	}
+	get unsaved(): boolean {
+		return this.#unsaved;
+	}
+	/** The last refused change, until dismissed. */
+	get refusal(): Refusal | null {
+		return this.#refusal;
+	}
+	/** Set when the server closed the room for us (deactivated, shutting down …). */
+	get closed(): Refusal | null {
+		return this.#closed;
+	}
+	/** The current document; replaced after a refusal, so read it reactively. */
+	get doc(): Y.Doc {
+		return this.#doc;
+	}
+	get awareness(): Awareness {
+		return this.#awareness;
+	}
+
+	dismissRefusal(): void {
+		this.#refusal = null;
+	}
+
+	#connect(): SyncProvider {
+		return new SyncProvider(this.socket, this.room, this.#doc, {
+			awareness: this.#awareness,
+			onState: (s) => {
+				this.#status = s.status;
+				this.#synced = s.synced;
+				this.#unsaved = s.unsaved;
+			},
+			onRefused: (r) => {
+				this.#refusal = r;
+				this.#resync();
+			},
+			onClosed: (c) => {
+				this.#closed = c;
+			}
+		});
+	}
+
+	/** Drops the local document (which holds a refused change) and syncs a fresh one. */
+	#resync(): void {
+		const localState = this.#awareness.getLocalState();
+		this.#provider.destroy();
+		this.#awareness.destroy();
+		this.#doc.destroy();
+		this.#doc = new Y.Doc();
+		this.#awareness = new Awareness(this.#doc);
+		if (localState) this.#awareness.setLocalState(localState);
+		this.#provider = this.#connect();
+	}
+
+	destroy(): void {
+		this.#provider.destroy();
+		this.#awareness.destroy();
+		this.#doc.destroy();
+	}
+}
