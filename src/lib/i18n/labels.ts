@@ -1,0 +1,46 @@
+/**
+ * Message keys for the codes of the shared vocabulary and the protocol's Close reasons, so that
+ * components never build keys by hand: `$t(annotationKindKey(a.kind))`.
+ */
+import type {
+	AnnotationKind,
+	FeedHealth,
+	FeedKind,
+	FigureKey,
+	IncidentStatus,
+	IncidentType,
+	LogKind,
+	OrgKind,
+	ResponseLevel,
+	Role,
+	Severity,
+	TaskPriority,
+	TaskStatus
+} from '../domain/vocabulary.ts';
+import { zhCN, type MessageKey } from './zh-CN.ts';
+
+export const incidentTypeKey = (c: IncidentType) => `incidentType.${c}` as const satisfies MessageKey;
+export const severityKey = (c: Severity) => `severity.${c}` as const satisfies MessageKey;
+export const responseLevelKey = (c: ResponseLevel) => `responseLevel.${c}` as const satisfies MessageKey;
+export const incidentStatusKey = (c: IncidentStatus) => `incidentStatus.${c}` as const satisfies MessageKey;
+export const figureKey = (c: FigureKey) => `figure.${c}` as const satisfies MessageKey;
+export const logKindKey = (c: LogKind) => `logKind.${c}` as const satisfies MessageKey;
+export const annotationKindKey = (c: AnnotationKind) => `annotationKind.${c}` as const satisfies MessageKey;
+export const priorityKey = (c: TaskPriority) => `priority.${c}` as const satisfies MessageKey;
+export const taskStatusKey = (c: TaskStatus) => `taskStatus.${c}` as const satisfies MessageKey;
+export const feedKindKey = (c: FeedKind) => `feedKind.${c}` as const satisfies MessageKey;
+export const feedHealthKey = (c: FeedHealth) => `feedHealth.${c}` as const satisfies MessageKey;
+export const roleKey = (c: Role) => `role.${c}` as const satisfies MessageKey;
+export const orgKindKey = (c: OrgKind) => `orgKind.${c}` as const satisfies MessageKey;
+
+const CLOSE_REASON_PREFIX = 'closeReason.';
+
+/**
+ * The message key for a Close reason string received from the server (`refused`/`closed`
+ * events, WebSocket close frames). An unknown reason maps to `closeReason.unknown`, which
+ * takes the raw reason as `{reason}`, so a newer server never shows a bare key.
+ */
+export function closeReasonKey(reason: string): MessageKey {
+	const key = `${CLOSE_REASON_PREFIX}${reason}`;
+	return Object.hasOwn(zhCN, key) ? (key as MessageKey) : 'closeReason.unknown';
+}
