@@ -3,8 +3,8 @@
  * gracefully on SIGTERM/SIGINT (pending writes committed, peers told why, exit code 0).
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
+import { buildIsCurrent, writeBuildStamp } from './build-stamp.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startSitroom } from './main.ts';
@@ -12,10 +12,13 @@ import { startSitroom } from './main.ts';
 async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
-	if (config.serveApp && !fs.existsSync(path.resolve('build', 'handler.js'))) {
-		log.info('no build found: building the app first (one time, about a minute)');
-		const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+	const root = process.cwd();
+	const buildDir = path.resolve('build');
+	if (config.serveApp && !buildIsCurrent(root, buildDir)) {
+		log.info('the app build is missing or out of date: building it first (about a minute)');
+		const r = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
 		if (r.status !== 0) throw new Error('the app build failed');
+		writeBuildStamp(root, buildDir);
 	}
 	const sitroom = await startSitroom(config, log);
 	let stopping = false;
