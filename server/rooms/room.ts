@@ -223,7 +223,7 @@ export class Room {
 					return;
 				}
 			}
-			for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
+			if (committed.length > 0) for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
 			this.#broadcast(committed, batch);
 			for (const fn of after) fn();
 			if (this.#lastSeq - this.#snapshotSeq >= this.limits.snapshotEvery) await this.#snapshot();
