@@ -41,7 +41,7 @@ interface BatchEntry {
 type Inbound =
 	| { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined }
 	| { kind: 'join'; peer: Peer; done: (err?: unknown) => void }
-	| { kind: 'change'; fn: (doc: Y.Doc) => void; done: (err?: unknown) => void };
+	| { kind: 'change'; fn: (doc: Y.Doc) => void; by: ActingFor | null; done: (err?: unknown) => void };
 
 interface PeerState {
 	/** Awareness client ids this peer has published (removed when it leaves). */
@@ -52,6 +52,20 @@ interface PeerState {
 const LOAD = Symbol('load');
 /** Transaction origin for server-made changes. */
 export const SERVER_ORIGIN = Symbol('server');
+
+/** The user a server-made change is done for (opening an incident through REST, …). */
+export interface ActingFor {
+	userId: string;
+	orgId: string;
+}
+
+/**
+ * Transaction origin of a server-made change done for a user: logged with that user and
+ * organisation, so REST-made changes are attributed like any client's.
+ */
+export class ServerChangeFor {
+	constructor(readonly by: ActingFor) {}
+}
 
 export type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
 
@@ -153,10 +167,13 @@ export class Room {
 		this.#enqueue({ kind: 'frame', peer, frame, ack });
 	}
 
-	/** Makes a server-side change through the same durable pipeline as any client's. */
-	change(fn: (doc: Y.Doc) => void): Promise<void> {
+	/**
+	 * Makes a server-side change through the same durable pipeline as any client's. `by` is the
+	 * user it is done for (recorded in the log); omitted for the server's own changes.
+	 */
+	change(fn: (doc: Y.Doc) => void, by?: ActingFor): Promise<void> {
 		return new Promise((resolve, reject) => {
-			this.#enqueue({ kind: 'change', fn, done: (err) => (err ? reject(err) : resolve()) });
+			this.#enqueue({ kind: 'change', fn, by: by ?? null, done: (err) => (err ? reject(err) : resolve()) });
 		});
 	}
 
@@ -223,7 +240,8 @@ export class Room {
 					return;
 				}
 			}
-			if (committed.length > 0) for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
+			if (committed.length > 0)
+				for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
 			this.#broadcast(committed, batch);
 			for (const fn of after) fn();
 			if (this.#lastSeq - this.#snapshotSeq >= this.limits.snapshotEvery) await this.#snapshot();
@@ -234,12 +252,13 @@ export class Room {
 		const at = Date.now();
 		const entries: AppendEntry[] = batch.map(({ update, origin }) => {
 			const peer = isPeer(origin) ? origin : null;
+			const actingFor = origin instanceof ServerChangeFor ? origin.by : null;
 			return {
 				room: this.name,
 				update,
 				at,
-				userId: peer?.identity?.userId ?? null,
-				orgId: peer?.identity?.orgId ?? null,
+				userId: peer?.identity?.userId ?? actingFor?.userId ?? null,
+				orgId: peer?.identity?.orgId ?? actingFor?.orgId ?? null,
 				connectionId: peer?.id ?? null
 			};
 		});
@@ -282,7 +301,7 @@ export class Room {
 
 	#applyChange(item: Extract<Inbound, { kind: 'change' }>, after: Array<() => void>): void {
 		try {
-			this.doc.transact(() => item.fn(this.doc), SERVER_ORIGIN);
+			this.doc.transact(() => item.fn(this.doc), item.by ? new ServerChangeFor(item.by) : SERVER_ORIGIN);
 			after.push(() => item.done());
 		} catch (err) {
 			item.done(err);
@@ -312,7 +331,8 @@ export class Room {
 						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
 					}
 					after.push(() => {
-						if (this.#peers.has(peer)) peer.send(syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv)));
+						if (this.#peers.has(peer))
+							peer.send(syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv)));
 					});
 					break;
 				}
@@ -336,9 +356,17 @@ export class Room {
 			if (ack) after.push(() => ack({ ok: true }));
 		} catch (err) {
 			const r =
-				err instanceof Refusal ? err : refuseAndClose(Close.UpdateFailed, `update failed to apply: ${String(err)}`);
+				err instanceof Refusal
+					? err
+					: refuseAndClose(Close.UpdateFailed, `update failed to apply: ${String(err)}`);
 			this.log.warn(
-				{ room: this.name, conn: peer.id, user: peer.identity?.userId, reason: r.close.reason, bytes: frame.byteLength },
+				{
+					room: this.name,
+					conn: peer.id,
+					user: peer.identity?.userId,
+					reason: r.close.reason,
+					bytes: frame.byteLength
+				},
 				r.message
 			);
 			ack?.({ ok: false, close: r.close, message: r.message });
@@ -392,7 +420,10 @@ export class Room {
 		for (const e of entries) {
 			const owner = this.#awarenessOwner.get(e.clientId);
 			if (owner && owner !== peer) {
-				throw refuseAndClose(Close.Forbidden, `awareness client id ${e.clientId} belongs to another connection`);
+				throw refuseAndClose(
+					Close.Forbidden,
+					`awareness client id ${e.clientId} belongs to another connection`
+				);
 			}
 			if (e.bytes > this.limits.maxAwarenessStateBytes) {
 				throw refuseAndClose(
@@ -435,7 +466,8 @@ export class Room {
 		this.#state = 'failed';
 		this.log.error({ room: this.name, err, during }, 'room failed; closing its connections');
 		for (const item of this.#inbox) {
-			if (item.kind === 'frame') item.ack?.({ ok: false, close: Close.StorageFailed, message: 'storage failed' });
+			if (item.kind === 'frame')
+				item.ack?.({ ok: false, close: Close.StorageFailed, message: 'storage failed' });
 			else item.done(err);
 		}
 		this.#inbox = [];
