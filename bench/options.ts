@@ -1,0 +1,70 @@
+/** Command-line options of `npm run bench`. */
+
+export interface BenchOptions {
+	/** Small N and short runs: checks the benchmark works end to end, measures nothing. */
+	quick: boolean;
+	/** Runs per server per scenario (interleaved A B A B …). */
+	runs: number;
+	/** Scenario ids (or prefixes) to run; empty runs all. */
+	only: string[];
+	/** Client processes per scenario, overriding each scenario's own choice. */
+	clientProcesses: number | null;
+	/** Clients publish presence (awareness) as a stock client does, with its 15 s renewals. */
+	presence: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+  --quick             small N and short runs, to check the benchmark end to end (1 run unless --runs)
+  --runs <n>          runs per server per scenario, interleaved ours/reference (default 3)
+  --only <id,...>     only scenarios whose id starts with one of these (one-room-50, rooms, cold-load …)
+  --client-procs <n>  client processes per scenario (default: 2, 1 for cold load)
+  --presence          clients publish presence (awareness), as the stock client does by default
+  --help              this text`;
+
+export class UsageError extends Error {
+	override readonly name = 'UsageError';
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+	const opts: BenchOptions = { quick: false, runs: NaN, only: [], clientProcesses: null, presence: false };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		const value = (): string => {
+			const v = argv[++i];
+			if (v === undefined) throw new UsageError(`${arg} needs a value`);
+			return v;
+		};
+		const positive = (v: string): number => {
+			const n = Number(v);
+			if (!Number.isInteger(n) || n < 1) throw new UsageError(`${arg} takes a positive integer, not ${v}`);
+			return n;
+		};
+		switch (arg) {
+			case '--quick':
+				opts.quick = true;
+				break;
+			case '--runs':
+				opts.runs = positive(value());
+				break;
+			case '--only':
+				opts.only = value()
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean);
+				break;
+			case '--client-procs':
+				opts.clientProcesses = positive(value());
+				break;
+			case '--presence':
+				opts.presence = true;
+				break;
+			case '--help':
+			case '-h':
+				return 'help';
+			default:
+				throw new UsageError(`unknown option ${arg}`);
+		}
+	}
+	if (Number.isNaN(opts.runs)) opts.runs = opts.quick ? 1 : 3;
+	return opts;
+}

@@ -1,0 +1,132 @@
+/**
+ * Turns the runs of a scenario into figures (medians, or the worst run for failure counts),
+ * ratios ours/reference and goal verdicts, prints them as a table, and writes every run's raw
+ * figures as JSON. Shared by every scenario, present and future.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Goal, Measures, MetricSpec, Scenario } from './scenarios/scenario.ts';
+import type { TargetId } from './servers.ts';
+import { median } from './stats.ts';
+
+export type RunsByTarget = Record<TargetId, Measures[]>;
+
+export interface Row {
+	key: string;
+	label: string;
+	ours: number;
+	reference: number;
+	/** ours / reference; NaN when the reference figure is zero or missing. */
+	ratio: number;
+	goal: string;
+	/** null when the figure has no goal or could not be judged. */
+	met: boolean | null;
+}
+
+function combine(metric: MetricSpec, values: number[]): number {
+	if (metric.combine === 'max') {
+		const finite = values.filter(Number.isFinite);
+		return finite.length ? Math.max(...finite) : NaN;
+	}
+	return median(values);
+}
+
+function goalText(goal: Goal | undefined): string {
+	if (!goal) return '';
+	if (goal.kind === 'zero') return '0';
+	return goal.ratio === 1 ? 'no slower (≤ 1.00×)' : `≤ ${goal.ratio.toFixed(2)}×`;
+}
+
+function judge(goal: Goal | undefined, ours: number, ratio: number): boolean | null {
+	if (!goal) return null;
+	if (goal.kind === 'zero') return Number.isFinite(ours) ? ours === 0 : null;
+	return Number.isFinite(ratio) ? ratio <= goal.ratio : null;
+}
+
+export function summarize(scenario: Scenario, runs: RunsByTarget): Row[] {
+	return scenario.metrics.map((m) => {
+		const ours = combine(
+			m,
+			runs.ours.map((r) => r[m.key] ?? NaN)
+		);
+		const reference = combine(
+			m,
+			runs.reference.map((r) => r[m.key] ?? NaN)
+		);
+		const ratio = reference !== 0 && Number.isFinite(reference) ? ours / reference : NaN;
+		return {
+			key: m.key,
+			label: m.label,
+			ours,
+			reference,
+			ratio,
+			goal: goalText(m.goal),
+			met: judge(m.goal, ours, ratio)
+		};
+	});
+}
+
+function formatNumber(n: number, digits: number): string {
+	if (!Number.isFinite(n)) return '–';
+	return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatTable(scenario: Scenario, rows: readonly Row[], runs: number): string {
+	const digits = new Map(scenario.metrics.map((m) => [m.key, m.digits]));
+	const header = ['figure', 'ours', 'reference', 'ours/ref', 'goal', 'met'];
+	const body = rows.map((r) => [
+		r.label,
+		formatNumber(r.ours, digits.get(r.key) ?? 1),
+		formatNumber(r.reference, digits.get(r.key) ?? 1),
+		Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '–',
+		r.goal,
+		r.met === null ? '' : r.met ? 'yes' : 'NO'
+	]);
+	const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+	const line = (cells: string[]): string =>
+		cells
+			.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+			.join('  ')
+			.trimEnd();
+	const out = [
+		`== ${scenario.title} ==`,
+		`   ${scenario.detail}; median of ${runs} run${runs === 1 ? '' : 's'} per server`,
+		...(scenario.note ? [`   ${scenario.note}`] : []),
+		line(header),
+		widths.map((w) => '-'.repeat(w)).join('  '),
+		...body.map(line)
+	];
+	return out.join('\n');
+}
+
+export interface ResultsFile {
+	startedAt: string;
+	finishedAt: string;
+	options: unknown;
+	machine: { node: string; cpus: number; platform: string };
+	servers: Record<TargetId, string>;
+	scenarios: Array<{
+		id: string;
+		title: string;
+		detail: string;
+		note?: string;
+		runs: RunsByTarget;
+		summary: Row[];
+	}>;
+}
+
+/** Writes the results to bench/results/<timestamp>.json and returns the path. */
+export function writeResults(dir: string, results: ResultsFile): string {
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+	// NaN is not JSON: write null for a figure that could not be measured.
+	fs.writeFileSync(
+		file,
+		JSON.stringify(
+			results,
+			(_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+			'\t'
+		) + '\n'
+	);
+	return file;
+}

@@ -1,0 +1,156 @@
+/**
+ * The two servers under test, each started as its own child process so that it shares no
+ * process with the clients and its CPU time and memory can be read from /proc:
+ * - `ours`: Sitroom (`server/start.ts`) with the durable SQLite store, synchronous=full;
+ * - `reference`: stock @y/websocket-server@0.1.1, in memory (bench/reference-server.ts).
+ *
+ * Both run as `node --import tsx <entry>` rather than `npx tsx <entry>`: `npx` and the tsx CLI
+ * each add a parent process, and /proc must be read for the process that serves.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, makeTempDir, removeTempDir, sleep, stopChild, track } from './processes.ts';
+
+export type TargetId = 'ours' | 'reference';
+
+export const TARGET_IDS: readonly TargetId[] = ['ours', 'reference'];
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+	ours: 'Sitroom (SQLite log, synchronous=full)',
+	reference: '@y/websocket-server@0.1.1 (in memory)'
+};
+
+export interface ServerUnderTest {
+	readonly target: TargetId;
+	/** The process that serves (read its /proc entries). */
+	readonly pid: number;
+	/** What a y-websocket WebsocketProvider takes as its server URL (the room name is appended). */
+	readonly providerUrl: string;
+	/** Whether `restart` brings the documents back (only a durable server can). */
+	readonly durable: boolean;
+	/** Stops the server gracefully and starts it again on the same port and data. */
+	restart(): Promise<void>;
+	/** Stops the server and removes its data. */
+	stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = ['--import', 'tsx'];
+
+export function startServer(target: TargetId): Promise<ServerUnderTest> {
+	return target === 'ours' ? startOurs() : startReference();
+}
+
+async function startOurs(): Promise<ServerUnderTest> {
+	const port = await freePort();
+	const dataDir = makeTempDir('sitroom-bench-');
+	const env = {
+		...process.env,
+		SERVE_APP: '0',
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		DATA_DIR: dataDir,
+		SITROOM_STORE: 'sqlite',
+		SQLITE_SYNCHRONOUS: 'full',
+		// warn: the 'listening' line is at info, so the port is chosen here and polled.
+		LOG_LEVEL: 'warn'
+	};
+	const launch = async (): Promise<ChildProcess> => {
+		const child = track(
+			spawn(process.execPath, [...TSX, 'server/start.ts'], {
+				cwd: repoRoot,
+				env,
+				stdio: ['ignore', 'pipe', 'pipe']
+			})
+		);
+		relayOutput(child, 'ours');
+		await waitForHttp(`http://127.0.0.1:${port}/healthz`, child);
+		return child;
+	};
+	let child = await launch();
+	return {
+		target: 'ours',
+		get pid() {
+			return child.pid!;
+		},
+		providerUrl: `ws://127.0.0.1:${port}/yjs`,
+		durable: true,
+		async restart() {
+			// SIGTERM: the server commits, snapshots and closes its rooms before it exits.
+			await stopChild(child, 'SIGTERM', 15_000);
+			child = await launch();
+		},
+		async stop() {
+			await stopChild(child, 'SIGTERM', 15_000);
+			removeTempDir(dataDir);
+		}
+	};
+}
+
+async function startReference(): Promise<ServerUnderTest> {
+	const port = await freePort();
+	const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
+	const launch = async (): Promise<ChildProcess> => {
+		const child = track(
+			fork(path.join(repoRoot, 'bench', 'reference-server.ts'), [], {
+				cwd: repoRoot,
+				env,
+				execArgv: TSX,
+				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
+			})
+		);
+		relayOutput(child, 'reference', /reference listening/);
+		await waitForHttp(`http://127.0.0.1:${port}/`, child);
+		return child;
+	};
+	let child = await launch();
+	return {
+		target: 'reference',
+		get pid() {
+			return child.pid!;
+		},
+		providerUrl: `ws://127.0.0.1:${port}`,
+		durable: false,
+		async restart() {
+			await stopChild(child, 'SIGTERM', 5_000);
+			child = await launch();
+		},
+		async stop() {
+			await stopChild(child, 'SIGTERM', 5_000);
+		}
+	};
+}
+
+/** Anything a server prints (at warn level and above for ours) is worth seeing. */
+function relayOutput(child: ChildProcess, name: string, ignore?: RegExp): void {
+	let printed = 0;
+	const relay = (chunk: Buffer): void => {
+		for (const line of chunk.toString('utf8').split('\n')) {
+			if (!line.trim() || ignore?.test(line)) continue;
+			if (printed++ < 20) console.error(`  [${name} server] ${line.slice(0, 300)}`);
+			else if (printed === 21) console.error(`  [${name} server] … (further output suppressed)`);
+		}
+	};
+	child.stdout?.on('data', relay);
+	child.stderr?.on('data', relay);
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+	const t0 = Date.now();
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(
+				`server process exited (${child.exitCode ?? child.signalCode}) before it served ${url}`
+			);
+		}
+		try {
+			const res = await fetch(url);
+			if (res.ok) return;
+		} catch {
+			// Not listening yet.
+		}
+		if (Date.now() - t0 > timeoutMs) throw new Error(`server did not answer ${url} within ${timeoutMs} ms`);
+		await sleep(50);
+	}
+}
