@@ -1,0 +1,53 @@
+/**
+ * Optional online base layers, configured by the operator rather than in code.
+ *
+ * The offline vector basemap is always there; these are extra tile layers a deployment with
+ * internet (or an intranet tile server) can offer. The server serves the list from its
+ * configuration; the map takes it as a prop. `crs` says which coordinates the tiles are drawn
+ * in: Amap/Gaode and Tencent tiles are GCJ-02, Tianditu and OSM are WGS84/CGCS2000.
+ */
+import { z } from 'zod';
+
+const id = z
+	.string()
+	.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"');
+const name = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+
+/** A URL template with {z}, {x} and {y} (and optionally {a-c} style subdomains). */
+const xyzUrl = z
+	.string()
+	.refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+	.refine((u) => u.includes('{z}') && u.includes('{x}') && (u.includes('{y}') || u.includes('{-y}')), {
+		message: 'must contain {z}, {x} and {y}'
+	});
+
+export const XyzLayerConfigSchema = z.object({
+	type: z.literal('xyz'),
+	id,
+	name,
+	url: xyzUrl,
+	crs: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+	attribution: z.string().max(300).default(''),
+	maxZoom: z.number().int().min(1).max(22).default(18)
+});
+
+export const TiandituLayerConfigSchema = z.object({
+	type: z.literal('tianditu'),
+	id,
+	name,
+	/** vec = 矢量 (vector map), img = 影像 (imagery). Both get the matching label overlay. */
+	kind: z.enum(['vec', 'img']),
+	/** The operator's Tianditu key (tk). Public browser keys are bound to a domain, not secret. */
+	key: z.string().min(1),
+	crs: z.literal('wgs84').default('wgs84')
+});
+
+export const MapLayerConfigSchema = z.discriminatedUnion('type', [XyzLayerConfigSchema, TiandituLayerConfigSchema]);
+export const MapLayerConfigListSchema = z
+	.array(MapLayerConfigSchema)
+	.max(20)
+	.refine((list) => new Set(list.map((l) => l.id)).size === list.length, 'layer ids must be unique');
+
+export type XyzLayerConfig = z.infer<typeof XyzLayerConfigSchema>;
+export type TiandituLayerConfig = z.infer<typeof TiandituLayerConfigSchema>;
+export type MapLayerConfig = z.infer<typeof MapLayerConfigSchema>;
