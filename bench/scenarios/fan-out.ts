@@ -79,11 +79,10 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 	const cpuBefore = cpuTimeMs(server.pid);
 	await pool.all({ type: 'write', count: plan.writesPerWriter, perSecond: plan.writesPerSecond }, 'written');
 	const writtenAt = performance.now();
-	let delivered = 0;
 	for (;;) {
 		const progress = await pool.all({ type: 'progress' }, 'progress');
-		delivered = progress.reduce((n, p) => n + p.received, 0);
-		if (delivered >= expected || performance.now() - writtenAt > DRAIN_TIMEOUT_MS) break;
+		const soFar = progress.reduce((n, p) => n + p.received, 0);
+		if (soFar >= expected || performance.now() - writtenAt > DRAIN_TIMEOUT_MS) break;
 		await sleep(20);
 	}
 	const cpuAfter = cpuTimeMs(server.pid);
@@ -91,7 +90,7 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 	await pool.all({ type: 'disconnect' }, 'ok');
 
 	const latencies = mergeSorted(collected.map((c) => c.latencies));
-	delivered = latencies.length;
+	const delivered = latencies.length;
 	return {
 		p50: percentile(latencies, 50),
 		p95: percentile(latencies, 95),
