@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
+const HOUR = 3_600_000;
 
 const bool = z
 	.enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -26,8 +27,44 @@ const schema = z.object({
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Serve the built SvelteKit app (off in `npm run dev`, where Vite serves it). */
 	SERVE_APP: bool.default(true),
-	JURISDICTION_DIR: z.string().default('./jurisdiction/chaotian')
+	JURISDICTION_DIR: z.string().default('./jurisdiction/chaotian'),
+	// Identity (see docs/identity.md). Unset SITROOM_DEMO means demo accounts on an empty store.
+	SITROOM_DEMO: bool.optional(),
+	SITROOM_DEMO_PASSWORD: z.string().min(8).max(200).optional(),
+	COOKIE_SECURE: bool.default(false),
+	SESSION_MAX_AGE_MS: z.coerce.number().int().positive().default(72 * HOUR),
+	SESSION_IDLE_MS: z.coerce.number().int().positive().default(12 * HOUR),
+	SESSION_ROTATE_MS: z.coerce.number().int().positive().default(15 * 60_000),
+	SESSION_ROTATE_GRACE_MS: z.coerce.number().int().nonnegative().default(60_000),
+	REALTIME_TOKEN_TTL_MS: z.coerce.number().int().positive().default(5 * 60_000),
+	LOGIN_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
+	LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+	LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+	IDENTITY_SWEEP_MS: z.coerce.number().int().positive().default(1000),
+	/** Extra origins (comma-separated) allowed to log in and open cookie-authenticated sockets. */
+	TRUSTED_ORIGINS: z.string().default('')
 });
+
+/** The documented default demo password; production mode refuses it. */
+export const DEFAULT_DEMO_PASSWORD = 'sitroom-demo';
+
+export interface IdentityConfig {
+	/** 'auto': demo accounts only when the store has no users yet. */
+	demo: 'auto' | boolean;
+	demoPassword: string;
+	cookieSecure: boolean;
+	sessionMaxAgeMs: number;
+	sessionIdleMs: number;
+	sessionRotateMs: number;
+	sessionRotateGraceMs: number;
+	realtimeTokenTtlMs: number;
+	loginWindowMs: number;
+	loginMaxFailuresPerAccount: number;
+	loginMaxFailuresPerAddress: number;
+	/** How often live connections are checked against their session and account. */
+	sweepMs: number;
+	trustedOrigins: string[];
+}
 
 export type Config = {
 	port: number;
@@ -43,6 +80,7 @@ export type Config = {
 	logLevel: string;
 	serveApp: boolean;
 	jurisdictionDir: string;
+	identity: IdentityConfig;
 };
 
 export class ConfigError extends Error {
@@ -69,6 +107,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
 		logLevel: e.LOG_LEVEL,
 		serveApp: e.SERVE_APP,
-		jurisdictionDir: path.resolve(e.JURISDICTION_DIR)
+		jurisdictionDir: path.resolve(e.JURISDICTION_DIR),
+		identity: identityConfig(e)
+	};
+}
+
+function identityConfig(e: z.infer<typeof schema>): IdentityConfig {
+	const demo = e.SITROOM_DEMO ?? 'auto';
+	// A production deployment copied from a demo setup must not keep the published password.
+	if (demo === false && e.SITROOM_DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) {
+		throw new ConfigError(
+			'production mode (SITROOM_DEMO=0) refuses SITROOM_DEMO_PASSWORD set to the documented default; unset it or choose another'
+		);
+	}
+	return {
+		demo,
+		demoPassword: e.SITROOM_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD,
+		cookieSecure: e.COOKIE_SECURE,
+		sessionMaxAgeMs: e.SESSION_MAX_AGE_MS,
+		sessionIdleMs: e.SESSION_IDLE_MS,
+		sessionRotateMs: e.SESSION_ROTATE_MS,
+		sessionRotateGraceMs: e.SESSION_ROTATE_GRACE_MS,
+		realtimeTokenTtlMs: e.REALTIME_TOKEN_TTL_MS,
+		loginWindowMs: e.LOGIN_WINDOW_MS,
+		loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+		loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+		sweepMs: e.IDENTITY_SWEEP_MS,
+		trustedOrigins: e.TRUSTED_ORIGINS.split(',')
+			.map((o) => o.trim())
+			.filter((o) => o.length > 0)
 	};
 }

@@ -14,10 +14,12 @@ import type { DocStore } from './store/doc-store.ts';
 import { MemoryDocStore } from './store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
 import { docStoreMigrations, SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
-import { allowAnonymous } from './transport/authenticate.ts';
 import { createHttpApp } from './transport/http-app.ts';
 import { attachSocketIO } from './transport/socketio.ts';
 import { attachYWebsocket } from './transport/y-websocket.ts';
+import type { Identity } from './identity/identity.ts';
+import { identityMigrations } from './identity/schema.ts';
+import { setUpIdentity } from './identity/setup.ts';
 
 export interface Sitroom {
 	readonly config: Config;
@@ -25,6 +27,7 @@ export interface Sitroom {
 	readonly registry: RoomRegistry;
 	readonly store: DocStore;
 	readonly db: SqliteDatabase | null;
+	readonly identity: Identity;
 	readonly server: http.Server;
 	/** http://host:port of the listening server. */
 	readonly url: string;
@@ -40,14 +43,31 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		db = openDatabase({
 			file: path.join(config.dataDir, 'sitroom.db'),
 			synchronous: config.sqliteSynchronous,
-			migrations: [...docStoreMigrations]
+			migrations: [...docStoreMigrations, ...identityMigrations]
 		});
 		store = new SqliteDocStore(db);
 	} else {
 		store = new MemoryDocStore();
 	}
+	// Identity is relational: with the in-memory document store it lives in an in-memory database.
+	const identityDb = db ?? openDatabase({ file: ':memory:', migrations: identityMigrations });
 
 	const hooks: RoomHooks[] = [];
+	const auth = await setUpIdentity({
+		config,
+		db: identityDb,
+		log,
+		rooms: {
+			leave: (name, peer) => registry.get(name)?.leave(peer),
+			isPresent: (name, peer) => {
+				const room = registry.get(name);
+				if (room) for (const p of room.peers) if (p === peer) return true;
+				return false;
+			}
+		}
+	});
+	const identity = auth.identity;
+	hooks.push(auth.hooks);
 	const registry = new RoomRegistry({
 		store,
 		hooks,
@@ -64,14 +84,21 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 	const app = await createHttpApp({
 		log,
 		isReady: () => !stopping && store.isReady(),
-		api: [],
+		api: [...auth.api],
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
 		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
 	});
 	const server = http.createServer(app);
-	const authenticate = allowAnonymous;
+	const authenticate = auth.authenticate;
 	const io = attachSocketIO(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
+	// Sockets in no room yet are tracked too, so that logout or deactivation drops them.
+	io.on('connection', (socket) => {
+		const who = socket.data.identity;
+		if (!who) return;
+		const untrack = identity.connections.add({ identity: who, close: () => socket.disconnect(true) });
+		socket.on('disconnect', untrack);
+	});
 	const yws = attachYWebsocket(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
 
 	await new Promise<void>((resolve, reject) => {
@@ -94,11 +121,13 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		await new Promise<void>((r) => {
 			void io.close(() => r());
 		});
+		identity.stop();
 		await store.close();
 		db?.close();
+		if (identityDb !== db) identityDb.close();
 		server.closeAllConnections();
 		log.info('stopped');
 	};
 
-	return { config, log, registry, store, db, server, url, port, stop };
+	return { config, log, registry, store, db, identity, server, url, port, stop };
 }

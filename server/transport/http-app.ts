@@ -81,6 +81,12 @@ function apiErrorHandler(err: unknown, _req: Request, res: Response, _next: Next
 		res.status(400).json({ error: 'malformed-json', message: 'request body is not valid JSON' });
 		return;
 	}
+	// Typed API errors (server/api/validate.ts ApiError) carry their own JSON body.
+	const body = (err as { body?: unknown }).body;
+	if (e.expose && e.status && e.status >= 400 && e.status < 600 && typeof body === 'object' && body !== null && 'error' in body) {
+		res.status(e.status).json(body);
+		return;
+	}
 	if (e.status && e.status >= 400 && e.status < 500) {
 		res.status(e.status).json({ error: 'bad-request', message: e.expose ? e.message : 'bad request' });
 		return;

@@ -8,11 +8,16 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
 import { startSitroom, type Sitroom } from '../../server/main.ts';
+import { loginAt, realtimeTokenAt, type TestSession } from './auth.ts';
 
 export interface TestServer extends Sitroom {
 	dataDir: string;
 	/** Stops the server and deletes its data directory. */
 	dispose(): Promise<void>;
+	/** Logs in as a demo account (default `commander`); `.cookie` goes in a Socket.IO client's headers. */
+	login(username?: string, password?: string): Promise<TestSession>;
+	/** Logs in and returns a y-websocket token: `connectYws(url, room, { token })`. */
+	token(username?: string, room?: string): Promise<string>;
 }
 
 export function tempDataDir(prefix = 'sitroom-test-'): string {
@@ -33,8 +38,13 @@ export async function startTestServer(
 		...env
 	});
 	const s = await startSitroom(config, silentLogger());
+	const password = env.SITROOM_DEMO_PASSWORD;
 	return Object.assign(s, {
 		dataDir,
+		login: (username = 'commander', pw = password) => loginAt(s.url, username, pw),
+		async token(username = 'commander', room?: string) {
+			return realtimeTokenAt(s.url, await loginAt(s.url, username, password), room);
+		},
 		async dispose() {
 			await s.stop();
 			if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -20,8 +20,9 @@ describe('Socket.IO and y-websocket transports', () => {
 
 	it('converges two Socket.IO clients after concurrent edits', async () => {
 		server = await startTestServer();
-		const a = connectSio(server.url, 'r1');
-		const b = connectSio(server.url, 'r1');
+		const { cookie } = await server.login();
+		const a = connectSio(server.url, 'r1', { headers: { cookie } });
+		const b = connectSio(server.url, 'r1', { headers: { cookie } });
 		clients.push(a, b);
 		await Promise.all([waitForSioSync(a), waitForSioSync(b)]);
 		a.doc.getMap('m').set('a', 1);
@@ -33,8 +34,10 @@ describe('Socket.IO and y-websocket transports', () => {
 
 	it('carries an edit made through Socket.IO to a y-websocket client and back', async () => {
 		server = await startTestServer();
-		const s = connectSio(server.url, 'mixed');
-		const y = connectYws(server.url, 'mixed');
+		const { cookie } = await server.login();
+		const token = await server.token();
+		const s = connectSio(server.url, 'mixed', { headers: { cookie } });
+		const y = connectYws(server.url, 'mixed', { token });
 		clients.push(s, y);
 		await Promise.all([waitForSioSync(s), waitForSync(y.provider)]);
 		s.doc.getArray('log').push(['from socket.io']);
@@ -46,8 +49,10 @@ describe('Socket.IO and y-websocket transports', () => {
 
 	it('syncs over HTTP long-polling when WebSocket is unavailable', async () => {
 		server = await startTestServer();
-		const a = connectSio(server.url, 'poll', { transports: ['polling'] });
-		const b = connectYws(server.url, 'poll');
+		const { cookie } = await server.login();
+		const token = await server.token();
+		const a = connectSio(server.url, 'poll', { headers: { cookie }, transports: ['polling'] });
+		const b = connectYws(server.url, 'poll', { token });
 		clients.push(a, b);
 		await Promise.all([waitForSioSync(a), waitForSync(b.provider)]);
 		expect(a.socket.io.engine.transport.name).toBe('polling');
@@ -57,7 +62,8 @@ describe('Socket.IO and y-websocket transports', () => {
 
 	it('reports a change as saved only after the server acknowledged it', async () => {
 		server = await startTestServer();
-		const a = connectSio(server.url, 'acks');
+		const { cookie } = await server.login();
+		const a = connectSio(server.url, 'acks', { headers: { cookie } });
 		clients.push(a);
 		await waitForSioSync(a);
 		a.states.length = 0;

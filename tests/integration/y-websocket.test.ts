@@ -12,8 +12,9 @@ describe('y-websocket endpoint', () => {
 
 	it('converges two standard y-websocket clients after concurrent edits', async () => {
 		server = await startTestServer();
-		const a = connectYws(server.url, 'incident-1');
-		const b = connectYws(server.url, 'incident-1');
+		const token = await server.token();
+		const a = connectYws(server.url, 'incident-1', { token });
+		const b = connectYws(server.url, 'incident-1', { token });
 		clients.push(a, b);
 		await Promise.all([waitForSync(a.provider), waitForSync(b.provider)]);
 		a.doc.getMap('log').set('a', 'from a');

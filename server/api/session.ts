@@ -1,0 +1,67 @@
+/**
+ * Login, who am I, logout: POST / GET / DELETE /api/session.
+ * Login is protected against cross-site requests by requiring a JSON body (a cross-site form
+ * cannot send one without a CORS preflight we never grant) and a same-site Origin.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { originAllowed, SESSION_COOKIE, sessionCookieOptions } from '../identity/cookies.ts';
+import type { Identity } from '../identity/identity.ts';
+import { authOf, requireActor } from '../identity/middleware.ts';
+import { ApiError, parseBody } from './validate.ts';
+
+const loginBody = z.object({
+	username: z.string().trim().min(1).max(64),
+	password: z.string().min(1).max(1024)
+});
+
+export function sessionRouter(identity: Identity): Router {
+	const r = Router();
+
+	r.post('/session', async (req, res) => {
+		if (!req.is('application/json')) {
+			throw new ApiError(415, 'unsupported-media-type', 'send the login as JSON (Content-Type: application/json)');
+		}
+		if (!originAllowed(req.get('origin'), req.get('host'), identity.config.trustedOrigins)) {
+			throw new ApiError(403, 'forbidden-origin', 'login from another site is refused');
+		}
+		const body = parseBody(loginBody, req);
+		const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+		const result = await identity.login(body.username, body.password, address);
+		if (!result.ok) {
+			if (result.error === 'rate-limited') {
+				const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+				res.setHeader('Retry-After', String(seconds));
+				throw new ApiError(429, 'too-many-login-attempts', `too many failed logins; try again in ${seconds} s`);
+			}
+			throw new ApiError(401, 'invalid-credentials', 'wrong username or password');
+		}
+		// A login always starts a new session; the one this browser held (if any) ends.
+		const previous = authOf(res);
+		if (previous) identity.logout(previous.session.id);
+		res.cookie(SESSION_COOKIE, result.secret, sessionCookieOptions(identity.config.cookieSecure, result.session.expiresAt));
+		res.json({
+			user: identity.publicUser(result.user),
+			csrfToken: result.session.csrfToken,
+			expiresAt: result.session.expiresAt
+		});
+	});
+
+	r.get('/session', requireActor(), (_req, res) => {
+		const auth = authOf(res)!;
+		res.json({
+			user: identity.publicUser(auth.user),
+			csrfToken: auth.session.csrfToken,
+			expiresAt: auth.session.expiresAt,
+			idleTimeoutMs: identity.config.sessionIdleMs
+		});
+	});
+
+	r.delete('/session', requireActor(), (_req, res) => {
+		identity.logout(authOf(res)!.session.id);
+		res.clearCookie(SESSION_COOKIE, { path: '/' });
+		res.status(204).end();
+	});
+
+	return r;
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run create-admin -- --username NAME [--display-name 名字] [--org ORG_ID]`: creates the
+ * first administrator of a production installation (SITROOM_DEMO=0 creates no accounts). The
+ * password comes from SITROOM_ADMIN_PASSWORD or standard input (first line; hidden when typed
+ * at a terminal). Refuses when an active administrator exists: later ones are made in the app.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { silentLogger } from '../log.ts';
+import { newPasswordSchema, usernameSchema } from '../api/users.ts';
+import { Identity } from '../identity/identity.ts';
+import { identityMigrations } from '../identity/schema.ts';
+import { openDatabase } from '../store/sqlite/database.ts';
+import { docStoreMigrations } from '../store/sqlite/sqlite-doc-store.ts';
+
+class UsageError extends Error {
+	override readonly name = 'UsageError';
+}
+
+async function readPassword(): Promise<string> {
+	const fromEnv = process.env.SITROOM_ADMIN_PASSWORD;
+	if (fromEnv) return fromEnv;
+	const stdin = process.stdin;
+	if (stdin.isTTY) {
+		process.stderr.write('password for the new administrator: ');
+		stdin.setRawMode(true);
+	}
+	stdin.setEncoding('utf8');
+	let text = '';
+	for await (const chunk of stdin) {
+		text += chunk as string;
+		if (/[\r\n\u0003\u0004]/.test(text)) break;
+	}
+	if (stdin.isTTY) {
+		stdin.setRawMode(false);
+		process.stderr.write('\n');
+	}
+	stdin.pause();
+	if (text.includes('\u0003')) throw new UsageError('cancelled');
+	return text.split(/[\r\n\u0004]/)[0] ?? '';
+}
+
+async function main(): Promise<number> {
+	const { values } = parseArgs({
+		options: { username: { type: 'string' }, 'display-name': { type: 'string' }, org: { type: 'string' } },
+		strict: true
+	});
+	const username = usernameSchema.safeParse(values.username ?? '');
+	if (!username.success) throw new UsageError(`--username: ${username.error.issues[0]?.message ?? 'required'}`);
+
+	const config = loadConfig();
+	if (config.store !== 'sqlite') throw new UsageError('SITROOM_STORE=memory keeps no accounts; nothing to create');
+	const db = openDatabase({
+		file: path.join(config.dataDir, 'sitroom.db'),
+		synchronous: config.sqliteSynchronous,
+		migrations: [...docStoreMigrations, ...identityMigrations]
+	});
+	const identity = new Identity({
+		db,
+		config: config.identity,
+		jurisdictionDir: config.jurisdictionDir,
+		log: silentLogger(),
+		rooms: { leave: () => undefined, isPresent: () => false }
+	});
+	try {
+		if (identity.users.countActiveAdmins() > 0) {
+			throw new UsageError('an administrator exists already; create further accounts in the app (用户管理)');
+		}
+		const orgId = values.org ?? identity.seed.organisations.find((o) => o.kind === 'command_centre')?.id;
+		if (!orgId || !identity.orgs.canHoldUsers(orgId)) throw new UsageError(`--org: no organisation "${orgId ?? ''}"`);
+		const password = newPasswordSchema.safeParse(await readPassword());
+		if (!password.success) throw new UsageError(`password: ${password.error.issues[0]?.message ?? 'invalid'}`);
+		const user = await identity.createUser({
+			username: username.data,
+			displayName: values['display-name'] ?? username.data,
+			orgId,
+			role: 'admin',
+			password: password.data
+		});
+		console.log(`created administrator "${user.username}" in ${identity.orgs.get(orgId)?.name ?? orgId}`);
+		return 0;
+	} finally {
+		identity.stop();
+		db.close();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(err: unknown) => {
+		if (err instanceof UsageError || err instanceof ConfigError) console.error(`create-admin: ${err.message}`);
+		else console.error(err);
+		process.exit(1);
+	}
+);

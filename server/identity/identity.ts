@@ -1,0 +1,263 @@
+/**
+ * The identity service: who people are (users in organisations, with a role), how they prove
+ * it (password login, sessions, realtime tokens), and what happens to their live connections
+ * when that changes (logout, deactivation, expiry). REST routes and transports call it; it
+ * owns no HTTP.
+ */
+import { Close, type CloseReason } from '#domain/protocol';
+import type { Role } from '#domain/vocabulary';
+import type { IdentityConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { PeerIdentity } from '../rooms/peer.ts';
+import { refuseAndClose } from '../rooms/refusal.ts';
+import type { SqliteDatabase } from '../store/sqlite/database.ts';
+import { readJurisdictionSeed, type JurisdictionSeed } from './jurisdiction-seed.ts';
+import { LiveConnections, type RoomAccess, type SessionVerdict } from './live-connections.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { OrganisationDirectory, OrganisationRepository } from './organisations.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
+import { RealtimeTokens, serverSecret } from './realtime-tokens.ts';
+import { SessionManager, SessionRepository, type Session } from './sessions.ts';
+import { UserRepository, type User, type UserChanges } from './users.ts';
+
+/** A user as everyone else sees them (never the hash). */
+export interface PublicUser {
+	id: string;
+	username: string;
+	displayName: string;
+	role: Role;
+	orgId: string;
+	orgName: string;
+	township: string | null;
+	active: boolean;
+}
+
+export type LoginResult =
+	| { ok: true; user: User; session: Session; secret: string }
+	| { ok: false; error: 'invalid-credentials' }
+	| { ok: false; error: 'rate-limited'; retryAfterMs: number };
+
+/** Why a credential does not authenticate; maps onto the transports' named close reasons. */
+export type AuthFailure = 'unauthenticated' | 'session-expired' | 'account-deactivated';
+
+export type Authenticated =
+	| { ok: true; user: User; session: Session; reissued: string | null }
+	| { ok: false; reason: AuthFailure };
+
+export class IdentityError extends Error {
+	override readonly name = 'IdentityError';
+	constructor(
+		readonly code: 'unknown-user' | 'unknown-organisation' | 'last-admin' | 'self-deactivation',
+		message: string
+	) {
+		super(message);
+	}
+}
+
+export interface IdentityOptions {
+	db: SqliteDatabase;
+	config: IdentityConfig;
+	jurisdictionDir: string;
+	log: Logger;
+	rooms: RoomAccess;
+}
+
+export class Identity {
+	readonly orgs: OrganisationDirectory;
+	readonly users: UserRepository;
+	readonly sessions: SessionManager;
+	readonly tokens: RealtimeTokens;
+	readonly throttle: LoginThrottle;
+	readonly connections: LiveConnections;
+	readonly seed: JurisdictionSeed;
+	readonly config: IdentityConfig;
+	#sweeper: NodeJS.Timeout;
+	#log: Logger;
+
+	constructor(opts: IdentityOptions) {
+		this.config = opts.config;
+		this.#log = opts.log.child({ module: 'identity' });
+		this.seed = readJurisdictionSeed(opts.jurisdictionDir);
+		const orgRepo = new OrganisationRepository(opts.db);
+		orgRepo.upsertAll(this.seed.organisations);
+		this.orgs = new OrganisationDirectory(orgRepo.all());
+		this.users = new UserRepository(opts.db);
+		const c = opts.config;
+		this.sessions = new SessionManager(new SessionRepository(opts.db), {
+			maxAgeMs: c.sessionMaxAgeMs,
+			idleMs: c.sessionIdleMs,
+			rotateMs: c.sessionRotateMs,
+			rotateGraceMs: c.sessionRotateGraceMs
+		});
+		this.tokens = new RealtimeTokens(serverSecret(opts.db, 'realtime-token-key'), c.realtimeTokenTtlMs);
+		this.throttle = new LoginThrottle({
+			windowMs: c.loginWindowMs,
+			perAccount: c.loginMaxFailuresPerAccount,
+			perAddress: c.loginMaxFailuresPerAddress
+		});
+		this.connections = new LiveConnections(opts.rooms);
+		// Ended sessions are kept a month (who logged in when), then dropped.
+		this.sessions.repo.deleteEndedBefore(Date.now() - 30 * 24 * 3_600_000);
+		this.#sweeper = setInterval(() => this.#sweep(), c.sweepMs);
+		this.#sweeper.unref();
+	}
+
+	stop(): void {
+		clearInterval(this.#sweeper);
+	}
+
+	/** Hooks for the room registry: track peers, and refuse joins of sessions that just ended. */
+	roomHooks(): ReturnType<LiveConnections['hooks']> {
+		return this.connections.hooks((identity) => {
+			const v = identity.sessionId ? this.#verdict(identity.sessionId) : { keep: true as const };
+			if (!v.keep) throw refuseAndClose(v.reason, v.message);
+		});
+	}
+
+	async login(username: string, password: string, address: string): Promise<LoginResult> {
+		const retryAfterMs = this.throttle.retryAfterMs(username, address);
+		if (retryAfterMs > 0) return { ok: false, error: 'rate-limited', retryAfterMs };
+		const user = this.users.byUsername(username);
+		const hash = user && this.users.passwordHashOf(user.id);
+		// Unknown, deactivated and wrong-password logins answer alike and take alike long.
+		const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstDummy(password);
+		if (!user || !ok || !user.active) {
+			this.throttle.recordFailure(username, address);
+			this.#log.info({ username: username.slice(0, 64), address }, 'login refused');
+			return { ok: false, error: 'invalid-credentials' };
+		}
+		this.throttle.recordSuccess(username);
+		const { session, secret } = this.sessions.create(user.id, address);
+		this.#log.info({ user: user.id, session: session.id }, 'logged in');
+		return { ok: true, user, session, secret };
+	}
+
+	/** Resolves a session cookie's secret (counts as activity; `reissue`: see SessionManager.resolve). */
+	authenticateSecret(secret: string, reissue: boolean): Authenticated {
+		const r = this.sessions.resolve(secret, reissue);
+		if (!r.ok) return { ok: false, reason: r.state === 'unknown' || r.state === 'revoked' ? 'unauthenticated' : 'session-expired' };
+		const user = this.users.byId(r.session.userId);
+		if (!user) return { ok: false, reason: 'unauthenticated' };
+		if (!user.active) return { ok: false, reason: 'account-deactivated' };
+		return { ok: true, user, session: r.session, reissued: r.reissued };
+	}
+
+	/** Resolves a realtime token (`?token=`): valid only while its session is. */
+	authenticateToken(token: string, room: string | null): Authenticated {
+		const v = this.tokens.verify(token);
+		if (!v.ok) return { ok: false, reason: v.expired ? 'session-expired' : 'unauthenticated' };
+		if (v.claim.room !== undefined && v.claim.room !== room) return { ok: false, reason: 'unauthenticated' };
+		const session = this.sessions.repo.byId(v.claim.sid);
+		if (!session) return { ok: false, reason: 'unauthenticated' };
+		const state = this.sessions.state(session);
+		if (state !== 'valid') return { ok: false, reason: state === 'revoked' ? 'unauthenticated' : 'session-expired' };
+		const user = this.users.byId(session.userId);
+		if (!user) return { ok: false, reason: 'unauthenticated' };
+		if (!user.active) return { ok: false, reason: 'account-deactivated' };
+		this.sessions.touch(session);
+		return { ok: true, user, session, reissued: null };
+	}
+
+	logout(sessionId: string): void {
+		this.sessions.revoke(sessionId);
+		this.connections.closeSession(sessionId, Close.Unauthenticated, 'signed out');
+	}
+
+	publicUser(u: User): PublicUser {
+		const org = this.orgs.get(u.orgId);
+		return {
+			id: u.id,
+			username: u.username,
+			displayName: u.displayName,
+			role: u.role,
+			orgId: u.orgId,
+			orgName: org?.name ?? u.orgId,
+			township: org?.township ?? null,
+			active: u.active
+		};
+	}
+
+	/** What a connection or request of this user carries: the policy's Actor and display facts. */
+	peerIdentity(u: User, sessionId: string | null): PeerIdentity {
+		const p = this.publicUser(u);
+		return {
+			userId: u.id,
+			role: u.role,
+			orgId: u.orgId,
+			township: p.township,
+			username: u.username,
+			displayName: u.displayName,
+			orgName: p.orgName,
+			sessionId
+		};
+	}
+
+	async createUser(input: { username: string; displayName: string; orgId: string; role: Role; password: string; demo?: boolean }): Promise<User> {
+		this.#requireOrg(input.orgId);
+		const passwordHash = await hashPassword(input.password);
+		return this.users.create({ ...input, passwordHash });
+	}
+
+	/**
+	 * Changes a user. Deactivation ends their sessions and closes their live connections; a
+	 * change of role or organisation closes live connections so they reconnect with the new
+	 * identity (permissions are decided from it).
+	 */
+	updateUser(id: string, changes: UserChanges, byUserId: string): User {
+		const before = this.users.byId(id);
+		if (!before) throw new IdentityError('unknown-user', `no user ${id}`);
+		if (changes.orgId !== undefined) this.#requireOrg(changes.orgId);
+		if (changes.active === false && id === byUserId) {
+			throw new IdentityError('self-deactivation', 'an administrator cannot deactivate their own account');
+		}
+		const losesAdmin =
+			before.role === 'admin' && before.active && (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
+		if (losesAdmin && this.users.countActiveAdmins() <= 1) {
+			throw new IdentityError('last-admin', 'this is the last active administrator; appoint another first');
+		}
+		const after = this.users.update(id, changes)!;
+		if (before.active && !after.active) {
+			this.sessions.repo.revokeAllOf(id, Date.now());
+			const n = this.connections.closeUser(id, Close.AccountDeactivated, 'this account was deactivated');
+			this.#log.info({ user: id, by: byUserId, closed: n }, 'user deactivated');
+		} else if (after.role !== before.role || after.orgId !== before.orgId) {
+			this.connections.closeUser(id, Close.SessionExpired, 'your role or organisation changed; reconnect');
+		}
+		return after;
+	}
+
+	/** Sets a new password and ends every session of the user (the old password may be known). */
+	async resetPassword(id: string, password: string): Promise<void> {
+		if (!this.users.byId(id)) throw new IdentityError('unknown-user', `no user ${id}`);
+		this.users.setPasswordHash(id, await hashPassword(password));
+		this.sessions.repo.revokeAllOf(id, Date.now());
+		this.connections.closeUser(id, Close.Unauthenticated, 'your password was reset; sign in again');
+	}
+
+	#requireOrg(orgId: string): void {
+		if (!this.orgs.canHoldUsers(orgId)) {
+			throw new IdentityError('unknown-organisation', `no organisation "${orgId}" that users can belong to`);
+		}
+	}
+
+	#verdict(sessionId: string): SessionVerdict {
+		const session = this.sessions.repo.byId(sessionId);
+		const close = (reason: CloseReason, message: string): SessionVerdict => ({ keep: false, reason, message });
+		if (!session || session.revokedAt !== null) return close(Close.Unauthenticated, 'the session has ended');
+		const user = this.users.byId(session.userId);
+		if (!user) return close(Close.Unauthenticated, 'the account no longer exists');
+		if (!user.active) return close(Close.AccountDeactivated, 'this account was deactivated');
+		if (Date.now() >= session.expiresAt) return close(Close.SessionExpired, 'the session expired; sign in again');
+		// A live connection is activity: a room left open on a wall screen does not idle out.
+		this.sessions.touch(session);
+		return { keep: true };
+	}
+
+	#sweep(): void {
+		try {
+			this.connections.sweep((sid) => this.#verdict(sid));
+		} catch (err) {
+			this.#log.error({ err }, 'identity sweep failed');
+		}
+	}
+}

@@ -1,0 +1,127 @@
+/**
+ * The `users` table behind a small typed repository. Password hashes never leave it except
+ * through `passwordHashOf`, used only by login.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Role } from '#domain/vocabulary';
+import type { SqliteDatabase } from '../store/sqlite/database.ts';
+
+export interface User {
+	id: string;
+	username: string;
+	displayName: string;
+	orgId: string;
+	role: Role;
+	active: boolean;
+	/** Created by demo mode (its password is published). */
+	demo: boolean;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export interface NewUser {
+	username: string;
+	displayName: string;
+	orgId: string;
+	role: Role;
+	passwordHash: string;
+	demo?: boolean;
+}
+
+export type UserChanges = Partial<Pick<User, 'displayName' | 'orgId' | 'role' | 'active'>>;
+
+interface UserRow {
+	id: string;
+	username: string;
+	display_name: string;
+	org_id: string;
+	role: string;
+	password_hash: string;
+	active: number;
+	demo: number;
+	created_at: number;
+	updated_at: number;
+}
+
+const toUser = (r: UserRow): User => ({
+	id: r.id,
+	username: r.username,
+	displayName: r.display_name,
+	orgId: r.org_id,
+	role: r.role as Role,
+	active: r.active === 1,
+	demo: r.demo === 1,
+	createdAt: r.created_at,
+	updatedAt: r.updated_at
+});
+
+export class UsernameTakenError extends Error {
+	override readonly name = 'UsernameTakenError';
+}
+
+export class UserRepository {
+	constructor(private readonly db: SqliteDatabase) {}
+
+	create(u: NewUser): User {
+		const now = Date.now();
+		const id = randomUUID();
+		try {
+			this.db
+				.prepare(
+					`INSERT INTO users (id, username, display_name, org_id, role, password_hash, active, demo, created_at, updated_at)
+					 VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`
+				)
+				.run(id, u.username, u.displayName, u.orgId, u.role, u.passwordHash, u.demo ? 1 : 0, now, now);
+		} catch (err) {
+			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+				throw new UsernameTakenError(`the username "${u.username}" is taken`);
+			}
+			throw err;
+		}
+		return this.byId(id)!;
+	}
+
+	byId(id: string): User | undefined {
+		const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+		return r && toUser(r);
+	}
+
+	byUsername(username: string): User | undefined {
+		const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+		return r && toUser(r);
+	}
+
+	passwordHashOf(id: string): string | undefined {
+		const r = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as { password_hash: string } | undefined;
+		return r?.password_hash;
+	}
+
+	list(): User[] {
+		return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
+	}
+
+	count(): number {
+		return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+	}
+
+	countActiveAdmins(): number {
+		return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get() as { n: number }).n;
+	}
+
+	update(id: string, changes: UserChanges): User | undefined {
+		const cols: string[] = [];
+		const values: Array<string | number> = [];
+		if (changes.displayName !== undefined) (cols.push('display_name = ?'), values.push(changes.displayName));
+		if (changes.orgId !== undefined) (cols.push('org_id = ?'), values.push(changes.orgId));
+		if (changes.role !== undefined) (cols.push('role = ?'), values.push(changes.role));
+		if (changes.active !== undefined) (cols.push('active = ?'), values.push(changes.active ? 1 : 0));
+		cols.push('updated_at = ?');
+		values.push(Date.now());
+		this.db.prepare(`UPDATE users SET ${cols.join(', ')} WHERE id = ?`).run(...values, id);
+		return this.byId(id);
+	}
+
+	setPasswordHash(id: string, hash: string): void {
+		this.db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, Date.now(), id);
+	}
+}
