@@ -3,6 +3,7 @@
  * and unknown types are refused with a named reason. Nothing here touches a document.
  */
 import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
 import { Close, MessageType, SyncType } from '#domain/protocol';
 import { refuseAndClose } from './refusal.ts';
 
@@ -80,4 +81,36 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
 	}
 	if (decoding.hasContent(d)) throw refuseAndClose(Close.MalformedMessage, 'trailing bytes in awareness update');
 	return out;
+}
+
+/**
+ * Decodes a Yjs update and refuses shapes no Yjs client produces. Regression (fuzz test): such
+ * updates decode cleanly, then throw half-way through Y.applyUpdate, after part of them has
+ * already changed the document: delete ranges of length zero, and items whose origin, right
+ * origin or parent points at their own client at or after their own clock.
+ */
+export function checkUpdateShape(update: Uint8Array): void {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch (err) {
+		throw refuseAndClose(Close.MalformedMessage, `malformed update: ${String(err)}`);
+	}
+	for (const [client, ranges] of decoded.ds.clients) {
+		for (const r of ranges) {
+			if (r.len <= 0) throw refuseAndClose(Close.MalformedMessage, `empty delete range of client ${client}`);
+		}
+	}
+	for (const s of decoded.structs) {
+		if (s.length <= 0) throw refuseAndClose(Close.MalformedMessage, `empty struct of client ${s.id.client}`);
+		if (!(s instanceof Y.Item)) continue;
+		for (const ref of [s.origin, s.rightOrigin, s.parent instanceof Y.ID ? s.parent : null]) {
+			if (ref && ref.client === s.id.client && ref.clock >= s.id.clock) {
+				throw refuseAndClose(
+					Close.MalformedMessage,
+					`item ${s.id.client}:${s.id.clock} refers forward to ${ref.client}:${ref.clock}`
+				);
+			}
+		}
+	}
 }

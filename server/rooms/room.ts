@@ -15,7 +15,7 @@ import { Close, MessageType, SyncType } from '#domain/protocol';
 import type { CloseReason } from '#domain/protocol';
 import type { AppendEntry, DocStore } from '../store/doc-store.ts';
 import type { Logger } from '../log.ts';
-import { decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
+import { checkUpdateShape, decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
 import type { CommittedUpdate, RoomHooks } from './hooks.ts';
 import type { Peer } from './peer.ts';
 import { Refusal, refuse, refuseAndClose } from './refusal.ts';
@@ -86,6 +86,8 @@ export class Room {
 	/** checkUpdate results for the update being applied, attached to what it produces. */
 	#checks: readonly unknown[] = [];
 	#lastSeq = 0;
+	/** The document may differ from what is durable (an update failed half-way): reload it. */
+	#mustReload = false;
 	#snapshotSeq = 0;
 	readonly loaded: Promise<void>;
 	/** Awareness client id → the peer that owns it. */
@@ -244,6 +246,10 @@ export class Room {
 				for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
 			this.#broadcast(committed, batch);
 			for (const fn of after) fn();
+			if (this.#mustReload) {
+				this.#reset();
+				return;
+			}
 			if (this.#lastSeq - this.#snapshotSeq >= this.limits.snapshotEvery) await this.#snapshot();
 		}
 	}
@@ -331,7 +337,8 @@ export class Room {
 						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
 					}
 					after.push(() => {
-						if (this.#peers.has(peer))
+						// A document that must be reloaded may hold a half-applied update: never send it.
+						if (this.#peers.has(peer) && !this.#mustReload)
 							peer.send(syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv)));
 					});
 					break;
@@ -381,10 +388,10 @@ export class Room {
 
 	#applyUpdate(peer: Peer, update: Uint8Array): void {
 		let meta: { from: Map<number, number>; to: Map<number, number> };
+		// Decoding and checking the whole update first means a malformed one fails here, before it
+		// can half-apply to the document.
+		checkUpdateShape(update);
 		try {
-			// Decoding the whole update first means a malformed one fails here, before it can
-			// half-apply to the document.
-			Y.decodeUpdate(update);
 			meta = Y.parseUpdateMeta(update);
 		} catch (err) {
 			throw refuseAndClose(Close.MalformedMessage, `malformed update: ${String(err)}`);
@@ -399,8 +406,16 @@ export class Room {
 			}
 		}
 		this.#checks = this.hooks.map((h) => h.checkUpdate?.({ room: this, peer, update }));
+		const batched = this.#batch.length;
 		try {
 			Y.applyUpdate(this.doc, update, peer);
+		} catch (err) {
+			// Regression (fuzz test): Yjs cannot roll a transaction back, so an update that throws
+			// half-way may already have changed the document and queued an update. Persist and
+			// broadcast none of it, and reload the room from storage once this drain is done.
+			this.#batch.length = batched;
+			this.#mustReload = true;
+			throw refuseAndClose(Close.UpdateFailed, `update failed to apply: ${String(err)}`);
 		} finally {
 			this.#checks = [];
 		}
@@ -460,6 +475,28 @@ export class Room {
 			// The log still holds everything; a missing snapshot only makes the next load slower.
 			this.log.error({ room: this.name, err }, 'snapshot failed');
 		}
+	}
+
+	/**
+	 * Drops a document that may hold changes that are not durable, and closes every peer with
+	 * RoomReset so that clients reconnect; the registry reloads the room from storage on the next
+	 * join. What was committed before stays committed (and acknowledged).
+	 */
+	#reset(): void {
+		this.#state = 'closed';
+		this.log.warn({ room: this.name, seq: this.#lastSeq }, 'room reset: reloading from storage');
+		const message = 'the room is being reloaded from storage; reconnect to resync';
+		for (const item of this.#inbox) {
+			if (item.kind === 'frame') item.ack?.({ ok: false, close: Close.RoomReset, message });
+			else item.done(new Error(message));
+		}
+		this.#inbox = [];
+		this.#batch = [];
+		for (const peer of [...this.#peers.keys()]) {
+			this.leave(peer);
+			peer.close(Close.RoomReset, message);
+		}
+		this.#destroy();
 	}
 
 	#fail(err: unknown, during: string): void {

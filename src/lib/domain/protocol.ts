@@ -49,7 +49,9 @@ export const Close = {
 	UpdateFailed: { code: 4422, reason: 'update-failed-to-apply' },
 	RateLimited: { code: 4429, reason: 'rate-limited' },
 	StorageFailed: { code: 4500, reason: 'storage-failed' },
-	ShuttingDown: { code: 4503, reason: 'server-shutting-down' }
+	ShuttingDown: { code: 4503, reason: 'server-shutting-down' },
+	/** The room was reloaded from storage (after an update failed half-way); rejoin to resync. */
+	RoomReset: { code: 4205, reason: 'room-reset' }
 } as const satisfies Record<string, CloseReason>;
 
 export type CloseReasonName = keyof typeof Close;
