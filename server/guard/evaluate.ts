@@ -1,0 +1,232 @@
+/**
+ * Judges an inspected update against the permission policy: groups the touches by entity,
+ * works out each entity's state before and after, checks every value's shape and asks the
+ * policy about every change. Refuses on the first denial; otherwise returns the changes to
+ * record for attribution (one row per entity created or deleted, per field changed).
+ */
+import type { Actor, OrgDirectory } from '#domain/actor';
+import { whyNot, whyNotSetField, type EntityFacts } from '#domain/policy';
+import {
+	checkFieldValue,
+	checkFigureValue,
+	checkMetaValue,
+	checkPositionValue,
+	checkTaskUpdateValue,
+	isTownshipCode
+} from '#domain/policy/values';
+import type { TaskUpdate } from '#domain/incident-doc';
+import { Close } from '#domain/protocol';
+import { refuse } from '../rooms/refusal.ts';
+import { NEW_TYPE, readEntityFacts, type EntityRef, type Touch } from './inspect-update.ts';
+
+export type ChangeOp = 'create' | 'update' | 'delete';
+
+/** One attributed change: what the doc_changes table records. */
+export interface Change {
+	collection: string;
+	/** Entity id, township code or user id; null for the incident's own fields and the wall. */
+	entityId: string | null;
+	field: string | null;
+	op: ChangeOp;
+}
+
+interface EntityGroup {
+	ref: EntityRef;
+	created: boolean;
+	deleted: boolean;
+	/** Field → the value set (undefined when only removed). Last write wins, as in Yjs. */
+	fields: Map<string, { value: unknown; set: boolean }>;
+	threadAdds: unknown[];
+	threadRemovals: unknown[];
+}
+
+export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory): Change[] {
+	const changes: Change[] = [];
+	const groups = new Map<EntityRef, EntityGroup>();
+	const group = (ref: EntityRef): EntityGroup => {
+		let g = groups.get(ref);
+		if (!g) {
+			g = { ref, created: false, deleted: false, fields: new Map(), threadAdds: [], threadRemovals: [] };
+			groups.set(ref, g);
+		}
+		return g;
+	};
+	const deny = (reason: string | null): void => {
+		if (reason) throw refuse(Close.Forbidden, reason);
+	};
+
+	for (const t of touches) {
+		switch (t.kind) {
+			case 'entity': {
+				const g = group(t.entity);
+				if (t.op === 'insert') g.created = true;
+				else g.deleted = true;
+				break;
+			}
+			case 'field': {
+				const g = group(t.entity);
+				const prev = g.fields.get(t.field);
+				// A field overwritten in one update shows as the new value plus the old value's removal.
+				if (t.op === 'insert') g.fields.set(t.field, { value: t.value, set: true });
+				else if (!prev?.set) g.fields.set(t.field, { value: undefined, set: false });
+				break;
+			}
+			case 'taskUpdate': {
+				const g = group(t.task);
+				if (t.op === 'insert') g.threadAdds.push(t.value);
+				else g.threadRemovals.push(t.value);
+				break;
+			}
+			case 'figureRow':
+				if (!isTownshipCode(t.township)) deny(`figures are kept per township code, not "${t.township}"`);
+				deny(whyNot(actor, 'update', { collection: 'figures', township: t.township }, orgs));
+				changes.push({
+					collection: 'figures',
+					entityId: t.township,
+					field: null,
+					op: t.op === 'insert' ? 'create' : 'delete'
+				});
+				break;
+			case 'figure':
+				if (t.op === 'insert') deny(checkFigureValue(t.key, t.value));
+				deny(whyNot(actor, 'update', { collection: 'figures', township: t.township }, orgs));
+				changes.push({
+					collection: 'figures',
+					entityId: t.township,
+					field: t.key,
+					op: t.op === 'insert' ? 'update' : 'delete'
+				});
+				break;
+			case 'meta':
+				if (t.op === 'insert') deny(checkMetaValue(t.field, t.value));
+				deny(whyNot(actor, 'update', { collection: 'meta' }, orgs));
+				changes.push({
+					collection: 'meta',
+					entityId: null,
+					field: t.field,
+					op: t.op === 'insert' ? 'update' : 'delete'
+				});
+				break;
+			case 'position': {
+				if (t.op === 'insert') deny(checkPositionValue(t.value));
+				const entry = t.op === 'insert' ? (t.value as { orgId?: unknown }) : null;
+				deny(
+					whyNot(
+						actor,
+						t.op === 'insert' ? 'update' : 'delete',
+						{ collection: 'positions', userId: t.userId, entry },
+						orgs
+					)
+				);
+				changes.push({
+					collection: 'positions',
+					entityId: t.userId,
+					field: null,
+					op: t.op === 'insert' ? 'update' : 'delete'
+				});
+				break;
+			}
+			case 'wall':
+				if (t.op === 'insert' && (typeof t.value !== 'string' || t.value.length > 128))
+					deny('the wall lists feed ids');
+				deny(whyNot(actor, 'update', { collection: 'wall' }, orgs));
+				changes.push({ collection: 'wall', entityId: null, field: null, op: 'update' });
+				break;
+			case 'feedHealth':
+				deny(whyNot(actor, 'update', { collection: 'feedHealth' }, orgs));
+				break;
+			default:
+				exhaustive(t);
+		}
+	}
+
+	for (const g of groups.values()) judgeEntity(actor, g, orgs, changes, deny);
+	return dedupe(changes);
+}
+
+function judgeEntity(
+	actor: Actor,
+	g: EntityGroup,
+	orgs: OrgDirectory,
+	changes: Change[],
+	deny: (reason: string | null) => void
+): void {
+	const { collection, entityId, type } = g.ref;
+	const base = { collection, entityId };
+	if (g.deleted) {
+		// Whatever else the update does inside an entity it removes is invisible.
+		deny(whyNot(actor, 'delete', { collection, entity: type ? readEntityFacts(type) : {} }, orgs));
+		changes.push({ ...base, field: null, op: 'delete' });
+		return;
+	}
+	if (g.created) {
+		const facts: Record<string, unknown> = {};
+		for (const [field, { value, set }] of g.fields) {
+			if (!set) continue;
+			if (field === 'updates') {
+				if (value !== NEW_TYPE) deny('tasks.updates must be a list');
+				continue;
+			}
+			deny(checkFieldValue(collection, field, value));
+			facts[field] = value;
+		}
+		if (collection === 'tasks' && g.fields.get('updates')?.value !== NEW_TYPE)
+			deny('a new task needs its progress thread');
+		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
+		changes.push({ ...base, field: null, op: 'create' });
+		judgeThread(actor, g, facts, orgs, changes, deny);
+		return;
+	}
+	if (!type) throw new Error('an entity neither created nor on the server');
+	const before = readEntityFacts(type);
+	const after: Record<string, unknown> = { ...before };
+	for (const [field, { value, set }] of g.fields) {
+		if (set) after[field] = value;
+		else delete after[field];
+	}
+	for (const [field, { value, set }] of g.fields) {
+		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
+		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
+		changes.push({ ...base, field, op: set ? 'update' : 'delete' });
+	}
+	judgeThread(actor, g, after, orgs, changes, deny);
+}
+
+function judgeThread(
+	actor: Actor,
+	g: EntityGroup,
+	task: EntityFacts,
+	orgs: OrgDirectory,
+	changes: Change[],
+	deny: (reason: string | null) => void
+): void {
+	for (const entry of g.threadAdds) {
+		deny(checkTaskUpdateValue(entry));
+		deny(
+			whyNot(actor, 'create', { collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> }, orgs)
+		);
+	}
+	for (const entry of g.threadRemovals) {
+		deny(
+			whyNot(actor, 'delete', { collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> }, orgs)
+		);
+	}
+	const base = { collection: g.ref.collection, entityId: g.ref.entityId, field: 'updates' };
+	if (g.threadAdds.length > 0) changes.push({ ...base, op: 'create' });
+	if (g.threadRemovals.length > 0) changes.push({ ...base, op: 'delete' });
+}
+
+function dedupe(changes: Change[]): Change[] {
+	if (changes.length < 2) return changes;
+	const seen = new Set<string>();
+	return changes.filter((c) => {
+		const k = `${c.collection}\u0000${c.entityId}\u0000${c.field}\u0000${c.op}`;
+		if (seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+}
+
+function exhaustive(x: never): never {
+	throw new Error(`unexpected touch ${JSON.stringify(x)}`);
+}

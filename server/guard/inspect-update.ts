@@ -1,0 +1,448 @@
+/**
+ * Resolves an incoming Yjs update, before it is applied, to what it would change in the
+ * incident document: every inserted item and every deleted range becomes a Touch naming the
+ * collection, entity, field and value. The guard then asks the permission policy about each.
+ *
+ * An update names an item's parent only sometimes (see ../../../shared notes on update
+ * inspection): an item inserted next to a neighbour carries only `origin` / `rightOrigin`,
+ * so its parent and map key are those of the neighbour, which is found in the server's
+ * document or among the items of the same update. Deletes are bare ID ranges, looked up in
+ * the server's document (the room keeps gc off, so deleted items keep their parent).
+ *
+ * Anything that cannot be resolved against what the server has refuses the update with
+ * MissingDependencies; anything outside the document schema (unknown roots, unknown fields,
+ * nested types where the schema has plain values, text content) refuses it with Forbidden.
+ *
+ * This reads Yjs internals (Item, ContentAny, ContentType, doc.store) that yjs exports but does
+ * not promise to keep: the version is pinned and tests/guard/inspect-update.test.ts pins shapes.
+ */
+import * as Y from 'yjs';
+import { Close } from '#domain/protocol';
+import { FIELDS, ROOTS, type EntityCollection, type RootName } from '#domain/incident-doc';
+import { refuse, type Refusal } from '../rooms/refusal.ts';
+
+/**
+ * Any Yjs type. Yjs's own declarations use AbstractType<any> (doc.share, item.parent) and the
+ * event parameter is invariant, so no narrower type accepts them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type YType = Y.AbstractType<any>;
+
+/** One entity's Y.Map: on the server already (`type`), or created by this update (`newId`). */
+export interface EntityRef {
+	readonly collection: EntityCollection;
+	readonly entityId: string;
+	/** The server's Y.Map of the entity, or null if this update creates it. */
+	readonly type: Y.Map<unknown> | null;
+}
+
+/** Where an item lives: a root, an entity's field map, a task's progress thread, a township's figures. */
+type Place =
+	| { kind: 'root'; root: RootName }
+	| { kind: 'entity'; entity: EntityRef }
+	| { kind: 'taskUpdates'; task: EntityRef }
+	| { kind: 'figureRow'; township: string; type: YType | null };
+
+export type Op = 'insert' | 'delete';
+
+/** One thing an update changes, resolved to the schema. */
+export type Touch =
+	/** An entity's Y.Map put at `entityId` (insert: created by this update) or removed (delete). */
+	| { kind: 'entity'; entity: EntityRef; op: Op }
+	/** A field of an entity set (insert, with its value) or removed (delete). */
+	| { kind: 'field'; entity: EntityRef; field: string; op: Op; value: unknown }
+	/** One progress update appended to or removed from a task's thread. */
+	| { kind: 'taskUpdate'; task: EntityRef; op: Op; value: unknown }
+	/** A township's figure row created or removed. */
+	| { kind: 'figureRow'; township: string; op: Op }
+	| { kind: 'figure'; township: string; key: string; op: Op; value: unknown }
+	| { kind: 'meta'; field: string; op: Op; value: unknown }
+	| { kind: 'position'; userId: string; op: Op; value: unknown }
+	| { kind: 'wall'; op: Op; value: unknown }
+	| { kind: 'feedHealth'; op: Op };
+
+export interface Inspection {
+	touches: Touch[];
+	/** Yjs client ids the update writes new structs under. */
+	clients: Set<number>;
+}
+
+/** A marker value for a nested Y type inserted by the update (an entity map, a thread). */
+export const NEW_TYPE = Symbol('new Y type');
+
+const ROOT_NAMES: ReadonlySet<string> = new Set(Object.values(ROOTS));
+const ENTITY_ROOTS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
+const FIELD_SETS = Object.fromEntries(
+	Object.entries(FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
+) as unknown as Record<EntityCollection, ReadonlySet<string>>;
+
+/** Nested types are at most root → entity → thread deep; anything deeper is refused early. */
+const MAX_PARENT_DEPTH = 4;
+
+interface NewItem {
+	item: Y.Item;
+	/** First clock of the part the server lacks (items may partly overlap what it has). */
+	from: number;
+	/** Resolved place and map key; undefined until resolved; null when it has no effect. */
+	at?: { place: Place; sub: string | null } | null;
+	/** For a ContentType item: the place its type forms. */
+	forms?: Place;
+}
+
+class Inspector {
+	readonly touches: Touch[] = [];
+	readonly clients = new Set<number>();
+	/** New items per client, in clock order, for lookups by ID. */
+	readonly #byClient = new Map<number, NewItem[]>();
+	readonly #rootOfType = new Map<YType, string>();
+	readonly #entityRefs = new Map<YType, EntityRef>();
+
+	constructor(private readonly doc: Y.Doc) {
+		for (const [name, type] of doc.share) this.#rootOfType.set(type, name);
+	}
+
+	run(update: Uint8Array): Inspection {
+		const { structs, ds } = Y.decodeUpdate(update);
+		const store = this.doc.store;
+		const fresh: NewItem[] = [];
+		for (const s of structs) {
+			if (s instanceof Y.Skip) continue;
+			const client = s.id.client;
+			const have = Y.getState(store, client);
+			if (s.id.clock + s.length <= have) continue;
+			this.clients.add(client);
+			// GC structs carry nothing visible (a client's own garbage-collected deletions).
+			if (!(s instanceof Y.Item)) continue;
+			const n: NewItem = { item: s, from: Math.max(have, s.id.clock) };
+			let list = this.#byClient.get(client);
+			if (!list) this.#byClient.set(client, (list = []));
+			list.push(n);
+			fresh.push(n);
+		}
+		for (const n of fresh) this.#insertTouches(n);
+		for (const [client, ranges] of ds.clients) {
+			for (const r of ranges) this.#deleteTouches(client, r.clock, r.clock + r.len);
+		}
+		return { touches: this.touches, clients: this.clients };
+	}
+
+	// --- inserts -------------------------------------------------------------------------
+
+	#insertTouches(n: NewItem): void {
+		const at = this.#resolve(n, 0);
+		if (!at) return;
+		const { item } = n;
+		const c = item.content;
+		if (c instanceof Y.ContentDeleted) {
+			// Inserted already deleted: invisible in a list; in a map slot it still displaces the current value.
+			if (at.sub !== null) this.#displace(at.place, at.sub);
+			return;
+		}
+		if (c instanceof Y.ContentType) {
+			if (at.sub === null || item.content.getLength() !== 1)
+				throw forbidden('a nested type must be a map entry');
+			n.forms ??= this.#formedPlace(at.place, at.sub, c.type, null);
+			this.#slotTouch(at.place, at.sub, 'insert', NEW_TYPE, n.forms);
+			return;
+		}
+		if (!(c instanceof Y.ContentAny)) {
+			throw forbidden(`${c.constructor.name} content is not part of the incident document`);
+		}
+		const values = n.from > item.id.clock ? c.arr.slice(n.from - item.id.clock) : c.arr;
+		if (at.sub !== null) {
+			if (values.length !== 1) throw forbidden('a map entry must hold exactly one value');
+			this.#slotTouch(at.place, at.sub, 'insert', values[0], null);
+		} else {
+			for (const v of values) this.#listTouch(at.place, 'insert', v);
+		}
+	}
+
+	/** Where a new item lives: its explicit parent, or that of its neighbours. */
+	#resolve(n: NewItem, depth: number): { place: Place; sub: string | null } | null {
+		if (n.at !== undefined) return n.at;
+		if (depth > MAX_PARENT_DEPTH) throw forbidden('nested deeper than the incident document allows');
+		// Walk the neighbour chain iteratively: a list appended item by item chains thousands deep.
+		const chain: NewItem[] = [];
+		let cur: NewItem = n;
+		let at: { place: Place; sub: string | null } | null = null;
+		for (;;) {
+			const { parent, parentSub, origin, rightOrigin } = cur.item;
+			const p = parent as unknown;
+			if (typeof p === 'string') {
+				if (!ROOT_NAMES.has(p)) throw forbidden(`unknown root "${p}"`);
+				at = { place: { kind: 'root', root: p as RootName }, sub: parentSub };
+				break;
+			}
+			if (p instanceof Y.ID) {
+				at = { place: this.#placeFormedBy(p, depth + 1), sub: parentSub };
+				break;
+			}
+			const neighbour = origin ?? rightOrigin;
+			if (!neighbour) throw forbidden('an item with neither parent nor neighbours');
+			const server = this.#serverStruct(neighbour);
+			if (server) {
+				if (!(server instanceof Y.Item)) {
+					// Yjs discards an item next to a garbage-collected neighbour: it has no effect.
+					at = null;
+					break;
+				}
+				at = { place: this.#placeOfType(server.parent as YType), sub: server.parentSub };
+				break;
+			}
+			const next = this.#newItem(neighbour);
+			if (next.at !== undefined) {
+				at = next.at;
+				break;
+			}
+			chain.push(cur);
+			cur = next;
+			if (chain.length > 1_000_000) throw forbidden('neighbour chain too long');
+		}
+		cur.at = at;
+		for (const c of chain) c.at = at;
+		this.#checkSlotKind(at);
+		return at;
+	}
+
+	#checkSlotKind(at: { place: Place; sub: string | null } | null): void {
+		if (!at) return;
+		const isList =
+			at.place.kind === 'taskUpdates' || (at.place.kind === 'root' && at.place.root === ROOTS.wall);
+		if (isList && at.sub !== null) throw forbidden('a list was written to as a map');
+		if (!isList && at.sub === null) throw forbidden('a map was written to as a list');
+	}
+
+	/** The place formed by the type of the item with `id` (a parent reference). */
+	#placeFormedBy(id: Y.ID, depth: number): Place {
+		const server = this.#serverStruct(id);
+		if (server) {
+			if (!(server instanceof Y.Item) || !(server.content instanceof Y.ContentType)) {
+				throw forbidden('parent is not a nested type');
+			}
+			return this.#placeOfType(server.content.type);
+		}
+		const n = this.#newItem(id);
+		if (!(n.item.content instanceof Y.ContentType)) throw forbidden('parent is not a nested type');
+		if (n.forms) return n.forms;
+		const at = this.#resolve(n, depth);
+		if (!at || at.sub === null) throw forbidden('parent is not a nested type');
+		n.forms = this.#formedPlace(at.place, at.sub, n.item.content.type, null);
+		return n.forms;
+	}
+
+	/** The place of a type that exists in the server's document. */
+	#placeOfType(type: YType): Place {
+		const item = type._item;
+		if (item === null) {
+			const root = this.#rootOfType.get(type);
+			if (!root || !ROOT_NAMES.has(root)) throw forbidden('unknown root type');
+			return { kind: 'root', root: root as RootName };
+		}
+		if (item.parentSub === null) throw forbidden('a nested type inside a list');
+		const parent = this.#placeOfType(item.parent as YType);
+		return this.#formedPlace(parent, item.parentSub, type, type);
+	}
+
+	/** What a nested type at (place, sub) is in the schema; refuses types the schema lacks. */
+	#formedPlace(place: Place, sub: string, type: YType, server: YType | null): Place {
+		if (place.kind === 'root' && ENTITY_ROOTS.has(place.root) && type instanceof Y.Map) {
+			return { kind: 'entity', entity: this.#entityRef(place.root as EntityCollection, sub, server) };
+		}
+		if (place.kind === 'root' && place.root === ROOTS.figures && type instanceof Y.Map) {
+			return { kind: 'figureRow', township: sub, type: server };
+		}
+		if (
+			place.kind === 'entity' &&
+			place.entity.collection === 'tasks' &&
+			sub === 'updates' &&
+			type instanceof Y.Array
+		) {
+			return { kind: 'taskUpdates', task: place.entity };
+		}
+		throw forbidden(`a ${type.constructor.name} is not allowed at ${describe(place)}.${sub}`);
+	}
+
+	#entityRef(collection: EntityCollection, entityId: string, server: YType | null): EntityRef {
+		if (!server) return { collection, entityId, type: null };
+		let ref = this.#entityRefs.get(server);
+		if (!ref) {
+			ref = { collection, entityId, type: server as Y.Map<unknown> };
+			this.#entityRefs.set(server, ref);
+		}
+		return ref;
+	}
+
+	#serverStruct(id: Y.ID): Y.Item | Y.GC | null {
+		if (id.clock >= Y.getState(this.doc.store, id.client)) return null;
+		return Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
+	}
+
+	#newItem(id: Y.ID): NewItem {
+		const n = findNew(this.#byClient.get(id.client), id.clock);
+		if (!n) throw missing(`item ${id.client}:${id.clock} is neither on the server nor in the update`);
+		return n;
+	}
+
+	// --- deletes -------------------------------------------------------------------------
+
+	#deleteTouches(client: number, start: number, end: number): void {
+		const have = Y.getState(this.doc.store, client);
+		let clock = start;
+		while (clock < end) {
+			if (clock < have) {
+				const s = Y.getItem(this.doc.store, Y.createID(client, clock)) as Y.Item | Y.GC;
+				const sEnd = s.id.clock + s.length;
+				if (s instanceof Y.Item && !s.deleted) this.#deleteItem(s, clock, Math.min(end, sEnd));
+				clock = sEnd;
+				continue;
+			}
+			// Deleting an item created by the same update leaves nothing visible.
+			const n = findNew(this.#byClient.get(client), clock);
+			if (!n) throw missing(`delete of ${client}:${clock}, which the server does not have`);
+			clock = n.item.id.clock + n.item.length;
+		}
+	}
+
+	#deleteItem(item: Y.Item, from: number, to: number): void {
+		const place = this.#placeOfType(item.parent as YType);
+		const sub = item.parentSub;
+		if (sub !== null) {
+			const c = item.content;
+			const value = c instanceof Y.ContentAny ? c.arr[c.arr.length - 1] : undefined;
+			const forms = c instanceof Y.ContentType ? this.#placeOfType(c.type) : null;
+			this.#slotTouch(place, sub, 'delete', value, forms);
+			return;
+		}
+		const values = item.content.getContent().slice(from - item.id.clock, to - item.id.clock);
+		for (const v of values) this.#listTouch(place, 'delete', v);
+	}
+
+	// --- classification ------------------------------------------------------------------
+
+	/** A map entry set or removed at (place, sub). `forms` is the place a nested type there forms. */
+	#slotTouch(place: Place, sub: string, op: Op, value: unknown, forms: Place | null): void {
+		switch (place.kind) {
+			case 'root':
+				switch (place.root) {
+					case 'meta':
+						if (forms) throw forbidden('incident fields hold plain values');
+						this.touches.push({ kind: 'meta', field: sub, op, value });
+						return;
+					case 'positions':
+						if (forms) throw forbidden('positions hold plain values');
+						this.touches.push({ kind: 'position', userId: sub, op, value });
+						return;
+					case 'feedHealth':
+						this.touches.push({ kind: 'feedHealth', op });
+						return;
+					case 'figures':
+						if (forms?.kind !== 'figureRow' && value !== undefined)
+							throw forbidden('a figure row must be a map');
+						this.touches.push({ kind: 'figureRow', township: sub, op });
+						return;
+					case 'wall':
+						throw forbidden('the wall is a list');
+					default: {
+						if (forms?.kind !== 'entity') {
+							if (op === 'delete') throw forbidden(`${place.root}.${sub} is not an entity`);
+							throw forbidden(`an entity of ${place.root} must be a map`);
+						}
+						if (op === 'insert') this.#displace(place, sub);
+						this.touches.push({ kind: 'entity', entity: forms.entity, op });
+						return;
+					}
+				}
+			case 'entity': {
+				const { collection } = place.entity;
+				if (!FIELD_SETS[collection].has(sub)) throw forbidden(`unknown field ${collection}.${sub}`);
+				if (sub === 'updates' ? forms?.kind !== 'taskUpdates' && op === 'insert' : forms !== null) {
+					throw forbidden(`${collection}.${sub} has the wrong shape`);
+				}
+				this.touches.push({ kind: 'field', entity: place.entity, field: sub, op, value });
+				return;
+			}
+			case 'figureRow':
+				if (forms) throw forbidden('figures are plain numbers');
+				this.touches.push({ kind: 'figure', township: place.township, key: sub, op, value });
+				return;
+			case 'taskUpdates':
+				throw forbidden('a progress thread is a list');
+		}
+	}
+
+	/** A map entry put where one exists replaces (deletes) the current one: that removal is a change too. */
+	#displace(place: Place, sub: string): void {
+		const type =
+			place.kind === 'root'
+				? (this.doc.share.get(place.root) ?? null)
+				: place.kind === 'entity'
+					? place.entity.type
+					: place.kind === 'figureRow'
+						? place.type
+						: null;
+		const current = type?._map.get(sub);
+		if (current && !current.deleted)
+			this.#deleteItem(current, current.id.clock, current.id.clock + current.length);
+	}
+
+	#listTouch(place: Place, op: Op, value: unknown): void {
+		if (place.kind === 'taskUpdates') this.touches.push({ kind: 'taskUpdate', task: place.task, op, value });
+		else if (place.kind === 'root' && place.root === ROOTS.wall)
+			this.touches.push({ kind: 'wall', op, value });
+		else throw forbidden(`${describe(place)} is not a list`);
+	}
+}
+
+function findNew(list: NewItem[] | undefined, clock: number): NewItem | undefined {
+	if (!list) return undefined;
+	let lo = 0;
+	let hi = list.length - 1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >>> 1;
+		const n = list[mid]!;
+		const start = n.item.id.clock;
+		if (clock < start) hi = mid - 1;
+		else if (clock >= start + n.item.length) lo = mid + 1;
+		else return n;
+	}
+	return undefined;
+}
+
+function describe(place: Place): string {
+	switch (place.kind) {
+		case 'root':
+			return place.root;
+		case 'entity':
+			return `${place.entity.collection}.${place.entity.entityId}`;
+		case 'taskUpdates':
+			return `tasks.${place.task.entityId}.updates`;
+		case 'figureRow':
+			return `figures.${place.township}`;
+	}
+}
+
+function forbidden(message: string): Refusal {
+	return refuse(Close.Forbidden, message);
+}
+
+function missing(message: string): Refusal {
+	return refuse(Close.MissingDependencies, message);
+}
+
+/** Resolves what `update` would change in `doc`. Throws a Refusal when it cannot or must not. */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
+	return new Inspector(doc).run(update);
+}
+
+/** An entity's fields as the server holds them (a removed entity's last values, for the policy). */
+export function readEntityFacts(type: Y.Map<unknown>): Record<string, unknown> {
+	const removed = type._item?.deleted ?? false;
+	const out: Record<string, unknown> = {};
+	for (const [key, item] of type._map) {
+		if (item.deleted && !removed) continue;
+		const c = item.content;
+		if (c instanceof Y.ContentAny) out[key] = c.arr[c.arr.length - 1];
+		else if (c instanceof Y.ContentType) out[key] = NEW_TYPE;
+	}
+	return out;
+}

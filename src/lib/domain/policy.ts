@@ -1,0 +1,336 @@
+/**
+ * The permission policy: who may change what inside an incident. Pure functions over an Actor,
+ * the facts of the entity concerned and the organisation directory, with no Yjs and no I/O.
+ *
+ * The UI asks it which controls to offer (`can`, `editableFields`, `allowedStatusChanges`);
+ * the server's guard (server/guard) asks the same functions, with the facts it resolved from
+ * each incoming Yjs update, and refuses the whole update on the first denial. The role matrix
+ * in ARCHITECTURE.md is this file in table form; change both together.
+ *
+ * The `why*` functions return null when allowed, or a sentence saying why not (shown to the
+ * refused sender and logged); `can` is the boolean the UI wants.
+ */
+import type { Actor, OrgDirectory } from './actor.ts';
+import type { EntityCollection, TaskUpdate } from './incident-doc.ts';
+import { canTransition, allowedNextStatuses, transitionNeedsReason } from './task-workflow.ts';
+import { TASK_STATUSES, type TaskStatus } from './vocabulary.ts';
+
+export type Action = 'create' | 'update' | 'delete';
+
+/** An entity's fields as stored, or as proposed when it is being created. */
+export type EntityFacts = Readonly<Record<string, unknown>>;
+
+/** What an action is about, with the facts the policy needs to decide. */
+export type Target =
+	| { collection: EntityCollection; entity: EntityFacts }
+	/** A task's progress thread: `entry` is the progress update added or removed. */
+	| { collection: 'taskUpdates'; task: EntityFacts; entry: Partial<TaskUpdate> | null }
+	| { collection: 'figures'; township: string }
+	| { collection: 'meta' }
+	/** A user's live position; `entry` is the position written (create/update). */
+	| { collection: 'positions'; userId: string; entry?: { orgId?: unknown } | null }
+	| { collection: 'wall' }
+	| { collection: 'feedHealth' };
+
+export type PolicyCollection = Target['collection'];
+
+/** Fields that record who made an entity. Set once at creation, never changed afterwards. */
+const IMMUTABLE_FIELDS: ReadonlySet<string> = new Set(['createdBy', 'createdAt']);
+
+/** The fields people edit, per collection (everything except attribution and the task thread). */
+const CONTENT_FIELDS: Readonly<Record<EntityCollection, readonly string[]>> = {
+	log: ['kind', 'text'],
+	annotations: ['kind', 'label', 'note', 'geometry', 'taskIds', 'feedIds'],
+	tasks: [
+		'title',
+		'description',
+		'assigneeOrgId',
+		'township',
+		'priority',
+		'dueAt',
+		'location',
+		'status',
+		'statusReason'
+	],
+	feeds: ['name', 'kind', 'url', 'position']
+};
+
+/** What the assignee side of a task may change: where the work stands, not what the work is. */
+const ASSIGNEE_TASK_FIELDS = ['status', 'statusReason'] as const;
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Roles that may write anything at all inside an incident. */
+function writes(actor: Actor): boolean {
+	return (
+		actor.role === 'commander' ||
+		actor.role === 'agency' ||
+		actor.role === 'township' ||
+		actor.role === 'field'
+	);
+}
+
+function readOnlyReason(actor: Actor): string {
+	return actor.role === 'admin'
+		? 'administrators manage users and organisations; inside incidents they only read'
+		: `the ${actor.role} role changes nothing in an incident`;
+}
+
+function ownsEntity(actor: Actor, e: EntityFacts): boolean {
+	return e.ownerOrgId === actor.orgId;
+}
+
+function createdEntity(actor: Actor, e: EntityFacts): boolean {
+	return e.createdBy === actor.userId;
+}
+
+/**
+ * Whether `orgId` is one of the actor's teams: for an agency, its own organisation and the
+ * organisations directly under it; for a township, any organisation in its township.
+ */
+export function isOwnTeam(actor: Actor, orgId: unknown, orgs: OrgDirectory): boolean {
+	if (typeof orgId !== 'string') return false;
+	if (orgId === actor.orgId) return true;
+	const org = orgs.get(orgId);
+	if (!org) return false;
+	if (actor.role === 'agency') return org.parentId === actor.orgId;
+	if (actor.role === 'township') return actor.township !== null && org.township === actor.township;
+	return false;
+}
+
+/** Whether the actor may assign a task to `orgId`. */
+export function canAssignTo(actor: Actor, orgId: unknown, orgs: OrgDirectory): boolean {
+	if (typeof orgId !== 'string') return false;
+	if (actor.role === 'commander') return orgs.get(orgId) !== undefined;
+	if (actor.role === 'agency' || actor.role === 'township') return isOwnTeam(actor, orgId, orgs);
+	return false;
+}
+
+/** Whether the actor is on the receiving end of a task (works it and reports on it). */
+function worksOnTask(actor: Actor, task: EntityFacts, orgs: OrgDirectory): boolean {
+	if (actor.role === 'field') return task.assigneeOrgId === actor.orgId;
+	if (actor.role === 'agency' || actor.role === 'township') return isOwnTeam(actor, task.assigneeOrgId, orgs);
+	return false;
+}
+
+/** Attribution of a new entity: made by the actor, owned by their organisation (commanders may name another). */
+function whyNotAttribution(actor: Actor, e: EntityFacts, orgs: OrgDirectory): string | null {
+	if (e.createdBy !== actor.userId) return `createdBy must be the author (${actor.userId})`;
+	if (typeof e.createdAt !== 'string') return 'createdAt is required';
+	if (e.ownerOrgId === actor.orgId) return null;
+	if (actor.role === 'commander' && typeof e.ownerOrgId === 'string' && orgs.get(e.ownerOrgId)) return null;
+	return `ownerOrgId must be the author's organisation (${actor.orgId})`;
+}
+
+function whyNotCreateEntity(
+	actor: Actor,
+	collection: EntityCollection,
+	e: EntityFacts,
+	orgs: OrgDirectory
+): string | null {
+	const attribution = whyNotAttribution(actor, e, orgs);
+	if (attribution) return attribution;
+	switch (actor.role) {
+		case 'commander':
+			if (collection === 'tasks' && !canAssignTo(actor, e.assigneeOrgId, orgs))
+				return 'the assignee is not a known organisation';
+			return null;
+		case 'agency':
+		case 'township':
+			if (collection === 'tasks') {
+				if (!canAssignTo(actor, e.assigneeOrgId, orgs)) {
+					return actor.role === 'agency'
+						? 'an agency creates tasks only for its own teams'
+						: 'a township creates tasks only for teams in its township';
+				}
+				if (e.status !== 'new' && e.status !== 'dispatched') return 'a new task starts as new or dispatched';
+			}
+			return null;
+		case 'field':
+			if (collection === 'annotations' && e.kind === 'observation') return null;
+			return 'a field team member adds only observation points';
+		default:
+			return readOnlyReason(actor);
+	}
+}
+
+function whyNotDeleteEntity(actor: Actor, collection: EntityCollection, e: EntityFacts): string | null {
+	switch (actor.role) {
+		case 'commander':
+			return null;
+		case 'agency':
+		case 'township':
+			return ownsEntity(actor, e) ? null : `this ${singular(collection)} belongs to another organisation`;
+		case 'field':
+			return createdEntity(actor, e) ? null : `a field team member deletes only what they created`;
+		default:
+			return readOnlyReason(actor);
+	}
+}
+
+/**
+ * The fields of an existing entity the actor may change. Value-dependent limits (status
+ * transitions, whom a task may be assigned to) are checked by `whyNotSetField`.
+ */
+export function editableFields(
+	actor: Actor,
+	collection: EntityCollection,
+	entity: EntityFacts,
+	orgs: OrgDirectory
+): ReadonlySet<string> {
+	switch (actor.role) {
+		case 'commander':
+			return new Set([...CONTENT_FIELDS[collection], 'ownerOrgId']);
+		case 'agency':
+		case 'township': {
+			if (ownsEntity(actor, entity)) return new Set(CONTENT_FIELDS[collection]);
+			if (collection === 'tasks' && worksOnTask(actor, entity, orgs)) return new Set(ASSIGNEE_TASK_FIELDS);
+			return NONE;
+		}
+		case 'field': {
+			if (collection === 'tasks')
+				return worksOnTask(actor, entity, orgs) ? new Set(ASSIGNEE_TASK_FIELDS) : NONE;
+			if (collection === 'annotations' && createdEntity(actor, entity))
+				return new Set(CONTENT_FIELDS.annotations);
+			return NONE;
+		}
+		default:
+			return NONE;
+	}
+}
+
+/**
+ * Whether the actor may set `field` of an existing entity to `value`. `after` is the entity as it
+ * would be once the whole change is applied (other fields set in the same change included).
+ */
+export function whyNotSetField(
+	actor: Actor,
+	collection: EntityCollection,
+	before: EntityFacts,
+	field: string,
+	value: unknown,
+	after: EntityFacts,
+	orgs: OrgDirectory
+): string | null {
+	if (!writes(actor)) return readOnlyReason(actor);
+	if (IMMUTABLE_FIELDS.has(field))
+		return `${field} records who made this ${singular(collection)} and never changes`;
+	if (!editableFields(actor, collection, before, orgs).has(field)) {
+		return `you may not change ${field} of this ${singular(collection)}`;
+	}
+	if (field === 'ownerOrgId' && (typeof value !== 'string' || !orgs.get(value)))
+		return 'unknown owner organisation';
+	if (collection === 'annotations' && field === 'kind' && actor.role === 'field' && value !== 'observation') {
+		return 'a field team member keeps their annotations as observation points';
+	}
+	if (collection === 'tasks') {
+		if (field === 'assigneeOrgId' && !canAssignTo(actor, value, orgs))
+			return 'you may not assign this task to that organisation';
+		if (field === 'status') {
+			const from = before.status;
+			if (!isTaskStatus(value)) return 'unknown task status';
+			if (actor.role !== 'commander' && (!isTaskStatus(from) || !canTransition(from, value))) {
+				return `a task cannot go from ${String(from)} to ${value}`;
+			}
+			if (
+				transitionNeedsReason(value) &&
+				(typeof after.statusReason !== 'string' || after.statusReason.trim() === '')
+			) {
+				return `a task set to ${value} needs a reason`;
+			}
+		}
+	}
+	return null;
+}
+
+/** The statuses the actor may move a task to now (for the buttons the UI offers). */
+export function allowedStatusChanges(
+	actor: Actor,
+	task: EntityFacts,
+	orgs: OrgDirectory
+): readonly TaskStatus[] {
+	if (!editableFields(actor, 'tasks', task, orgs).has('status')) return [];
+	if (actor.role === 'commander') return TASK_STATUSES.filter((s) => s !== task.status);
+	return isTaskStatus(task.status) ? allowedNextStatuses(task.status) : [];
+}
+
+/** Why the actor may not do `action` on `target`, or null if they may. */
+export function whyNot(actor: Actor, action: Action, target: Target, orgs: OrgDirectory): string | null {
+	if (!writes(actor)) return readOnlyReason(actor);
+	switch (target.collection) {
+		case 'log':
+		case 'annotations':
+		case 'tasks':
+		case 'feeds': {
+			const { collection, entity } = target;
+			if (action === 'create') return whyNotCreateEntity(actor, collection, entity, orgs);
+			if (action === 'delete') return whyNotDeleteEntity(actor, collection, entity);
+			return editableFields(actor, collection, entity, orgs).size > 0
+				? null
+				: `you may not change this ${singular(collection)}`;
+		}
+		case 'taskUpdates': {
+			const { task, entry } = target;
+			if (action === 'delete') {
+				if (actor.role === 'commander') return null;
+				return entry?.by === actor.userId ? null : 'only its author or a commander removes a progress update';
+			}
+			if (entry && (entry.by !== actor.userId || entry.orgId !== actor.orgId)) {
+				return 'a progress update must carry its author and their organisation';
+			}
+			if (actor.role === 'commander' || worksOnTask(actor, task, orgs)) return null;
+			if ((actor.role === 'agency' || actor.role === 'township') && ownsEntity(actor, task)) return null;
+			return 'only the task’s assignee, its owner or a commander reports progress on it';
+		}
+		case 'figures':
+			if (actor.role === 'commander') return null;
+			if (actor.role === 'township' && actor.township !== null && target.township === actor.township)
+				return null;
+			return actor.role === 'township'
+				? 'a township edits only its own figures'
+				: 'only township duty officers and commanders edit figures';
+		case 'meta':
+			return actor.role === 'commander'
+				? null
+				: 'only a commander changes the incident itself (level, status, closing)';
+		case 'positions':
+			if (action === 'delete' && actor.role === 'commander') return null;
+			if (target.userId !== actor.userId) return 'you may publish only your own position';
+			if (action !== 'delete' && target.entry && target.entry.orgId !== actor.orgId) {
+				return 'a position must carry your organisation';
+			}
+			return null;
+		case 'wall':
+			return actor.role === 'commander' ? null : 'only a commander arranges the video wall';
+		case 'feedHealth':
+			return 'feed health is written by the server only';
+		default:
+			return exhaustive(target);
+	}
+}
+
+/** Whether the actor may do `action` on `target`. */
+export function can(actor: Actor, action: Action, target: Target, orgs: OrgDirectory): boolean {
+	return whyNot(actor, action, target, orgs) === null;
+}
+
+export function isTaskStatus(v: unknown): v is TaskStatus {
+	return typeof v === 'string' && (TASK_STATUSES as readonly string[]).includes(v);
+}
+
+function singular(collection: EntityCollection): string {
+	switch (collection) {
+		case 'log':
+			return 'log entry';
+		case 'annotations':
+			return 'annotation';
+		case 'tasks':
+			return 'task';
+		case 'feeds':
+			return 'feed';
+	}
+}
+
+function exhaustive(x: never): never {
+	throw new Error(`unexpected policy target ${JSON.stringify(x)}`);
+}
