@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs';
 import type { Actor, OrgDirectory, OrgInfo } from '../../src/lib/domain/actor.ts';
-import type { Annotation, LogEntry, Task } from '../../src/lib/domain/incident-doc.ts';
+import { IncidentDoc, type Annotation, type LogEntry, type Task } from '../../src/lib/domain/incident-doc.ts';
 import type { PeerIdentity } from '../../server/rooms/peer.ts';
 
 export const TOWNSHIP_A = '510812100';
@@ -110,4 +110,20 @@ export function capture(doc: Y.Doc, fn: () => void): Uint8Array {
 	}
 	if (!out) throw new Error('the change produced no update');
 	return out;
+}
+
+/** Every root of an incident document as JSON (Y.Doc.toJSON shows only roots already opened). */
+export function contentOf(doc: Y.Doc): Record<string, unknown> {
+	const d = new IncidentDoc(doc);
+	return {
+		meta: d.meta.toJSON(),
+		figures: d.figures.toJSON(),
+		log: d.log.toJSON(),
+		annotations: d.annotations.toJSON(),
+		tasks: d.tasks.toJSON(),
+		feeds: d.feeds.toJSON(),
+		feedHealth: d.feedHealth.toJSON(),
+		positions: d.positions.toJSON(),
+		wall: d.wall.toJSON()
+	};
 }

@@ -1,0 +1,353 @@
+/**
+ * The role matrix of ARCHITECTURE.md, action by action, through the realtime core's real
+ * pipeline (Room + SQLite store) with the guard as its hook: allowed edits are applied,
+ * persisted and broadcast; forbidden ones are refused with `forbidden`, never reach another
+ * client, and are absent after a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Actor } from '../../src/lib/domain/actor.ts';
+import type { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
+import {
+	actors,
+	annotation,
+	contentOf,
+	logEntry,
+	NOW,
+	task,
+	TOWNSHIP_A,
+	TOWNSHIP_B,
+	type ActorName
+} from './fixtures.ts';
+import { startHarness, type Harness, type TestClient } from './room-harness.ts';
+
+interface Case {
+	name: string;
+	as: ActorName | 'anonymous';
+	change: (d: IncidentDoc, c: TestClient) => void;
+}
+
+const progress = (a: Actor, id: string) => ({
+	id,
+	by: a.userId,
+	orgId: a.orgId,
+	at: NOW,
+	text: '已到达现场'
+});
+
+const allowed: Case[] = [
+	{
+		name: 'a commander closes the incident',
+		as: 'commander',
+		change: (d) => d.setMeta({ status: 'closed', level: 'II' })
+	},
+	{
+		name: 'a commander arranges the video wall',
+		as: 'commander',
+		change: (d) => d.wall.push(['feed-1', 'feed-2'])
+	},
+	{
+		name: 'a commander creates an annotation owned by another organisation',
+		as: 'commander',
+		change: (d) => d.addAnnotation('a-police', annotation(actors.commander, { ownerOrgId: 'police' }))
+	},
+	{
+		name: 'a township edits its own figures',
+		as: 'townshipA',
+		change: (d) => d.setFigure(TOWNSHIP_A, 'relocated', 120)
+	},
+	{
+		name: 'a township creates a task for a team in its township',
+		as: 'townshipA',
+		change: (d) => d.addTask('t-new-a', task(actors.townshipA, 'team-a'))
+	},
+	{
+		name: 'a township edits an annotation its organisation owns',
+		as: 'townshipA',
+		change: (d) => d.patch('annotations', 'a-town-a', { label: '扩大的危险区' })
+	},
+	{
+		name: 'a township edits a log entry its organisation owns',
+		as: 'townshipA',
+		change: (d) => d.patch('log', 'l-town-a', { text: '续报：水位回落' })
+	},
+	{
+		name: 'an agency creates a task for its own team',
+		as: 'agency',
+		change: (d) => d.addTask('t-water', task(actors.agency, 'water-team'))
+	},
+	{
+		name: 'an agency edits what its organisation owns',
+		as: 'agency',
+		change: (d) => d.patch('annotations', 'a-water', { note: '已封闭' })
+	},
+	{
+		name: 'a field member accepts a task assigned to their team',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-a', { status: 'accepted' })
+	},
+	{
+		name: 'a field member reports progress on their team’s task',
+		as: 'fieldA',
+		change: (d) => d.addTaskUpdate('t-a', progress(actors.fieldA, 'p1'))
+	},
+	{
+		name: 'a field member adds an observation point',
+		as: 'fieldA',
+		change: (d) => d.addAnnotation('obs-1', annotation(actors.fieldA, { kind: 'observation' }))
+	},
+	{
+		name: 'a field member edits their own observation',
+		as: 'fieldA',
+		change: (d) => d.patch('annotations', 'obs-1', { label: '裂缝' })
+	},
+	{
+		name: 'a field member publishes their own position',
+		as: 'fieldA',
+		change: (d) => d.positions.set('u-field-a', { lonLat: [105.9, 32.6], orgId: 'team-a', at: NOW })
+	}
+];
+
+const forbidden: Case[] = [
+	{
+		name: 'a field member editing another team’s task',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-b', { status: 'accepted' })
+	},
+	{
+		name: 'a field member reassigning their task',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-a', { assigneeOrgId: 'team-b' })
+	},
+	{
+		name: 'a field member skipping the workflow',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-a', { status: 'done' })
+	},
+	{
+		name: 'a field member changing figures',
+		as: 'fieldA',
+		change: (d) => d.setFigure(TOWNSHIP_A, 'dead', 3)
+	},
+	{
+		name: 'a field member drawing a danger zone',
+		as: 'fieldA',
+		change: (d) => d.addAnnotation('dz', annotation(actors.fieldA, { kind: 'danger_zone' }))
+	},
+	{
+		name: 'a field member editing a teammate’s observation',
+		as: 'fieldA2',
+		change: (d) => d.patch('annotations', 'obs-1', { label: 'x' })
+	},
+	{
+		name: 'a field member deleting a teammate’s observation',
+		as: 'fieldA2',
+		change: (d) => d.remove('annotations', 'obs-1')
+	},
+	{
+		name: 'a field member reporting progress as someone else',
+		as: 'fieldA2',
+		change: (d) => d.addTaskUpdate('t-a', progress(actors.fieldA, 'forged'))
+	},
+	{
+		name: 'a field member moving someone else’s position',
+		as: 'fieldA2',
+		change: (d) => d.positions.set('u-field-a', { lonLat: [105, 32], orgId: 'team-a', at: NOW })
+	},
+	{
+		name: 'a township editing another township’s figures',
+		as: 'townshipA',
+		change: (d) => d.setFigure(TOWNSHIP_B, 'dead', 5)
+	},
+	{
+		name: 'a township creating a task for another township’s team',
+		as: 'townshipA',
+		change: (d) => d.addTask('t-x', task(actors.townshipA, 'team-b'))
+	},
+	{
+		name: 'a township deleting another organisation’s annotation',
+		as: 'townshipB',
+		change: (d) => d.remove('annotations', 'a-town-a')
+	},
+	{
+		name: 'an agency deleting another organisation’s annotation',
+		as: 'agency',
+		change: (d) => d.remove('annotations', 'a-town-a')
+	},
+	{
+		name: 'an agency editing another organisation’s log entry',
+		as: 'agency',
+		change: (d) => d.patch('log', 'l-town-a', { text: 'x' })
+	},
+	{ name: 'an agency closing the incident', as: 'agency', change: (d) => d.setMeta({ status: 'closed' }) },
+	{
+		name: 'an agency moving an item in the video wall',
+		as: 'agency',
+		change: (d) => {
+			d.wall.delete(1, 1);
+			d.wall.insert(0, ['feed-2']);
+		}
+	},
+	{
+		name: 'a township forging createdBy on a new log entry',
+		as: 'townshipA',
+		change: (d) => d.addLogEntry('forged', logEntry(actors.townshipA, { createdBy: 'u-cmd' }))
+	},
+	{
+		name: 'a township giving a new annotation to another organisation',
+		as: 'townshipA',
+		change: (d) => d.addAnnotation('given', annotation(actors.townshipA, { ownerOrgId: 'water' }))
+	},
+	{
+		name: 'a commander rewriting who created an entity',
+		as: 'commander',
+		change: (d) => d.patch('tasks', 't-a', { createdBy: 'u-cmd' })
+	},
+	{
+		name: 'a township replacing another organisation’s annotation wholesale',
+		as: 'townshipB',
+		change: (d) => d.addAnnotation('a-town-a', annotation(actors.townshipB))
+	},
+	{
+		name: 'anyone writing feed health',
+		as: 'commander',
+		change: (d) => d.feedHealth.set('feed-1', { state: 'online', checkedAt: NOW, detail: '' })
+	},
+	{
+		name: 'a viewer writing anything',
+		as: 'viewer',
+		change: (d) => d.addLogEntry('v', logEntry(actors.viewer))
+	},
+	{
+		name: 'a viewer publishing a position',
+		as: 'viewer',
+		change: (d) => d.positions.set('u-viewer', { lonLat: [105, 32], orgId: 'cmd', at: NOW })
+	},
+	{
+		name: 'an administrator editing an incident',
+		as: 'admin',
+		change: (d) => d.setMeta({ name: 'renamed' })
+	},
+	{
+		name: 'an anonymous connection writing anything',
+		as: 'anonymous',
+		change: (d) => d.setMeta({ name: 'renamed' })
+	},
+	{
+		name: 'a field member blanking a field of another team’s task',
+		as: 'fieldA',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('tasks').get('t-b')!.delete('title')
+	}
+];
+
+describe('the role matrix through the realtime core', () => {
+	let h: Harness;
+	const clients = new Map<string, TestClient>();
+	let observer: TestClient;
+
+	const client = async (as: ActorName | 'anonymous'): Promise<TestClient> => {
+		let c = clients.get(as);
+		if (!c) {
+			c = await h.join(as === 'anonymous' ? null : actors[as]);
+			clients.set(as, c);
+		}
+		return c;
+	};
+
+	beforeAll(async () => {
+		h = await startHarness();
+		observer = await h.join(actors.viewer);
+		// Seed: what the cases act on, each made by someone allowed to.
+		const seed: Array<[ActorName, (d: IncidentDoc) => void]> = [
+			['commander', (d) => d.addTask('t-a', task(actors.commander, 'team-a'))],
+			['commander', (d) => d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }))],
+			['townshipA', (d) => d.addAnnotation('a-town-a', annotation(actors.townshipA))],
+			['townshipA', (d) => d.addLogEntry('l-town-a', logEntry(actors.townshipA))],
+			['agency', (d) => d.addAnnotation('a-water', annotation(actors.agency))],
+			['townshipB', (d) => d.setFigure(TOWNSHIP_B, 'dead', 1)]
+		];
+		for (const [as, fn] of seed) {
+			const c = await client(as);
+			await syncFromRoom(c);
+			expect(await c.change(fn), `seed by ${as}`).toEqual({ ok: true });
+		}
+	});
+
+	afterAll(async () => {
+		await h?.dispose();
+	});
+
+	/** Clients catch up with the room (others' changes arrive by broadcast; this is the same). */
+	async function syncFromRoom(c: TestClient): Promise<void> {
+		Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(h.room.doc), 'server');
+	}
+
+	for (const k of allowed) {
+		it(`allows ${k.name}`, async () => {
+			const c = await client(k.as);
+			await syncFromRoom(c);
+			const heard = observer.received.length;
+			const r = await c.change((d) => k.change(d, c));
+			expect(r).toEqual({ ok: true });
+			expect(c.refusals).toEqual([]);
+			expect(observer.received.length).toBeGreaterThan(heard);
+			expect(contentOf(observer.doc)).toEqual(contentOf(h.room.doc));
+		});
+	}
+
+	for (const k of forbidden) {
+		it(`refuses ${k.name}`, async () => {
+			const c = await client(k.as);
+			await syncFromRoom(c);
+			const before = Y.encodeStateVector(h.room.doc);
+			const heard = observer.received.length;
+			const r = await c.change((d) => k.change(d, c));
+			expect(r.ok).toBe(false);
+			if (!r.ok) expect(r.close.reason).toBe('forbidden');
+			expect(c.refusals.at(-1)?.reason).toBe('forbidden');
+			if (process.env.SHOW_REFUSALS) console.log(k.name, '→', c.refusals.at(-1)?.message);
+			expect(observer.received.length).toBe(heard);
+			expect(Y.encodeStateVector(h.room.doc)).toEqual(before);
+			// The refused client resynced: it holds exactly the server's document again.
+			expect(contentOf(c.doc)).toEqual(contentOf(h.room.doc));
+		});
+	}
+
+	it('refuses writing under a Yjs client id another connection has claimed', async () => {
+		const a = await client('townshipA');
+		await syncFromRoom(a);
+		expect(await a.change((d) => d.setFigure(TOWNSHIP_A, 'injured', 1))).toEqual({ ok: true });
+		const other = await h.join(actors.townshipA);
+		Y.applyUpdate(other.doc, Y.encodeStateAsUpdate(h.room.doc));
+		other.doc.clientID = a.doc.clientID;
+		const r = await other.change((d) => d.setFigure(TOWNSHIP_A, 'injured', 2));
+		expect(r.ok).toBe(false);
+		expect(other.refusals.at(-1)?.message).toMatch(/client id/);
+	});
+
+	it('records who changed what, and keeps exactly the allowed changes across a restart', async () => {
+		const changes = h.attribution.changesOf('incident-1', 'tasks', 't-a');
+		expect(changes.map((c) => [c.userId, c.field, c.op])).toEqual([
+			['u-field-a', 'updates', 'create'],
+			['u-field-a', 'status', 'update'],
+			['u-cmd', null, 'create']
+		]);
+		const attribution = h.attribution.attribution('incident-1');
+		expect(attribution.find((a) => a.collection === 'annotations' && a.entityId === 'obs-1')).toMatchObject({
+			createdBy: 'u-field-a',
+			lastChangedBy: 'u-field-a'
+		});
+		const seen = contentOf(observer.doc);
+		expect(contentOf(h.room.doc)).toEqual(seen);
+		await h.restart();
+		expect(contentOf(h.room.doc)).toEqual(seen);
+		const tasks = h.room.doc.getMap<Y.Map<unknown>>('tasks');
+		expect(tasks.get('t-b')!.get('status')).toBe('dispatched');
+		expect(tasks.get('t-a')!.get('assigneeOrgId')).toBe('team-a');
+		expect(h.room.doc.getMap('log').has('forged')).toBe(false);
+		expect(h.room.doc.getMap<Y.Map<number>>('figures').get(TOWNSHIP_B)!.get('dead')).toBe(1);
+		expect(h.room.doc.getMap('meta').get('name')).toBeUndefined();
+		// Attribution survived too.
+		expect(h.attribution.changesOf('incident-1', 'tasks', 't-a')).toHaveLength(3);
+	});
+});
