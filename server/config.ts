@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { FeedAllowlist } from './feeds/allowlist.ts';
 
 const MiB = 1024 * 1024;
 const HOUR = 3_600_000;
@@ -42,8 +43,37 @@ const schema = z.object({
 	LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
 	IDENTITY_SWEEP_MS: z.coerce.number().int().positive().default(1000),
 	/** Extra origins (comma-separated) allowed to log in and open cookie-authenticated sockets. */
-	TRUSTED_ORIGINS: z.string().default('')
+	TRUSTED_ORIGINS: z.string().default(''),
+	// Incidents and feeds (see server/incidents/setup.ts).
+	/** Rooms that are not incidents may be joined (dev pages, tests). Default: on unless SITROOM_DEMO=0. */
+	ALLOW_ADHOC_ROOMS: bool.optional(),
+	/** Hosts and networks the server may contact to check HLS feeds; empty = none. */
+	FEED_CHECK_ALLOW: z
+		.string()
+		.default('')
+		.superRefine((v, ctx) => {
+			try {
+				new FeedAllowlist(v);
+			} catch (err) {
+				ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+			}
+		}),
+	FEED_CHECK_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+	FEED_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+	FEED_HEALTH_REFRESH_MS: z.coerce.number().int().min(1000).default(600_000),
+	FEED_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+	/** Optional online map layers as JSON (src/lib/domain/map-layers.ts), or a file holding it. */
+	MAP_LAYERS: z.string().optional(),
+	MAP_LAYERS_FILE: z.string().optional()
 });
+
+export interface FeedCheckConfig {
+	allow: string;
+	intervalMs: number;
+	timeoutMs: number;
+	refreshMs: number;
+	concurrency: number;
+}
 
 /** The documented default demo password; production mode refuses it. */
 export const DEFAULT_DEMO_PASSWORD = 'sitroom-demo';
@@ -81,6 +111,9 @@ export type Config = {
 	serveApp: boolean;
 	jurisdictionDir: string;
 	identity: IdentityConfig;
+	allowAdhocRooms: boolean;
+	feedChecks: FeedCheckConfig;
+	mapLayers: { json: string | null; file: string | null };
 };
 
 export class ConfigError extends Error {
@@ -108,7 +141,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		logLevel: e.LOG_LEVEL,
 		serveApp: e.SERVE_APP,
 		jurisdictionDir: path.resolve(e.JURISDICTION_DIR),
-		identity: identityConfig(e)
+		identity: identityConfig(e),
+		// Production (SITROOM_DEMO=0) joins incident rooms only; demo and development also ad hoc rooms.
+		allowAdhocRooms: e.ALLOW_ADHOC_ROOMS ?? e.SITROOM_DEMO !== false,
+		feedChecks: {
+			allow: e.FEED_CHECK_ALLOW,
+			intervalMs: e.FEED_CHECK_INTERVAL_MS,
+			timeoutMs: e.FEED_CHECK_TIMEOUT_MS,
+			refreshMs: e.FEED_HEALTH_REFRESH_MS,
+			concurrency: e.FEED_CHECK_CONCURRENCY
+		},
+		mapLayers: {
+			json: e.MAP_LAYERS ?? null,
+			file: e.MAP_LAYERS_FILE ? path.resolve(e.MAP_LAYERS_FILE) : null
+		}
 	};
 }
 

@@ -20,6 +20,8 @@ import { attachYWebsocket } from './transport/y-websocket.ts';
 import type { Identity } from './identity/identity.ts';
 import { identityMigrations } from './identity/schema.ts';
 import { setUpIdentity } from './identity/setup.ts';
+import { incidentMigrations } from './incidents/schema.ts';
+import { setUpIncidents } from './incidents/setup.ts';
 
 export interface Sitroom {
 	readonly config: Config;
@@ -43,14 +45,14 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		db = openDatabase({
 			file: path.join(config.dataDir, 'sitroom.db'),
 			synchronous: config.sqliteSynchronous,
-			migrations: [...docStoreMigrations, ...identityMigrations]
+			migrations: [...docStoreMigrations, ...identityMigrations, ...incidentMigrations]
 		});
 		store = new SqliteDocStore(db);
 	} else {
 		store = new MemoryDocStore();
 	}
 	// Identity is relational: with the in-memory document store it lives in an in-memory database.
-	const identityDb = db ?? openDatabase({ file: ':memory:', migrations: identityMigrations });
+	const identityDb = db ?? openDatabase({ file: ':memory:', migrations: [...identityMigrations, ...incidentMigrations] });
 
 	const hooks: RoomHooks[] = [];
 	const auth = await setUpIdentity({
@@ -79,12 +81,15 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		idleUnloadMs: config.roomIdleMs,
 		log
 	});
+	const incidents = setUpIncidents({ config, db: identityDb, registry, identity, log });
+	hooks.push(...incidents.hooks);
+	await incidents.start();
 
 	let stopping = false;
 	const app = await createHttpApp({
 		log,
 		isReady: () => !stopping && store.isReady(),
-		api: [...auth.api],
+		api: [...auth.api, ...incidents.api],
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
 		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
@@ -115,6 +120,7 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		stopping = true;
 		log.info('shutting down');
 		server.close();
+		incidents.stop();
 		// Rooms close their peers with ShuttingDown and commit what they hold.
 		await registry.shutdown();
 		yws.closeAll(Close.ShuttingDown);

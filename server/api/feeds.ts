@@ -1,0 +1,44 @@
+/**
+ * Video-feed health on demand: `POST /api/incidents/:id/feeds/check` checks every feed of one
+ * incident now (the "check now" button; the periodic checker does the same every interval) and
+ * answers with the results. The results are also written into the incident document.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
+import { actorOf, requireActor } from '../identity/middleware.ts';
+import type { IncidentIndex } from '../incidents/incident-index.ts';
+import { whyNotRead } from '../incidents/room-access.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import { ApiError, parseParams } from './validate.ts';
+
+export interface FeedsApiDeps {
+	index: IncidentIndex;
+	registry: RoomRegistry;
+	monitor: FeedHealthMonitor;
+	/** Whether the operator allowed any host at all (the UI explains why everything is unknown). */
+	checksEnabled: boolean;
+}
+
+const idParams = z.object({
+	id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'not an incident id')
+});
+
+export function feedsRouter(deps: FeedsApiDeps): Router {
+	const r = Router();
+	// Viewers watch; asking the server to contact cameras is for the people working the incident.
+	const workers = requireActor(['commander', 'agency', 'township', 'field']);
+
+	r.post('/incidents/:id/feeds/check', workers, async (req, res) => {
+		const { id } = parseParams(idParams, req);
+		const incident = deps.index.get(id);
+		if (!incident) throw new ApiError(404, 'incident-not-found', `no incident ${id}`);
+		const why = whyNotRead(deps.index, actorOf(res), id);
+		if (why) throw new ApiError(403, 'forbidden', why);
+		await deps.registry.open(id);
+		const checks = await deps.monitor.checkIncident(id);
+		res.json({ checksEnabled: deps.checksEnabled, checks });
+	});
+
+	return r;
+}

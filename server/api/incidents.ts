@@ -1,0 +1,138 @@
+/**
+ * Incidents as REST resources: list and filter the index, open an incident, read one row, and
+ * manage which viewers (leaders' screens) an incident is shared with. The live state of an
+ * incident is its Yjs document; level changes and closing are edits of its meta, not REST calls.
+ *
+ * Who may do what here:
+ * - list / read: every signed-in user; a viewer only sees incidents shared with them.
+ * - open: commander, agency and township (the policy has no action for opening; field members
+ *   and viewers report into incidents, they do not declare them; admins manage accounts).
+ * - share with viewers: commanders.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { Close } from '#domain/protocol';
+import { INCIDENT_STATUSES, INCIDENT_TYPES, SEVERITIES, type Role } from '#domain/vocabulary';
+import { actorOf, requireActor } from '../identity/middleware.ts';
+import type { IncidentIndex } from '../incidents/incident-index.ts';
+import { openIncidentSchema } from '../incidents/incident-meta.ts';
+import type { Jurisdiction } from '../incidents/jurisdiction.ts';
+import { openIncident } from '../incidents/open-incident.ts';
+import { whyNotRead } from '../incidents/room-access.ts';
+import type { Logger } from '../log.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import { ApiError, parseBody, parseParams, parseQuery } from './validate.ts';
+
+export const MAY_OPEN_INCIDENTS: readonly Role[] = ['commander', 'agency', 'township'];
+
+export interface IncidentsApiDeps {
+	index: IncidentIndex;
+	registry: RoomRegistry;
+	jurisdiction: Jurisdiction;
+	/** Looks a user up for viewer grants. */
+	userById: (id: string) => { id: string; role: Role } | undefined;
+	userByUsername: (username: string) => { id: string; role: Role } | undefined;
+	log: Logger;
+}
+
+const incidentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'not an incident id');
+const idParams = z.object({ id: incidentId });
+const viewerParams = z.object({ id: incidentId, userId: z.string().min(1).max(128) });
+
+const listQuery = z
+	.object({
+		status: z.enum(INCIDENT_STATUSES).optional(),
+		type: z.enum(INCIDENT_TYPES).optional(),
+		severity: z.enum(SEVERITIES).optional(),
+		township: z.string().min(1).max(32).optional(),
+		q: z.string().trim().max(200).optional(),
+		limit: z.coerce.number().int().min(1).max(500).optional(),
+		offset: z.coerce.number().int().min(0).optional()
+	})
+	.strict();
+
+const grantBody = z.union([
+	z.object({ userId: z.string().min(1).max(128) }).strict(),
+	z.object({ username: z.string().min(1).max(64) }).strict()
+]);
+
+export function incidentsRouter(deps: IncidentsApiDeps): Router {
+	const r = Router();
+	const openSchema = openIncidentSchema(deps.jurisdiction);
+	const signedIn = requireActor();
+	const commander = requireActor(['commander']);
+
+	const readable = (id: string, res: Parameters<typeof actorOf>[0]) => {
+		const incident = deps.index.get(id);
+		if (!incident) throw new ApiError(404, 'incident-not-found', `no incident ${id}`);
+		const why = whyNotRead(deps.index, actorOf(res), id);
+		if (why) throw new ApiError(403, 'forbidden', why);
+		return incident;
+	};
+
+	r.get('/incidents', signedIn, (req, res) => {
+		const q = parseQuery(listQuery, req);
+		const actor = actorOf(res);
+		const incidents = deps.index.list({
+			...q,
+			q: q.q || undefined,
+			viewerUserId: actor.role === 'viewer' ? actor.userId : undefined
+		});
+		res.json({ incidents });
+	});
+
+	r.post('/incidents', requireActor(MAY_OPEN_INCIDENTS), async (req, res) => {
+		const input = parseBody(openSchema, req);
+		const actor = actorOf(res);
+		const incident = await openIncident(deps, input, { userId: actor.userId, orgId: actor.orgId });
+		deps.log.info({ incident: incident.id, by: actor.userId, type: incident.type }, 'incident opened');
+		res.status(201).location(`/api/incidents/${incident.id}`).json({ incident });
+	});
+
+	r.get('/incidents/:id', signedIn, (req, res) => {
+		const { id } = parseParams(idParams, req);
+		res.json({ incident: readable(id, res) });
+	});
+
+	r.get('/incidents/:id/viewers', commander, (req, res) => {
+		const { id } = parseParams(idParams, req);
+		readable(id, res);
+		res.json({ viewers: deps.index.viewersOf(id) });
+	});
+
+	r.post('/incidents/:id/viewers', commander, (req, res) => {
+		const { id } = parseParams(idParams, req);
+		const body = parseBody(grantBody, req);
+		readable(id, res);
+		const user = 'userId' in body ? deps.userById(body.userId) : deps.userByUsername(body.username);
+		if (!user) throw new ApiError(404, 'user-not-found', 'no such user');
+		if (user.role !== 'viewer') {
+			// Every other role reads every incident already; a grant would mislead whoever reads the list.
+			throw new ApiError(
+				409,
+				'not-a-viewer',
+				`this user has the role ${user.role} and reads every incident already`
+			);
+		}
+		deps.index.grantViewer(id, user.id, actorOf(res).userId);
+		res.status(201).json({ viewers: deps.index.viewersOf(id) });
+	});
+
+	r.delete('/incidents/:id/viewers/:userId', commander, (req, res) => {
+		const { id, userId } = parseParams(viewerParams, req);
+		readable(id, res);
+		if (!deps.index.revokeViewer(id, userId)) {
+			throw new ApiError(404, 'grant-not-found', 'this incident is not shared with that user');
+		}
+		// Revoking takes effect now: the viewer's open screens of this incident are closed.
+		const room = deps.registry.get(id);
+		for (const peer of room ? [...room.peers] : []) {
+			if (peer.identity?.userId !== userId) continue;
+			room!.leave(peer);
+			peer.close(Close.Forbidden, 'this incident is no longer shared with your account');
+		}
+		res.json({ viewers: deps.index.viewersOf(id) });
+	});
+
+	return r;
+}
