@@ -1,0 +1,100 @@
+/**
+ * Attribution and audit of an incident's document, from the rows the permission guard records
+ * for every accepted change (server/guard/attribution-store.ts):
+ *
+ *   GET /api/incidents/:id/audit?collection=tasks&entity=t1  every change to one entity, newest first
+ *   GET /api/incidents/:id/audit?collection=meta              every change to the incident's own fields
+ *   GET /api/incidents/:id/attribution                        per entity: created by/at, last changed by/at
+ *
+ * Names are resolved at read time, so a renamed user shows under their current name; the ids
+ * stay as recorded.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Actor } from '#domain/actor';
+import { requireActor, actorOf } from '../identity/middleware.ts';
+import type { AttributionStore } from '../guard/attribution-store.ts';
+import { ApiError, parseParams, parseQuery } from './validate.ts';
+
+export interface AuditDirectory {
+	userName(userId: string): string | undefined;
+	orgName(orgId: string): string | undefined;
+}
+
+export interface AuditRouterOptions {
+	attribution: AttributionStore;
+	names: AuditDirectory;
+	/** Why the actor may not read this incident (null if they may); the incidents module decides. */
+	whyNotRead?: (actor: Actor, incidentId: string) => string | null;
+}
+
+const params = z.object({ id: z.string().min(1).max(128) });
+
+/** Collections whose changes are recorded per entity; meta and wall have no entity id. */
+const ENTITY_COLLECTIONS = ['tasks', 'annotations', 'log', 'feeds', 'figures', 'positions'] as const;
+const WHOLE_COLLECTIONS = ['meta', 'wall'] as const;
+
+const auditQuery = z.discriminatedUnion('collection', [
+	z.object({
+		collection: z.enum(ENTITY_COLLECTIONS),
+		entity: z.string().min(1).max(128),
+		limit: z.coerce.number().int().min(1).max(1000).default(200)
+	}),
+	z.object({
+		collection: z.enum(WHOLE_COLLECTIONS),
+		entity: z.undefined().optional(),
+		limit: z.coerce.number().int().min(1).max(1000).default(200)
+	})
+]);
+
+export function auditRouter(opts: AuditRouterOptions): Router {
+	const r = Router();
+	const who = (userId: string | null, orgId: string | null) => ({
+		userId,
+		userName: userId ? (opts.names.userName(userId) ?? null) : null,
+		orgId,
+		orgName: orgId ? (opts.names.orgName(orgId) ?? null) : null
+	});
+	const checkRead = (actor: Actor, id: string): void => {
+		const why = opts.whyNotRead?.(actor, id);
+		if (why) throw new ApiError(403, 'forbidden', why);
+	};
+
+	r.get('/incidents/:id/audit', requireActor(), (req, res) => {
+		const { id } = parseParams(params, req);
+		const q = parseQuery(auditQuery, req);
+		checkRead(actorOf(res), id);
+		const rows = opts.attribution.changesOf(id, q.collection, q.entity ?? null, q.limit);
+		res.json({
+			incident: id,
+			collection: q.collection,
+			entity: q.entity ?? null,
+			changes: rows.map((c) => ({
+				seq: c.seq,
+				at: new Date(c.at).toISOString(),
+				...who(c.userId, c.orgId),
+				field: c.field,
+				op: c.op
+			}))
+		});
+	});
+
+	r.get('/incidents/:id/attribution', requireActor(), (req, res) => {
+		const { id } = parseParams(params, req);
+		checkRead(actorOf(res), id);
+		res.json({
+			incident: id,
+			entities: opts.attribution.attribution(id).map((a) => ({
+				collection: a.collection,
+				entityId: a.entityId,
+				createdBy: a.createdBy,
+				createdByName: a.createdBy ? (opts.names.userName(a.createdBy) ?? null) : null,
+				createdAt: a.createdAt === null ? null : new Date(a.createdAt).toISOString(),
+				lastChangedBy: a.lastChangedBy,
+				lastChangedByName: a.lastChangedBy ? (opts.names.userName(a.lastChangedBy) ?? null) : null,
+				lastChangedAt: new Date(a.lastChangedAt).toISOString()
+			}))
+		});
+	});
+	return r;
+}
