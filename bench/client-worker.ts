@@ -21,6 +21,9 @@ import type {
 
 const BENCH_MAP = 'bench';
 
+// Every WebsocketProvider adds a process 'exit' listener; hundreds per process are expected here.
+process.setMaxListeners(0);
+
 interface Client {
 	spec: ClientSpec;
 	doc: Y.Doc;
@@ -53,6 +56,7 @@ function openClient(spec: ClientSpec): Client {
 		// Node 20 has no global WebSocket.
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
+		params: spec.params,
 		connect: false
 	});
 	// Presence off unless asked: its 15 s renewals would land in some measurement windows and not
@@ -127,9 +131,11 @@ async function writeAll(count: number, perSecond: number): Promise<WorkerReply> 
 	return { type: 'written', writes: writers.length * count, ms: performance.now() - t0 };
 }
 
-async function seed(providerUrl: string, room: string, entries: number): Promise<WorkerReply> {
+type Endpoint = Omit<ClientSpec, 'writer' | 'key'>;
+
+async function seed(endpoint: Endpoint, entries: number): Promise<WorkerReply> {
 	const t0 = performance.now();
-	const client = openClient({ key: 'seed', providerUrl, room, writer: false });
+	const client = openClient({ ...endpoint, key: 'seed', writer: false });
 	clients.push(client);
 	await whenSynced(client.provider, 30_000);
 	addAnnotations(client.doc, entries);
@@ -141,14 +147,9 @@ async function seed(providerUrl: string, room: string, entries: number): Promise
 	};
 }
 
-async function load(
-	providerUrl: string,
-	room: string,
-	expect: number,
-	timeoutMs: number
-): Promise<WorkerReply> {
+async function load(endpoint: Endpoint, expect: number, timeoutMs: number): Promise<WorkerReply> {
 	const t0 = performance.now();
-	const client = openClient({ key: 'load', providerUrl, room, writer: false });
+	const client = openClient({ ...endpoint, key: 'load', writer: false });
 	try {
 		await whenSynced(client.provider, timeoutMs);
 		// A server answers sync with everything it has in one message; if it had less, wait so the
@@ -183,9 +184,9 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
 			for (const c of clients.splice(0)) closeClient(c);
 			return { type: 'ok' };
 		case 'seed':
-			return seed(req.providerUrl, req.room, req.entries);
+			return seed(req.client, req.entries);
 		case 'load':
-			return load(req.providerUrl, req.room, req.expectEntries, req.timeoutMs);
+			return load(req.client, req.expectEntries, req.timeoutMs);
 		default:
 			return exhaustive(req);
 	}

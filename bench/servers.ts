@@ -27,6 +27,11 @@ export interface ServerUnderTest {
 	readonly pid: number;
 	/** What a y-websocket WebsocketProvider takes as its server URL (the room name is appended). */
 	readonly providerUrl: string;
+	/**
+	 * Query parameters every client must send (our server: a realtime token of a signed-in demo
+	 * account; the reference: none). Asked again after a restart.
+	 */
+	clientParams(): Promise<Record<string, string>>;
 	/** Whether `restart` brings the documents back (only a durable server can). */
 	readonly durable: boolean;
 	/** Stops the server gracefully and starts it again on the same port and data. */
@@ -37,6 +42,9 @@ export interface ServerUnderTest {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = ['--import', 'tsx'];
+/** The demo accounts' password on the benchmark's own throwaway server. */
+const BENCH_PASSWORD = 'bench-only-demo-password';
+const BENCH_USER = 'commander';
 
 export function startServer(target: TargetId): Promise<ServerUnderTest> {
 	return target === 'ours' ? startOurs() : startReference();
@@ -54,7 +62,13 @@ async function startOurs(): Promise<ServerUnderTest> {
 		SITROOM_STORE: 'sqlite',
 		SQLITE_SYNCHRONOUS: 'full',
 		// warn: the 'listening' line is at info, so the port is chosen here and polled.
-		LOG_LEVEL: 'warn'
+		LOG_LEVEL: 'warn',
+		// Clients sign in as a demo account and join ad hoc rooms (not incidents).
+		SITROOM_DEMO: '1',
+		SITROOM_DEMO_PASSWORD: BENCH_PASSWORD,
+		ALLOW_ADHOC_ROOMS: '1',
+		// A token outlives the longest run, so a client that had to reconnect could.
+		REALTIME_TOKEN_TTL_MS: String(60 * 60_000)
 	};
 	const launch = async (): Promise<ChildProcess> => {
 		const child = track(
@@ -75,6 +89,7 @@ async function startOurs(): Promise<ServerUnderTest> {
 			return child.pid!;
 		},
 		providerUrl: `ws://127.0.0.1:${port}/yjs`,
+		clientParams: () => realtimeToken(`http://127.0.0.1:${port}`),
 		durable: true,
 		async restart() {
 			// SIGTERM: the server commits, snapshots and closes its rooms before it exits.
@@ -111,6 +126,7 @@ async function startReference(): Promise<ServerUnderTest> {
 			return child.pid!;
 		},
 		providerUrl: `ws://127.0.0.1:${port}`,
+		clientParams: () => Promise.resolve({}),
 		durable: false,
 		async restart() {
 			await stopChild(child, 'SIGTERM', 5_000);
@@ -120,6 +136,26 @@ async function startReference(): Promise<ServerUnderTest> {
 			await stopChild(child, 'SIGTERM', 5_000);
 		}
 	};
+}
+
+/** Signs in as a demo account and asks for a y-websocket token good for any room. */
+async function realtimeToken(baseUrl: string): Promise<Record<string, string>> {
+	const login = await fetch(`${baseUrl}/api/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ username: BENCH_USER, password: BENCH_PASSWORD })
+	});
+	if (login.status !== 200) throw new Error(`bench sign-in failed: ${login.status} ${await login.text()}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+	const { csrfToken } = (await login.json()) as { csrfToken: string };
+	const res = await fetch(`${baseUrl}/api/tokens`, {
+		method: 'POST',
+		headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+		body: '{}'
+	});
+	if (res.status !== 201) throw new Error(`bench token request failed: ${res.status} ${await res.text()}`);
+	const { token } = (await res.json()) as { token: string };
+	return { token };
 }
 
 /** Anything a server prints (at warn level and above for ours) is worth seeing. */

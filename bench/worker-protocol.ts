@@ -9,6 +9,8 @@ export interface ClientSpec {
 	/** The WebsocketProvider server URL (the room name is appended by the provider). */
 	providerUrl: string;
 	room: string;
+	/** Query parameters of the connection (an auth token). */
+	params: Record<string, string>;
 	/** Writers make the timed writes and record nothing; everyone else records deliveries. */
 	writer: boolean;
 }
@@ -22,9 +24,9 @@ export type WorkerRequest =
 	| { type: 'collect' }
 	| { type: 'disconnect' }
 	/** Connects a client that adds `entries` annotations in one transaction and stays connected. */
-	| { type: 'seed'; providerUrl: string; room: string; entries: number }
+	| { type: 'seed'; client: Omit<ClientSpec, 'writer' | 'key'>; entries: number }
 	/** A new client connects and syncs the room; resolves once it holds `expectEntries` annotations. */
-	| { type: 'load'; providerUrl: string; room: string; expectEntries: number; timeoutMs: number };
+	| { type: 'load'; client: Omit<ClientSpec, 'writer' | 'key'>; expectEntries: number; timeoutMs: number };
 
 export type WorkerReply =
 	| { type: 'connected'; clients: number; ms: number }

@@ -49,6 +49,7 @@ const SETTLE_MS = 1_500;
 
 export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Promise<Measures> {
 	const { server, pool } = ctx;
+	const params = await server.clientParams();
 	const perWorker: ClientSpec[][] = pool.workers.map(() => []);
 	let g = 0;
 	for (let r = 0; r < plan.rooms; r++) {
@@ -58,6 +59,7 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 				key: `r${r}c${c}`,
 				providerUrl: server.providerUrl,
 				room: `${plan.roomPrefix}-${r}`,
+				params,
 				writer: c === 0
 			});
 		}
