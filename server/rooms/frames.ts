@@ -79,7 +79,8 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
 	} catch (err) {
 		throw refuseAndClose(Close.MalformedMessage, `malformed awareness update: ${String(err)}`);
 	}
-	if (decoding.hasContent(d)) throw refuseAndClose(Close.MalformedMessage, 'trailing bytes in awareness update');
+	if (decoding.hasContent(d))
+		throw refuseAndClose(Close.MalformedMessage, 'trailing bytes in awareness update');
 	return out;
 }
 

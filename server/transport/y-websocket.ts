@@ -34,7 +34,10 @@ export interface YWebsocketEndpoint {
 }
 
 export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWebsocketEndpoint {
-	const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+	// Regression (bad-input test): with maxPayload at the limit itself, ws cut oversized frames
+	// with a bare 1009 before the room could refuse them with MessageTooLarge. Frames up to twice
+	// the limit now get the named refusal (as on Socket.IO); only far larger ones are cut by ws.
+	const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 2 + 64 * 1024 });
 
 	http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -47,7 +50,8 @@ export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWe
 				wss.handleUpgrade(req, socket, head, (ws) => {
 					wss.emit('connection', ws, req);
 					if (!auth.ok) {
-						const reason = Object.values(Close).find((c) => c.reason === auth.reason) ?? Close.Unauthenticated;
+						const reason =
+							Object.values(Close).find((c) => c.reason === auth.reason) ?? Close.Unauthenticated;
 						ws.close(reason.code, reason.reason);
 						return;
 					}

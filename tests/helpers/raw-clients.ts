@@ -42,9 +42,22 @@ export interface RawSio {
 	disconnect(): void;
 }
 
-/** Connects a Socket.IO client (WebSocket only, no reconnection) and joins `room`. */
-export async function connectRawSio(url: string, room: string, timeoutMs = 10_000): Promise<RawSio> {
-	const socket: AppSocket = ioClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+/**
+ * Connects a Socket.IO client (WebSocket only, no reconnection) with a session `cookie` and
+ * joins `room`.
+ */
+export async function connectRawSio(
+	url: string,
+	room: string,
+	cookie: string,
+	timeoutMs = 10_000
+): Promise<RawSio> {
+	const socket: AppSocket = ioClient(url, {
+		transports: ['websocket'],
+		reconnection: false,
+		forceNew: true,
+		extraHeaders: { cookie }
+	});
 	const closed: ClosedEvent[] = [];
 	const refused: ClosedEvent[] = [];
 	socket.on('closed', (_room, c) => closed.push(c));
@@ -94,9 +107,10 @@ export interface RawWs {
 	closed: Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a raw WebSocket on `/yjs/<room>` and waits until it is open. */
-export async function connectRawWs(url: string, room: string): Promise<RawWs> {
-	const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/yjs/${encodeURIComponent(room)}`);
+/** Opens a raw WebSocket on `/yjs/<room>?token=…` and waits until it is open. */
+export async function connectRawWs(url: string, room: string, token: string): Promise<RawWs> {
+	const base = `${url.replace(/^http/, 'ws')}/yjs/${encodeURIComponent(room)}`;
+	const ws = new WebSocket(`${base}?token=${encodeURIComponent(token)}`);
 	const received: Uint8Array[] = [];
 	ws.binaryType = 'nodebuffer';
 	ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));

@@ -62,9 +62,7 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 			);
 			const results = await Promise.all(calls);
 			for (const room of rooms) {
-				const seqs = results.flatMap((seqPair, i) =>
-					seqPair.filter((_, j) => rooms[(i + j) % 4] === room)
-				);
+				const seqs = results.flatMap((seqPair, i) => seqPair.filter((_, j) => rooms[(i + j) % 4] === room));
 				expect(seqs.sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, k) => k + 1));
 				expect((await store.history(room)).map((u) => u.seq)).toEqual(seqs);
 			}
@@ -121,7 +119,12 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 			const store = await open();
 			const update = yUpdate('x', 1);
 			await store.append([
-				entry('meta', update, { at: 1_712_345_678_901, userId: 'u-7', orgId: 'org-water', connectionId: 'sio-42' }),
+				entry('meta', update, {
+					at: 1_712_345_678_901,
+					userId: 'u-7',
+					orgId: 'org-water',
+					connectionId: 'sio-42'
+				}),
 				entry('meta', bytes(1), { at: 1, userId: null, orgId: null, connectionId: null })
 			]);
 			const [first, second] = await store.history('meta');

@@ -82,7 +82,12 @@ export class SyncProvider {
 
 	#set(patch: Partial<SyncState>): void {
 		const next = { ...this.#state, ...patch };
-		if (next.status === this.#state.status && next.synced === this.#state.synced && next.unsaved === this.#state.unsaved) return;
+		if (
+			next.status === this.#state.status &&
+			next.synced === this.#state.synced &&
+			next.unsaved === this.#state.unsaved
+		)
+			return;
 		this.#state = next;
 		this.opts.onState?.(next);
 	}
@@ -186,6 +191,13 @@ export class SyncProvider {
 	#onClosed = (room: string, close: Refusal): void => {
 		if (room !== this.room) return;
 		this.#set({ status: 'disconnected', synced: false });
+		// The server reloaded the room from storage: rejoin and resync; nothing local is lost.
+		if (close.reason === 'room-reset' && this.socket.connected && !this.#destroyed) {
+			if (this.#inFlight > 0) this.#dirtyOffline = true;
+			this.#inFlight = 0;
+			this.#onConnect();
+			return;
+		}
 		this.opts.onClosed?.(close);
 	};
 

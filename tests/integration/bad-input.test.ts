@@ -1,0 +1,255 @@
+/**
+ * Bad input on both transports: each bad frame closes only its own connection with a named
+ * reason, persists nothing, and the other clients in the room carry on. A legitimately large
+ * change fits the default limit.
+ */
+import * as Y from 'yjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Close, type CloseReason } from '../../src/lib/domain/protocol.ts';
+import {
+	connectSio,
+	connectYws,
+	eventually,
+	waitForSioSync,
+	waitForSync,
+	type SioClient,
+	type YwsClient
+} from '../helpers/clients.ts';
+import {
+	awarenessFrame,
+	connectRawSio,
+	connectRawWs,
+	syncFrame,
+	updateFrame
+} from '../helpers/raw-clients.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const MiB = 1024 * 1024;
+
+function validUpdate(): Uint8Array {
+	const doc = new Y.Doc();
+	doc.getMap('m').set('intruder', 'x'.repeat(50));
+	return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * A deterministic update that decodes cleanly but makes Y.applyUpdate throw half-way (found by
+ * mutating one byte of a real update: an item that refers forward to its own client).
+ */
+function halfApplyingUpdate(): Uint8Array {
+	const doc = new Y.Doc();
+	doc.clientID = 1234;
+	const t = new Y.Text();
+	doc.getMap('m').set('t', t);
+	t.insert(0, 'hello');
+	t.insert(2, 'XY');
+	const full = Y.encodeStateAsUpdate(doc);
+	for (let pos = 0; pos < full.length; pos++) {
+		for (let v = 0; v < 256; v++) {
+			const u = full.slice();
+			u[pos] = v;
+			try {
+				Y.decodeUpdate(u);
+				Y.parseUpdateMeta(u);
+			} catch {
+				continue;
+			}
+			try {
+				Y.applyUpdate(new Y.Doc(), u);
+			} catch {
+				return u;
+			}
+		}
+	}
+	throw new Error('no half-applying mutation found');
+}
+
+function annotations(n: number, prefix: string): Y.Doc {
+	const doc = new Y.Doc();
+	const map = doc.getMap<Y.Map<unknown>>('annotations');
+	doc.transact(() => {
+		for (let i = 0; i < n; i++) {
+			const a = new Y.Map<unknown>();
+			a.set('label', `${prefix} 危险区域 ${i}: 滑坡隐患点，请绕行`);
+			a.set('geometry', {
+				type: 'Polygon',
+				coordinates: [Array.from({ length: 12 }, (_, k) => [105.8 + i / 1e5 + k / 1e4, 32.6 + k / 1e4])]
+			});
+			map.set(`${prefix}-${i}`, a);
+		}
+	});
+	return doc;
+}
+
+interface BadCase {
+	name: string;
+	frame: () => Uint8Array | string;
+	close: CloseReason;
+}
+
+const cases: BadCase[] = [
+	{ name: 'a truncated sync frame', frame: () => new Uint8Array([0]), close: Close.MalformedMessage },
+	{
+		name: 'a valid update frame cut in half',
+		frame: () => {
+			const f = updateFrame(validUpdate());
+			return f.slice(0, f.length >> 1);
+		},
+		close: Close.MalformedMessage
+	},
+	{
+		name: 'a frame with trailing bytes',
+		frame: () => new Uint8Array([...updateFrame(validUpdate()), 0, 0]),
+		close: Close.MalformedMessage
+	},
+	{
+		name: 'an unknown message type',
+		frame: () => new Uint8Array([42, 1, 2]),
+		close: Close.UnknownMessageType
+	},
+	{
+		name: 'an unknown sync message type',
+		frame: () => new Uint8Array([0, 9, 0]),
+		close: Close.UnknownMessageType
+	},
+	{
+		name: 'an update that is not a Yjs update',
+		frame: () => updateFrame(new Uint8Array([0xff, 0xfe, 0xfd, 0xfc, 0x01])),
+		close: Close.MalformedMessage
+	},
+	{
+		name: 'an update that would fail half-way through applying',
+		frame: () => updateFrame(halfApplyingUpdate()),
+		close: Close.MalformedMessage
+	},
+	{
+		name: 'a malformed awareness update',
+		frame: () => awarenessFrame(new Uint8Array([1, 7, 1, 3, 0x7b, 0x22])),
+		close: Close.MalformedMessage
+	},
+	{ name: 'a text frame', frame: () => 'hello', close: Close.MalformedMessage },
+	{
+		name: 'a frame over MAX_MESSAGE_BYTES',
+		frame: () => syncFrame(2, new Uint8Array(10 * MiB + 1024)),
+		close: Close.MessageTooLarge
+	}
+];
+
+describe('bad input', () => {
+	let server: TestServer;
+	const clients: Array<SioClient | YwsClient> = [];
+	let roomNo = 0;
+	let cookie: string;
+	let token: string;
+
+	beforeAll(async () => {
+		server = await startTestServer(); // default limits: MAX_MESSAGE_BYTES = 10 MiB
+		cookie = (await server.login()).cookie;
+		token = await server.token();
+	});
+	afterEach(() => {
+		for (const c of clients.splice(0)) c.destroy();
+	});
+	afterAll(async () => {
+		await server.dispose();
+	});
+
+	/** A room with one good client on each transport, and one saved edit. */
+	async function roomWithGoodClients(): Promise<{ room: string; yws: YwsClient; sio: SioClient }> {
+		const room = `bad-${++roomNo}`;
+		const yws = connectYws(server.url, room, { token });
+		const sio = connectSio(server.url, room, { headers: { cookie } });
+		clients.push(yws, sio);
+		await Promise.all([waitForSync(yws.provider), waitForSioSync(sio)]);
+		yws.doc.getMap('m').set('before', 1);
+		await eventually(() => sio.doc.getMap('m').get('before') === 1);
+		return { room, yws, sio };
+	}
+
+	async function expectRoomStillWorks(room: string, yws: YwsClient, sio: SioClient, historyBefore: number) {
+		expect((await server.store.history(room)).length).toBe(historyBefore);
+		expect(yws.provider.wsconnected).toBe(true);
+		expect(sio.socket.connected).toBe(true);
+		yws.doc.getMap('m').set('after-yws', 2);
+		sio.doc.getMap('m').set('after-sio', 3);
+		await eventually(
+			() => sio.doc.getMap('m').get('after-yws') === 2 && yws.doc.getMap('m').get('after-sio') === 3,
+			5000,
+			'the good clients to keep syncing'
+		);
+		expect(yws.doc.getMap('m').has('intruder')).toBe(false);
+	}
+
+	describe.each(cases)('$name', ({ frame, close }) => {
+		it(`closes only that y-websocket connection with ${close.reason} (${close.code}) and persists nothing`, async () => {
+			const { room, yws, sio } = await roomWithGoodClients();
+			const before = (await server.store.history(room)).length;
+			const bad = await connectRawWs(server.url, room, token);
+			bad.ws.send(frame());
+			expect(await bad.closed).toEqual({ code: close.code, reason: close.reason });
+			await expectRoomStillWorks(room, yws, sio, before);
+		});
+
+		it(`refuses it on Socket.IO with ${close.reason} (${close.code}) and persists nothing`, async () => {
+			const { room, yws, sio } = await roomWithGoodClients();
+			const before = (await server.store.history(room)).length;
+			const bad = await connectRawSio(server.url, room, cookie);
+			const ack = await bad.send(frame());
+			expect(ack).toMatchObject({ ok: false, code: close.code, reason: close.reason });
+			await eventually(() => bad.closed.length > 0, 5000, 'closed event');
+			expect(bad.closed[0]).toMatchObject({ code: close.code, reason: close.reason });
+			await eventually(() => !bad.socket.connected, 5000, 'the bad socket to be disconnected');
+			await expectRoomStillWorks(room, yws, sio, before);
+		});
+	});
+
+	it('persists nothing of an update that fails half-way in Yjs, and reloads the room for everyone else', async () => {
+		const { room, yws, sio } = await roomWithGoodClients();
+		const before = (await server.store.history(room)).length;
+		// An observer that throws makes Y.applyUpdate throw after the document has changed: the
+		// same situation as an update Yjs fails on half-way, which no shape check can rule out.
+		const loaded = server.registry.get(room)!;
+		loaded.doc.getMap('m').observe((e) => {
+			if (e.keysChanged.has('intruder')) throw new Error('simulated failure half-way through apply');
+		});
+		const bad = await connectRawWs(server.url, room, token);
+		bad.ws.send(updateFrame(validUpdate()));
+		expect(await bad.closed).toEqual({ code: Close.UpdateFailed.code, reason: Close.UpdateFailed.reason });
+		expect((await server.store.history(room)).length).toBe(before);
+		expect(loaded.state).toBe('closed');
+
+		// Both good clients are sent RoomReset, rejoin on their own, and find the room reloaded.
+		await eventually(
+			() => yws.provider.synced && sio.provider.state.synced && server.registry.get(room) !== loaded
+		);
+		await eventually(() => server.registry.get(room)?.state === 'ready');
+		expect(server.registry.get(room)!.doc.getMap('m').toJSON()).toEqual({ before: 1 });
+		await expectRoomStillWorks(room, yws, sio, before);
+	});
+
+	it('carries 10,000 annotations in one update (several MiB) under the default limit, both ways', async () => {
+		const room = `big-${++roomNo}`;
+		const viaSio = connectSio(server.url, room, { headers: { cookie } });
+		const viaYws = connectYws(server.url, room, { token });
+		clients.push(viaSio, viaYws);
+		await Promise.all([waitForSioSync(viaSio), waitForSync(viaYws.provider)]);
+
+		const fromSio = annotations(10_000, 'sio');
+		const sioUpdate = Y.encodeStateAsUpdate(fromSio);
+		expect(sioUpdate.byteLength).toBeGreaterThan(2 * MiB);
+		expect(sioUpdate.byteLength).toBeLessThan(10 * MiB);
+		Y.applyUpdate(viaSio.doc, sioUpdate);
+		const ywsUpdate = Y.encodeStateAsUpdate(annotations(10_000, 'yws'));
+		Y.applyUpdate(viaYws.doc, ywsUpdate);
+
+		await eventually(
+			() =>
+				viaYws.doc.getMap('annotations').size === 20_000 && viaSio.doc.getMap('annotations').size === 20_000,
+			30_000,
+			'both clients to hold all 20,000 annotations'
+		);
+		await eventually(() => !viaSio.provider.state.unsaved, 10_000, 'the big change to be saved');
+		const sizes = (await server.store.history(room)).map((u) => u.size);
+		expect(sizes.filter((s) => s > 2 * MiB)).toHaveLength(2);
+	});
+});
