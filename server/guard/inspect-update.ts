@@ -164,7 +164,7 @@ class Inspector {
 		// Walk the neighbour chain iteratively: a list appended item by item chains thousands deep.
 		const chain: NewItem[] = [];
 		let cur: NewItem = n;
-		let at: { place: Place; sub: string | null } | null = null;
+		let at: { place: Place; sub: string | null } | null;
 		for (;;) {
 			const { parent, parentSub, origin, rightOrigin } = cur.item;
 			const p = parent as unknown;

@@ -1,0 +1,205 @@
+/**
+ * Property: whatever mix of allowed and forbidden edits several users send, the server's
+ * document after every step equals a reference document that received only the edits the
+ * policy allows. The reference decision is made by asking the policy directly about each
+ * intended edit (not by the guard), so a guard that lets a forbidden edit through, or refuses
+ * an allowed one, breaks the equality.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Actor } from '../../src/lib/domain/actor.ts';
+import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
+import { can, whyNotSetField } from '../../src/lib/domain/policy.ts';
+import { FIGURE_KEYS } from '../../src/lib/domain/vocabulary.ts';
+import {
+	actors,
+	annotation,
+	contentOf,
+	orgs,
+	task,
+	TOWNSHIP_A,
+	TOWNSHIP_B,
+	type ActorName
+} from './fixtures.ts';
+import { startHarness } from './room-harness.ts';
+
+const USERS: ActorName[] = ['commander', 'agency', 'townshipA', 'townshipB', 'fieldA', 'fieldB', 'viewer'];
+const TASKS = ['t-a', 't-b', 't-w'];
+const ANNOTATIONS = ['an-1', 'an-2', 'an-3'];
+
+type Edit =
+	| { kind: 'status'; task: string; to: string }
+	| { kind: 'assign'; task: string; to: string }
+	| { kind: 'figure'; township: string; key: string; value: number }
+	| { kind: 'annotate'; id: string; observation: boolean }
+	| { kind: 'relabel'; id: string; label: string }
+	| { kind: 'unannotate'; id: string }
+	| { kind: 'close' };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+	fc.record({
+		kind: fc.constant('status' as const),
+		task: fc.constantFrom(...TASKS),
+		to: fc.constantFrom('accepted', 'in_progress', 'done', 'new')
+	}),
+	fc.record({
+		kind: fc.constant('assign' as const),
+		task: fc.constantFrom(...TASKS),
+		to: fc.constantFrom('team-a', 'team-b', 'water-team')
+	}),
+	fc.record({
+		kind: fc.constant('figure' as const),
+		township: fc.constantFrom(TOWNSHIP_A, TOWNSHIP_B),
+		key: fc.constantFrom(...FIGURE_KEYS),
+		value: fc.nat(100)
+	}),
+	fc.record({
+		kind: fc.constant('annotate' as const),
+		id: fc.constantFrom(...ANNOTATIONS),
+		observation: fc.boolean()
+	}),
+	fc.record({
+		kind: fc.constant('relabel' as const),
+		id: fc.constantFrom(...ANNOTATIONS),
+		label: fc.string({ maxLength: 8 })
+	}),
+	fc.record({ kind: fc.constant('unannotate' as const), id: fc.constantFrom(...ANNOTATIONS) }),
+	fc.record({ kind: fc.constant('close' as const) })
+);
+
+/** Applies the edit to `d` if it makes sense there; returns false if it does not (nothing to do). */
+function apply(d: IncidentDoc, actor: Actor, e: Edit): boolean {
+	switch (e.kind) {
+		case 'status':
+		case 'assign':
+			if (!d.tasks.has(e.task)) return false;
+			d.patch('tasks', e.task, e.kind === 'status' ? { status: e.to } : { assigneeOrgId: e.to });
+			return true;
+		case 'figure':
+			d.setFigure(e.township, e.key as (typeof FIGURE_KEYS)[number], e.value);
+			return true;
+		case 'annotate':
+			d.addAnnotation(e.id, annotation(actor, { kind: e.observation ? 'observation' : 'danger_zone' }));
+			return true;
+		case 'relabel':
+			if (!d.annotations.has(e.id)) return false;
+			d.patch('annotations', e.id, { label: e.label });
+			return true;
+		case 'unannotate':
+			if (!d.annotations.has(e.id)) return false;
+			d.remove('annotations', e.id);
+			return true;
+		case 'close':
+			d.setMeta({ status: 'closed' });
+			return true;
+	}
+}
+
+function applicable(d: IncidentDoc, e: Edit): boolean {
+	if (e.kind === 'status' || e.kind === 'assign') return d.tasks.has(e.task);
+	if (e.kind === 'relabel' || e.kind === 'unannotate') return d.annotations.has(e.id);
+	return true;
+}
+
+/** The policy's own answer for the edit, given the reference document's current state. */
+function allowed(ref: IncidentDoc, actor: Actor, e: Edit): boolean {
+	const facts = (c: 'tasks' | 'annotations', id: string) => ref.read<Record<string, unknown>>(c, id) ?? {};
+	switch (e.kind) {
+		case 'status':
+		case 'assign': {
+			const before = facts('tasks', e.task);
+			const field = e.kind === 'status' ? 'status' : 'assigneeOrgId';
+			return whyNotSetField(actor, 'tasks', before, field, e.to, { ...before, [field]: e.to }, orgs) === null;
+		}
+		case 'figure':
+			return can(actor, 'update', { collection: 'figures', township: e.township }, orgs);
+		case 'annotate': {
+			const entity: Record<string, unknown> = {
+				...annotation(actor, { kind: e.observation ? 'observation' : 'danger_zone' })
+			};
+			const replaces = ref.annotations.has(e.id);
+			return (
+				can(actor, 'create', { collection: 'annotations', entity }, orgs) &&
+				(!replaces ||
+					can(actor, 'delete', { collection: 'annotations', entity: facts('annotations', e.id) }, orgs))
+			);
+		}
+		case 'relabel': {
+			const before = facts('annotations', e.id);
+			return (
+				whyNotSetField(
+					actor,
+					'annotations',
+					before,
+					'label',
+					e.label,
+					{ ...before, label: e.label },
+					orgs
+				) === null
+			);
+		}
+		case 'unannotate':
+			return can(actor, 'delete', { collection: 'annotations', entity: facts('annotations', e.id) }, orgs);
+		case 'close':
+			return can(actor, 'update', { collection: 'meta' }, orgs);
+	}
+}
+
+describe('the guard, as a property', () => {
+	it('keeps the server document equal to a reference that received only the allowed edits', async () => {
+		let runs = 0;
+		let accepted = 0;
+		let refused = 0;
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.tuple(fc.constantFrom(...USERS), edit), { minLength: 1, maxLength: 25 }),
+				async (steps) => {
+					runs++;
+					const h = await startHarness(`prop-${runs}`);
+					try {
+						const ref = new Y.Doc();
+						const refDoc = new IncidentDoc(ref);
+						const cmd = await h.join(actors.commander);
+						const seed = (d: IncidentDoc) => {
+							d.addTask('t-a', task(actors.commander, 'team-a'));
+							d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }));
+							d.addTask(
+								't-w',
+								task(actors.commander, 'water-team', { ownerOrgId: 'water', status: 'accepted' })
+							);
+						};
+						expect(await cmd.change(seed)).toEqual({ ok: true });
+						Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc));
+						const clients = new Map<ActorName, Awaited<ReturnType<typeof h.join>>>();
+						for (const [name, e] of steps) {
+							let c = clients.get(name);
+							if (!c) clients.set(name, (c = await h.join(actors[name])));
+							Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(h.room.doc), 'server');
+							const actor = actors[name];
+							const ok = allowed(refDoc, actor, e);
+							// Edits that make no sense on the current state (no such task) are skipped.
+							if (!applicable(c.incident, e)) continue;
+							const r = await c.change((d) => void apply(d, actor, e));
+							expect(r.ok, `${name} ${JSON.stringify(e)}`).toBe(ok);
+							if (r.ok) {
+								accepted++;
+								// Apply the same edit to the reference the way the client did: from the server state.
+								Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc, Y.encodeStateVector(ref)));
+							} else refused++;
+							expect(contentOf(h.room.doc)).toEqual(contentOf(ref));
+						}
+						await h.restart();
+						expect(contentOf(h.room.doc)).toEqual(contentOf(ref));
+					} finally {
+						await h.dispose();
+					}
+				}
+			),
+			{ numRuns: 40 }
+		);
+		// Both kinds of edits were exercised.
+		expect(accepted).toBeGreaterThan(20);
+		expect(refused).toBeGreaterThan(20);
+	});
+});
