@@ -216,11 +216,18 @@ function judgeThread(
 	if (g.threadRemovals.length > 0) changes.push({ ...base, op: 'delete' });
 }
 
+/**
+ * One row per (entity, field, op); a value overwritten in place shows as the new value plus the
+ * old one's removal, which is one update, not an update and a delete.
+ */
 function dedupe(changes: Change[]): Change[] {
 	if (changes.length < 2) return changes;
+	const key = (c: Change): string => `${c.collection}\u0000${c.entityId}\u0000${c.field}`;
+	const updated = new Set(changes.filter((c) => c.op === 'update').map(key));
 	const seen = new Set<string>();
 	return changes.filter((c) => {
-		const k = `${c.collection}\u0000${c.entityId}\u0000${c.field}\u0000${c.op}`;
+		if (c.op === 'delete' && c.field !== null && updated.has(key(c))) return false;
+		const k = `${key(c)}\u0000${c.op}`;
 		if (seen.has(k)) return false;
 		seen.add(k);
 		return true;
