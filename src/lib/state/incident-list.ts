@@ -1,0 +1,36 @@
+/**
+ * Filtering the incident list: by status, type, township and severity, and a search by name.
+ */
+import type { IncidentSummary } from '../api/incidents.ts';
+import type { IncidentStatus, IncidentType, Severity } from '../domain/vocabulary.ts';
+
+export interface IncidentFilter {
+	status: IncidentStatus;
+	type: IncidentType | null;
+	township: string | null;
+	severity: Severity | null;
+	/** Case-insensitive substring of the name; blank matches all. */
+	search: string;
+}
+
+export const DEFAULT_INCIDENT_FILTER: IncidentFilter = {
+	status: 'active',
+	type: null,
+	township: null,
+	severity: null,
+	search: ''
+};
+
+export function filterIncidents(list: readonly IncidentSummary[], f: IncidentFilter): IncidentSummary[] {
+	const q = f.search.trim().toLocaleLowerCase();
+	return list
+		.filter(
+			(i) =>
+				i.status === f.status &&
+				(f.type === null || i.type === f.type) &&
+				(f.severity === null || i.severity === f.severity) &&
+				(f.township === null || i.townships.includes(f.township)) &&
+				(q === '' || i.name.toLocaleLowerCase().includes(q))
+		)
+		.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+}

@@ -1,0 +1,142 @@
+/**
+ * The edits people make in a room, as single Yjs transactions on the incident document. Each
+ * stamps the author's user and organisation (the server checks them against the session and
+ * refuses a forgery); the time is the client's, for display, the server keeps the real one.
+ */
+import { IncidentDoc, type LonLat, type Task } from '../domain/incident-doc.ts';
+import type { Actor } from '../domain/actor.ts';
+import { transitionNeedsReason } from '../domain/task-workflow.ts';
+import type {
+	FeedKind,
+	FigureKey,
+	IncidentStatus,
+	LogKind,
+	ResponseLevel,
+	TaskPriority,
+	TaskStatus
+} from '../domain/vocabulary.ts';
+
+export function newId(prefix: string): string {
+	return `${prefix}-${crypto.randomUUID()}`;
+}
+
+const now = () => new Date().toISOString();
+
+function authored(actor: Actor) {
+	return { createdBy: actor.userId, ownerOrgId: actor.orgId, createdAt: now() };
+}
+
+export interface TaskDraft {
+	title: string;
+	description: string;
+	assigneeOrgId: string;
+	township: string | null;
+	priority: TaskPriority;
+	dueAt: string | null;
+	location: LonLat | null;
+}
+
+/** A task is dispatched to its assignee when it is created: the team sees it at once. */
+export function createTask(doc: IncidentDoc, actor: Actor, draft: TaskDraft): string {
+	const id = newId('task');
+	const task: Task = { ...draft, ...authored(actor), status: 'dispatched', statusReason: '' };
+	doc.addTask(id, task);
+	return id;
+}
+
+export class ReasonRequiredError extends Error {
+	override readonly name = 'ReasonRequiredError';
+}
+
+/** Moves a task to `to`, noting it in the task's progress thread (with the reason, if any). */
+export function changeTaskStatus(
+	doc: IncidentDoc,
+	actor: Actor,
+	taskId: string,
+	to: TaskStatus,
+	reason = ''
+): void {
+	const text = reason.trim();
+	if (transitionNeedsReason(to) && !text)
+		throw new ReasonRequiredError(`moving a task to ${to} needs a reason`);
+	const current = doc.read<Task>('tasks', taskId);
+	doc.doc.transact(() => {
+		const fields: Partial<Task> = { status: to };
+		// Only touch the reason when it changes: a field member may not be allowed other fields.
+		if (text || current?.statusReason) fields.statusReason = text;
+		doc.patch('tasks', taskId, fields);
+		doc.addTaskUpdate(taskId, {
+			id: newId('u'),
+			by: actor.userId,
+			orgId: actor.orgId,
+			at: now(),
+			text,
+			status: to
+		});
+	});
+}
+
+export function addProgress(
+	doc: IncidentDoc,
+	actor: Actor,
+	taskId: string,
+	text: string,
+	position?: LonLat
+): void {
+	doc.addTaskUpdate(taskId, {
+		id: newId('u'),
+		by: actor.userId,
+		orgId: actor.orgId,
+		at: now(),
+		text: text.trim(),
+		...(position ? { position } : {})
+	});
+}
+
+export function addLogEntry(doc: IncidentDoc, actor: Actor, kind: LogKind, text: string): string {
+	const id = newId('log');
+	doc.addLogEntry(id, { kind, text: text.trim(), ...authored(actor) });
+	return id;
+}
+
+export function setFigure(doc: IncidentDoc, township: string, key: FigureKey, value: number): void {
+	doc.setFigure(township, key, value);
+}
+
+export interface FeedDraft {
+	name: string;
+	kind: FeedKind;
+	url: string;
+	position: LonLat | null;
+	ownerOrgId: string;
+}
+
+export function registerFeed(doc: IncidentDoc, actor: Actor, draft: FeedDraft): string {
+	const id = newId('feed');
+	doc.addFeed(id, {
+		name: draft.name,
+		kind: draft.kind,
+		url: draft.url,
+		position: draft.position,
+		...authored(actor),
+		ownerOrgId: draft.ownerOrgId
+	});
+	return id;
+}
+
+export function pinToWall(doc: IncidentDoc, feedId: string): void {
+	if (!doc.wall.toArray().includes(feedId)) doc.wall.push([feedId]);
+}
+
+export function unpinFromWall(doc: IncidentDoc, feedId: string): void {
+	const i = doc.wall.toArray().indexOf(feedId);
+	if (i >= 0) doc.wall.delete(i, 1);
+}
+
+export function setResponseLevel(doc: IncidentDoc, level: ResponseLevel): void {
+	doc.setMeta({ level });
+}
+
+export function setIncidentStatus(doc: IncidentDoc, status: IncidentStatus): void {
+	doc.setMeta({ status });
+}
