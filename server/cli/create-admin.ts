@@ -18,6 +18,10 @@ class UsageError extends Error {
 	override readonly name = 'UsageError';
 }
 
+const CTRL_C = String.fromCharCode(3);
+/** Enter (either line ending), Ctrl-C or Ctrl-D: raw terminal mode delivers them as characters. */
+const ENDS_INPUT = ['\r', '\n', CTRL_C, String.fromCharCode(4)];
+
 async function readPassword(): Promise<string> {
 	const fromEnv = process.env.SITROOM_ADMIN_PASSWORD;
 	if (fromEnv) return fromEnv;
@@ -30,15 +34,16 @@ async function readPassword(): Promise<string> {
 	let text = '';
 	for await (const chunk of stdin) {
 		text += chunk as string;
-		if (/[\r\n\u0003\u0004]/.test(text)) break;
+		if (ENDS_INPUT.some((c) => text.includes(c))) break;
 	}
 	if (stdin.isTTY) {
 		stdin.setRawMode(false);
 		process.stderr.write('\n');
 	}
 	stdin.pause();
-	if (text.includes('\u0003')) throw new UsageError('cancelled');
-	return text.split(/[\r\n\u0004]/)[0] ?? '';
+	if (text.includes(CTRL_C)) throw new UsageError('cancelled');
+	const end = Math.min(...ENDS_INPUT.map((c) => (text.includes(c) ? text.indexOf(c) : text.length)));
+	return text.slice(0, end);
 }
 
 async function main(): Promise<number> {
@@ -47,10 +52,12 @@ async function main(): Promise<number> {
 		strict: true
 	});
 	const username = usernameSchema.safeParse(values.username ?? '');
-	if (!username.success) throw new UsageError(`--username: ${username.error.issues[0]?.message ?? 'required'}`);
+	if (!username.success)
+		throw new UsageError(`--username: ${username.error.issues[0]?.message ?? 'required'}`);
 
 	const config = loadConfig();
-	if (config.store !== 'sqlite') throw new UsageError('SITROOM_STORE=memory keeps no accounts; nothing to create');
+	if (config.store !== 'sqlite')
+		throw new UsageError('SITROOM_STORE=memory keeps no accounts; nothing to create');
 	const db = openDatabase({
 		file: path.join(config.dataDir, 'sitroom.db'),
 		synchronous: config.sqliteSynchronous,
@@ -68,9 +75,11 @@ async function main(): Promise<number> {
 			throw new UsageError('an administrator exists already; create further accounts in the app (用户管理)');
 		}
 		const orgId = values.org ?? identity.seed.organisations.find((o) => o.kind === 'command_centre')?.id;
-		if (!orgId || !identity.orgs.canHoldUsers(orgId)) throw new UsageError(`--org: no organisation "${orgId ?? ''}"`);
+		if (!orgId || !identity.orgs.canHoldUsers(orgId))
+			throw new UsageError(`--org: no organisation "${orgId ?? ''}"`);
 		const password = newPasswordSchema.safeParse(await readPassword());
-		if (!password.success) throw new UsageError(`password: ${password.error.issues[0]?.message ?? 'invalid'}`);
+		if (!password.success)
+			throw new UsageError(`password: ${password.error.issues[0]?.message ?? 'invalid'}`);
 		const user = await identity.createUser({
 			username: username.data,
 			displayName: values['display-name'] ?? username.data,
@@ -89,7 +98,8 @@ async function main(): Promise<number> {
 main().then(
 	(code) => process.exit(code),
 	(err: unknown) => {
-		if (err instanceof UsageError || err instanceof ConfigError) console.error(`create-admin: ${err.message}`);
+		if (err instanceof UsageError || err instanceof ConfigError)
+			console.error(`create-admin: ${err.message}`);
 		else console.error(err);
 		process.exit(1);
 	}

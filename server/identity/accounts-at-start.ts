@@ -33,6 +33,8 @@ export async function prepareAccounts(identity: Identity, log: Logger): Promise<
 		log.warn({ username: u.username }, 'production mode: deactivated a demo account left from a demo run');
 	}
 	if (identity.users.countActiveAdmins() === 0) {
-		log.warn('production mode: no administrator yet; create one with `npm run create-admin -- --username NAME`');
+		log.warn(
+			'production mode: no administrator yet; create one with `npm run create-admin -- --username NAME`'
+		);
 	}
 }

@@ -31,7 +31,11 @@ export function readCookie(header: string | undefined, name: string): string | n
  * Browsers always send Origin on cross-site POSTs and WebSocket handshakes; scripts (curl)
  * usually send none, and they carry no ambient cookies, so a missing Origin is accepted.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, trusted: readonly string[]): boolean {
+export function originAllowed(
+	origin: string | undefined,
+	host: string | undefined,
+	trusted: readonly string[]
+): boolean {
 	if (origin === undefined) return true;
 	if (trusted.includes(origin)) return true;
 	try {

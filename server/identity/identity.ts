@@ -41,8 +41,7 @@ export type LoginResult =
 export type AuthFailure = 'unauthenticated' | 'session-expired' | 'account-deactivated';
 
 export type Authenticated =
-	| { ok: true; user: User; session: Session; reissued: string | null }
-	| { ok: false; reason: AuthFailure };
+	{ ok: true; user: User; session: Session; reissued: string | null } | { ok: false; reason: AuthFailure };
 
 export class IdentityError extends Error {
 	override readonly name = 'IdentityError';
@@ -135,7 +134,11 @@ export class Identity {
 	/** Resolves a session cookie's secret (counts as activity; `reissue`: see SessionManager.resolve). */
 	authenticateSecret(secret: string, reissue: boolean): Authenticated {
 		const r = this.sessions.resolve(secret, reissue);
-		if (!r.ok) return { ok: false, reason: r.state === 'unknown' || r.state === 'revoked' ? 'unauthenticated' : 'session-expired' };
+		if (!r.ok)
+			return {
+				ok: false,
+				reason: r.state === 'unknown' || r.state === 'revoked' ? 'unauthenticated' : 'session-expired'
+			};
 		const user = this.users.byId(r.session.userId);
 		if (!user) return { ok: false, reason: 'unauthenticated' };
 		if (!user.active) return { ok: false, reason: 'account-deactivated' };
@@ -150,7 +153,8 @@ export class Identity {
 		const session = this.sessions.repo.byId(v.claim.sid);
 		if (!session) return { ok: false, reason: 'unauthenticated' };
 		const state = this.sessions.state(session);
-		if (state !== 'valid') return { ok: false, reason: state === 'revoked' ? 'unauthenticated' : 'session-expired' };
+		if (state !== 'valid')
+			return { ok: false, reason: state === 'revoked' ? 'unauthenticated' : 'session-expired' };
 		const user = this.users.byId(session.userId);
 		if (!user) return { ok: false, reason: 'unauthenticated' };
 		if (!user.active) return { ok: false, reason: 'account-deactivated' };
@@ -192,7 +196,14 @@ export class Identity {
 		};
 	}
 
-	async createUser(input: { username: string; displayName: string; orgId: string; role: Role; password: string; demo?: boolean }): Promise<User> {
+	async createUser(input: {
+		username: string;
+		displayName: string;
+		orgId: string;
+		role: Role;
+		password: string;
+		demo?: boolean;
+	}): Promise<User> {
 		this.#requireOrg(input.orgId);
 		const passwordHash = await hashPassword(input.password);
 		return this.users.create({ ...input, passwordHash });
@@ -211,7 +222,9 @@ export class Identity {
 			throw new IdentityError('self-deactivation', 'an administrator cannot deactivate their own account');
 		}
 		const losesAdmin =
-			before.role === 'admin' && before.active && (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
+			before.role === 'admin' &&
+			before.active &&
+			(changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
 		if (losesAdmin && this.users.countActiveAdmins() <= 1) {
 			throw new IdentityError('last-admin', 'this is the last active administrator; appoint another first');
 		}
@@ -242,12 +255,17 @@ export class Identity {
 
 	#verdict(sessionId: string): SessionVerdict {
 		const session = this.sessions.repo.byId(sessionId);
-		const close = (reason: CloseReason, message: string): SessionVerdict => ({ keep: false, reason, message });
+		const close = (reason: CloseReason, message: string): SessionVerdict => ({
+			keep: false,
+			reason,
+			message
+		});
 		if (!session || session.revokedAt !== null) return close(Close.Unauthenticated, 'the session has ended');
 		const user = this.users.byId(session.userId);
 		if (!user) return close(Close.Unauthenticated, 'the account no longer exists');
 		if (!user.active) return close(Close.AccountDeactivated, 'this account was deactivated');
-		if (Date.now() >= session.expiresAt) return close(Close.SessionExpired, 'the session expired; sign in again');
+		if (Date.now() >= session.expiresAt)
+			return close(Close.SessionExpired, 'the session expired; sign in again');
 		// A live connection is activity: a room left open on a wall screen does not idle out.
 		this.sessions.touch(session);
 		return { keep: true };

@@ -107,7 +107,9 @@ export function readJurisdictionSeed(dir: string): JurisdictionSeed {
 	const add = (o: SeedOrg): void => {
 		if (byId.has(o.id)) throw new SeedError(`${seedFile}: organisation id "${o.id}" is used twice`);
 		if (o.parentId !== null && !byId.has(o.parentId)) {
-			throw new SeedError(`${seedFile}: "${o.id}" names parent "${o.parentId}", which is not defined before it`);
+			throw new SeedError(
+				`${seedFile}: "${o.id}" names parent "${o.parentId}", which is not defined before it`
+			);
 		}
 		byId.set(o.id, o);
 		orgs.push(o);
@@ -115,23 +117,59 @@ export function readJurisdictionSeed(dir: string): JurisdictionSeed {
 
 	for (const o of seed.organisations) {
 		const parentTownship = o.parent ? (byId.get(o.parent)?.township ?? null) : null;
-		add({ id: o.id, name: o.name, kind: o.kind, parentId: o.parent, township: o.township ?? parentTownship, code: null, sort: orgs.length });
+		add({
+			id: o.id,
+			name: o.name,
+			kind: o.kind,
+			parentId: o.parent,
+			township: o.township ?? parentTownship,
+			code: null,
+			sort: orgs.length
+		});
 	}
 	const t = seed.townships;
 	for (const twp of divisions.townships) {
 		const platform = fill(t.platform.id, twp);
-		add({ id: platform, name: fill(t.platform.name, twp), kind: 'township', parentId: t.parent, township: twp.code, code: twp.code, sort: orgs.length });
+		add({
+			id: platform,
+			name: fill(t.platform.name, twp),
+			kind: 'township',
+			parentId: t.parent,
+			township: twp.code,
+			code: twp.code,
+			sort: orgs.length
+		});
 		for (const team of t.teams) {
-			add({ id: fill(team.id, twp), name: fill(team.name, twp), kind: 'team', parentId: platform, township: twp.code, code: null, sort: orgs.length });
+			add({
+				id: fill(team.id, twp),
+				name: fill(team.name, twp),
+				kind: 'team',
+				parentId: platform,
+				township: twp.code,
+				code: null,
+				sort: orgs.length
+			});
 		}
 		for (const v of twp.villages) {
-			const name = t.villages.stripSuffixes.reduce((n, s) => (n.endsWith(s) && n.length > s.length ? n.slice(0, -s.length) : n), v.name);
-			add({ id: fill(t.villages.id, v), name: fill(t.villages.name, { code: v.code, name }), kind: 'village', parentId: platform, township: twp.code, code: v.code, sort: orgs.length });
+			const name = t.villages.stripSuffixes.reduce(
+				(n, s) => (n.endsWith(s) && n.length > s.length ? n.slice(0, -s.length) : n),
+				v.name
+			);
+			add({
+				id: fill(t.villages.id, v),
+				name: fill(t.villages.name, { code: v.code, name }),
+				kind: 'village',
+				parentId: platform,
+				township: twp.code,
+				code: v.code,
+				sort: orgs.length
+			});
 		}
 	}
 
 	const demoAccounts = seed.demoAccounts.map((a) => {
-		if (!byId.has(a.org)) throw new SeedError(`${seedFile}: demo account "${a.username}" names unknown organisation "${a.org}"`);
+		if (!byId.has(a.org))
+			throw new SeedError(`${seedFile}: demo account "${a.username}" names unknown organisation "${a.org}"`);
 		return { username: a.username, displayName: a.displayName, role: a.role, orgId: a.org };
 	});
 	return { district: divisions.district, organisations: orgs, demoAccounts };

@@ -86,7 +86,9 @@ export class LiveConnections {
 	}
 
 	closeUser(userId: string, reason: CloseReason, message: string): number {
-		const matching = [...this.#bySession.values()].flatMap((set) => [...set].filter((t) => t.identity.userId === userId));
+		const matching = [...this.#bySession.values()].flatMap((set) =>
+			[...set].filter((t) => t.identity.userId === userId)
+		);
 		return this.#closeAll(matching, reason, message);
 	}
 

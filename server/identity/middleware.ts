@@ -50,9 +50,17 @@ export function sessionMiddleware(identity: Identity): RequestHandler {
 		if (secret) {
 			const r = identity.authenticateSecret(secret, true);
 			if (r.ok) {
-				res.locals.auth = { user: r.user, session: r.session, identity: identity.peerIdentity(r.user, r.session.id) } satisfies RequestAuth;
+				res.locals.auth = {
+					user: r.user,
+					session: r.session,
+					identity: identity.peerIdentity(r.user, r.session.id)
+				} satisfies RequestAuth;
 				if (r.reissued) {
-					res.cookie(SESSION_COOKIE, r.reissued, sessionCookieOptions(identity.config.cookieSecure, r.session.expiresAt));
+					res.cookie(
+						SESSION_COOKIE,
+						r.reissued,
+						sessionCookieOptions(identity.config.cookieSecure, r.session.expiresAt)
+					);
 				}
 			} else {
 				res.locals.authFailure = r.reason;
@@ -62,7 +70,12 @@ export function sessionMiddleware(identity: Identity): RequestHandler {
 		const auth = authOf(res);
 		// Login is exempt: it carries no session yet and is guarded by JSON + Origin instead.
 		const isLogin = req.method === 'POST' && req.path === '/session';
-		if (auth && UNSAFE.has(req.method) && !isLogin && !csrfMatches(req.get(CSRF_HEADER), auth.session.csrfToken)) {
+		if (
+			auth &&
+			UNSAFE.has(req.method) &&
+			!isLogin &&
+			!csrfMatches(req.get(CSRF_HEADER), auth.session.csrfToken)
+		) {
 			res.status(403).json({
 				error: 'csrf-token-invalid',
 				message: `state-changing requests need the ${CSRF_HEADER} header from GET /api/session`
@@ -100,7 +113,15 @@ export function requireActor(roles?: readonly Role[]): RequestHandler {
 			res.status(403).json({ error: 'forbidden', message: `this needs the role ${roles.join(' or ')}` });
 			return;
 		}
-		res.locals.actor = { userId, role, orgId, township, username, displayName, orgName } satisfies RequestActor;
+		res.locals.actor = {
+			userId,
+			role,
+			orgId,
+			township,
+			username,
+			displayName,
+			orgName
+		} satisfies RequestActor;
 		next();
 	};
 }

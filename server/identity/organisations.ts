@@ -100,7 +100,14 @@ export class OrganisationDirectory implements OrgDirectory {
 	tree(): OrgTreeNode[] {
 		const nodes = new Map<string, OrgTreeNode>();
 		for (const o of this.#byId.values()) {
-			nodes.set(o.id, { id: o.id, name: o.name, kind: o.kind, township: o.township, code: o.code, children: [] });
+			nodes.set(o.id, {
+				id: o.id,
+				name: o.name,
+				kind: o.kind,
+				township: o.township,
+				code: o.code,
+				children: []
+			});
 		}
 		const roots: OrgTreeNode[] = [];
 		const ordered = [...this.#byId.values()].sort((a, b) => a.sort - b.sort);

@@ -18,7 +18,9 @@ function derive(password: string, salt: Buffer, log2N: number, r: number, p: num
 	// scrypt needs 128·N·r bytes; the default maxmem (32 MiB) is exactly too small for N=2^15.
 	const opts: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
 	return new Promise((resolve, reject) => {
-		scrypt(password.normalize('NFC'), salt, KEY_BYTES, opts, (err, key) => (err ? reject(err) : resolve(key)));
+		scrypt(password.normalize('NFC'), salt, KEY_BYTES, opts, (err, key) =>
+			err ? reject(err) : resolve(key)
+		);
 	});
 }
 
@@ -34,7 +36,15 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 	if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
 	const [log2N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
 	// Bounds keep a corrupted row from asking for gigabytes of memory.
-	if (![log2N, r, p].every(Number.isInteger) || log2N < 10 || log2N > 20 || r < 1 || r > 32 || p < 1 || p > 16) {
+	if (
+		![log2N, r, p].every(Number.isInteger) ||
+		log2N < 10 ||
+		log2N > 20 ||
+		r < 1 ||
+		r > 32 ||
+		p < 1 ||
+		p > 16
+	) {
 		return false;
 	}
 	const salt = Buffer.from(parts[4]!, 'base64url');

@@ -15,7 +15,8 @@ export type RealtimeClaim = z.infer<typeof claimSchema>;
 /** Returns the named secret, creating it on first use. */
 export function serverSecret(db: SqliteDatabase, name: string): Buffer {
 	db.prepare('INSERT OR IGNORE INTO identity_secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));
-	return (db.prepare('SELECT value FROM identity_secrets WHERE name = ?').get(name) as { value: Buffer }).value;
+	return (db.prepare('SELECT value FROM identity_secrets WHERE name = ?').get(name) as { value: Buffer })
+		.value;
 }
 
 export class RealtimeTokens {
@@ -31,12 +32,16 @@ export class RealtimeTokens {
 	}
 
 	/** The claim of a well-formed, correctly signed token, or why not. Expiry is checked here. */
-	verify(token: string, now = Date.now()): { ok: true; claim: RealtimeClaim } | { ok: false; expired: boolean } {
+	verify(
+		token: string,
+		now = Date.now()
+	): { ok: true; claim: RealtimeClaim } | { ok: false; expired: boolean } {
 		const [v, body, sig] = token.split('.');
 		if (v !== 'v1' || !body || !sig) return { ok: false, expired: false };
 		const expected = Buffer.from(this.#sign(body));
 		const given = Buffer.from(sig);
-		if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, expired: false };
+		if (given.length !== expected.length || !timingSafeEqual(given, expected))
+			return { ok: false, expired: false };
 		let claim: RealtimeClaim;
 		try {
 			const parsed = claimSchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));

@@ -58,12 +58,23 @@ export class SessionRepository {
 				`INSERT INTO sessions (id, user_id, token_hash, csrf_token, created_at, issued_at, last_seen_at, expires_at, address)
 				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 			)
-			.run(s.id, s.userId, tokenHash, s.csrfToken, s.createdAt, s.issuedAt, s.lastSeenAt, s.expiresAt, address);
+			.run(
+				s.id,
+				s.userId,
+				tokenHash,
+				s.csrfToken,
+				s.createdAt,
+				s.issuedAt,
+				s.lastSeenAt,
+				s.expiresAt,
+				address
+			);
 	}
 
 	/** The session whose current secret, or previous secret still in its grace, hashes to `tokenHash`. */
 	byTokenHash(tokenHash: string, now: number): { session: Session; current: boolean } | undefined {
-		const cur = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;
+		const cur = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+			SessionRow | undefined;
 		if (cur) return { session: toSession(cur), current: true };
 		const prev = this.db
 			.prepare('SELECT * FROM sessions WHERE previous_token_hash = ? AND previous_valid_until > ?')
@@ -76,7 +87,13 @@ export class SessionRepository {
 		return r && toSession(r);
 	}
 
-	rotate(id: string, tokenHash: string, previousHash: string, previousValidUntil: number, issuedAt: number): void {
+	rotate(
+		id: string,
+		tokenHash: string,
+		previousHash: string,
+		previousValidUntil: number,
+		issuedAt: number
+	): void {
 		this.db
 			.prepare(
 				`UPDATE sessions SET token_hash = ?, previous_token_hash = ?, previous_valid_until = ?, issued_at = ?, last_seen_at = ?
@@ -97,9 +114,13 @@ export class SessionRepository {
 	revokeAllOf(userId: string, at: number): string[] {
 		return this.db.transaction(() => {
 			const ids = (
-				this.db.prepare('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL').all(userId) as Array<{ id: string }>
+				this.db
+					.prepare('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL')
+					.all(userId) as Array<{ id: string }>
 			).map((r) => r.id);
-			this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId);
+			this.db
+				.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+				.run(at, userId);
 			return ids;
 		})();
 	}
@@ -122,7 +143,11 @@ export interface SessionPolicy {
 export type SessionState = 'valid' | 'expired' | 'revoked';
 
 export type ResolvedSession =
-	| { ok: true; session: Session; /** A new cookie secret to send, when the session was rotated. */ reissued: string | null }
+	| {
+			ok: true;
+			session: Session;
+			/** A new cookie secret to send, when the session was rotated. */ reissued: string | null;
+	  }
 	| { ok: false; state: 'expired' | 'revoked' | 'unknown' };
 
 export class SessionManager {
@@ -166,7 +191,13 @@ export class SessionManager {
 		if (state !== 'valid') return { ok: false, state };
 		if (reissue && current && now - session.issuedAt >= this.policy.rotateMs) {
 			const next = newSecret();
-			this.repo.rotate(session.id, hashSecret(next), hashSecret(secret), now + this.policy.rotateGraceMs, now);
+			this.repo.rotate(
+				session.id,
+				hashSecret(next),
+				hashSecret(secret),
+				now + this.policy.rotateGraceMs,
+				now
+			);
 			return { ok: true, session: { ...session, issuedAt: now, lastSeenAt: now }, reissued: next };
 		}
 		this.touch(session, now);
@@ -175,7 +206,8 @@ export class SessionManager {
 
 	/** Records activity, at most a few times per idle period (a write per request is waste). */
 	touch(session: Session, now = Date.now()): void {
-		if (now - session.lastSeenAt >= Math.min(60_000, this.policy.idleMs / 4)) this.repo.touch(session.id, now);
+		if (now - session.lastSeenAt >= Math.min(60_000, this.policy.idleMs / 4))
+			this.repo.touch(session.id, now);
 	}
 
 	revoke(id: string): void {

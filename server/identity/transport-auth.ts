@@ -21,7 +21,8 @@ export function createTransportAuthenticate(identity: Identity): Authenticate {
 			r = identity.authenticateToken(token, room);
 		} else {
 			const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
-			if (!secret) return { ok: false, reason: 'unauthenticated', message: 'sign in first (session cookie or ?token=)' };
+			if (!secret)
+				return { ok: false, reason: 'unauthenticated', message: 'sign in first (session cookie or ?token=)' };
 			if (!originAllowed(header(req, 'origin'), header(req, 'host'), identity.config.trustedOrigins)) {
 				return { ok: false, reason: 'unauthenticated', message: 'cross-origin connection refused' };
 			}
@@ -29,9 +30,11 @@ export function createTransportAuthenticate(identity: Identity): Authenticate {
 		}
 		if (!r.ok) {
 			const message =
-				r.reason === 'session-expired' ? 'the session expired; sign in again'
-				: r.reason === 'account-deactivated' ? 'this account is deactivated'
-				: 'invalid or ended session or token';
+				r.reason === 'session-expired'
+					? 'the session expired; sign in again'
+					: r.reason === 'account-deactivated'
+						? 'this account is deactivated'
+						: 'invalid or ended session or token';
 			return { ok: false, reason: r.reason, message };
 		}
 		return { ok: true, identity: identity.peerIdentity(r.user, r.session.id) };

@@ -92,7 +92,8 @@ export class UserRepository {
 	}
 
 	passwordHashOf(id: string): string | undefined {
-		const r = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as { password_hash: string } | undefined;
+		const r = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as
+			{ password_hash: string } | undefined;
 		return r?.password_hash;
 	}
 
@@ -105,16 +106,28 @@ export class UserRepository {
 	}
 
 	countActiveAdmins(): number {
-		return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get() as { n: number }).n;
+		return (
+			this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get() as {
+				n: number;
+			}
+		).n;
 	}
 
 	update(id: string, changes: UserChanges): User | undefined {
+		const columns: Record<keyof UserChanges, string> = {
+			displayName: 'display_name',
+			orgId: 'org_id',
+			role: 'role',
+			active: 'active'
+		};
 		const cols: string[] = [];
 		const values: Array<string | number> = [];
-		if (changes.displayName !== undefined) (cols.push('display_name = ?'), values.push(changes.displayName));
-		if (changes.orgId !== undefined) (cols.push('org_id = ?'), values.push(changes.orgId));
-		if (changes.role !== undefined) (cols.push('role = ?'), values.push(changes.role));
-		if (changes.active !== undefined) (cols.push('active = ?'), values.push(changes.active ? 1 : 0));
+		for (const key of Object.keys(columns) as Array<keyof UserChanges>) {
+			const v = changes[key];
+			if (v === undefined) continue;
+			cols.push(`${columns[key]} = ?`);
+			values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+		}
 		cols.push('updated_at = ?');
 		values.push(Date.now());
 		this.db.prepare(`UPDATE users SET ${cols.join(', ')} WHERE id = ?`).run(...values, id);
@@ -122,6 +135,8 @@ export class UserRepository {
 	}
 
 	setPasswordHash(id: string, hash: string): void {
-		this.db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, Date.now(), id);
+		this.db
+			.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
+			.run(hash, Date.now(), id);
 	}
 }

@@ -29,7 +29,9 @@ describe('user administration, organisations and API errors', () => {
 		});
 
 	async function userId(username: string): Promise<string> {
-		const { users } = (await (await call('GET', '/users', admin)).json()) as { users: Array<{ id: string; username: string }> };
+		const { users } = (await (await call('GET', '/users', admin)).json()) as {
+			users: Array<{ id: string; username: string }>;
+		};
 		return users.find((u) => u.username === username)!.id;
 	}
 
@@ -47,7 +49,11 @@ describe('user administration, organisations and API errors', () => {
 		const id = await userId('field1');
 		const routes: Array<[string, string, unknown]> = [
 			['GET', '/users', undefined],
-			['POST', '/users', { username: 'x1', displayName: 'x', orgId: 'dept-water', role: 'agency', password: 'long-enough-pw' }],
+			[
+				'POST',
+				'/users',
+				{ username: 'x1', displayName: 'x', orgId: 'dept-water', role: 'agency', password: 'long-enough-pw' }
+			],
 			['PATCH', `/users/${id}`, { active: false }],
 			['POST', `/users/${id}/password`, { password: 'long-enough-pw' }]
 		];
@@ -64,11 +70,23 @@ describe('user administration, organisations and API errors', () => {
 	});
 
 	it('creates a user who can then log in, and refuses a taken username with 409', async () => {
-		const body = { username: 'li.wei', displayName: '李伟', orgId: 'twp-510812105-squad', role: 'field', password: 'a-good-password' };
+		const body = {
+			username: 'li.wei',
+			displayName: '李伟',
+			orgId: 'twp-510812105-squad',
+			role: 'field',
+			password: 'a-good-password'
+		};
 		const res = await call('POST', '/users', admin, body);
 		expect(res.status).toBe(201);
 		const { user } = (await res.json()) as { user: Record<string, unknown> };
-		expect(user).toMatchObject({ username: 'li.wei', role: 'field', orgName: '沙河镇应急分队', township: '510812105', active: true });
+		expect(user).toMatchObject({
+			username: 'li.wei',
+			role: 'field',
+			orgName: '沙河镇应急分队',
+			township: '510812105',
+			active: true
+		});
 		await loginAt(server.url, 'li.wei', 'a-good-password');
 		const again = await call('POST', '/users', admin, { ...body, username: 'LI.WEI' });
 		expect(again.status).toBe(409);
@@ -78,7 +96,11 @@ describe('user administration, organisations and API errors', () => {
 	it('changes role, organisation and name, and resets a password (ending the old sessions)', async () => {
 		const id = await userId('datan');
 		const old = await loginAt(server.url, 'datan');
-		const patched = await call('PATCH', `/users/${id}`, admin, { role: 'agency', orgId: 'dept-transport', displayName: '交通局值班员' });
+		const patched = await call('PATCH', `/users/${id}`, admin, {
+			role: 'agency',
+			orgId: 'dept-transport',
+			displayName: '交通局值班员'
+		});
 		expect(patched.status).toBe(200);
 		expect(((await patched.json()) as { user: Record<string, unknown> }).user).toMatchObject({
 			role: 'agency',
@@ -105,22 +127,65 @@ describe('user administration, organisations and API errors', () => {
 
 	it('answers bad input on every identity route with 400 and the zod field paths', async () => {
 		const id = await userId('leader');
-		const cases: Array<{ method: string; path: string; session: TestSession | null; body?: unknown; raw?: string; paths: string[] }> = [
-			{ method: 'POST', path: '/session', session: null, body: { username: '', password: 5 }, paths: ['username', 'password'] },
+		const cases: Array<{
+			method: string;
+			path: string;
+			session: TestSession | null;
+			body?: unknown;
+			raw?: string;
+			paths: string[];
+		}> = [
+			{
+				method: 'POST',
+				path: '/session',
+				session: null,
+				body: { username: '', password: 5 },
+				paths: ['username', 'password']
+			},
 			{ method: 'POST', path: '/session', session: null, body: [], paths: [''] },
-			{ method: 'POST', path: '/tokens', session: commander, body: { room: '../etc', extra: 1 }, paths: ['room', ''] },
+			{
+				method: 'POST',
+				path: '/tokens',
+				session: commander,
+				body: { room: '../etc', extra: 1 },
+				paths: ['room', '']
+			},
 			{
 				method: 'POST',
 				path: '/users',
 				session: admin,
-				body: { username: 'bad name!', displayName: '', orgId: 'dept-water', role: 'king', password: 'short' },
+				body: {
+					username: 'bad name!',
+					displayName: '',
+					orgId: 'dept-water',
+					role: 'king',
+					password: 'short'
+				},
 				paths: ['username', 'displayName', 'role', 'password']
 			},
-			{ method: 'POST', path: '/users', session: admin, body: { username: 'okname', displayName: 'x', orgId: 'village-510812100001', role: 'field', password: 'long-enough-pw' }, paths: ['orgId'] },
+			{
+				method: 'POST',
+				path: '/users',
+				session: admin,
+				body: {
+					username: 'okname',
+					displayName: 'x',
+					orgId: 'village-510812100001',
+					role: 'field',
+					password: 'long-enough-pw'
+				},
+				paths: ['orgId']
+			},
 			{ method: 'PATCH', path: `/users/${id}`, session: admin, body: { active: 'no' }, paths: ['active'] },
 			{ method: 'PATCH', path: `/users/${id}`, session: admin, body: {}, paths: [''] },
 			{ method: 'PATCH', path: '/users/not-a-uuid', session: admin, body: { active: true }, paths: ['id'] },
-			{ method: 'POST', path: `/users/${id}/password`, session: admin, body: { password: 'short' }, paths: ['password'] },
+			{
+				method: 'POST',
+				path: `/users/${id}/password`,
+				session: admin,
+				body: { password: 'short' },
+				paths: ['password']
+			},
 			{ method: 'GET', path: '/organisations?format=xml', session: commander, paths: ['format'] }
 		];
 		for (const c of cases) {
@@ -138,7 +203,9 @@ describe('user administration, organisations and API errors', () => {
 	});
 
 	it('answers 404 for an unknown user and a JSON 404 for unknown API routes', async () => {
-		const missing = await call('PATCH', '/users/00000000-0000-4000-8000-000000000000', admin, { active: true });
+		const missing = await call('PATCH', '/users/00000000-0000-4000-8000-000000000000', admin, {
+			active: true
+		});
 		expect(missing.status).toBe(404);
 		expect(((await missing.json()) as ErrorBody).error).toBe('user-not-found');
 		const unknown = await call('GET', '/no-such-thing', commander);
@@ -165,14 +232,30 @@ describe('user administration, organisations and API errors', () => {
 			code: string | null;
 			children: Node[];
 		}
-		const { district, organisations } = (await res.json()) as { district: { code: string }; organisations: Node[] };
+		const { district, organisations } = (await res.json()) as {
+			district: { code: string };
+			organisations: Node[];
+		};
 		expect(district.code).toBe('510812');
 		expect(organisations.map((o) => o.kind)).toEqual(['command_centre']);
 		const centre = organisations[0]!;
 		expect(centre.name).toBe('朝天区应急指挥中心');
 		const names = centre.children.map((c) => c.name);
-		for (const d of ['水利局', '公安分局', '林业局', '自然资源分局', '消防救援大队', '气象局', '交通运输局', '卫生健康局', '住房和城乡建设局']) {
-			expect(names.some((n) => n.endsWith(d)), d).toBe(true);
+		for (const d of [
+			'水利局',
+			'公安分局',
+			'林业局',
+			'自然资源分局',
+			'消防救援大队',
+			'气象局',
+			'交通运输局',
+			'卫生健康局',
+			'住房和城乡建设局'
+		]) {
+			expect(
+				names.some((n) => n.endsWith(d)),
+				d
+			).toBe(true);
 		}
 		expect(names).toContain('区专业救援队');
 		expect(names.filter((n) => n.startsWith('社会救援队伍')).length).toBeGreaterThan(0);
@@ -180,7 +263,10 @@ describe('user administration, organisations and API errors', () => {
 		expect(townships).toHaveLength(12);
 		const chaotian = townships.find((t) => t.code === '510812100')!;
 		expect(chaotian).toMatchObject({ name: '朝天镇指挥分平台', township: '510812100' });
-		expect(chaotian.children.find((c) => c.kind === 'team')).toMatchObject({ name: '朝天镇应急分队', township: '510812100' });
+		expect(chaotian.children.find((c) => c.kind === 'team')).toMatchObject({
+			name: '朝天镇应急分队',
+			township: '510812100'
+		});
 		const villages = townships.flatMap((t) => t.children.filter((c) => c.kind === 'village'));
 		expect(villages).toHaveLength(139);
 		expect(villages.every((v) => v.code?.startsWith(v.township!))).toBe(true);

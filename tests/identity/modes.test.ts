@@ -48,7 +48,11 @@ describe('demo and production modes', () => {
 	it('refuses to start in production mode with the default demo password', async () => {
 		const dataDir = tempDataDir();
 		dirs.push(dataDir);
-		const r = await run('server/start.ts', [], { DATA_DIR: dataDir, SITROOM_DEMO: '0', SITROOM_DEMO_PASSWORD: 'sitroom-demo' });
+		const r = await run('server/start.ts', [], {
+			DATA_DIR: dataDir,
+			SITROOM_DEMO: '0',
+			SITROOM_DEMO_PASSWORD: 'sitroom-demo'
+		});
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(/production mode .* refuses SITROOM_DEMO_PASSWORD/);
 		expect(fs.existsSync(path.join(dataDir, 'sitroom.db'))).toBe(false);
@@ -77,17 +81,27 @@ describe('demo and production modes', () => {
 		const short = await run('server/cli/create-admin.ts', ['--username', 'root'], env, 'short\n');
 		expect(short.code).toBe(1);
 		expect(short.stderr).toMatch(/password: at least 10 characters/);
-		const made = await run('server/cli/create-admin.ts', ['--username', 'root', '--display-name', '管理员'], env, 'correct horse battery\n');
+		const made = await run(
+			'server/cli/create-admin.ts',
+			['--username', 'root', '--display-name', '管理员'],
+			env,
+			'correct horse battery\n'
+		);
 		expect(made.stderr).toBe('');
 		expect(made.code).toBe(0);
 		expect(made.stdout).toMatch(/created administrator "root"/);
-		const again = await run('server/cli/create-admin.ts', ['--username', 'root2'], { ...env, SITROOM_ADMIN_PASSWORD: 'another-long-pw' });
+		const again = await run('server/cli/create-admin.ts', ['--username', 'root2'], {
+			...env,
+			SITROOM_ADMIN_PASSWORD: 'another-long-pw'
+		});
 		expect(again.code).toBe(1);
 		expect(again.stderr).toMatch(/an administrator exists already/);
 
 		server = await startTestServer({ SITROOM_DEMO: '0' }, { dataDir, keepData: true });
 		const root = await loginAt(server.url, 'root', 'correct horse battery');
-		const me = (await (await fetch(`${server.url}/api/session`, { headers: { cookie: root.cookie } })).json()) as {
+		const me = (await (
+			await fetch(`${server.url}/api/session`, { headers: { cookie: root.cookie } })
+		).json()) as {
 			user: { role: string; orgId: string; displayName: string };
 		};
 		expect(me.user).toMatchObject({ role: 'admin', orgId: 'command-centre', displayName: '管理员' });

@@ -1,32 +1,51 @@
-import type { CloseEvent } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectSio, connectYws, eventually, waitForSioSync, waitForSync, type SioClient, type YwsClient } from '../helpers/clients.ts';
+import {
+	connectSio,
+	connectYws,
+	eventually,
+	waitForSioSync,
+	waitForSync,
+	type SioClient,
+	type YwsClient
+} from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { realtimeTokenAt, type TestSession } from '../helpers/auth.ts';
 
 /** Records the close codes a y-websocket client sees (it reconnects by itself afterwards). */
 function closeCodes(c: YwsClient): number[] {
 	const codes: number[] = [];
-	c.provider.on('connection-close', (event: CloseEvent | null) => {
+	c.provider.on('connection-close', (event) => {
 		if (event) codes.push(event.code);
 	});
 	return codes;
 }
 
 /** Records the rooms the server closed for a Socket.IO client, and whether the socket was dropped. */
-function sioClosures(c: SioClient): { closed: Array<{ room: string; reason: string }>; disconnects: string[] } {
+function sioClosures(c: SioClient): {
+	closed: Array<{ room: string; reason: string }>;
+	disconnects: string[];
+} {
 	const rec = { closed: [] as Array<{ room: string; reason: string }>, disconnects: [] as string[] };
 	c.socket.on('closed', (room, close) => rec.closed.push({ room, reason: close.reason }));
 	c.socket.on('disconnect', (why) => rec.disconnects.push(why));
 	return rec;
 }
 
-async function patchUser(server: TestServer, admin: TestSession, username: string, body: unknown): Promise<Response> {
+async function patchUser(
+	server: TestServer,
+	admin: TestSession,
+	username: string,
+	body: unknown
+): Promise<Response> {
 	const list = (await (await fetch(`${server.url}/api/users`, { headers: admin.headers })).json()) as {
 		users: Array<{ id: string; username: string }>;
 	};
 	const id = list.users.find((u) => u.username === username)!.id;
-	return fetch(`${server.url}/api/users/${id}`, { method: 'PATCH', headers: admin.headers, body: JSON.stringify(body) });
+	return fetch(`${server.url}/api/users/${id}`, {
+		method: 'PATCH',
+		headers: admin.headers,
+		body: JSON.stringify(body)
+	});
 }
 
 describe('authentication of the realtime transports', () => {
@@ -42,15 +61,21 @@ describe('authentication of the realtime transports', () => {
 		server = await startTestServer();
 		const c = connectSio(server.url, 'room-a');
 		clients.push(c);
-		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) => c.socket.once('connect_error', resolve));
+		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) =>
+			c.socket.once('connect_error', resolve)
+		);
 		expect(err.data?.reason).toBe('unauthenticated');
 		expect(c.provider.state.synced).toBe(false);
 	});
 
 	it('refuses an unauthenticated or forged y-websocket connection with close code 4401', async () => {
 		server = await startTestServer();
-		for (const params of [{}, { token: 'v1.eyJzaWQiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5OTk5fQ.forged' }, { token: 'garbage' }]) {
-			const c = connectYws(server.url, 'room-a', params);
+		for (const params of [
+			{},
+			{ token: 'v1.eyJzaWQiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5OTk5fQ.forged' },
+			{ token: 'garbage' }
+		]) {
+			const c = connectYws(server.url, 'room-a', params as Record<string, string>);
 			clients.push(c);
 			const codes = closeCodes(c);
 			await eventually(() => codes.length > 0, 5000, 'close');
@@ -65,7 +90,9 @@ describe('authentication of the realtime transports', () => {
 		const { cookie } = await server.login('commander');
 		const c = connectSio(server.url, 'room-a', { headers: { cookie, origin: 'https://evil.example' } });
 		clients.push(c);
-		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) => c.socket.once('connect_error', resolve));
+		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) =>
+			c.socket.once('connect_error', resolve)
+		);
 		expect(err.data?.reason).toBe('unauthenticated');
 	});
 
@@ -116,7 +143,12 @@ describe('authentication of the realtime transports', () => {
 		const y = connectYws(server.url, 'room-f', { token: await server.token('water') });
 		const bystander = connectYws(server.url, 'room-f', { token: await server.token('commander') });
 		clients.push(s, idle, y, bystander);
-		await Promise.all([waitForSioSync(s), waitForSioSync(idle), waitForSync(y.provider), waitForSync(bystander.provider)]);
+		await Promise.all([
+			waitForSioSync(s),
+			waitForSioSync(idle),
+			waitForSync(y.provider),
+			waitForSync(bystander.provider)
+		]);
 		const sio = sioClosures(s);
 		const idleSio = sioClosures(idle);
 		const codes = closeCodes(y);
@@ -124,7 +156,11 @@ describe('authentication of the realtime transports', () => {
 
 		const t0 = Date.now();
 		expect((await patchUser(server, admin, 'water', { active: false })).status).toBe(200);
-		await eventually(() => sio.disconnects.length > 0 && idleSio.disconnects.length > 0 && codes.length > 0, 5000, 'closed');
+		await eventually(
+			() => sio.disconnects.length > 0 && idleSio.disconnects.length > 0 && codes.length > 0,
+			5000,
+			'closed'
+		);
 		expect(Date.now() - t0).toBeLessThan(5000);
 		expect(sio.closed).toEqual([{ room: 'room-f', reason: 'account-deactivated' }]);
 		expect(codes[0]).toBe(4410);
@@ -133,7 +169,9 @@ describe('authentication of the realtime transports', () => {
 		bystander.doc.getMap('m').set('still', 'here');
 		const reconnect = connectSio(server.url, 'room-f', { headers: { cookie: water.cookie } });
 		clients.push(reconnect);
-		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) => reconnect.socket.once('connect_error', resolve));
+		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) =>
+			reconnect.socket.once('connect_error', resolve)
+		);
 		expect(err.data?.reason).toBe('unauthenticated');
 		const login = await fetch(`${server.url}/api/session`, {
 			method: 'POST',
@@ -172,7 +210,9 @@ describe('authentication of the realtime transports', () => {
 		const sio = sioClosures(s);
 		const kept = sioClosures(keep);
 		const codes = closeCodes(y);
-		expect((await fetch(`${server.url}/api/session`, { method: 'DELETE', headers: mine.headers })).status).toBe(204);
+		expect(
+			(await fetch(`${server.url}/api/session`, { method: 'DELETE', headers: mine.headers })).status
+		).toBe(204);
 		await eventually(() => sio.disconnects.length > 0 && codes.length > 0, 5000, 'closed');
 		expect(sio.closed[0]?.reason).toBe('unauthenticated');
 		expect(codes[0]).toBe(4401);
@@ -181,7 +221,8 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('closes live connections with session-expired when the session reaches its expiry', async () => {
-		server = await startTestServer({ SESSION_MAX_AGE_MS: '1500' });
+		// Long enough to log in and connect on a busy machine; the sweep closes within a second of it.
+		server = await startTestServer({ SESSION_MAX_AGE_MS: '4000' });
 		const sess = await server.login('chaotian');
 		const s = connectSio(server.url, 'room-i', { headers: { cookie: sess.cookie } });
 		const y = connectYws(server.url, 'room-i', { token: await server.token('chaotian') });
@@ -189,7 +230,7 @@ describe('authentication of the realtime transports', () => {
 		await Promise.all([waitForSioSync(s), waitForSync(y.provider)]);
 		const sio = sioClosures(s);
 		const codes = closeCodes(y);
-		await eventually(() => sio.disconnects.length > 0 && codes.length > 0, 5000, 'closed at expiry');
+		await eventually(() => sio.disconnects.length > 0 && codes.length > 0, 10_000, 'closed at expiry');
 		expect(sio.closed[0]?.reason).toBe('session-expired');
 		expect(codes[0]).toBe(4402);
 	});
