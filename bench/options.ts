@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench`. */
+import path from 'node:path';
 
 export interface BenchOptions {
 	/** Small N and short runs: checks the benchmark works end to end, measures nothing. */
@@ -11,6 +12,8 @@ export interface BenchOptions {
 	clientProcesses: number | null;
 	/** Clients publish presence (awareness) as a stock client does, with its 15 s renewals. */
 	presence: boolean;
+	/** Write a V8 CPU profile of each server process here. */
+	cpuProfileDir: string | null;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -19,6 +22,7 @@ export const USAGE = `npm run bench -- [options]
   --only <id,...>     only scenarios whose id starts with one of these (one-room-50, rooms, cold-load …)
   --client-procs <n>  client processes per scenario (default: 2, 1 for cold load)
   --presence          clients publish presence (awareness), as the stock client does by default
+  --cpu-prof <dir>    write a V8 CPU profile of every server process into <dir> (open in Chrome DevTools)
   --help              this text`;
 
 export class UsageError extends Error {
@@ -26,7 +30,14 @@ export class UsageError extends Error {
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
-	const opts: BenchOptions = { quick: false, runs: NaN, only: [], clientProcesses: null, presence: false };
+	const opts: BenchOptions = {
+		quick: false,
+		runs: NaN,
+		only: [],
+		clientProcesses: null,
+		presence: false,
+		cpuProfileDir: null
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		const value = (): string => {
@@ -57,6 +68,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 				break;
 			case '--presence':
 				opts.presence = true;
+				break;
+			case '--cpu-prof':
+				opts.cpuProfileDir = path.resolve(value());
 				break;
 			case '--help':
 			case '-h':

@@ -31,3 +31,5 @@ server.listen(port, host, () => {
 
 // The benchmark owns this process: when it goes away (even killed), so does the server.
 process.on('disconnect', () => process.exit(0));
+// Exit normally on SIGTERM, so that a --cpu-prof profile gets written.
+process.on('SIGTERM', () => process.exit(0));

@@ -24,7 +24,7 @@ async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions)
 	);
 	let server: ServerUnderTest | null = null;
 	try {
-		server = await startServer(target);
+		server = await startServer(target, { cpuProfileDir: opts.cpuProfileDir ?? undefined });
 		return await scenario.run({ server, pool, log: (m) => console.log(`      ${m}`) });
 	} finally {
 		await pool.stop();

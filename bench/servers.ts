@@ -46,11 +46,20 @@ const TSX = ['--import', 'tsx'];
 const BENCH_PASSWORD = 'bench-only-demo-password';
 const BENCH_USER = 'commander';
 
-export function startServer(target: TargetId): Promise<ServerUnderTest> {
-	return target === 'ours' ? startOurs() : startReference();
+export interface ServerStartOptions {
+	/** Write a V8 CPU profile of the server process into this directory when it stops. */
+	cpuProfileDir?: string;
 }
 
-async function startOurs(): Promise<ServerUnderTest> {
+export function startServer(target: TargetId, opts: ServerStartOptions = {}): Promise<ServerUnderTest> {
+	// One folder per server: V8 names each profile by date and process id.
+	const nodeArgs = opts.cpuProfileDir
+		? [...TSX, '--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`]
+		: TSX;
+	return target === 'ours' ? startOurs(nodeArgs) : startReference(nodeArgs);
+}
+
+async function startOurs(nodeArgs: string[]): Promise<ServerUnderTest> {
 	const port = await freePort();
 	const dataDir = makeTempDir('sitroom-bench-');
 	const env = {
@@ -72,7 +81,7 @@ async function startOurs(): Promise<ServerUnderTest> {
 	};
 	const launch = async (): Promise<ChildProcess> => {
 		const child = track(
-			spawn(process.execPath, [...TSX, 'server/start.ts'], {
+			spawn(process.execPath, [...nodeArgs, 'server/start.ts'], {
 				cwd: repoRoot,
 				env,
 				stdio: ['ignore', 'pipe', 'pipe']
@@ -103,7 +112,7 @@ async function startOurs(): Promise<ServerUnderTest> {
 	};
 }
 
-async function startReference(): Promise<ServerUnderTest> {
+async function startReference(nodeArgs: string[]): Promise<ServerUnderTest> {
 	const port = await freePort();
 	const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
 	const launch = async (): Promise<ChildProcess> => {
@@ -111,7 +120,7 @@ async function startReference(): Promise<ServerUnderTest> {
 			fork(path.join(repoRoot, 'bench', 'reference-server.ts'), [], {
 				cwd: repoRoot,
 				env,
-				execArgv: TSX,
+				execArgv: nodeArgs,
 				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 			})
 		);
