@@ -20,8 +20,16 @@ const schema = z.object({
 	SITROOM_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
-	MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(10 * MiB),
-	MAX_AWARENESS_STATE_BYTES: z.coerce.number().int().positive().default(16 * 1024),
+	MAX_MESSAGE_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(10 * MiB),
+	MAX_AWARENESS_STATE_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(16 * 1024),
 	ROOM_IDLE_MS: z.coerce.number().int().positive().default(60_000),
 	SNAPSHOT_EVERY: z.coerce.number().int().positive().default(1000),
 	SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
@@ -33,12 +41,32 @@ const schema = z.object({
 	SITROOM_DEMO: bool.optional(),
 	SITROOM_DEMO_PASSWORD: z.string().min(8).max(200).optional(),
 	COOKIE_SECURE: bool.default(false),
-	SESSION_MAX_AGE_MS: z.coerce.number().int().positive().default(72 * HOUR),
-	SESSION_IDLE_MS: z.coerce.number().int().positive().default(12 * HOUR),
-	SESSION_ROTATE_MS: z.coerce.number().int().positive().default(15 * 60_000),
+	SESSION_MAX_AGE_MS: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(72 * HOUR),
+	SESSION_IDLE_MS: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(12 * HOUR),
+	SESSION_ROTATE_MS: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(15 * 60_000),
 	SESSION_ROTATE_GRACE_MS: z.coerce.number().int().nonnegative().default(60_000),
-	REALTIME_TOKEN_TTL_MS: z.coerce.number().int().positive().default(5 * 60_000),
-	LOGIN_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),
+	REALTIME_TOKEN_TTL_MS: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(5 * 60_000),
+	LOGIN_WINDOW_MS: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(15 * 60_000),
 	LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
 	LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
 	IDENTITY_SWEEP_MS: z.coerce.number().int().positive().default(1000),

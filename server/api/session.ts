@@ -20,7 +20,11 @@ export function sessionRouter(identity: Identity): Router {
 
 	r.post('/session', async (req, res) => {
 		if (!req.is('application/json')) {
-			throw new ApiError(415, 'unsupported-media-type', 'send the login as JSON (Content-Type: application/json)');
+			throw new ApiError(
+				415,
+				'unsupported-media-type',
+				'send the login as JSON (Content-Type: application/json)'
+			);
 		}
 		if (!originAllowed(req.get('origin'), req.get('host'), identity.config.trustedOrigins)) {
 			throw new ApiError(403, 'forbidden-origin', 'login from another site is refused');
@@ -32,14 +36,22 @@ export function sessionRouter(identity: Identity): Router {
 			if (result.error === 'rate-limited') {
 				const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
 				res.setHeader('Retry-After', String(seconds));
-				throw new ApiError(429, 'too-many-login-attempts', `too many failed logins; try again in ${seconds} s`);
+				throw new ApiError(
+					429,
+					'too-many-login-attempts',
+					`too many failed logins; try again in ${seconds} s`
+				);
 			}
 			throw new ApiError(401, 'invalid-credentials', 'wrong username or password');
 		}
 		// A login always starts a new session; the one this browser held (if any) ends.
 		const previous = authOf(res);
 		if (previous) identity.logout(previous.session.id);
-		res.cookie(SESSION_COOKIE, result.secret, sessionCookieOptions(identity.config.cookieSecure, result.session.expiresAt));
+		res.cookie(
+			SESSION_COOKIE,
+			result.secret,
+			sessionCookieOptions(identity.config.cookieSecure, result.session.expiresAt)
+		);
 		res.json({
 			user: identity.publicUser(result.user),
 			csrfToken: result.session.csrfToken,

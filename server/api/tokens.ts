@@ -22,7 +22,9 @@ export function tokensRouter(identity: Identity): Router {
 	r.post('/tokens', requireActor(), (req, res) => {
 		const body = parseBody(tokenBody, req);
 		const { token, expiresAt } = identity.tokens.issue(authOf(res)!.session.id, body?.room);
-		res.status(201).json({ token, expiresAt, ttlMs: identity.tokens.ttlMs, ...(body?.room ? { room: body.room } : {}) });
+		res
+			.status(201)
+			.json({ token, expiresAt, ttlMs: identity.tokens.ttlMs, ...(body?.room ? { room: body.room } : {}) });
 	});
 	return r;
 }

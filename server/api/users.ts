@@ -13,13 +13,18 @@ import { ApiError, parseBody, parseParams } from './validate.ts';
 
 export const usernameSchema = z
 	.string()
-	.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/, '2–32 letters, digits, dot, dash or underscore, starting with a letter or digit');
+	.regex(
+		/^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/,
+		'2–32 letters, digits, dot, dash or underscore, starting with a letter or digit'
+	);
 export const newPasswordSchema = z.string().min(10, 'at least 10 characters').max(200);
 const displayName = z.string().trim().min(1).max(64);
 const orgId = z.string().min(1).max(80);
 const role = z.enum(ROLES);
 
-const createBody = z.object({ username: usernameSchema, displayName, orgId, role, password: newPasswordSchema }).strict();
+const createBody = z
+	.object({ username: usernameSchema, displayName, orgId, role, password: newPasswordSchema })
+	.strict();
 const patchBody = z
 	.object({ displayName, orgId, role, active: z.boolean() })
 	.partial()
@@ -31,7 +36,12 @@ const idParams = z.object({ id: z.string().uuid('not a user id') });
 export function usersRouter(identity: Identity): Router {
 	const r = Router();
 	const admin = requireActor(['admin']);
-	const view = (u: User): object => ({ ...identity.publicUser(u), demo: u.demo, createdAt: u.createdAt, updatedAt: u.updatedAt });
+	const view = (u: User): object => ({
+		...identity.publicUser(u),
+		demo: u.demo,
+		createdAt: u.createdAt,
+		updatedAt: u.updatedAt
+	});
 
 	r.get('/users', admin, (_req, res) => {
 		res.json({ users: identity.users.list().map(view) });

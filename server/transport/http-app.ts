@@ -34,7 +34,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<express.Expre
 		res.on('finish', () => {
 			if (req.path === '/healthz' || req.path === '/readyz') return;
 			(res.locals.log as Logger).info(
-				{ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - t0) },
+				{
+					method: req.method,
+					path: req.path,
+					status: res.statusCode,
+					ms: Math.round(performance.now() - t0)
+				},
 				'http'
 			);
 		});
@@ -83,7 +88,15 @@ function apiErrorHandler(err: unknown, _req: Request, res: Response, _next: Next
 	}
 	// Typed API errors (server/api/validate.ts ApiError) carry their own JSON body.
 	const body = (err as { body?: unknown }).body;
-	if (e.expose && e.status && e.status >= 400 && e.status < 600 && typeof body === 'object' && body !== null && 'error' in body) {
+	if (
+		e.expose &&
+		e.status &&
+		e.status >= 400 &&
+		e.status < 600 &&
+		typeof body === 'object' &&
+		body !== null &&
+		'error' in body
+	) {
 		res.status(e.status).json(body);
 		return;
 	}

@@ -14,7 +14,11 @@ export interface TestSession {
 }
 
 /** Logs in (demo accounts: admin, commander, water, chaotian, datan, field1, field2, leader). */
-export async function loginAt(baseUrl: string, username: string, password = DEFAULT_DEMO_PASSWORD): Promise<TestSession> {
+export async function loginAt(
+	baseUrl: string,
+	username: string,
+	password = DEFAULT_DEMO_PASSWORD
+): Promise<TestSession> {
 	const res = await fetch(`${baseUrl}/api/session`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -24,7 +28,11 @@ export async function loginAt(baseUrl: string, username: string, password = DEFA
 	const setCookie = res.headers.get('set-cookie') ?? '';
 	const cookie = setCookie.split(';')[0]!;
 	const { csrfToken } = (await res.json()) as { csrfToken: string };
-	return { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' } };
+	return {
+		cookie,
+		csrfToken,
+		headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }
+	};
 }
 
 /** A short-lived y-websocket token for a logged-in session (optionally for one room). */
