@@ -21,12 +21,12 @@ export interface EntityAdapter<T> {
 	properties?(entity: T): Record<string, unknown>;
 }
 
-export class EntityFeatureSync<T> {
+export class EntityFeatureSync<T, V = unknown> {
 	#crs: DisplayCrs;
 	readonly #observer = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => this.#onEvents(events);
 
 	constructor(
-		readonly collection: Y.Map<unknown>,
+		readonly collection: Y.Map<V>,
 		readonly source: VectorSource<Feature<OlGeometry>>,
 		readonly adapter: EntityAdapter<T>,
 		crs: DisplayCrs
@@ -60,7 +60,7 @@ export class EntityFeatureSync<T> {
 		const ids = new Set<string>();
 		for (const e of events) {
 			if (e.target === this.collection) {
-				for (const key of e.keysChanged) if (key) ids.add(key);
+				for (const key of (e as Y.YMapEvent<V>).keysChanged) if (key) ids.add(key);
 			} else {
 				const first = e.path[0];
 				if (typeof first === 'string') ids.add(first);

@@ -13,8 +13,8 @@ import type { AnnotationKind } from '../../domain/vocabulary.ts';
 import { ANNOTATION_KINDS } from '../../domain/vocabulary.ts';
 import { ANNOTATION_SYMBOLS, symbolDataUri, withAlpha, type AnnotationSymbol } from './annotation-symbols.ts';
 
-/** Above this resolution (metres per pixel, ≈ zoom 11) labels are hidden: they would only overlap. */
-export const LABEL_MAX_RESOLUTION = 80;
+/** Above this resolution (metres per pixel, ≈ zoom 12.5) labels are hidden: they would only overlap. */
+export const LABEL_MAX_RESOLUTION = 25;
 
 export interface AnnotationStyleInput {
 	kind: AnnotationKind;
@@ -71,7 +71,9 @@ const BADGE_SHAPES = {
 
 function pointImage(symbol: AnnotationSymbol, selected: boolean): Icon | RegularShape | Circle {
 	const size = selected ? 34 : 28;
-	if (typeof Image !== 'undefined') return new Icon({ src: symbolDataUri(symbol), width: size, height: size });
+	// Symbols are never decluttered (hidden) — only labels are, so every annotation stays visible.
+	if (typeof Image !== 'undefined')
+		return new Icon({ src: symbolDataUri(symbol), width: size, height: size, declutterMode: 'none' });
 	// Without a DOM (unit tests, SSR) an SVG icon cannot load; the same badge without its glyph.
 	const fill = new Fill({ color: symbol.color });
 	const stroke = new Stroke({ color: '#fff', width: 1.5 });

@@ -1,0 +1,35 @@
+/**
+ * Tile sources for the configured online base layers (src/lib/domain/map-layers.ts).
+ * Tianditu (天地图) is served as Web-Mercator tiles (`*_w`) with a separate label layer; both
+ * need the operator's key. Tianditu is CGCS2000, which is WGS84 for display purposes.
+ */
+import XYZ from 'ol/source/XYZ.js';
+import type { MapLayerConfig, TiandituLayerConfig } from '../../domain/map-layers.ts';
+
+export function tiandituUrls(config: TiandituLayerConfig): { base: string; labels: string } {
+	const url = (layer: string) =>
+		`https://t{0-7}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0` +
+		`&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}` +
+		`&tk=${encodeURIComponent(config.key)}`;
+	return config.kind === 'vec' ? { base: url('vec'), labels: url('cva') } : { base: url('img'), labels: url('cia') };
+}
+
+/** The sources of one configured layer, bottom first (a Tianditu layer has two). */
+export function tileSources(config: MapLayerConfig): XYZ[] {
+	if (config.type === 'xyz') {
+		return [
+			new XYZ({
+				url: config.url,
+				maxZoom: config.maxZoom,
+				attributions: config.attribution || undefined,
+				crossOrigin: 'anonymous'
+			})
+		];
+	}
+	const { base, labels } = tiandituUrls(config);
+	const attributions = '天地图 Tianditu';
+	return [
+		new XYZ({ url: base, maxZoom: 18, attributions, crossOrigin: 'anonymous' }),
+		new XYZ({ url: labels, maxZoom: 18, crossOrigin: 'anonymous' })
+	];
+}
