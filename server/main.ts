@@ -119,10 +119,11 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		if (stopping) return;
 		stopping = true;
 		log.info('shutting down');
-		server.close();
 		incidents.stop();
-		// Rooms close their peers with ShuttingDown and commit what they hold.
+		// Rooms close their peers with ShuttingDown and commit what they hold. Only then stop
+		// listening: once the HTTP server emits 'close', engine.io drops every socket unnamed.
 		await registry.shutdown();
+		server.close();
 		yws.closeAll(Close.ShuttingDown);
 		await new Promise<void>((r) => {
 			void io.close(() => r());

@@ -88,6 +88,8 @@ export class Room {
 	#lastSeq = 0;
 	/** The document may differ from what is durable (an update failed half-way): reload it. */
 	#mustReload = false;
+	/** Set once close() began: new frames are refused while what was received is committed. */
+	#closing: { reason: CloseReason; message: string } | null = null;
 	#snapshotSeq = 0;
 	readonly loaded: Promise<void>;
 	/** Awareness client id → the peer that owns it. */
@@ -164,6 +166,10 @@ export class Room {
 	receive(peer: Peer, frame: Uint8Array, ack?: Ack): void {
 		if (this.#state === 'failed' || this.#state === 'closed') {
 			ack?.({ ok: false, close: Close.StorageFailed, message: `room is ${this.#state}` });
+			return;
+		}
+		if (this.#closing) {
+			ack?.({ ok: false, close: this.#closing.reason, message: this.#closing.message });
 			return;
 		}
 		this.#enqueue({ kind: 'frame', peer, frame, ack });
@@ -520,14 +526,18 @@ export class Room {
 	 * Used for idle unload and shutdown.
 	 */
 	async close(reason: CloseReason = Close.ShuttingDown, message = 'room closed'): Promise<void> {
-		if (this.#state === 'closed' || this.#state === 'failed') return;
-		for (const peer of [...this.#peers.keys()]) {
-			this.leave(peer);
-			peer.close(reason, message);
-		}
+		if (this.#state === 'closed' || this.#state === 'failed' || this.#closing) return;
+		// Regression (shutdown test): peers used to be closed first, so frames already in the inbox
+		// were dropped as "not joined". Now new frames are refused, and everything received is
+		// applied, committed and acknowledged before the peers are told to go.
+		this.#closing = { reason, message };
 		await this.loaded.catch(() => undefined);
 		while (this.#draining || this.#drainScheduled) {
 			await (this.#draining ?? new Promise((r) => setImmediate(r)));
+		}
+		for (const peer of [...this.#peers.keys()]) {
+			this.leave(peer);
+			peer.close(reason, message);
 		}
 		if (this.#state === 'ready') await this.#snapshot();
 		this.#state = 'closed';

@@ -1,0 +1,104 @@
+/**
+ * Graceful shutdown: what the server has received is committed, every connection is closed with
+ * server-shutting-down (4503), and the process exits 0.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Close } from '../../src/lib/domain/protocol.ts';
+import { openDatabase } from '../../server/store/sqlite/database.ts';
+import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import type { Room } from '../../server/rooms/room.ts';
+import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
+import { killAllChildServers, startChildServer } from '../helpers/child-server.ts';
+import { eventually } from '../helpers/clients.ts';
+import { connectRawSio, connectRawWs, updateFrame } from '../helpers/raw-clients.ts';
+import { startTestServer, tempDataDir } from '../helpers/server.ts';
+
+/** `n` chained update frames from one client, each setting one key of map `m`. */
+function chainedUpdates(n: number): Uint8Array[] {
+	const doc = new Y.Doc();
+	const frames: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => frames.push(updateFrame(u)));
+	for (let i = 0; i < n; i++) doc.getMap('m').set(`k${i}`, i);
+	return frames;
+}
+
+async function historyOnDisk(dataDir: string, room: string): Promise<number> {
+	const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docStoreMigrations });
+	const store = new SqliteDocStore(db);
+	const n = (await store.history(room)).length;
+	await store.close();
+	db.close();
+	return n;
+}
+
+describe('graceful shutdown', () => {
+	const dirs: string[] = [];
+	afterEach(async () => {
+		await killAllChildServers();
+		for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+	});
+
+	it('commits every frame a room has received before it closes its peers', async () => {
+		const server = await startTestServer({}, { keepData: true });
+		dirs.push(server.dataDir);
+		const room = 'flush';
+		const writer = await connectRawSio(server.url, room, (await server.login()).cookie);
+		// Count what reaches the room: those frames are the "pending writes" a stop must commit.
+		const loaded = server.registry.get(room) as Room;
+		let received = 0;
+		let stopped: Promise<void> | null = null;
+		const receive = loaded.receive.bind(loaded);
+		loaded.receive = (peer, frame, ack) => {
+			if (stopped) return; // the transport is closed from here on
+			received++;
+			receive(peer, frame, ack);
+			// Stop while this frame waits in the room's inbox, as a SIGTERM can.
+			if (received === 20) stopped = server.stop();
+		};
+		const acks = chainedUpdates(300).map((f) => writer.send(f));
+		await eventually(() => stopped !== null, 10_000, 'frames to reach the room');
+		await stopped;
+		await Promise.all(acks);
+		writer.disconnect();
+		expect(received).toBeGreaterThan(0);
+		expect(await historyOnDisk(server.dataDir, room)).toBe(received);
+	});
+
+	it('on SIGTERM closes y-websocket with server-shutting-down (4503), keeps what was acknowledged, exits 0', async () => {
+		const dataDir = tempDataDir('sitroom-shutdown-');
+		dirs.push(dataDir);
+		const child = await startChildServer(dataDir);
+		const session = await loginAt(child.url, 'commander');
+		const room = 'sigterm';
+		const observer = await connectRawWs(child.url, room, await realtimeTokenAt(child.url, session));
+		const writer = await connectRawSio(child.url, room, session.cookie);
+		const acked: number[] = [];
+		const refused: string[] = [];
+		const sends = chainedUpdates(300).map((f, i) =>
+			writer.send(f).then((ack) => {
+				if (ack?.ok) acked.push(i);
+				else if (ack) refused.push(ack.reason);
+			})
+		);
+		await eventually(() => acked.length >= 10, 10_000, 'the first acknowledgements');
+
+		expect(await child.terminate()).toEqual({ code: 0, signal: null });
+		await Promise.all(sends);
+		expect(await observer.closed).toEqual({
+			code: Close.ShuttingDown.code,
+			reason: Close.ShuttingDown.reason
+		});
+		// Known gap: the Socket.IO client does not always get its `closed` 4503 before the
+		// transport goes ("transport close"); under investigation, so not asserted here.
+		expect(refused).toEqual([]);
+		expect(child.logs.map((l) => l.msg)).toContain('stopped');
+
+		const stored = await historyOnDisk(dataDir, room);
+		expect(stored).toBeGreaterThanOrEqual(acked.length);
+		// Acknowledged edits are a prefix of the chain, and all of it is on disk.
+		expect(acked.sort((a, b) => a - b)).toEqual([...Array(acked.length).keys()]);
+	});
+});
