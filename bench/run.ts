@@ -32,6 +32,11 @@ async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions)
 	}
 }
 
+/** `one-room-50` selects that scenario only; `one-room` or `rooms` select a family. */
+function matches(id: string, pattern: string): boolean {
+	return id === pattern || id.startsWith(pattern.endsWith('-') ? pattern : `${pattern}-`);
+}
+
 function describeRun(scenario: Scenario, m: Measures): string {
 	return scenario.metrics
 		.filter((spec) => spec.key in m)
@@ -54,7 +59,7 @@ async function main(): Promise<number> {
 	}
 	const opts = parsed;
 	const selected = scenarios(opts).filter(
-		(s) => opts.only.length === 0 || opts.only.some((p) => s.id.startsWith(p))
+		(s) => opts.only.length === 0 || opts.only.some((p) => matches(s.id, p))
 	);
 	if (selected.length === 0) {
 		console.error(`no scenario matches --only ${opts.only.join(',')}`);
