@@ -94,11 +94,11 @@ class Inspector {
 	readonly clients = new Set<number>();
 	/** New items per client, in clock order, for lookups by ID. */
 	readonly #byClient = new Map<number, NewItem[]>();
-	readonly #rootOfType = new Map<YType, string>();
+	readonly #rootOfType: ReadonlyMap<YType, string>;
 	readonly #entityRefs = new Map<YType, EntityRef>();
 
 	constructor(private readonly doc: Y.Doc) {
-		for (const [name, type] of doc.share) this.#rootOfType.set(type, name);
+		this.#rootOfType = rootsOf(doc);
 	}
 
 	run(update: Uint8Array): Inspection {
@@ -391,6 +391,18 @@ class Inspector {
 			this.touches.push({ kind: 'wall', op, value });
 		else throw forbidden(`${describe(place)} is not a list`);
 	}
+}
+
+/** Root type → name, per document, rebuilt only when a root was added (the hot path reads it per update). */
+const rootCache = new WeakMap<Y.Doc, Map<YType, string>>();
+function rootsOf(doc: Y.Doc): ReadonlyMap<YType, string> {
+	let m = rootCache.get(doc);
+	if (!m || m.size !== doc.share.size) {
+		m = new Map();
+		for (const [name, type] of doc.share) m.set(type, name);
+		rootCache.set(doc, m);
+	}
+	return m;
 }
 
 function findNew(list: NewItem[] | undefined, clock: number): NewItem | undefined {
