@@ -15,7 +15,7 @@ import { MemoryDocStore } from './store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
 import { docStoreMigrations, SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
 import { createHttpApp } from './transport/http-app.ts';
-import { attachSocketIO } from './transport/socketio.ts';
+import { attachSocketIO, closeSocketIO } from './transport/socketio.ts';
 import { attachYWebsocket } from './transport/y-websocket.ts';
 import type { Identity } from './identity/identity.ts';
 import { identityMigrations } from './identity/schema.ts';
@@ -125,9 +125,8 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		await registry.shutdown();
 		server.close();
 		yws.closeAll(Close.ShuttingDown);
-		await new Promise<void>((r) => {
-			void io.close(() => r());
-		});
+		// Closes once each client's queued `closed` (4503) has been flushed.
+		await closeSocketIO(io);
 		identity.stop();
 		await store.close();
 		db?.close();

@@ -5,7 +5,14 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { Close, isValidRoomName, type ClientToServerEvents, type CloseReason, type FrameAck, type ServerToClientEvents } from '#domain/protocol';
+import {
+	Close,
+	isValidRoomName,
+	type ClientToServerEvents,
+	type CloseReason,
+	type FrameAck,
+	type ServerToClientEvents
+} from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { Peer, PeerIdentity } from '../rooms/peer.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -19,7 +26,12 @@ interface SocketData {
 	connId: string;
 }
 
-export type SitroomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SitroomSocket = Socket<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
 export type SitroomIO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Close reasons after which the whole socket is disconnected, not just one room left. */
@@ -154,7 +166,9 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			return;
 		}
 		j.room.receive(j.peer, frame, (res) => {
-			const a: FrameAck = res.ok ? res : { ok: false, code: res.close.code, reason: res.close.reason, message: res.message };
+			const a: FrameAck = res.ok
+				? res
+				: { ok: false, code: res.close.code, reason: res.close.reason, message: res.message };
 			reply?.(a);
 		});
 	});
@@ -163,5 +177,24 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		for (const { room, peer } of joined.values()) room.leave(peer);
 		joined.clear();
 		log.info({ why }, 'socket disconnected');
+	});
+}
+
+/**
+ * Stops Socket.IO after every client has been told why. Sockets still connected (in no room)
+ * are disconnected, and each connection closes once its write buffer has drained.
+ *
+ * Regression (shutdown test): `io.close()` closes every engine.io connection with `discard`,
+ * dropping what is still queued; a `closed` server-shutting-down (4503) queued behind acks was
+ * lost and the client saw only "transport close". Wait (bounded) for the drained closes first.
+ */
+export async function closeSocketIO(io: SitroomIO, drainMs = 2_000): Promise<void> {
+	for (const socket of io.sockets.sockets.values()) socket.disconnect(true);
+	const deadline = Date.now() + drainMs;
+	while (io.engine.clientsCount > 0 && Date.now() < deadline) {
+		await new Promise((r) => setTimeout(r, 10));
+	}
+	await new Promise<void>((resolve) => {
+		void io.close(() => resolve());
 	});
 }
