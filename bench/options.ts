@@ -14,6 +14,8 @@ export interface BenchOptions {
 	presence: boolean;
 	/** Write a V8 CPU profile of each server process here. */
 	cpuProfileDir: string | null;
+	/** SQLITE_SYNCHRONOUS for our server: 'full' (the issue's durability, the default) or 'normal'. */
+	sqliteSync: 'full' | 'normal';
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -22,6 +24,7 @@ export const USAGE = `npm run bench -- [options]
   --only <id,...>     only scenarios whose id starts with one of these (one-room-50, rooms, cold-load …)
   --client-procs <n>  client processes per scenario (default: 2, 1 for cold load)
   --presence          clients publish presence (awareness), as the stock client does by default
+  --sqlite-sync <m>   our server's SQLITE_SYNCHRONOUS: full (default; fsync per group commit) or normal
   --cpu-prof <dir>    write a V8 CPU profile of every server process into <dir> (open in Chrome DevTools)
   --help              this text`;
 
@@ -36,7 +39,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 		only: [],
 		clientProcesses: null,
 		presence: false,
-		cpuProfileDir: null
+		cpuProfileDir: null,
+		sqliteSync: 'full'
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
@@ -69,6 +73,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 			case '--presence':
 				opts.presence = true;
 				break;
+			case '--sqlite-sync': {
+				const v = value();
+				if (v !== 'full' && v !== 'normal')
+					throw new UsageError(`--sqlite-sync takes full or normal, not ${v}`);
+				opts.sqliteSync = v;
+				break;
+			}
 			case '--cpu-prof':
 				opts.cpuProfileDir = path.resolve(value());
 				break;

@@ -24,7 +24,10 @@ async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions)
 	);
 	let server: ServerUnderTest | null = null;
 	try {
-		server = await startServer(target, { cpuProfileDir: opts.cpuProfileDir ?? undefined });
+		server = await startServer(target, {
+			cpuProfileDir: opts.cpuProfileDir ?? undefined,
+			sqliteSync: opts.sqliteSync
+		});
 		return await scenario.run({ server, pool, log: (m) => console.log(`      ${m}`) });
 	} finally {
 		await pool.stop();
@@ -68,7 +71,11 @@ async function main(): Promise<number> {
 
 	const startedAt = new Date().toISOString();
 	console.log(`Sitroom benchmark${opts.quick ? ' (--quick: a smoke run, the figures mean nothing)' : ''}`);
-	for (const t of TARGET_IDS) console.log(`  ${t.padEnd(9)} ${TARGET_LABELS[t]}`);
+	const labels: Record<TargetId, string> = {
+		...TARGET_LABELS,
+		ours: TARGET_LABELS.ours.replace('synchronous=full', `synchronous=${opts.sqliteSync}`)
+	};
+	for (const t of TARGET_IDS) console.log(`  ${t.padEnd(9)} ${labels[t]}`);
 	console.log(
 		`  ${opts.runs} run(s) per server per scenario, interleaved; clients: y-websocket@3 WebsocketProvider, ` +
 			`presence ${opts.presence ? 'on' : 'off'}; node ${process.version}, ${os.cpus().length} cores\n`
@@ -79,7 +86,7 @@ async function main(): Promise<number> {
 		finishedAt: '',
 		options: opts,
 		machine: { node: process.version, cpus: os.cpus().length, platform: `${os.platform()} ${os.release()}` },
-		servers: TARGET_LABELS,
+		servers: labels,
 		scenarios: []
 	};
 	const tables: string[] = [];

@@ -49,6 +49,8 @@ const BENCH_USER = 'commander';
 export interface ServerStartOptions {
 	/** Write a V8 CPU profile of the server process into this directory when it stops. */
 	cpuProfileDir?: string;
+	/** Our server's SQLITE_SYNCHRONOUS (default full). */
+	sqliteSync?: 'full' | 'normal';
 }
 
 export function startServer(target: TargetId, opts: ServerStartOptions = {}): Promise<ServerUnderTest> {
@@ -56,10 +58,10 @@ export function startServer(target: TargetId, opts: ServerStartOptions = {}): Pr
 	const nodeArgs = opts.cpuProfileDir
 		? [...TSX, '--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`]
 		: TSX;
-	return target === 'ours' ? startOurs(nodeArgs) : startReference(nodeArgs);
+	return target === 'ours' ? startOurs(nodeArgs, opts.sqliteSync ?? 'full') : startReference(nodeArgs);
 }
 
-async function startOurs(nodeArgs: string[]): Promise<ServerUnderTest> {
+async function startOurs(nodeArgs: string[], sqliteSync: 'full' | 'normal'): Promise<ServerUnderTest> {
 	const port = await freePort();
 	const dataDir = makeTempDir('sitroom-bench-');
 	const env = {
@@ -69,7 +71,7 @@ async function startOurs(nodeArgs: string[]): Promise<ServerUnderTest> {
 		PORT: String(port),
 		DATA_DIR: dataDir,
 		SITROOM_STORE: 'sqlite',
-		SQLITE_SYNCHRONOUS: 'full',
+		SQLITE_SYNCHRONOUS: sqliteSync,
 		// warn: the 'listening' line is at info, so the port is chosen here and polled.
 		LOG_LEVEL: 'warn',
 		// Clients sign in as a demo account and join ad hoc rooms (not incidents).
