@@ -1,0 +1,123 @@
+/**
+ * The permission policy as the UI asks it: which controls to offer whom. The same functions
+ * decide on the server (tests/guard/role-matrix.test.ts drives them through real updates).
+ */
+import { describe, expect, it } from 'vitest';
+import { allowedStatusChanges, can, editableFields, whyNotSetField } from '../../src/lib/domain/policy.ts';
+import {
+	checkFieldValue,
+	checkFigureValue,
+	checkTaskUpdateValue
+} from '../../src/lib/domain/policy/values.ts';
+import { actors, annotation, orgs, task, TOWNSHIP_A, TOWNSHIP_B } from '../guard/fixtures.ts';
+
+const facts = <T extends object>(x: T): Record<string, unknown> => ({ ...x });
+
+describe('the permission policy', () => {
+	const teamATask = facts(task(actors.commander, 'team-a', { status: 'accepted' }));
+
+	it('offers a field member only the next workflow steps on their own team’s task', () => {
+		expect(allowedStatusChanges(actors.fieldA, teamATask, orgs)).toEqual([
+			'in_progress',
+			'blocked',
+			'cancelled'
+		]);
+		expect(allowedStatusChanges(actors.fieldB, teamATask, orgs)).toEqual([]);
+		expect([...editableFields(actors.fieldA, 'tasks', teamATask, orgs)].sort()).toEqual([
+			'status',
+			'statusReason'
+		]);
+	});
+
+	it('lets a commander set any status but still asks for a reason when blocking', () => {
+		expect(allowedStatusChanges(actors.commander, teamATask, orgs)).toContain('new');
+		const after = { ...teamATask, status: 'blocked', statusReason: '' };
+		expect(whyNotSetField(actors.commander, 'tasks', teamATask, 'status', 'blocked', after, orgs)).toMatch(
+			/reason/
+		);
+		expect(
+			whyNotSetField(
+				actors.commander,
+				'tasks',
+				teamATask,
+				'status',
+				'blocked',
+				{ ...after, statusReason: '塌方' },
+				orgs
+			)
+		).toBeNull();
+	});
+
+	it('keeps task assignment within an agency’s teams and a township’s township', () => {
+		const own = facts(task(actors.agency, 'water-team'));
+		expect(whyNotSetField(actors.agency, 'tasks', own, 'assigneeOrgId', 'water', own, orgs)).toBeNull();
+		expect(whyNotSetField(actors.agency, 'tasks', own, 'assigneeOrgId', 'team-a', own, orgs)).toMatch(
+			/assign/
+		);
+		expect(
+			can(
+				actors.townshipA,
+				'create',
+				{ collection: 'tasks', entity: facts(task(actors.townshipA, 'team-a')) },
+				orgs
+			)
+		).toBe(true);
+		expect(
+			can(
+				actors.townshipA,
+				'create',
+				{ collection: 'tasks', entity: facts(task(actors.townshipA, 'team-b')) },
+				orgs
+			)
+		).toBe(false);
+	});
+
+	it('lets townships edit only their own figures and nobody else but commanders edit any', () => {
+		expect(can(actors.townshipA, 'update', { collection: 'figures', township: TOWNSHIP_A }, orgs)).toBe(true);
+		expect(can(actors.townshipA, 'update', { collection: 'figures', township: TOWNSHIP_B }, orgs)).toBe(
+			false
+		);
+		expect(can(actors.commander, 'update', { collection: 'figures', township: TOWNSHIP_B }, orgs)).toBe(true);
+		expect(can(actors.agency, 'update', { collection: 'figures', township: TOWNSHIP_A }, orgs)).toBe(false);
+	});
+
+	it('gives viewers and administrators nothing to edit inside an incident', () => {
+		for (const a of [actors.viewer, actors.admin]) {
+			expect(editableFields(a, 'annotations', facts(annotation(a)), orgs).size).toBe(0);
+			expect(can(a, 'create', { collection: 'log', entity: {} }, orgs)).toBe(false);
+			expect(can(a, 'update', { collection: 'positions', userId: a.userId }, orgs)).toBe(false);
+		}
+	});
+
+	it('never lets anyone change who created an entity', () => {
+		const a = facts(annotation(actors.townshipA));
+		for (const actor of [actors.commander, actors.townshipA]) {
+			expect(whyNotSetField(actor, 'annotations', a, 'createdBy', actor.userId, a, orgs)).toMatch(
+				/never changes/
+			);
+		}
+		expect(
+			can(
+				actors.townshipA,
+				'create',
+				{ collection: 'annotations', entity: { ...a, createdBy: 'someone' } },
+				orgs
+			)
+		).toBe(false);
+	});
+
+	it('checks the shape of values written into the document', () => {
+		expect(
+			checkFieldValue('annotations', 'geometry', { type: 'Point', coordinates: [105.9, 32.6] })
+		).toBeNull();
+		expect(checkFieldValue('annotations', 'geometry', { type: 'Point', coordinates: [500, 32.6] })).toMatch(
+			/geometry/
+		);
+		expect(checkFieldValue('feeds', 'url', 'javascript:alert(1)')).toMatch(/address/);
+		expect(checkFieldValue('tasks', 'status', 'finished')).toMatch(/one of/);
+		expect(checkFigureValue('dead', -1)).toMatch(/whole number/);
+		expect(checkTaskUpdateValue({ id: 'p', by: 'u', orgId: 'o', at: 'x', text: 'ok', extra: 1 })).toMatch(
+			/unknown field/
+		);
+	});
+});
