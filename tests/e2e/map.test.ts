@@ -33,10 +33,19 @@ async function freePort(): Promise<number> {
 /** Starts `vite dev` in a child process (not inside vitest's own Vite) and waits for it. */
 async function startVite(port: number, apiPort: number): Promise<ChildProcess> {
 	const env: NodeJS.ProcessEnv = { ...process.env, SITROOM_API_PORT: String(apiPort) };
-	for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV') delete env[k];
+	for (const k of Object.keys(env))
+		if (k.startsWith('VITEST') || k === 'TEST' || k === 'NODE_ENV') delete env[k];
 	const child = spawn(
 		process.execPath,
-		[path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+		[
+			path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+			'dev',
+			'--port',
+			String(port),
+			'--strictPort',
+			'--host',
+			'127.0.0.1'
+		],
 		{ cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }
 	);
 	let output = '';
@@ -89,9 +98,13 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 			]
 		});
 		// An intranet without internet: only the local server answers.
-		await context.route('**/*', (route) => {
+		await context.route('**/*', async (route) => {
 			const host = new URL(route.request().url()).hostname;
-			return host === '127.0.0.1' ? route.continue() : route.abort('internetdisconnected');
+			if (host === '127.0.0.1') return route.continue();
+			// Unreachable tile servers fail slowly, as a real timeout would: long enough for the
+			// test to see the GCJ-02 display before the page falls back to the offline basemap.
+			if (host.endsWith('autonavi.com')) await new Promise((r) => setTimeout(r, 1500));
+			return route.abort('internetdisconnected');
 		});
 		page = context.pages()[0] ?? (await context.newPage());
 		page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -101,8 +114,9 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 		await page.evaluate(
 			() =>
 				new Promise<void>((resolve) => {
-					const { handle } = (window as unknown as { sitroomDev: { handle: { map: import('ol/Map.js').default } } })
-						.sitroomDev;
+					const { handle } = (
+						window as unknown as { sitroomDev: { handle: { map: import('ol/Map.js').default } } }
+					).sitroomDev;
 					handle.map.once('rendercomplete', () => resolve());
 					handle.map.render();
 				})
@@ -144,8 +158,11 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 		expect(drawn.colours).toBeGreaterThan(20);
 
 		const townships = await page.evaluate(() => {
-			const { handle } = (window as unknown as { sitroomDev: { handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle } })
-				.sitroomDev;
+			const { handle } = (
+				window as unknown as {
+					sitroomDev: { handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle };
+				}
+			).sitroomDev;
 			const layer = handle.findLayer('basemap-townships') as import('ol/layer/Vector.js').default;
 			return layer
 				.getSource()!
@@ -164,7 +181,9 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 
 	it('adds an annotation to the document when a point is drawn through the toolbar', async () => {
 		const before = await page.evaluate(
-			() => (window as unknown as { sitroomDev: { doc: { annotations: { size: number } } } }).sitroomDev.doc.annotations.size
+			() =>
+				(window as unknown as { sitroomDev: { doc: { annotations: { size: number } } } }).sitroomDev.doc
+					.annotations.size
 		);
 		await page.getByTestId('draw-kind').selectOption('command_post');
 		await page.getByTestId('draw-toggle').click();
@@ -174,23 +193,36 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 
 		const created = await page.waitForFunction(
 			(n) => {
-				const { doc } = (window as unknown as { sitroomDev: { doc: import('../../src/lib/domain/incident-doc.ts').IncidentDoc } })
-					.sitroomDev;
+				const { doc } = (
+					window as unknown as {
+						sitroomDev: { doc: import('../../src/lib/domain/incident-doc.ts').IncidentDoc };
+					}
+				).sitroomDev;
 				if (doc.annotations.size <= n) return null;
-				return doc.list<{ kind: string; geometry: { type: string }; createdBy: string }>('annotations').find(
-					(a) => a.kind === 'command_post' && a.createdBy === 'demo-commander' && !a.id.startsWith('s-')
-				);
+				return doc
+					.list<{ kind: string; geometry: { type: string; coordinates: number[] }; createdBy: string }>(
+						'annotations'
+					)
+					.find(
+						(a) => a.kind === 'command_post' && a.createdBy === 'demo-commander' && !a.id.startsWith('s-')
+					);
 			},
 			before,
 			{ timeout: 5000 }
 		);
-		const annotation = (await created.jsonValue()) as { id: string; geometry: { type: string; coordinates: number[] } };
+		const annotation = (await created.jsonValue()) as {
+			id: string;
+			geometry: { type: string; coordinates: number[] };
+		};
 		expect(annotation.geometry.type).toBe('Point');
 		// The stored point is where the click was: ask the map for the clicked pixel's WGS84 position.
 		const clicked = await page.evaluate(
 			({ x, y, left, top }) => {
-				const { handle } = (window as unknown as { sitroomDev: { handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle } })
-					.sitroomDev;
+				const { handle } = (
+					window as unknown as {
+						sitroomDev: { handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle };
+					}
+				).sitroomDev;
 				return handle.fromView(handle.map.getCoordinateFromPixel([x - left, y - top]));
 			},
 			{ ...at, left: box.x, top: box.y }
@@ -201,16 +233,99 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 		// The new annotation is selected and its details open for naming it.
 		await page.getByTestId('draw-toggle').click();
 		await page.getByTestId('annotation-label').fill('前线指挥部');
-		await page.getByTestId('annotation-panel').getByRole('button', { name: /保存|Save/ }).click();
+		await page
+			.getByTestId('annotation-panel')
+			.getByRole('button', { name: /保存|Save/ })
+			.click();
 		const label = await page.evaluate(
 			(id) =>
-				(window as unknown as { sitroomDev: { doc: import('../../src/lib/domain/incident-doc.ts').IncidentDoc } }).sitroomDev.doc.annotations
+				(
+					window as unknown as {
+						sitroomDev: { doc: import('../../src/lib/domain/incident-doc.ts').IncidentDoc };
+					}
+				).sitroomDev.doc.annotations
 					.get(id)
 					?.get('label'),
 			annotation.id
 		);
 		expect(label).toBe('前线指挥部');
 		await page.screenshot({ path: path.join(SHOTS, 'map-dev-drawn.png') });
+	});
+
+	it('shifts features for display on a GCJ-02 base layer, keeps WGS84 stored, and falls back offline', async () => {
+		const displayed = () =>
+			page.evaluate(() => {
+				const { handle, doc } = (
+					window as unknown as {
+						sitroomDev: {
+							handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle;
+							doc: import('../../src/lib/domain/incident-doc.ts').IncidentDoc;
+						};
+					}
+				).sitroomDev;
+				const layer = handle.findLayer('annotations') as import('ol/layer/Vector.js').default;
+				const point = layer
+					.getSource()!
+					.getFeatureById('s-post')!
+					.getGeometry() as import('ol/geom/Point.js').default;
+				return { view: point.getCoordinates(), stored: doc.annotations.get('s-post')!.get('geometry') };
+			});
+		const before = await displayed();
+		await page.getByRole('button', { name: /图层|Layers/ }).click();
+		await page.getByLabel('高德地图（GCJ-02）').check();
+		const during = await displayed();
+		const dx = during.view[0]! - before.view[0]!;
+		const dy = during.view[1]! - before.view[1]!;
+		// Web-Mercator metres at 32.6°N are ~1.19 ground metres each; the GCJ-02 shift here is ~300–600 m.
+		expect(Math.hypot(dx, dy)).toBeGreaterThan(300);
+		expect(Math.hypot(dx, dy)).toBeLessThan(800);
+		expect(during.stored).toEqual(before.stored);
+		// Its tiles cannot load here: the page is told, and goes back to the offline basemap.
+		await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('高德地图');
+		await expect.poll(async () => (await displayed()).view).toEqual(before.view);
+		await page.getByRole('button', { name: /图层|Layers/ }).click();
+	});
+
+	it('follows the presenter’s view until the user pans away, and goes back on request', async () => {
+		type Dev = {
+			sitroomDev: {
+				present(v: { center: [number, number]; zoom: number } | null): void;
+				isFollowing(): boolean;
+				handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle;
+			};
+		};
+		const view = () =>
+			page.evaluate(() => {
+				const { handle } = (window as unknown as Dev).sitroomDev;
+				return {
+					center: handle.fromView(handle.map.getView().getCenter()!),
+					zoom: handle.map.getView().getZoom()!
+				};
+			});
+		await page.evaluate(() =>
+			(window as unknown as Dev).sitroomDev.present({ center: [106.1, 32.62], zoom: 13 })
+		);
+		await expect.poll(async () => (await view()).zoom, { timeout: 5000 }).toBeCloseTo(13, 1);
+		expect((await view()).center[0]).toBeCloseTo(106.1, 3);
+
+		// A drag on the map breaks away from the presenter.
+		const box = (await page.getByTestId('map').boundingBox())!;
+		await page.mouse.move(box.x + 300, box.y + 300);
+		await page.mouse.down();
+		await page.mouse.move(box.x + 500, box.y + 400, { steps: 5 });
+		await page.mouse.up();
+		await expect
+			.poll(() => page.evaluate(() => (window as unknown as Dev).sitroomDev.isFollowing()))
+			.toBe(false);
+		await page.evaluate(() =>
+			(window as unknown as Dev).sitroomDev.present({ center: [105.8, 32.55], zoom: 12 })
+		);
+		await page.waitForTimeout(500);
+		expect((await view()).center[0]).not.toBeCloseTo(105.8, 2);
+
+		await page.getByTestId('return-to-presenter').click();
+		await expect.poll(async () => (await view()).center[0], { timeout: 5000 }).toBeCloseTo(105.8, 3);
+		await page.evaluate(() => (window as unknown as Dev).sitroomDev.present(null));
 	});
 
 	it('offers no drawing or editing to a read-only user', async () => {

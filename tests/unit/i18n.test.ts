@@ -44,7 +44,10 @@ describe('i18n messages', () => {
 	});
 
 	it('labels every code of every vocabulary list, and knows every list', () => {
-		const lists = Object.entries(vocabulary).filter(([, v]) => Array.isArray(v)) as [string, readonly string[]][];
+		const lists = Object.entries(vocabulary).filter(([, v]) => Array.isArray(v)) as [
+			string,
+			readonly string[]
+		][];
 		expect(lists.map(([name]) => name).sort()).toEqual(Object.keys(PREFIXES).sort());
 		for (const [name, codes] of lists) {
 			for (const code of codes) expect(zhCN, `${name} ${code}`).toHaveProperty([`${PREFIXES[name]}.${code}`]);

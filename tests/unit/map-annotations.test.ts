@@ -15,7 +15,10 @@ import {
 	setAnnotationGeometry,
 	setAnnotationText
 } from '../../src/lib/map/annotations/annotation-edits.ts';
-import { annotationsToGeoJson, parseAnnotationsGeoJson } from '../../src/lib/map/annotations/annotation-geojson.ts';
+import {
+	annotationsToGeoJson,
+	parseAnnotationsGeoJson
+} from '../../src/lib/map/annotations/annotation-geojson.ts';
 import { annotationStyles, LABEL_MAX_RESOLUTION } from '../../src/lib/map/annotations/annotation-style.ts';
 import { ANNOTATION_SYMBOLS } from '../../src/lib/map/annotations/annotation-symbols.ts';
 import { EntityFeatureSync } from '../../src/lib/map/entity-sync.ts';
@@ -81,7 +84,9 @@ describe('annotation symbols', () => {
 			10
 		);
 		expect(road[0]!.getStroke()!.getLineDash()).toEqual([10, 6]);
-		expect(road.some((s) => s.getImage() && (s.getGeometry() as Point).getCoordinates()[0] === 50)).toBe(true);
+		expect(road.some((s) => s.getImage() && (s.getGeometry() as Point).getCoordinates()[0] === 50)).toBe(
+			true
+		);
 	});
 
 	it('puts direction arrows along an evacuation route and an icon on points', () => {
@@ -105,17 +110,25 @@ describe('annotation symbols', () => {
 		const p = new Point([0, 0]);
 		const near = annotationStyles({ kind: 'shelter', label: '朝天小学', selected: false }, p, 10);
 		expect(near.some((s) => s.getText()?.getText() === '朝天小学')).toBe(true);
-		const far = annotationStyles({ kind: 'shelter', label: '朝天小学', selected: false }, p, LABEL_MAX_RESOLUTION * 2);
+		const far = annotationStyles(
+			{ kind: 'shelter', label: '朝天小学', selected: false },
+			p,
+			LABEL_MAX_RESOLUTION * 2
+		);
 		expect(far.some((s) => s.getText())).toBe(false);
-		const selFar = annotationStyles({ kind: 'shelter', label: '朝天小学', selected: true }, p, LABEL_MAX_RESOLUTION * 2);
+		const selFar = annotationStyles(
+			{ kind: 'shelter', label: '朝天小学', selected: true },
+			p,
+			LABEL_MAX_RESOLUTION * 2
+		);
 		expect(selFar.some((s) => s.getText())).toBe(true);
 		const line = new LineString([
 			[0, 0],
 			[1, 1]
 		]);
-		expect(annotationStyles({ kind: 'fire_line', label: '', selected: true }, line, 10).length).toBeGreaterThan(
-			annotationStyles({ kind: 'fire_line', label: '', selected: false }, line, 10).length
-		);
+		expect(
+			annotationStyles({ kind: 'fire_line', label: '', selected: true }, line, 10).length
+		).toBeGreaterThan(annotationStyles({ kind: 'fire_line', label: '', selected: false }, line, 10).length);
 	});
 });
 
@@ -222,15 +235,63 @@ describe('GeoJSON import and export', () => {
 		const file = JSON.stringify({
 			type: 'FeatureCollection',
 			features: [
-				{ type: 'Feature', properties: { kind: 'shelter', name: '朝天中学' }, geometry: { type: 'Point', coordinates: [105.88, 32.64, 500] } },
-				{ type: 'Feature', properties: { kind: '危险区域' }, geometry: { type: 'Polygon', coordinates: [[[105.8, 32.6], [105.9, 32.6], [105.9, 32.7], [105.8, 32.6]]] } },
-				{ type: 'Feature', properties: { kind: 'shelter' }, geometry: { type: 'MultiPoint', coordinates: [[105.8, 32.6]] } },
-				{ type: 'Feature', properties: { kind: 'shelter' }, geometry: { type: 'Point', coordinates: [405.8, 32.6] } },
-				{ type: 'Feature', properties: { kind: 'volcano' }, geometry: { type: 'Point', coordinates: [105.8, 32.6] } },
-				{ type: 'Feature', properties: { kind: 'danger_zone' }, geometry: { type: 'Polygon', coordinates: [[[105.8, 32.6], [105.9, 32.6], [105.9, 32.7], [105.8, 32.7]]] } },
+				{
+					type: 'Feature',
+					properties: { kind: 'shelter', name: '朝天中学' },
+					geometry: { type: 'Point', coordinates: [105.88, 32.64, 500] }
+				},
+				{
+					type: 'Feature',
+					properties: { kind: '危险区域' },
+					geometry: {
+						type: 'Polygon',
+						coordinates: [
+							[
+								[105.8, 32.6],
+								[105.9, 32.6],
+								[105.9, 32.7],
+								[105.8, 32.6]
+							]
+						]
+					}
+				},
+				{
+					type: 'Feature',
+					properties: { kind: 'shelter' },
+					geometry: { type: 'MultiPoint', coordinates: [[105.8, 32.6]] }
+				},
+				{
+					type: 'Feature',
+					properties: { kind: 'shelter' },
+					geometry: { type: 'Point', coordinates: [405.8, 32.6] }
+				},
+				{
+					type: 'Feature',
+					properties: { kind: 'volcano' },
+					geometry: { type: 'Point', coordinates: [105.8, 32.6] }
+				},
+				{
+					type: 'Feature',
+					properties: { kind: 'danger_zone' },
+					geometry: {
+						type: 'Polygon',
+						coordinates: [
+							[
+								[105.8, 32.6],
+								[105.9, 32.6],
+								[105.9, 32.7],
+								[105.8, 32.7]
+							]
+						]
+					}
+				},
 				{ type: 'Feature', properties: { kind: 'shelter' }, geometry: null },
 				{ type: 'Nope' },
-				{ type: 'Feature', properties: { kind: 'shelter', label: { x: 1 } }, geometry: { type: 'Point', coordinates: [105.8, 32.6] } }
+				{
+					type: 'Feature',
+					properties: { kind: 'shelter', label: { x: 1 } },
+					geometry: { type: 'Point', coordinates: [105.8, 32.6] }
+				}
 			]
 		});
 		const r = parseAnnotationsGeoJson(file);
@@ -268,7 +329,10 @@ describe('GeoJSON import and export', () => {
 		let transactions = 0;
 		doc.doc.on('afterTransaction', () => transactions++);
 		const source = parseAnnotationsGeoJson(
-			annotationsToGeoJson([{ id: 'x', ...sample(0) }, { id: 'y', ...sample(1) }])
+			annotationsToGeoJson([
+				{ id: 'x', ...sample(0) },
+				{ id: 'y', ...sample(1) }
+			])
 		);
 		if (!source.ok) throw new Error('parse failed');
 		const ids = importAnnotations(doc, actor, source.annotations, new Date('2024-07-02T00:00:00Z'));

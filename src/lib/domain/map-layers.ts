@@ -8,9 +8,7 @@
  */
 import { z } from 'zod';
 
-const id = z
-	.string()
-	.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"');
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"');
 const name = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
 
 /** A URL template with {z}, {x} and {y} (and optionally {a-c} style subdomains). */
@@ -42,7 +40,10 @@ export const TiandituLayerConfigSchema = z.object({
 	crs: z.literal('wgs84').default('wgs84')
 });
 
-export const MapLayerConfigSchema = z.discriminatedUnion('type', [XyzLayerConfigSchema, TiandituLayerConfigSchema]);
+export const MapLayerConfigSchema = z.discriminatedUnion('type', [
+	XyzLayerConfigSchema,
+	TiandituLayerConfigSchema
+]);
 export const MapLayerConfigListSchema = z
 	.array(MapLayerConfigSchema)
 	.max(20)

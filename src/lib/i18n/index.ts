@@ -39,14 +39,16 @@ function storedLocale(): Locale | null {
 
 addMessages('zh-CN', zhCN);
 addMessages('en', en);
-init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: storedLocale() ?? DEFAULT_LOCALE });
+// Both dictionaries are registered above, so init has nothing to wait for (no loaders).
+void init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: storedLocale() ?? DEFAULT_LOCALE });
 
 /** The current language. */
 export const locale: Readable<Locale> = derived(i18nLocale, (l) => (isLocale(l) ? l : DEFAULT_LOCALE));
 
 /** Switches the language, remembers the choice and sets `<html lang>`. */
 export function setLocale(next: Locale): void {
-	i18nLocale.set(next);
+	// Resolves at once: no message loaders are registered.
+	void i18nLocale.set(next);
 	try {
 		globalThis.localStorage?.setItem(STORAGE_KEY, next);
 	} catch {

@@ -8,7 +8,7 @@ import type OlMap from 'ol/Map.js';
 import type BaseLayer from 'ol/layer/Base.js';
 import type { Extent } from 'ol/extent.js';
 import type { Coordinate } from 'ol/coordinate.js';
-import { getContext, setContext } from 'svelte';
+import { getContext, setContext, untrack } from 'svelte';
 import type { LonLat } from '../domain/incident-doc.ts';
 import type { DisplayCrs } from '../geo/crs.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -60,12 +60,15 @@ export class MapHandle {
 			.find((l) => l.get('sitroom:layer') === name);
 	}
 
+	/** Shows a data credit until the returned function is called. Safe to call inside an effect. */
 	addCredit(credit: Credit): () => void {
-		this.credits = [...this.credits, credit];
-		return () => {
-			const i = this.credits.findIndex((c) => sameCredit(c, credit));
-			if (i >= 0) this.credits = this.credits.toSpliced(i, 1);
-		};
+		// Untracked: an effect that adds a credit must not come to depend on the list it changes.
+		untrack(() => (this.credits = [...this.credits, credit]));
+		return () =>
+			untrack(() => {
+				const i = this.credits.findIndex((c) => sameCredit(c, credit));
+				if (i >= 0) this.credits = this.credits.toSpliced(i, 1);
+			});
 	}
 
 	toView(lonLat: LonLat): Coordinate {

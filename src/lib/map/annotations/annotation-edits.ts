@@ -60,11 +60,16 @@ export function setAnnotationGeometry(doc: IncidentDoc, id: string, geometry: Ge
 /** Sets several annotations' geometries (one Modify gesture may move shared vertices). */
 export function setAnnotationGeometries(doc: IncidentDoc, changes: ReadonlyMap<string, Geometry>): void {
 	doc.doc.transact(() => {
-		for (const [id, geometry] of changes) if (doc.annotations.has(id)) setAnnotationGeometry(doc, id, geometry);
+		for (const [id, geometry] of changes)
+			if (doc.annotations.has(id)) setAnnotationGeometry(doc, id, geometry);
 	});
 }
 
-export function setAnnotationText(doc: IncidentDoc, id: string, fields: { label?: string; note?: string }): void {
+export function setAnnotationText(
+	doc: IncidentDoc,
+	id: string,
+	fields: { label?: string; note?: string }
+): void {
 	const patch: Record<string, string> = {};
 	const current = doc.annotations.get(id);
 	if (!current) return;

@@ -97,7 +97,8 @@ function positions(list: unknown, min: number): LonLat[] | null {
 /** A geometry as annotations store it, or why it cannot be one. */
 export function parseGeometry(g: unknown): Geometry | { reason: InvalidFeatureReason; detail: string } {
 	if (g === null || g === undefined) return { reason: 'missing-geometry', detail: '' };
-	if (!isObject(g) || typeof g.type !== 'string') return { reason: 'missing-geometry', detail: 'not an object' };
+	if (!isObject(g) || typeof g.type !== 'string')
+		return { reason: 'missing-geometry', detail: 'not an object' };
 	switch (g.type) {
 		case 'Point': {
 			const p = position(g.coordinates);
@@ -145,7 +146,8 @@ function parseFeature(f: unknown): ImportedAnnotation | { reason: InvalidFeature
 	if (!kind) return { reason: 'unknown-kind', detail: String(props.kind ?? '') };
 	const label = text(props.label ?? props.name);
 	const note = text(props.note ?? props.description);
-	if (label === null || note === null) return { reason: 'bad-properties', detail: 'label and note must be text' };
+	if (label === null || note === null)
+		return { reason: 'bad-properties', detail: 'label and note must be text' };
 	return { kind, label, note, geometry };
 }
 

@@ -92,13 +92,17 @@ function buildKindStyles(symbol: AnnotationSymbol, selected: boolean): KindStyle
 	const halo = selected ? [new Style({ stroke: SELECTED_HALO, zIndex: 0 })] : [];
 	const line = [...halo, new Style({ stroke, zIndex: 1 })];
 	if (symbol.lineMark === 'flame') {
-		line.push(new Style({ stroke: new Stroke({ color: '#ffd54f', width: 1.5, lineDash: [6, 6] }), zIndex: 2 }));
+		line.push(
+			new Style({ stroke: new Stroke({ color: '#ffd54f', width: 1.5, lineDash: [6, 6] }), zIndex: 2 })
+		);
 	}
 	const polygon = [
 		...halo,
 		new Style({
 			stroke,
-			fill: new Fill({ color: symbol.fill === 'hatched' ? hatch(symbol.color) : withAlpha(symbol.color, 0.18) }),
+			fill: new Fill({
+				color: symbol.fill === 'hatched' ? hatch(symbol.color) : withAlpha(symbol.color, 0.18)
+			}),
 			zIndex: 1
 		})
 	];
@@ -195,7 +199,8 @@ export function annotationStyles(
 	} else {
 		out = [styles.point];
 	}
-	if (input.label && (input.selected || resolution <= LABEL_MAX_RESOLUTION)) out.push(labelStyle(input.label, type));
+	if (input.label && (input.selected || resolution <= LABEL_MAX_RESOLUTION))
+		out.push(labelStyle(input.label, type));
 	return out;
 }
 

@@ -137,8 +137,10 @@ const BADGE_PATHS: Record<AnnotationSymbol['badge'], string> = {
 
 /** A 32×32 SVG badge for a point of this kind (also used by the legend). */
 export function symbolSvg(symbol: AnnotationSymbol): string {
-	const glyphScale = symbol.badge === 'triangle' ? 'translate(9 11) scale(0.58)' : 'translate(6 6) scale(0.84)';
-	const filled = symbol.glyph === FLAG || symbol.glyph === HOUSE || symbol.glyph === FLAME || symbol.glyph === GATHER;
+	const glyphScale =
+		symbol.badge === 'triangle' ? 'translate(9 11) scale(0.58)' : 'translate(6 6) scale(0.84)';
+	const filled =
+		symbol.glyph === FLAG || symbol.glyph === HOUSE || symbol.glyph === FLAME || symbol.glyph === GATHER;
 	const glyphStyle = filled
 		? 'fill="#fff" stroke="none"'
 		: 'fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"';

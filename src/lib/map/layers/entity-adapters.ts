@@ -13,7 +13,10 @@ function lonLat(v: unknown): LonLat | null {
 		: null;
 }
 
-export type MappedTask = Pick<Task, 'title' | 'status' | 'priority' | 'assigneeOrgId'> & { id: string; location: LonLat };
+export type MappedTask = Pick<Task, 'title' | 'status' | 'priority' | 'assigneeOrgId'> & {
+	id: string;
+	location: LonLat;
+};
 
 export const taskAdapter: EntityAdapter<MappedTask> = {
 	read(id, json) {

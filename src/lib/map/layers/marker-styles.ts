@@ -69,7 +69,6 @@ export function taskStyle(feature: FeatureLike, resolution: number): Style[] {
 	});
 }
 
-
 function cameraSvg(color: string): string {
 	return (
 		`<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28" viewBox="0 0 28 28">` +

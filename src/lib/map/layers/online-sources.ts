@@ -11,7 +11,9 @@ export function tiandituUrls(config: TiandituLayerConfig): { base: string; label
 		`https://t{0-7}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0` +
 		`&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}` +
 		`&tk=${encodeURIComponent(config.key)}`;
-	return config.kind === 'vec' ? { base: url('vec'), labels: url('cva') } : { base: url('img'), labels: url('cia') };
+	return config.kind === 'vec'
+		? { base: url('vec'), labels: url('cva') }
+		: { base: url('img'), labels: url('cia') };
 }
 
 /** The sources of one configured layer, bottom first (a Tianditu layer has two). */

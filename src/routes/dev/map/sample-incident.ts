@@ -29,6 +29,39 @@ function box(lon: number, lat: number, w: number, h: number): LonLat[][] {
 	];
 }
 
+/** Adds `n` generated annotations of every kind spread over the district (for load checks). */
+export function addGeneratedAnnotations(doc: IncidentDoc, n: number): void {
+	const kinds = [
+		'danger_zone',
+		'road_blocked',
+		'shelter',
+		'observation',
+		'water_gauge',
+		'fire_line'
+	] as const;
+	doc.doc.transact(() => {
+		for (let i = 0; i < n; i++) {
+			const kind = kinds[i % kinds.length]!;
+			const lon = 105.6 + (((i * 7919) % 1000) / 1000) * 0.55;
+			const lat = 32.45 + (((i * 104729) % 1000) / 1000) * 0.5;
+			const geometry: Annotation['geometry'] =
+				kind === 'danger_zone'
+					? { type: 'Polygon', coordinates: box(lon, lat, 0.004, 0.003) }
+					: kind === 'road_blocked' || kind === 'fire_line'
+						? {
+								type: 'LineString',
+								coordinates: [
+									[lon, lat],
+									[lon + 0.004, lat + 0.002],
+									[lon + 0.007, lat]
+								]
+							}
+						: { type: 'Point', coordinates: [lon, lat] };
+			doc.addAnnotation(`g-${i}`, ann(kind, `#${i}`, geometry));
+		}
+	});
+}
+
 export function sampleIncident(): IncidentDoc {
 	const doc = new IncidentDoc(new Y.Doc());
 	doc.doc.transact(() => {
