@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/domain/policy/values.ts';
 import { actors, annotation, orgs, task, TOWNSHIP_A, TOWNSHIP_B } from '../guard/fixtures.ts';
 
-const facts = <T extends object>(x: T): Record<string, unknown> => ({ ...x });
+const facts = (x: object): Record<string, unknown> => ({ ...x });
 
 describe('the permission policy', () => {
 	const teamATask = facts(task(actors.commander, 'team-a', { status: 'accepted' }));
