@@ -9,6 +9,15 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { LonLat } from '../domain/incident-doc.ts';
 import type { Role } from '../domain/vocabulary.ts';
 
+/** The session's view of this user (see api/session.ts). */
+export interface SelfUser {
+	id: string;
+	displayName: string;
+	orgId: string;
+	orgName: string;
+	role: Role;
+}
+
 export interface MapView {
 	center: LonLat;
 	zoom: number;
@@ -112,12 +121,20 @@ export class Presence {
 		return p !== null && !p.self && this.#following;
 	}
 
-	attach(awareness: Awareness): () => void {
+	/**
+	 * Reads `awareness` now and on every change. The server stamps `user` on the copies others
+	 * receive, not on this client's own state, so this user's identity comes from the session.
+	 */
+	attach(awareness: Awareness, self: SelfUser | null = null): () => void {
 		this.#awareness = awareness;
+		const selfUser: PresenceUser | null = self
+			? { id: self.id, name: self.displayName, orgId: self.orgId, orgName: self.orgName, role: self.role }
+			: null;
 		const read = () => {
 			const people: Participant[] = [];
 			awareness.getStates().forEach((state, id) => {
-				people.push(readParticipant(id, state as Record<string, unknown>, awareness.clientID));
+				const p = readParticipant(id, state as Record<string, unknown>, awareness.clientID);
+				people.push(p.self && !p.user ? { ...p, user: selfUser } : p);
 			});
 			people.sort(
 				(a, b) => (a.user?.name ?? '').localeCompare(b.user?.name ?? '') || a.clientId - b.clientId

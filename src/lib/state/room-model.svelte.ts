@@ -32,6 +32,7 @@ export class RoomModel {
 	#health = $state.raw<Record<string, FeedHealthState>>({});
 	#wall = $state.raw<string[]>([]);
 	#positions = $state.raw<Record<string, Position>>({});
+	#annotationCount = $state(0);
 
 	get meta(): Partial<IncidentMeta> {
 		return this.#meta;
@@ -62,6 +63,10 @@ export class RoomModel {
 	get positions(): Record<string, Position> {
 		return this.#positions;
 	}
+	/** How many annotations the document holds (the map layer reads the features themselves). */
+	get annotationCount(): number {
+		return this.#annotationCount;
+	}
 	get closed(): boolean {
 		return this.#meta.status === 'closed';
 	}
@@ -76,7 +81,8 @@ export class RoomModel {
 			[doc.getMap(ROOTS.feeds), () => (this.#feeds = entities<FeedItem>(doc.getMap(ROOTS.feeds)))],
 			[doc.getMap(ROOTS.feedHealth), () => (this.#health = doc.getMap(ROOTS.feedHealth).toJSON())],
 			[doc.getArray(ROOTS.wall), () => (this.#wall = doc.getArray<string>(ROOTS.wall).toArray())],
-			[doc.getMap(ROOTS.positions), () => (this.#positions = doc.getMap(ROOTS.positions).toJSON())]
+			[doc.getMap(ROOTS.positions), () => (this.#positions = doc.getMap(ROOTS.positions).toJSON())],
+			[doc.getMap(ROOTS.annotations), () => (this.#annotationCount = doc.getMap(ROOTS.annotations).size)]
 		];
 		for (const [type, read] of readers) {
 			read();

@@ -1,0 +1,61 @@
+/**
+ * Real Chromium for end-to-end tests and the render benchmark: Debian's /usr/bin/chromium driven
+ * by playwright-core, headless, with a fresh profile each launch (playwright's launch() makes a
+ * new temporary --user-data-dir itself and refuses one passed as a flag), and every request that is not
+ * to 127.0.0.1 or localhost blocked (the machines have no internet; a test must never wait on an
+ * unreachable tile server).
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+export function chromiumAvailable(): boolean {
+	return fs.existsSync(CHROMIUM_PATH);
+}
+
+export interface LaunchedBrowser {
+	browser: Browser;
+	/** A new isolated context (its own cookies) with off-host requests blocked. */
+	newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+	close(): Promise<void>;
+}
+
+function isLocal(url: string): boolean {
+	try {
+		const u = new URL(url);
+		if (u.protocol === 'data:' || u.protocol === 'blob:') return true;
+		return u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
+	} catch {
+		return false;
+	}
+}
+
+export async function launchBrowser(): Promise<LaunchedBrowser> {
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+	const contexts: BrowserContext[] = [];
+	return {
+		browser,
+		async newContext(options = {}) {
+			const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+			await ctx.route('**/*', (route) => (isLocal(route.request().url()) ? route.continue() : route.abort()));
+			contexts.push(ctx);
+			return ctx;
+		},
+		async close() {
+			for (const c of contexts) await c.close().catch(() => undefined);
+			await browser.close().catch(() => undefined);
+		}
+	};
+}
