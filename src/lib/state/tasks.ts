@@ -32,12 +32,13 @@ export function isOverdue(task: Pick<TaskItem, 'dueAt' | 'status'>, now: number)
 	return Number.isFinite(due) && due < now;
 }
 
-/** Overdue first, then by priority, then by due time (none last), then by creation. */
+/** Overdue first, finished (done, cancelled) last; then by priority, due time (none last), creation. */
 export function sortTasks(tasks: readonly TaskItem[], now: number): TaskItem[] {
 	const rank = (t: TaskItem) => TASK_PRIORITIES.indexOf(t.priority);
 	return [...tasks].sort(
 		(a, b) =>
 			Number(isOverdue(b, now)) - Number(isOverdue(a, now)) ||
+			Number(isOpenStatus(b.status)) - Number(isOpenStatus(a.status)) ||
 			rank(a) - rank(b) ||
 			(a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff') ||
 			a.createdAt.localeCompare(b.createdAt) ||
