@@ -60,6 +60,15 @@ const ASSIGNEE_TASK_FIELDS = ['status', 'statusReason'] as const;
 
 const NONE: ReadonlySet<string> = new Set();
 
+// Built once: editableFields runs for every field of every update on the server's hot path.
+const setsOf = (extra: readonly string[]) =>
+	Object.fromEntries(
+		Object.entries(CONTENT_FIELDS).map(([c, fs]) => [c, new Set([...fs, ...extra])])
+	) as unknown as Record<EntityCollection, ReadonlySet<string>>;
+const CONTENT_SETS = setsOf([]);
+const COMMANDER_SETS = setsOf(['ownerOrgId']);
+const ASSIGNEE_SET: ReadonlySet<string> = new Set(ASSIGNEE_TASK_FIELDS);
+
 /** Roles that may write anything at all inside an incident. */
 function writes(actor: Actor): boolean {
 	return (
@@ -180,18 +189,16 @@ export function editableFields(
 ): ReadonlySet<string> {
 	switch (actor.role) {
 		case 'commander':
-			return new Set([...CONTENT_FIELDS[collection], 'ownerOrgId']);
+			return COMMANDER_SETS[collection];
 		case 'agency':
 		case 'township': {
-			if (ownsEntity(actor, entity)) return new Set(CONTENT_FIELDS[collection]);
-			if (collection === 'tasks' && worksOnTask(actor, entity, orgs)) return new Set(ASSIGNEE_TASK_FIELDS);
+			if (ownsEntity(actor, entity)) return CONTENT_SETS[collection];
+			if (collection === 'tasks' && worksOnTask(actor, entity, orgs)) return ASSIGNEE_SET;
 			return NONE;
 		}
 		case 'field': {
-			if (collection === 'tasks')
-				return worksOnTask(actor, entity, orgs) ? new Set(ASSIGNEE_TASK_FIELDS) : NONE;
-			if (collection === 'annotations' && createdEntity(actor, entity))
-				return new Set(CONTENT_FIELDS.annotations);
+			if (collection === 'tasks') return worksOnTask(actor, entity, orgs) ? ASSIGNEE_SET : NONE;
+			if (collection === 'annotations' && createdEntity(actor, entity)) return CONTENT_SETS.annotations;
 			return NONE;
 		}
 		default:
