@@ -22,6 +22,9 @@ import { identityMigrations } from './identity/schema.ts';
 import { setUpIdentity } from './identity/setup.ts';
 import { incidentMigrations } from './incidents/schema.ts';
 import { setUpIncidents } from './incidents/setup.ts';
+import { whyNotRead } from './incidents/room-access.ts';
+import { guardMigrations, setUpGuard } from './guard/setup.ts';
+import { auditRouter } from './api/audit.ts';
 
 export interface Sitroom {
 	readonly config: Config;
@@ -38,21 +41,29 @@ export interface Sitroom {
 	stop(): Promise<void>;
 }
 
-export async function startSitroom(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Sitroom> {
+export async function startSitroom(
+	config: Config,
+	log: Logger = createLogger(config.logLevel)
+): Promise<Sitroom> {
 	let db: SqliteDatabase | null = null;
 	let store: DocStore;
 	if (config.store === 'sqlite') {
 		db = openDatabase({
 			file: path.join(config.dataDir, 'sitroom.db'),
 			synchronous: config.sqliteSynchronous,
-			migrations: [...docStoreMigrations, ...identityMigrations, ...incidentMigrations]
+			migrations: [...docStoreMigrations, ...identityMigrations, ...incidentMigrations, ...guardMigrations]
 		});
 		store = new SqliteDocStore(db);
 	} else {
 		store = new MemoryDocStore();
 	}
 	// Identity is relational: with the in-memory document store it lives in an in-memory database.
-	const identityDb = db ?? openDatabase({ file: ':memory:', migrations: [...identityMigrations, ...incidentMigrations] });
+	const identityDb =
+		db ??
+		openDatabase({
+			file: ':memory:',
+			migrations: [...identityMigrations, ...incidentMigrations, ...guardMigrations]
+		});
 
 	const hooks: RoomHooks[] = [];
 	const auth = await setUpIdentity({
@@ -83,13 +94,28 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 	});
 	const incidents = setUpIncidents({ config, db: identityDb, registry, identity, log });
 	hooks.push(...incidents.hooks);
+	// The permission guard last: it judges updates of peers the hooks above have admitted.
+	const guard = setUpGuard({
+		db: identityDb,
+		orgs: identity.orgs,
+		guards: (room) => !config.allowAdhocRooms || incidents.index.has(room)
+	});
+	hooks.push(guard.hooks);
+	const audit = auditRouter({
+		attribution: guard.attribution,
+		names: {
+			userName: (id) => identity.users.byId(id)?.displayName,
+			orgName: (id) => identity.orgs.get(id)?.name
+		},
+		whyNotRead: (actor, id) => whyNotRead(incidents.index, actor, id)
+	});
 	await incidents.start();
 
 	let stopping = false;
 	const app = await createHttpApp({
 		log,
 		isReady: () => !stopping && store.isReady(),
-		api: [...auth.api, ...incidents.api],
+		api: [...auth.api, ...incidents.api, audit],
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
 		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
@@ -104,7 +130,12 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		const untrack = identity.connections.add({ identity: who, close: () => socket.disconnect(true) });
 		socket.on('disconnect', untrack);
 	});
-	const yws = attachYWebsocket(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
+	const yws = attachYWebsocket(server, {
+		registry,
+		authenticate,
+		maxMessageBytes: config.maxMessageBytes,
+		log
+	});
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
@@ -128,6 +159,7 @@ export async function startSitroom(config: Config, log: Logger = createLogger(co
 		// Closes once each client's queued `closed` (4503) has been flushed.
 		await closeSocketIO(io);
 		identity.stop();
+		guard.stop();
 		await store.close();
 		db?.close();
 		if (identityDb !== db) identityDb.close();
