@@ -46,12 +46,12 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 	};
 
 	return {
-		checkUpdate({ room, peer, update }: CheckUpdatePayload): GuardVerdict | undefined {
+		checkUpdate({ room, peer, update, decoded }: CheckUpdatePayload): GuardVerdict | undefined {
 			if (opts.guards && !opts.guards(room.name)) return undefined;
 			const actor = peer.identity;
 			if (!actor)
 				throw refuse(Close.Forbidden, 'sign in to change an incident; anonymous connections only read');
-			const { touches, clients } = inspectUpdate(room.doc, update);
+			const { touches, clients } = inspectUpdate(room.doc, update, decoded);
 			const roomClaims = claimsOf(room);
 			const taken = roomClaims.conflict(peer, clients);
 			if (taken !== null) {

@@ -101,8 +101,7 @@ class Inspector {
 		this.#rootOfType = rootsOf(doc);
 	}
 
-	run(update: Uint8Array): Inspection {
-		const { structs, ds } = Y.decodeUpdate(update);
+	run({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): Inspection {
 		const store = this.doc.store;
 		const fresh: NewItem[] = [];
 		for (const s of structs) {
@@ -442,8 +441,13 @@ function missing(message: string): Refusal {
 }
 
 /** Resolves what `update` would change in `doc`. Throws a Refusal when it cannot or must not. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
-	return new Inspector(doc).run(update);
+/** `decoded` is the update already decoded by the caller (the room does), to skip a decode. */
+export function inspectUpdate(
+	doc: Y.Doc,
+	update: Uint8Array,
+	decoded: ReturnType<typeof Y.decodeUpdate> = Y.decodeUpdate(update)
+): Inspection {
+	return new Inspector(doc).run(decoded);
 }
 
 /** An entity's fields as the server holds them (a removed entity's last values, for the policy). */

@@ -90,7 +90,9 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
  * already changed the document: delete ranges of length zero, and items whose origin, right
  * origin or parent points at their own client at or after their own clock.
  */
-export function checkUpdateShape(update: Uint8Array): void {
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+export function checkUpdateShape(update: Uint8Array): DecodedUpdate {
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);
@@ -114,4 +116,5 @@ export function checkUpdateShape(update: Uint8Array): void {
 			}
 		}
 	}
+	return decoded;
 }

@@ -4,7 +4,7 @@
  * Each hook gets one typed payload. A hook refuses by throwing a Refusal (see refusal.ts).
  */
 import type * as Y from 'yjs';
-import type { AwarenessEntry } from './frames.ts';
+import type { AwarenessEntry, DecodedUpdate } from './frames.ts';
 import type { Peer } from './peer.ts';
 import type { StoredUpdate } from '../store/doc-store.ts';
 
@@ -23,6 +23,8 @@ export interface CheckUpdatePayload {
 	peer: Peer;
 	/** The incoming update (v1), not yet applied. */
 	update: Uint8Array;
+	/** The same update decoded (Y.decodeUpdate); read it, do not change it. */
+	decoded: DecodedUpdate;
 }
 
 export interface AwarenessPayload {

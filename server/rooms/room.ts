@@ -393,16 +393,17 @@ export class Room {
 	}
 
 	#applyUpdate(peer: Peer, update: Uint8Array): void {
-		let meta: { from: Map<number, number>; to: Map<number, number> };
 		// Decoding and checking the whole update first means a malformed one fails here, before it
-		// can half-apply to the document.
-		checkUpdateShape(update);
-		try {
-			meta = Y.parseUpdateMeta(update);
-		} catch (err) {
-			throw refuseAndClose(Close.MalformedMessage, `malformed update: ${String(err)}`);
+		// can half-apply to the document. The decoded form is shared with the hooks (the guard), so
+		// an update is decoded once here and once more by Yjs when it applies it.
+		const decoded = checkUpdateShape(update);
+		const from = new Map<number, number>();
+		for (const s of decoded.structs) {
+			const c = s.id.client;
+			const prev = from.get(c);
+			if (prev === undefined || s.id.clock < prev) from.set(c, s.id.clock);
 		}
-		for (const [client, clock] of meta.from) {
+		for (const [client, clock] of from) {
 			const have = Y.getState(this.doc.store, client);
 			if (have < clock) {
 				throw refuse(
@@ -411,7 +412,7 @@ export class Room {
 				);
 			}
 		}
-		this.#checks = this.hooks.map((h) => h.checkUpdate?.({ room: this, peer, update }));
+		this.#checks = this.hooks.map((h) => h.checkUpdate?.({ room: this, peer, update, decoded }));
 		const batched = this.#batch.length;
 		try {
 			Y.applyUpdate(this.doc, update, peer);
