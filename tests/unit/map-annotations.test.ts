@@ -46,8 +46,9 @@ function syncedDoc(n: number) {
 		for (let i = 0; i < n; i++) doc.addAnnotation(`a${i}`, sample(i));
 	});
 	const source = new VectorSource<Feature<OlGeometry>>();
+	const t0 = performance.now();
 	const sync = new EntityFeatureSync(doc.annotations, source, annotationAdapter, 'wgs84');
-	return { doc, source, sync };
+	return { doc, source, sync, loadMs: performance.now() - t0 };
 }
 
 describe('annotation symbols', () => {
@@ -141,7 +142,7 @@ describe('Y.Map ↔ feature sync', () => {
 	});
 
 	it('updates only the feature whose annotation changed, among 5,000', () => {
-		const { doc, source, sync } = syncedDoc(5000);
+		const { doc, source, sync, loadMs } = syncedDoc(5000);
 		const revisions = new Map(source.getFeatures().map((f) => [f.getId(), f.getRevision()]));
 		let added = 0;
 		let removed = 0;
@@ -156,7 +157,8 @@ describe('Y.Map ↔ feature sync', () => {
 		expect(changed.map((f) => f.getId())).toEqual(['a42']);
 		expect(source.getFeatureById('a42')!.get('label')).toBe('新名称');
 		expect(added + removed).toBe(0);
-		expect(elapsed).toBeLessThan(20);
+		// Relative, so a loaded machine does not fail it: one edit costs a small fraction of a full load.
+		expect(elapsed).toBeLessThan(loadMs / 10);
 		sync.destroy();
 	});
 

@@ -110,6 +110,7 @@ export const en: Messages = {
 	'closeReason.storage-failed':
 		'The server could not store the change; it was not saved. Contact technical duty staff',
 	'closeReason.server-shutting-down': 'The server is restarting; reconnecting shortly',
+	'closeReason.room-reset': 'The server reloaded this incident; reconnecting',
 	'closeReason.unknown': 'Disconnected ({reason})',
 
 	'map.region': 'Situation map',

@@ -111,6 +111,7 @@ export const zhCN = {
 	'closeReason.rate-limited': '操作过于频繁，请稍后再试',
 	'closeReason.storage-failed': '服务器存储故障，修改未保存，请联系值班技术人员',
 	'closeReason.server-shutting-down': '服务器正在重启，稍后自动重连',
+	'closeReason.room-reset': '服务器已重新载入本事件，正在自动重连',
 	'closeReason.unknown': '连接已断开（{reason}）',
 
 	'map.region': '态势地图',

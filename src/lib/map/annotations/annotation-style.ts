@@ -11,7 +11,7 @@ import { LineString, Point, Polygon, type Geometry as OlGeometry } from 'ol/geom
 import { Circle, Fill, Icon, RegularShape, Stroke, Style, Text } from 'ol/style.js';
 import type { AnnotationKind } from '../../domain/vocabulary.ts';
 import { ANNOTATION_KINDS } from '../../domain/vocabulary.ts';
-import { ANNOTATION_SYMBOLS, symbolDataUri, withAlpha, type AnnotationSymbol } from './annotation-symbols.ts';
+import { ANNOTATION_SYMBOLS, symbolDataUri, withAlpha } from './annotation-symbols.ts';
 
 /** Above this resolution (metres per pixel, ≈ zoom 12.5) labels are hidden: they would only overlap. */
 export const LABEL_MAX_RESOLUTION = 25;
@@ -69,12 +69,38 @@ const BADGE_SHAPES = {
 	triangle: { points: 3, angle: 0 }
 } as const;
 
-function pointImage(symbol: AnnotationSymbol, selected: boolean): Icon | RegularShape | Circle {
+const symbolImages = new Map<AnnotationKind, HTMLImageElement>();
+let preloading: Promise<void> | null = null;
+
+/**
+ * Decodes the SVG symbol of every kind once. Until it resolves, points are drawn as plain badges.
+ * An Icon given a `src` loads it asynchronously and each load re-renders the layer; with
+ * thousands of annotations that is a second of work per icon, so icons get decoded images.
+ */
+export function preloadSymbolImages(): Promise<void> {
+	if (typeof Image === 'undefined') return Promise.resolve();
+	preloading ??= Promise.all(
+		ANNOTATION_KINDS.map(async (kind) => {
+			const img = new Image();
+			img.src = symbolDataUri(ANNOTATION_SYMBOLS[kind]);
+			await img.decode();
+			symbolImages.set(kind, img);
+		})
+	).then(
+		() => kindCache.clear(),
+		// A browser that cannot decode the SVG keeps the plain badges: still one shape per kind.
+		() => undefined
+	);
+	return preloading;
+}
+
+function pointImage(kind: AnnotationKind, selected: boolean): Icon | RegularShape | Circle {
+	const symbol = ANNOTATION_SYMBOLS[kind];
 	const size = selected ? 34 : 28;
+	const img = symbolImages.get(kind);
 	// Symbols are never decluttered (hidden) — only labels are, so every annotation stays visible.
-	if (typeof Image !== 'undefined')
-		return new Icon({ src: symbolDataUri(symbol), width: size, height: size, declutterMode: 'none' });
-	// Without a DOM (unit tests, SSR) an SVG icon cannot load; the same badge without its glyph.
+	if (img) return new Icon({ img, width: size, height: size, declutterMode: 'none' });
+	// Not decoded yet, or no DOM (unit tests): the same badge without its glyph.
 	const fill = new Fill({ color: symbol.color });
 	const stroke = new Stroke({ color: '#fff', width: 1.5 });
 	const shape = BADGE_SHAPES[symbol.badge];
@@ -83,7 +109,8 @@ function pointImage(symbol: AnnotationSymbol, selected: boolean): Icon | Regular
 		: new RegularShape({ ...shape, radius: size / 2, fill, stroke });
 }
 
-function buildKindStyles(symbol: AnnotationSymbol, selected: boolean): KindStyles {
+function buildKindStyles(kind: AnnotationKind, selected: boolean): KindStyles {
+	const symbol = ANNOTATION_SYMBOLS[kind];
 	const stroke = new Stroke({
 		color: symbol.color,
 		width: symbol.lineWidth,
@@ -106,7 +133,7 @@ function buildKindStyles(symbol: AnnotationSymbol, selected: boolean): KindStyle
 			zIndex: 1
 		})
 	];
-	const point = new Style({ image: pointImage(symbol, selected), zIndex: selected ? 11 : 10 });
+	const point = new Style({ image: pointImage(kind, selected), zIndex: selected ? 11 : 10 });
 	return { point, line, polygon };
 }
 
@@ -114,7 +141,7 @@ export function kindStyles(kind: AnnotationKind, selected: boolean): KindStyles 
 	const key = `${kind}|${selected ? 1 : 0}`;
 	let s = kindCache.get(key);
 	if (!s) {
-		s = buildKindStyles(ANNOTATION_SYMBOLS[kind], selected);
+		s = buildKindStyles(kind, selected);
 		kindCache.set(key, s);
 	}
 	return s;
@@ -141,18 +168,50 @@ function labelStyle(text: string, geometryType: string): Style {
 	return s;
 }
 
+// RegularShape draws its own canvas when created, so the decorations are cached, never made per
+// frame: a cross per colour, and arrowheads per colour and 10° step of direction.
+const shapeCache = new Map<string, RegularShape>();
+
+function cachedShape(key: string, build: () => RegularShape): RegularShape {
+	let shape = shapeCache.get(key);
+	if (!shape) {
+		shape = build();
+		shapeCache.set(key, shape);
+	}
+	return shape;
+}
+
 function crossAt(coordinate: number[], color: string): Style {
-	return new Style({
-		geometry: new Point(coordinate),
-		image: new RegularShape({
-			points: 4,
-			radius: 9,
-			radius2: 0,
-			angle: Math.PI / 4,
-			stroke: new Stroke({ color, width: 4 })
-		}),
-		zIndex: 3
-	});
+	const image = cachedShape(
+		`x|${color}`,
+		() =>
+			new RegularShape({
+				points: 4,
+				radius: 9,
+				radius2: 0,
+				angle: Math.PI / 4,
+				stroke: new Stroke({ color, width: 4 })
+			})
+	);
+	return new Style({ geometry: new Point(coordinate), image, zIndex: 3 });
+}
+
+const ARROW_STEPS = 36;
+
+function arrowHead(color: string, rotation: number): RegularShape {
+	const step =
+		((Math.round((rotation / (2 * Math.PI)) * ARROW_STEPS) % ARROW_STEPS) + ARROW_STEPS) % ARROW_STEPS;
+	return cachedShape(
+		`>|${color}|${step}`,
+		() =>
+			new RegularShape({
+				points: 3,
+				radius: 8,
+				rotation: (step / ARROW_STEPS) * 2 * Math.PI,
+				fill: new Fill({ color }),
+				stroke: new Stroke({ color: '#fff', width: 1.5 })
+			})
+	);
 }
 
 /** Arrowheads in the direction of travel at the middle of each segment (of at most 12). */
@@ -166,13 +225,7 @@ function arrows(line: LineString, color: string): Style[] {
 		out.push(
 			new Style({
 				geometry: new Point([(x1 + x2) / 2, (y1 + y2) / 2]),
-				image: new RegularShape({
-					points: 3,
-					radius: 8,
-					rotation: Math.PI / 2 - Math.atan2(y2 - y1, x2 - x1),
-					fill: new Fill({ color }),
-					stroke: new Stroke({ color: '#fff', width: 1.5 })
-				}),
+				image: arrowHead(color, Math.PI / 2 - Math.atan2(y2 - y1, x2 - x1)),
 				zIndex: 3
 			})
 		);
