@@ -99,27 +99,27 @@ describe('idle unload', () => {
 		expect(room.state).toBe('ready');
 		// Join at the moment the room starts closing: the join must wait and load it afresh.
 		const close = room.close.bind(room);
-		let joiner: ReturnType<typeof connectYws> | null = null;
+		const late: { joiner: ReturnType<typeof connectYws> | null } = { joiner: null };
 		const closing = new Promise<void>((resolve) => {
 			room.close = (...args) => {
-				joiner = connectYws(server!.url, 'idle-c', { token });
+				late.joiner = connectYws(server!.url, 'idle-c', { token });
 				resolve();
 				return close(...args);
 			};
 		});
 		await closing;
 		try {
-			await waitForSync(joiner!.provider);
-			const m = joiner!.doc.getMap('m');
+			await waitForSync(late.joiner!.provider);
+			const m = late.joiner!.doc.getMap('m');
 			expect(m.size).toBe(9);
 			for (let i = 0; i < 9; i++) expect(m.get(`k${i}`)).toBe(i);
 			const reloaded = server.registry.get('idle-c');
 			expect(reloaded).toBeDefined();
 			expect(reloaded).not.toBe(room);
 			expect(room.doc.isDestroyed).toBe(true);
-			expect(Y.encodeStateVector(reloaded!.doc)).toEqual(Y.encodeStateVector(joiner!.doc));
+			expect(Y.encodeStateVector(reloaded!.doc)).toEqual(Y.encodeStateVector(late.joiner!.doc));
 		} finally {
-			joiner?.destroy();
+			late.joiner?.destroy();
 		}
 	});
 });

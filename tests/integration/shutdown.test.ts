@@ -12,7 +12,7 @@ import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sq
 import type { Room } from '../../server/rooms/room.ts';
 import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
 import { killAllChildServers, startChildServer } from '../helpers/child-server.ts';
-import { eventually } from '../helpers/clients.ts';
+import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { connectRawSio, connectRawWs, updateFrame } from '../helpers/raw-clients.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
 
@@ -105,5 +105,44 @@ describe('graceful shutdown', () => {
 		expect(stored).toBeGreaterThanOrEqual(acked.length);
 		// Acknowledged edits are a prefix of the chain, and all of it is on disk.
 		expect(acked.sort((a, b) => a - b)).toEqual([...Array(acked.length).keys()]);
+	});
+
+	it('a Socket.IO client reconnects on its own after a graceful restart and saves what it edited meanwhile', async () => {
+		const dataDir = tempDataDir('sitroom-restart-');
+		dirs.push(dataDir);
+		const first = await startChildServer(dataDir);
+		const port = new URL(first.url).port;
+		const { cookie } = await loginAt(first.url, 'commander');
+		const room = 'restart';
+		const client = connectSio(first.url, room, { headers: { cookie } });
+		const closes: string[] = [];
+		client.provider.socket.on('closed', (_room, c) => closes.push(c.reason));
+		let gone = '';
+		client.socket.on('disconnect', (why) => (gone = why));
+		try {
+			await waitForSioSync(client);
+			client.doc.getMap('m').set('before', 1);
+			await eventually(() => !client.provider.state.unsaved, 10_000, 'the first edit saved');
+
+			expect(await first.terminate()).toEqual({ code: 0, signal: null });
+			await eventually(() => gone !== '', 10_000, 'the disconnect');
+			expect(closes).toEqual([Close.ShuttingDown.reason]);
+			expect(gone).toBe('io server disconnect');
+			client.doc.getMap('m').set('during', 2); // made while the server is down
+
+			// Same data dir and port: the session cookie is still valid.
+			const second = await startChildServer(dataDir, { PORT: port });
+			await eventually(() => client.provider.state.synced, 20_000, 'the client to resync by itself');
+			await eventually(() => !client.provider.state.unsaved, 10_000, 'the offline edit saved');
+			const reader = connectSio(second.url, room, { headers: { cookie } });
+			try {
+				await waitForSioSync(reader);
+				expect(reader.doc.getMap('m').toJSON()).toEqual({ before: 1, during: 2 });
+			} finally {
+				reader.destroy();
+			}
+		} finally {
+			client.destroy();
+		}
 	});
 });

@@ -60,6 +60,8 @@ export class RoomConnection {
 				this.#status = s.status;
 				this.#synced = s.synced;
 				this.#unsaved = s.unsaved;
+				// Back after a restart or room reset: the earlier close no longer applies.
+				if (s.status === 'connected') this.#closed = null;
 			},
 			onRefused: (r) => {
 				this.#refusal = r;

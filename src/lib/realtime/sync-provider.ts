@@ -12,6 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
+	Close,
 	MessageType,
 	SyncType,
 	type ClientToServerEvents,
@@ -52,6 +53,15 @@ export interface SyncProviderOptions {
 
 const REMOTE = Symbol('remote');
 
+/**
+ * Close reasons after which the server expects the client back (a restart, a room reloaded from
+ * storage). After any other ('account-deactivated', 'unauthenticated', 'session-expired' …) a
+ * socket the server disconnected stays disconnected and the owner shows why.
+ */
+const COME_BACK_AFTER: ReadonlySet<string> = new Set(['server-shutting-down', 'room-reset']);
+/** Sockets with a reconnect scheduled: one per socket, however many rooms it carries. */
+const reconnecting = new WeakSet<AppSocket>();
+
 export class SyncProvider {
 	#state: SyncState = { status: 'connecting', synced: false, unsaved: false };
 	/** Frames with updates sent and not yet acknowledged. */
@@ -59,6 +69,8 @@ export class SyncProvider {
 	/** Local changes made while disconnected (sent with the next step 2). */
 	#dirtyOffline = false;
 	#destroyed = false;
+	/** The reason of the server's last `closed` for this room, until the next successful join. */
+	#lastClose: string | null = null;
 
 	constructor(
 		readonly socket: AppSocket,
@@ -73,6 +85,7 @@ export class SyncProvider {
 		socket.on('y', this.#onFrame);
 		socket.on('refused', this.#onRefused);
 		socket.on('closed', this.#onClosed);
+		socket.on('connect_error', this.#onConnectError);
 		if (socket.connected) this.#onConnect();
 	}
 
@@ -104,6 +117,7 @@ export class SyncProvider {
 				this.opts.onClosed?.(res);
 				return;
 			}
+			this.#lastClose = null;
 			this.#set({ status: 'connected' });
 			this.#send(frame(MessageType.sync, SyncType.step1, Y.encodeStateVector(this.doc)), false);
 			const aw = this.opts.awareness;
@@ -113,7 +127,12 @@ export class SyncProvider {
 		});
 	};
 
-	#onDisconnect = (): void => {
+	#onDisconnect = (why: string): void => {
+		// socket.io-client never reconnects a socket the server disconnected ('io server
+		// disconnect'): after a restart or a room reset, come back with backoff ourselves.
+		if (why === 'io server disconnect' && this.#lastClose && COME_BACK_AFTER.has(this.#lastClose)) {
+			this.#reconnectLater();
+		}
 		// Frames in flight may or may not have been saved; they will be resent by the next sync.
 		if (this.#inFlight > 0) this.#dirtyOffline = true;
 		this.#inFlight = 0;
@@ -124,6 +143,28 @@ export class SyncProvider {
 			const others = [...aw.getStates().keys()].filter((id) => id !== aw.clientID);
 			awarenessProtocol.removeAwarenessStates(aw, others, REMOTE);
 		}
+	};
+
+	#reconnectLater(): void {
+		const socket = this.socket;
+		if (this.#destroyed || reconnecting.has(socket)) return;
+		reconnecting.add(socket);
+		// Jittered, so that a restarted server is not hit by every client at once. If the server
+		// is still down, socket.io's own reconnection (with its backoff) takes over from here.
+		const delay = socket.io.reconnectionDelay() * (1 + Math.random());
+		setTimeout(() => {
+			reconnecting.delete(socket);
+			if (!socket.connected && socket.io.reconnection()) socket.connect();
+		}, delay);
+	}
+
+	/** Authentication refused on (re)connect: socket.io does not retry, so say why. */
+	#onConnectError = (err: Error & { data?: { reason?: unknown } }): void => {
+		const reason = err.data?.reason;
+		if (typeof reason !== 'string' || this.#destroyed) return;
+		this.#set({ status: 'disconnected', synced: false });
+		const code = Object.values(Close).find((c) => c.reason === reason)?.code ?? Close.Unauthenticated.code;
+		this.opts.onClosed?.({ code, reason, message: err.message });
 	};
 
 	#send(f: Uint8Array, carriesUpdate: boolean): void {
@@ -190,6 +231,7 @@ export class SyncProvider {
 
 	#onClosed = (room: string, close: Refusal): void => {
 		if (room !== this.room) return;
+		this.#lastClose = close.reason;
 		this.#set({ status: 'disconnected', synced: false });
 		// The server reloaded the room from storage: rejoin and resync; nothing local is lost.
 		if (close.reason === 'room-reset' && this.socket.connected && !this.#destroyed) {
@@ -211,6 +253,7 @@ export class SyncProvider {
 		this.socket.off('y', this.#onFrame);
 		this.socket.off('refused', this.#onRefused);
 		this.socket.off('closed', this.#onClosed);
+		this.socket.off('connect_error', this.#onConnectError);
 		if (this.socket.connected) this.socket.emit('leave', this.room);
 	}
 }
