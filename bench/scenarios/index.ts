@@ -6,6 +6,7 @@ import type { BenchOptions } from '../options.ts';
 import { coldLoad } from './cold-load.ts';
 import { manyRooms } from './many-rooms.ts';
 import { oneRoom } from './one-room.ts';
+import { render } from './render.ts';
 import type { Scenario } from './scenario.ts';
 import { validation } from './validation.ts';
 
@@ -16,7 +17,8 @@ export function scenarios(opts: BenchOptions): Scenario[] {
 			oneRoom(40, 100, 50),
 			manyRooms(20, 5, 30, 10),
 			coldLoad(2_000),
-			validation(2_000, 5_000)
+			validation(2_000, 5_000),
+			render(500, 100)
 		];
 	}
 	return [
@@ -25,6 +27,7 @@ export function scenarios(opts: BenchOptions): Scenario[] {
 		oneRoom(500, 500, 50),
 		manyRooms(200, 5, 100, 10),
 		coldLoad(10_000),
-		validation(10_000, 20_000)
+		validation(10_000, 20_000),
+		render(5_000, 1_000)
 	];
 }
