@@ -93,6 +93,10 @@ describe.skipIf(!chromiumAvailable())('two people in one incident room', () => {
 			.locator(`[data-testid=incident-room][data-annotations="${before + 1}"]`)
 			.waitFor({ timeout: 1_000 });
 		expect(Date.now() - t0).toBeLessThan(1_000);
+		// …and the field member's map has drawn it, not only received it.
+		await field
+			.locator(`[data-testid=room-map][data-rendered-annotations="${before + 1}"]`)
+			.waitFor({ timeout: 2_000 });
 		await commander.locator('[data-testid=draw-toggle]').click();
 	});
 
