@@ -23,7 +23,7 @@ export default ts.config(
 		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {
-				projectService: true,
+				projectService: { allowDefaultProject: ['vitest.config.ts'] },
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig
@@ -42,8 +42,14 @@ export default ts.config(
 				'error',
 				{
 					patterns: [
-						{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'net'], message: 'domain code is shared with the browser' },
-						{ group: ['svelte', 'svelte/*', '$app/*', '$lib/components/*'], message: 'domain code must not depend on the UI' },
+						{
+							group: ['node:*', 'fs', 'path', 'crypto', 'http', 'net'],
+							message: 'domain code is shared with the browser'
+						},
+						{
+							group: ['svelte', 'svelte/*', '$app/*', '$lib/components/*'],
+							message: 'domain code must not depend on the UI'
+						},
 						{ group: ['yjs/dist/*', 'yjs/src/*'], message: 'use the public yjs entry point' }
 					]
 				}
@@ -56,7 +62,14 @@ export default ts.config(
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['express', 'socket.io', 'ws', '../transport/*'], message: 'the core must not import a transport' }] }
+				{
+					patterns: [
+						{
+							group: ['express', 'socket.io', 'ws', '../transport/*'],
+							message: 'the core must not import a transport'
+						}
+					]
+				}
 			]
 		}
 	}

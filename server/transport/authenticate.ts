@@ -5,7 +5,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { PeerIdentity } from '../rooms/peer.ts';
 
-export type AuthResult = { ok: true; identity: PeerIdentity | null } | { ok: false; reason: 'unauthenticated' | 'session-expired' | 'account-deactivated'; message: string };
+export type AuthResult =
+	| { ok: true; identity: PeerIdentity | null }
+	| { ok: false; reason: 'unauthenticated' | 'session-expired' | 'account-deactivated'; message: string };
 
 export type Authenticate = (req: IncomingMessage) => Promise<AuthResult>;
 

@@ -43,7 +43,11 @@ export function waitForSync(provider: WebsocketProvider, timeoutMs = 10_000): Pr
 }
 
 /** Polls `check` until it returns true. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+	check: () => boolean,
+	timeoutMs = 10_000,
+	what = 'condition'
+): Promise<void> {
 	const t0 = Date.now();
 	while (!check()) {
 		if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);

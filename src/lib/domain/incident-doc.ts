@@ -130,7 +130,17 @@ export interface Position {
 /** Field names per collection. The guard refuses any other field. */
 export const FIELDS = {
 	log: ['kind', 'text', 'createdBy', 'ownerOrgId', 'createdAt'],
-	annotations: ['kind', 'label', 'note', 'geometry', 'taskIds', 'feedIds', 'createdBy', 'ownerOrgId', 'createdAt'],
+	annotations: [
+		'kind',
+		'label',
+		'note',
+		'geometry',
+		'taskIds',
+		'feedIds',
+		'createdBy',
+		'ownerOrgId',
+		'createdAt'
+	],
 	tasks: [
 		'title',
 		'description',
