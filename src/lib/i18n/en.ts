@@ -363,5 +363,9 @@ export const en: Messages = {
 	'screen.keyFigures': 'Key figures',
 	'screen.taskProgress': 'Task progress',
 	'screen.newestLog': 'Latest reports',
-	'screen.noTownship': 'No township'
+	'screen.noTownship': 'No township',
+
+	// The core's minimal test page (/dev/room/<room>).
+	'devRoom.entry': 'Entry',
+	'devRoom.add': 'Add'
 };

@@ -362,7 +362,11 @@ export const zhCN = {
 	'screen.keyFigures': '灾情统计',
 	'screen.taskProgress': '任务进展',
 	'screen.newestLog': '最新动态',
-	'screen.noTownship': '未指定乡镇'
+	'screen.noTownship': '未指定乡镇',
+
+	// The core's minimal test page (/dev/room/<room>).
+	'devRoom.entry': '记录',
+	'devRoom.add': '添加'
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
