@@ -20,6 +20,8 @@ const schema = z.object({
 	SITROOM_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
+	/** 'thread' commits the document log on a worker thread; 'inline' on the main thread (fallback). */
+	SQLITE_WRITER: z.enum(['thread', 'inline']).default('thread'),
 	MAX_MESSAGE_BYTES: z.coerce
 		.number()
 		.int()
@@ -130,6 +132,7 @@ export type Config = {
 	dataDir: string;
 	store: 'sqlite' | 'memory';
 	sqliteSynchronous: 'full' | 'normal';
+	sqliteWriter: 'thread' | 'inline';
 	maxMessageBytes: number;
 	maxAwarenessStateBytes: number;
 	roomIdleMs: number;
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+		sqliteWriter: e.SQLITE_WRITER,
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
 		roomIdleMs: e.ROOM_IDLE_MS,

@@ -14,6 +14,7 @@ import type { DocStore } from './store/doc-store.ts';
 import { MemoryDocStore } from './store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
 import { docStoreMigrations, SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
+import { ThreadedSqliteDocStore } from './store/sqlite/threaded-sqlite-doc-store.ts';
 import { createHttpApp } from './transport/http-app.ts';
 import { attachSocketIO, closeSocketIO } from './transport/socketio.ts';
 import { attachYWebsocket } from './transport/y-websocket.ts';
@@ -48,12 +49,21 @@ export async function startSitroom(
 	let db: SqliteDatabase | null = null;
 	let store: DocStore;
 	if (config.store === 'sqlite') {
+		const file = path.join(config.dataDir, 'sitroom.db');
 		db = openDatabase({
-			file: path.join(config.dataDir, 'sitroom.db'),
+			file,
 			synchronous: config.sqliteSynchronous,
 			migrations: [...docStoreMigrations, ...identityMigrations, ...incidentMigrations, ...guardMigrations]
 		});
-		store = new SqliteDocStore(db);
+		store =
+			config.sqliteWriter === 'inline'
+				? new SqliteDocStore(db)
+				: new ThreadedSqliteDocStore({
+						db,
+						file,
+						synchronous: config.sqliteSynchronous,
+						onWriterFailure: (err) => log.error({ err }, 'document store writer thread failed')
+					});
 	} else {
 		store = new MemoryDocStore();
 	}

@@ -28,12 +28,22 @@ export interface OpenOptions {
 
 export function openDatabase(opts: OpenOptions): SqliteDatabase {
 	if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
-	const db = new Database(opts.file);
-	db.pragma('journal_mode = WAL');
-	db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+	const db = openConnection(opts.file, opts.synchronous);
 	db.pragma('foreign_keys = ON');
-	db.pragma('busy_timeout = 5000');
 	migrate(db, opts.migrations);
+	return db;
+}
+
+/**
+ * One more connection to a database that openDatabase has already brought up to date (the
+ * document log's writer thread). busy_timeout makes either connection wait, rather than fail,
+ * while the other holds the write lock.
+ */
+export function openConnection(file: string, synchronous: 'full' | 'normal' = 'full'): SqliteDatabase {
+	const db = new Database(file);
+	db.pragma('journal_mode = WAL');
+	db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+	db.pragma('busy_timeout = 5000');
 	return db;
 }
 
