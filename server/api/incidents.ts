@@ -5,7 +5,7 @@
  *
  * Who may do what here:
  * - list / read: every signed-in user; a viewer only sees incidents shared with them.
- * - open: commander, agency and township (the policy has no action for opening; field members
+ * - open: `mayOpenIncident` in the shared policy (commander, agency, township); field members
  *   and viewers report into incidents, they do not declare them; admins manage accounts).
  * - share with viewers: commanders.
  */
@@ -22,8 +22,7 @@ import { whyNotRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { ApiError, parseBody, parseParams, parseQuery } from './validate.ts';
-
-export const MAY_OPEN_INCIDENTS: readonly Role[] = ['commander', 'agency', 'township'];
+import { INCIDENT_OPENERS } from '#domain/policy';
 
 export interface IncidentsApiDeps {
 	index: IncidentIndex;
@@ -81,7 +80,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 		res.json({ incidents });
 	});
 
-	r.post('/incidents', requireActor(MAY_OPEN_INCIDENTS), async (req, res) => {
+	r.post('/incidents', requireActor(INCIDENT_OPENERS), async (req, res) => {
 		const input = parseBody(openSchema, req);
 		const actor = actorOf(res);
 		const incident = await openIncident(deps, input, { userId: actor.userId, orgId: actor.orgId });

@@ -13,9 +13,19 @@
 import type { Actor, OrgDirectory } from './actor.ts';
 import type { EntityCollection, TaskUpdate } from './incident-doc.ts';
 import { canTransition, allowedNextStatuses, transitionNeedsReason } from './task-workflow.ts';
-import { TASK_STATUSES, type TaskStatus } from './vocabulary.ts';
+import { TASK_STATUSES, type Role, type TaskStatus } from './vocabulary.ts';
 
 export type Action = 'create' | 'update' | 'delete';
+
+/**
+ * Who may open (report) a new incident: the command centre, departments and township duty
+ * officers. Field teams report through tasks and observations; leaders watch; admins administer.
+ */
+export const INCIDENT_OPENERS: readonly Role[] = ['commander', 'agency', 'township'];
+
+export function mayOpenIncident(actor: Actor): boolean {
+	return INCIDENT_OPENERS.includes(actor.role);
+}
 
 /** An entity's fields as stored, or as proposed when it is being created. */
 export type EntityFacts = Readonly<Record<string, unknown>>;
