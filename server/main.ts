@@ -24,7 +24,7 @@ import { setUpIdentity } from './identity/setup.ts';
 import { incidentMigrations } from './incidents/schema.ts';
 import { setUpIncidents } from './incidents/setup.ts';
 import { whyNotRead } from './incidents/room-access.ts';
-import { guardMigrations, setUpGuard } from './guard/setup.ts';
+import { cachedGuardDecision, guardMigrations, setUpGuard } from './guard/setup.ts';
 import { auditRouter } from './api/audit.ts';
 
 export interface Sitroom {
@@ -108,7 +108,12 @@ export async function startSitroom(
 	const guard = setUpGuard({
 		db: identityDb,
 		orgs: identity.orgs,
-		guards: (room) => !config.allowAdhocRooms || incidents.index.has(room)
+		guards: config.allowAdhocRooms
+			? cachedGuardDecision(
+					(room) => incidents.index.has(room),
+					() => incidents.index.membershipVersion
+				)
+			: () => true
 	});
 	hooks.push(guard.hooks);
 	const audit = auditRouter({

@@ -19,6 +19,31 @@ export interface GuardParts {
 	stop(): void;
 }
 
+/**
+ * Remembers a per-room decision of whether the guard applies (it is asked on every update).
+ * `version` must change whenever any decision may have changed: the incident index counts its
+ * inserts and removals, and the whole cache is dropped when the count moves. Bounded, because
+ * in development ad hoc rooms can have any name.
+ */
+export function cachedGuardDecision(
+	decide: (roomName: string) => boolean,
+	version: () => number,
+	maxRooms = 10_000
+): (roomName: string) => boolean {
+	let seen = version();
+	let cache = new Map<string, boolean>();
+	return (roomName) => {
+		const now = version();
+		if (now !== seen || cache.size >= maxRooms) {
+			seen = now;
+			cache = new Map();
+		}
+		let decision = cache.get(roomName);
+		if (decision === undefined) cache.set(roomName, (decision = decide(roomName)));
+		return decision;
+	};
+}
+
 export function setUpGuard(opts: {
 	db: SqliteDatabase;
 	orgs: OrgDirectory;

@@ -50,7 +50,18 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 const newSecret = (): string => randomBytes(32).toString('base64url');
 
 export class SessionRepository {
-	constructor(private readonly db: SqliteDatabase) {}
+	// Prepared once: these run on every authenticated request and connection.
+	readonly #byTokenHash;
+	readonly #byPreviousTokenHash;
+	readonly #byId;
+
+	constructor(private readonly db: SqliteDatabase) {
+		this.#byTokenHash = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
+		this.#byPreviousTokenHash = db.prepare(
+			'SELECT * FROM sessions WHERE previous_token_hash = ? AND previous_valid_until > ?'
+		);
+		this.#byId = db.prepare('SELECT * FROM sessions WHERE id = ?');
+	}
 
 	insert(s: Session, tokenHash: string, address: string | null): void {
 		this.db
@@ -73,17 +84,14 @@ export class SessionRepository {
 
 	/** The session whose current secret, or previous secret still in its grace, hashes to `tokenHash`. */
 	byTokenHash(tokenHash: string, now: number): { session: Session; current: boolean } | undefined {
-		const cur = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
-			SessionRow | undefined;
+		const cur = this.#byTokenHash.get(tokenHash) as SessionRow | undefined;
 		if (cur) return { session: toSession(cur), current: true };
-		const prev = this.db
-			.prepare('SELECT * FROM sessions WHERE previous_token_hash = ? AND previous_valid_until > ?')
-			.get(tokenHash, now) as SessionRow | undefined;
+		const prev = this.#byPreviousTokenHash.get(tokenHash, now) as SessionRow | undefined;
 		return prev && { session: toSession(prev), current: false };
 	}
 
 	byId(id: string): Session | undefined {
-		const r = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+		const r = this.#byId.get(id) as SessionRow | undefined;
 		return r && toSession(r);
 	}
 

@@ -60,7 +60,14 @@ export class UsernameTakenError extends Error {
 }
 
 export class UserRepository {
-	constructor(private readonly db: SqliteDatabase) {}
+	// Prepared once: byId runs on every authenticated request and in the audit's name lookups.
+	readonly #byId;
+	readonly #byUsername;
+
+	constructor(private readonly db: SqliteDatabase) {
+		this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
+		this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
+	}
 
 	create(u: NewUser): User {
 		const now = Date.now();
@@ -82,12 +89,12 @@ export class UserRepository {
 	}
 
 	byId(id: string): User | undefined {
-		const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+		const r = this.#byId.get(id) as UserRow | undefined;
 		return r && toUser(r);
 	}
 
 	byUsername(username: string): User | undefined {
-		const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+		const r = this.#byUsername.get(username) as UserRow | undefined;
 		return r && toUser(r);
 	}
 

@@ -61,17 +61,23 @@ interface Row {
 
 export class IncidentIndex {
 	readonly #db: SqliteDatabase;
+	// Prepared once: has() runs on the realtime path (room access and the guard).
+	readonly #has;
+	readonly #get;
+	#membership = 0;
 
 	constructor(db: SqliteDatabase) {
 		this.#db = db;
+		this.#has = db.prepare('SELECT 1 FROM incidents WHERE id = ?');
+		this.#get = db.prepare('SELECT * FROM incidents WHERE id = ?');
 	}
 
 	has(id: string): boolean {
-		return this.#db.prepare('SELECT 1 FROM incidents WHERE id = ?').get(id) !== undefined;
+		return this.#has.get(id) !== undefined;
 	}
 
 	get(id: string): IncidentSummary | undefined {
-		const row = this.#db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+		const row = this.#get.get(id) as Row | undefined;
 		return row && fromRow(row);
 	}
 
@@ -85,6 +91,8 @@ export class IncidentIndex {
 		by: { userId: string | null; orgId: string | null },
 		now = Date.now()
 	): void {
+		// insert and remove run synchronously: no has() can see the old version with the new rows.
+		this.#membership++;
 		this.#db.transaction(() => {
 			this.#db
 				.prepare(
@@ -105,7 +113,16 @@ export class IncidentIndex {
 	}
 
 	remove(id: string): void {
+		this.#membership++;
 		this.#db.prepare('DELETE FROM incidents WHERE id = ?').run(id);
+	}
+
+	/**
+	 * Changes whenever an incident may have been added or removed (this index is the only writer
+	 * of the table), so that a cache of has() can know when to drop what it holds.
+	 */
+	get membershipVersion(): number {
+		return this.#membership;
 	}
 
 	/**
