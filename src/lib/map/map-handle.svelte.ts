@@ -27,6 +27,7 @@ export type LayerName =
 	| 'basemap-townships'
 	| 'online-base'
 	| 'annotations'
+	| 'annotation-labels'
 	| 'tasks'
 	| 'feeds'
 	| 'positions'

@@ -69,22 +69,33 @@ const BADGE_SHAPES = {
 	triangle: { points: 3, angle: 0 }
 } as const;
 
-const symbolImages = new Map<AnnotationKind, HTMLImageElement>();
+/** Symbol bitmaps by kind and pixel size (28 plain, 34 selected), at the device's pixel ratio. */
+const symbolImages = new Map<string, HTMLCanvasElement>();
+const SYMBOL_SIZES = [28, 34] as const;
 let preloading: Promise<void> | null = null;
 
 /**
- * Decodes the SVG symbol of every kind once. Until it resolves, points are drawn as plain badges.
- * An Icon given a `src` loads it asynchronously and each load re-renders the layer; with
- * thousands of annotations that is a second of work per icon, so icons get decoded images.
+ * Decodes the SVG symbol of every kind once and rasterises it to a canvas per size. Until it
+ * resolves, points are drawn as plain badges. An Icon given a `src` loads it asynchronously and
+ * each load re-renders the layer; and an Icon given the SVG image itself makes the canvas
+ * re-rasterise the SVG on every drawImage (thousands per render). A bitmap is a plain copy.
  */
 export function preloadSymbolImages(): Promise<void> {
-	if (typeof Image === 'undefined') return Promise.resolve();
+	if (typeof Image === 'undefined' || typeof document === 'undefined') return Promise.resolve();
+	const ratio = Math.max(1, Math.ceil(globalThis.devicePixelRatio || 1));
 	preloading ??= Promise.all(
 		ANNOTATION_KINDS.map(async (kind) => {
 			const img = new Image();
 			img.src = symbolDataUri(ANNOTATION_SYMBOLS[kind]);
 			await img.decode();
-			symbolImages.set(kind, img);
+			for (const size of SYMBOL_SIZES) {
+				const canvas = document.createElement('canvas');
+				canvas.width = canvas.height = size * ratio;
+				const ctx = canvas.getContext('2d');
+				if (!ctx) throw new Error('no 2d canvas');
+				ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+				symbolImages.set(`${kind}|${size}`, canvas);
+			}
 		})
 	).then(
 		() => kindCache.clear(),
@@ -97,7 +108,7 @@ export function preloadSymbolImages(): Promise<void> {
 function pointImage(kind: AnnotationKind, selected: boolean): Icon | RegularShape | Circle {
 	const symbol = ANNOTATION_SYMBOLS[kind];
 	const size = selected ? 34 : 28;
-	const img = symbolImages.get(kind);
+	const img = symbolImages.get(`${kind}|${size}`);
 	// Symbols are never decluttered (hidden) — only labels are, so every annotation stays visible.
 	if (img) return new Icon({ img, width: size, height: size, declutterMode: 'none' });
 	// Not decoded yet, or no DOM (unit tests): the same badge without its glyph.
@@ -233,15 +244,32 @@ function arrows(line: LineString, color: string): Style[] {
 	return out;
 }
 
+/**
+ * Which styles to make: everything (one layer), or the split the map uses: `symbols` (shapes and
+ * symbols, plus the selected one's label when labels are hidden at this zoom) and `labels` (the
+ * labels alone, for the decluttered label layer shown only when zoomed in).
+ */
+export type AnnotationStyleParts = 'all' | 'symbols' | 'labels';
+
 /** The styles of one annotation with the given geometry. Pure: usable without a map. */
 export function annotationStyles(
 	input: AnnotationStyleInput,
 	geometry: OlGeometry | undefined,
-	resolution: number
+	resolution: number,
+	parts: AnnotationStyleParts = 'all'
 ): Style[] {
+	const type = geometry?.getType() ?? 'Point';
+	const zoomedIn = resolution <= LABEL_MAX_RESOLUTION;
+	const label =
+		input.label &&
+		(parts === 'all'
+			? input.selected || zoomedIn
+			: parts === 'labels'
+				? zoomedIn
+				: input.selected && !zoomedIn);
+	if (parts === 'labels') return label ? [labelStyle(input.label, type)] : [];
 	const symbol = ANNOTATION_SYMBOLS[input.kind];
 	const styles = kindStyles(input.kind, input.selected);
-	const type = geometry?.getType() ?? 'Point';
 	let out: Style[];
 	if (geometry instanceof LineString) {
 		out = [...styles.line];
@@ -252,18 +280,26 @@ export function annotationStyles(
 	} else {
 		out = [styles.point];
 	}
-	if (input.label && (input.selected || resolution <= LABEL_MAX_RESOLUTION))
-		out.push(labelStyle(input.label, type));
+	if (label) out.push(labelStyle(input.label, type));
 	return out;
 }
 
-/** The OpenLayers style function of the annotation layer: features carry `kind`, `label`, `selected`. */
-export function annotationStyleFunction(feature: FeatureLike, resolution: number): Style[] {
-	const kind = feature.get('kind') as AnnotationKind;
-	if (!ANNOTATION_KINDS.includes(kind)) return [];
-	return annotationStyles(
-		{ kind, label: String(feature.get('label') ?? ''), selected: feature.get('selected') === true },
-		feature.getGeometry() as OlGeometry | undefined,
-		resolution
-	);
+function styleFunction(parts: AnnotationStyleParts) {
+	return (feature: FeatureLike, resolution: number): Style[] => {
+		const kind = feature.get('kind') as AnnotationKind;
+		if (!ANNOTATION_KINDS.includes(kind)) return [];
+		return annotationStyles(
+			{ kind, label: String(feature.get('label') ?? ''), selected: feature.get('selected') === true },
+			feature.getGeometry() as OlGeometry | undefined,
+			resolution,
+			parts
+		);
+	};
 }
+
+/** The OpenLayers style function of a single annotation layer: features carry `kind`, `label`, `selected`. */
+export const annotationStyleFunction = styleFunction('all');
+/** The symbol layer's style function (no labels but the selected one's when zoomed out). */
+export const annotationSymbolStyleFunction = styleFunction('symbols');
+/** The label layer's style function (labels only; the layer shows only when zoomed in). */
+export const annotationLabelStyleFunction = styleFunction('labels');
