@@ -6,9 +6,14 @@
  *   marks `data-rendered-annotations` when OpenLayers reports `rendercomplete`), with the time
  *   until the document is synced alongside;
  * - frame times while the user pans (mouse drags) and zooms (wheel): requestAnimationFrame
- *   deltas, median and 95th percentile.
+ *   deltas, median and 95th percentile. rAF runs at the display's 60 Hz, so a delta is a multiple
+ *   of 16.7 ms and the median can never be under 16 ms: the issue's "median frame under 16 ms"
+ *   is judged as "the median frame is one 60 Hz frame" (under 1.25 frames), and the figures that
+ *   say how smooth it really was are reported beside it: the share of frames that missed at
+ *   least one vsync (delta over 1.5 frames), and the long animation frames (over 50 ms, the
+ *   browser's Long Animation Frames API) with their total time.
  *
- * Goals: first render under 1.5 s, median frame under 16 ms. Only our server serves the app, so
+ * Goals: first render under 1.5 s, median frame one 60 Hz frame. Only our server serves the app, so
  * the reference column stays empty; the scenario starts its own in-process server with the
  * app (the shared "ours" server runs without it) and ignores the one it is handed.
  */
@@ -40,7 +45,7 @@ const SOUTH = 32.42;
 const SPAN_LON = 0.6;
 const SPAN_LAT = 0.45;
 
-function annotationOf(i: number, by: { userId: string; orgId: string }): Annotation {
+export function annotationOf(i: number, by: { userId: string; orgId: string }): Annotation {
 	const lon = WEST + (((i * 7919) % 10_000) / 10_000) * SPAN_LON;
 	const lat = SOUTH + (((i * 104_729) % 10_000) / 10_000) * SPAN_LAT;
 	const kind = KINDS[i % KINDS.length]!;
@@ -82,7 +87,7 @@ function annotationOf(i: number, by: { userId: string; orgId: string }): Annotat
 	};
 }
 
-function taskOf(i: number, by: { userId: string; orgId: string }): Task {
+export function taskOf(i: number, by: { userId: string; orgId: string }): Task {
 	return {
 		title: `任务 ${i}`,
 		description: '',
@@ -112,7 +117,7 @@ async function signIn(url: string): Promise<{ cookie: string; csrf: string; user
 }
 
 /** Opens an incident and fills it over the app's own Socket.IO sync, as the commander. */
-async function seedIncident(url: string, annotations: number, tasks: number): Promise<string> {
+export async function seedIncident(url: string, annotations: number, tasks: number): Promise<string> {
 	const who = await signIn(url);
 	const res = await fetch(`${url}/api/incidents`, {
 		method: 'POST',
@@ -188,7 +193,15 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
  */
 const RECORD_FRAMES = `(() => {
 	window.__frames = [];
+	window.__longFrames = [];
 	window.__stop = false;
+	try {
+		new PerformanceObserver((list) => {
+			if (!window.__stop) for (const e of list.getEntries()) window.__longFrames.push(e.duration);
+		}).observe({ type: 'long-animation-frame' });
+	} catch {
+		window.__longFrames = null;
+	}
 	let last = performance.now();
 	const tick = (t) => {
 		window.__frames.push(t - last);
@@ -197,6 +210,9 @@ const RECORD_FRAMES = `(() => {
 	};
 	requestAnimationFrame(tick);
 })()`;
+
+/** One frame of a 60 Hz display: the shortest requestAnimationFrame delta there can be. */
+const VSYNC_MS = 1000 / 60;
 
 function percentile(values: number[], p: number): number {
 	if (values.length === 0) return NaN;
@@ -217,14 +233,23 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'firstRenderMs', label: 'navigation → every annotation drawn (ms)', digits: 0 },
 			{ key: 'frameMedianMs', label: 'frame time while panning/zooming, median (ms)', digits: 1 },
 			{ key: 'frameP95Ms', label: 'frame time while panning/zooming, p95 (ms)', digits: 1 },
+			{ key: 'drawAfterSyncMs', label: 'document synced → every annotation drawn (ms)', digits: 0 },
 			{ key: 'frames', label: 'frames measured', digits: 0 },
+			{ key: 'framesMissedPct', label: 'frames that missed a vsync (delta > 25 ms, %)', digits: 1 },
+			{ key: 'longFrames', label: 'long animation frames (> 50 ms) while panning/zooming', digits: 0 },
+			{ key: 'longFrameMs', label: 'time in long animation frames while panning/zooming (ms)', digits: 0 },
 			{
 				key: 'firstRenderOverGoal',
 				label: 'first render over 1,500 ms (1 = yes)',
 				digits: 0,
 				goal: { kind: 'zero' }
 			},
-			{ key: 'frameOverGoal', label: 'median frame over 16 ms (1 = yes)', digits: 0, goal: { kind: 'zero' } }
+			{
+				key: 'frameOverGoal',
+				label: 'median frame over one 60 Hz frame (rAF cannot go under 16.7 ms; 1 = yes)',
+				digits: 0,
+				goal: { kind: 'zero' }
+			}
 		],
 		async run(ctx): Promise<Measures> {
 			if (ctx.server.target !== 'ours') return {};
@@ -301,20 +326,29 @@ export function render(annotations: number, tasks: number): Scenario {
 						await page.waitForTimeout(120);
 					}
 				}
-				const frames = await page.evaluate(() => {
-					const w = window as unknown as { __frames: number[]; __stop: boolean };
+				const { frames, longFrames } = await page.evaluate(() => {
+					const w = window as unknown as {
+						__frames: number[];
+						__longFrames: number[] | null;
+						__stop: boolean;
+					};
 					w.__stop = true;
-					return w.__frames.slice(1);
+					return { frames: w.__frames.slice(1), longFrames: w.__longFrames };
 				});
 				const frameMedianMs = median(frames);
+				const missed = frames.filter((d) => d > 1.5 * VSYNC_MS).length;
 				return {
 					syncMs,
 					firstRenderMs,
+					drawAfterSyncMs: firstRenderMs - syncMs,
 					frameMedianMs,
 					frameP95Ms: percentile(frames, 95),
 					frames: frames.length,
+					framesMissedPct: frames.length ? (100 * missed) / frames.length : NaN,
+					longFrames: longFrames ? longFrames.length : NaN,
+					longFrameMs: longFrames ? longFrames.reduce((a, b) => a + b, 0) : NaN,
 					firstRenderOverGoal: firstRenderMs > 1500 ? 1 : 0,
-					frameOverGoal: frameMedianMs > 16 ? 1 : 0
+					frameOverGoal: frameMedianMs > 1.25 * VSYNC_MS ? 1 : 0
 				};
 			} finally {
 				await browser.close();

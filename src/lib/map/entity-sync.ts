@@ -93,7 +93,10 @@ export class EntityFeatureSync<T, V = unknown> {
 	}
 
 	#feature(id: string, entity: T, geometry: OlGeometry): Feature<OlGeometry> {
-		const f = new Feature<OlGeometry>({ ...this.adapter.properties?.(entity), entity, geometry });
+		// Properties set silently: nothing listens to a feature not yet in a source, and a change
+		// event per property costs measurably over thousands of features.
+		const f = new Feature<OlGeometry>(geometry);
+		f.setProperties({ ...this.adapter.properties?.(entity), entity }, true);
 		f.setId(id);
 		return f;
 	}
