@@ -28,10 +28,17 @@ export interface IncidentsApiDeps {
 	index: IncidentIndex;
 	registry: RoomRegistry;
 	jurisdiction: Jurisdiction;
-	/** Looks a user up for viewer grants. */
-	userById: (id: string) => { id: string; role: Role } | undefined;
-	userByUsername: (username: string) => { id: string; role: Role } | undefined;
+	/** Looks a user up for viewer grants (names let the sharing dialog say who, not a uuid). */
+	userById: (id: string) => ViewerRef | undefined;
+	userByUsername: (username: string) => ViewerRef | undefined;
 	log: Logger;
+}
+
+interface ViewerRef {
+	id: string;
+	role: Role;
+	username?: string;
+	displayName?: string;
 }
 
 const incidentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'not an incident id');
@@ -60,6 +67,13 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 	const openSchema = openIncidentSchema(deps.jurisdiction);
 	const signedIn = requireActor();
 	const commander = requireActor(['commander']);
+
+	// Commanders cannot list users (admin only), so the grants carry the names they show.
+	const viewersOf = (id: string) =>
+		deps.index.viewersOf(id).map((v) => {
+			const u = deps.userById(v.userId);
+			return { ...v, username: u?.username ?? null, displayName: u?.displayName ?? null };
+		});
 
 	const readable = (id: string, res: Parameters<typeof actorOf>[0]) => {
 		const incident = deps.index.get(id);
@@ -96,7 +110,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 	r.get('/incidents/:id/viewers', commander, (req, res) => {
 		const { id } = parseParams(idParams, req);
 		readable(id, res);
-		res.json({ viewers: deps.index.viewersOf(id) });
+		res.json({ viewers: viewersOf(id) });
 	});
 
 	r.post('/incidents/:id/viewers', commander, (req, res) => {
@@ -114,7 +128,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			);
 		}
 		deps.index.grantViewer(id, user.id, actorOf(res).userId);
-		res.status(201).json({ viewers: deps.index.viewersOf(id) });
+		res.status(201).json({ viewers: viewersOf(id) });
 	});
 
 	r.delete('/incidents/:id/viewers/:userId', commander, (req, res) => {
@@ -130,7 +144,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			room!.leave(peer);
 			peer.close(Close.Forbidden, 'this incident is no longer shared with your account');
 		}
-		res.json({ viewers: deps.index.viewersOf(id) });
+		res.json({ viewers: viewersOf(id) });
 	});
 
 	return r;

@@ -56,7 +56,8 @@ export function setUpIncidents(opts: {
 		concurrency: config.feedChecks.concurrency,
 		log: log.child({ module: 'feed-health' })
 	});
-	const userRef = (u: { id: string; role: Role } | undefined) => u && { id: u.id, role: u.role };
+	const userRef = (u: { id: string; role: Role; username: string; displayName: string } | undefined) =>
+		u && { id: u.id, role: u.role, username: u.username, displayName: u.displayName };
 
 	return {
 		index,
