@@ -286,4 +286,29 @@ describe('room edits and the room model', () => {
 		doc.setFigure(CHAOTIAN, 'relocated', 300);
 		expect(model.figures[CHAOTIAN]?.relocated).toBe(120);
 	});
+
+	it('re-reads only the tasks a change touched, keeping the others as they were', () => {
+		const { doc, id } = room();
+		const other = createTask(doc, commander, {
+			title: '抢通朝天至曾家公路',
+			description: '',
+			assigneeOrgId: field.orgId,
+			township: CHAOTIAN,
+			priority: 'normal',
+			dueAt: null,
+			location: null
+		});
+		const model = new RoomModel();
+		const detach = model.attach(doc.doc);
+		const before = new Map(model.tasks.map((t) => [t.id, t]));
+		changeTaskStatus(doc, field, id, 'accepted');
+		const after = new Map(model.tasks.map((t) => [t.id, t]));
+		expect(after.get(other)).toBe(before.get(other));
+		expect(after.get(id)).not.toBe(before.get(id));
+		expect(after.get(id)?.status).toBe('accepted');
+		expect(model.threads[id]).toHaveLength(1);
+		doc.doc.transact(() => doc.tasks.delete(other));
+		expect(model.tasks.map((t) => t.id)).toEqual([id]);
+		detach();
+	});
 });

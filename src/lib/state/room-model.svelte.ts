@@ -3,9 +3,10 @@
  *
  * The RoomConnection replaces its Y.Doc after a refused change, so the model does not hold a
  * doc: a component calls `attach(conn.doc)` inside an `$effect` and the model re-reads
- * whichever root collection changed. Each collection is re-read whole into `$state.raw`: the
- * views derive lists from it, and one re-read per transaction is cheaper than fine-grained
- * proxies over a thousand tasks.
+ * whichever root collection changed. Each collection is re-read into `$state.raw`: the views
+ * derive lists from it, and one re-read per transaction is cheaper than fine-grained proxies
+ * over a thousand tasks. Tasks, the big collection, re-read only the tasks a transaction
+ * touched; the others keep their objects, so keyed lists leave their rows alone.
  */
 import * as Y from 'yjs';
 import {
@@ -33,6 +34,10 @@ export class RoomModel {
 	#wall = $state.raw<string[]>([]);
 	#positions = $state.raw<Record<string, Position>>({});
 	#annotationCount = $state(0);
+	/** Each task as last read, by id: reused until a transaction touches that task. */
+	// A plain Map: a cache behind the reactive `#tasks`, never read by a view.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#taskCache = new Map<string, { task: TaskItem; thread: TaskUpdate[] }>();
 
 	get meta(): Partial<IncidentMeta> {
 		return this.#meta;
@@ -73,11 +78,12 @@ export class RoomModel {
 
 	/** Reads `doc` now and on every change; returns the detach function for `$effect`. */
 	attach(doc: Y.Doc): () => void {
-		const readers: Array<[DeepObservable, () => void]> = [
+		this.#taskCache.clear();
+		const readers: Array<[DeepObservable, (events?: Array<Y.YEvent<Y.AbstractType<unknown>>>) => void]> = [
 			[doc.getMap(ROOTS.meta), () => (this.#meta = doc.getMap(ROOTS.meta).toJSON() as Partial<IncidentMeta>)],
 			[doc.getMap(ROOTS.figures), () => (this.#figures = doc.getMap(ROOTS.figures).toJSON())],
 			[doc.getMap(ROOTS.log), () => (this.#log = entities<LogItem>(doc.getMap(ROOTS.log)))],
-			[doc.getMap(ROOTS.tasks), () => this.#readTasks(doc.getMap(ROOTS.tasks))],
+			[doc.getMap(ROOTS.tasks), (events) => this.#readTasks(doc.getMap(ROOTS.tasks), events)],
 			[doc.getMap(ROOTS.feeds), () => (this.#feeds = entities<FeedItem>(doc.getMap(ROOTS.feeds)))],
 			[doc.getMap(ROOTS.feedHealth), () => (this.#health = doc.getMap(ROOTS.feedHealth).toJSON())],
 			[doc.getArray(ROOTS.wall), () => (this.#wall = doc.getArray<string>(ROOTS.wall).toArray())],
@@ -93,14 +99,28 @@ export class RoomModel {
 		};
 	}
 
-	#readTasks(map: Y.Map<unknown>): void {
+	#readTasks(map: Y.Map<unknown>, events?: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
+		if (events) {
+			for (const e of events) {
+				if (e.target === map)
+					for (const key of (e as Y.YMapEvent<unknown>).keysChanged) this.#taskCache.delete(key);
+				else if (typeof e.path[0] === 'string') this.#taskCache.delete(e.path[0]);
+			}
+		} else {
+			this.#taskCache.clear();
+		}
 		const tasks: TaskItem[] = [];
 		const threads: Record<string, TaskUpdate[]> = {};
 		map.forEach((value, id) => {
 			if (!(value instanceof Y.Map)) return;
-			const { updates, ...fields } = value.toJSON() as TaskItem & { updates?: TaskUpdate[] };
-			tasks.push({ ...fields, id });
-			threads[id] = updates ?? [];
+			let read = this.#taskCache.get(id);
+			if (!read) {
+				const { updates, ...fields } = value.toJSON() as TaskItem & { updates?: TaskUpdate[] };
+				read = { task: { ...fields, id }, thread: updates ?? [] };
+				this.#taskCache.set(id, read);
+			}
+			tasks.push(read.task);
+			threads[id] = read.thread;
 		});
 		this.#tasks = tasks;
 		this.#threads = threads;
@@ -109,8 +129,8 @@ export class RoomModel {
 
 /** What the model needs of a Y type (Y.Map and Y.Array differ in their event types). */
 interface DeepObservable {
-	observeDeep(f: () => void): void;
-	unobserveDeep(f: () => void): void;
+	observeDeep(f: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => void): void;
+	unobserveDeep(f: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => void): void;
 }
 
 function entities<T extends { id: string }>(map: Y.Map<unknown>): T[] {
