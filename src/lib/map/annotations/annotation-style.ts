@@ -13,7 +13,7 @@ import type { AnnotationKind } from '../../domain/vocabulary.ts';
 import { ANNOTATION_KINDS } from '../../domain/vocabulary.ts';
 import { ANNOTATION_SYMBOLS, symbolDataUri, withAlpha } from './annotation-symbols.ts';
 
-/** Above this resolution (metres per pixel, ≈ zoom 12.5) labels are hidden: they would only overlap. */
+/** From this resolution up (metres per pixel, ≈ zoom 12.5) labels are hidden: they would only overlap. */
 export const LABEL_MAX_RESOLUTION = 25;
 
 export interface AnnotationStyleInput {
@@ -259,7 +259,8 @@ export function annotationStyles(
 	parts: AnnotationStyleParts = 'all'
 ): Style[] {
 	const type = geometry?.getType() ?? 'Point';
-	const zoomedIn = resolution <= LABEL_MAX_RESOLUTION;
+	// Strictly below, as a layer's maxResolution is: the label layer and the selected label agree.
+	const zoomedIn = resolution < LABEL_MAX_RESOLUTION;
 	const label =
 		input.label &&
 		(parts === 'all'
