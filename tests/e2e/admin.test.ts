@@ -139,7 +139,7 @@ describe.skipIf(!chromiumAvailable())('user administration in Chromium', () => {
 		await row.getByRole('button', { name: `修改 ${NEW_USER.displayName}` }).click();
 		await admin.locator('[data-testid=edit-user] select[name=role]').selectOption('field');
 		await admin.keyboard.press('Escape');
-		await expect(admin.locator('[data-testid=edit-user]').count()).resolves.toBe(0);
+		await admin.locator('[data-testid=edit-user]').waitFor({ state: 'detached' });
 		await expect(row.innerText()).resolves.toContain('乡镇值班员');
 	});
 
@@ -213,7 +213,7 @@ describe.skipIf(!chromiumAvailable())('sharing an incident with leaders in Chrom
 		);
 		await shot(room, 'share-dialog');
 		await room.keyboard.press('Escape');
-		await expect(dialog.isVisible()).resolves.toBe(false);
+		await dialog.waitFor({ state: 'hidden' });
 
 		const leader = await lctx.newPage();
 		await leader.goto(`${server.url}/`);
