@@ -4,42 +4,22 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendEntry } from '../../server/store/doc-store.ts';
 import { MemoryDocStore } from '../../server/store/memory-doc-store.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
+import type { SqliteDatabase } from '../../server/store/sqlite/database.ts';
 import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { describeDocStoreContract } from './doc-store-contract.ts';
+import { entry, openAt, storeOnTempSqlite } from './temp-sqlite.ts';
 
-function openSqlite(dir: string): SqliteDatabase {
-	return openDatabase({ file: path.join(dir, 'sitroom.db'), migrations: docStoreMigrations });
-}
+const openSqlite = (dir: string): SqliteDatabase => openAt(dir, docStoreMigrations).db;
 
 describeDocStoreContract('MemoryDocStore', async () => {
 	const store = new MemoryDocStore();
 	return { store, dispose: () => store.close() };
 });
 
-describeDocStoreContract('SqliteDocStore (temp file)', async () => {
-	const dir = tempDataDir('sitroom-store-');
-	const db = openSqlite(dir);
-	const store = new SqliteDocStore(db);
-	return {
-		store,
-		async dispose() {
-			await store.close();
-			db.close();
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-	};
-});
-
-const entry = (room: string, n: number): AppendEntry => ({
-	room,
-	update: new Uint8Array([n % 256]),
-	at: Date.now(),
-	userId: null,
-	orgId: null,
-	connectionId: null
-});
+describeDocStoreContract('SqliteDocStore (temp file)', async () =>
+	storeOnTempSqlite('sitroom-store-', docStoreMigrations, (db) => new SqliteDocStore(db))
+);
 
 describe('SqliteDocStore group commit', () => {
 	let dir: string;

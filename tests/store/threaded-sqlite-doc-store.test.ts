@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppendEntry } from '../../server/store/doc-store.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
+import type { SqliteDatabase } from '../../server/store/sqlite/database.ts';
 import { docStoreMigrations } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import {
 	CommitFailedError,
@@ -12,39 +10,17 @@ import {
 } from '../../server/store/sqlite/threaded-sqlite-doc-store.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { describeDocStoreContract } from './doc-store-contract.ts';
+import { entry, openAt, storeOnTempSqlite } from './temp-sqlite.ts';
 
+// A second table lets a test hold the write lock from the main connection without touching the log.
 const migrations = [
 	...docStoreMigrations,
 	{ id: 'test/001-other', sql: 'CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT)' }
 ];
 
-function openAt(dir: string): { db: SqliteDatabase; file: string } {
-	const file = path.join(dir, 'sitroom.db');
-	return { db: openDatabase({ file, migrations }), file };
-}
-
-describeDocStoreContract('ThreadedSqliteDocStore (writer thread, temp file)', async () => {
-	const dir = tempDataDir('sitroom-threaded-');
-	const { db, file } = openAt(dir);
-	const store = new ThreadedSqliteDocStore({ db, file });
-	return {
-		store,
-		async dispose() {
-			await store.close();
-			db.close();
-			fs.rmSync(dir, { recursive: true, force: true });
-		}
-	};
-});
-
-const entry = (room: string, n: number): AppendEntry => ({
-	room,
-	update: new Uint8Array([n % 256]),
-	at: Date.now(),
-	userId: null,
-	orgId: null,
-	connectionId: null
-});
+describeDocStoreContract('ThreadedSqliteDocStore (writer thread, temp file)', async () =>
+	storeOnTempSqlite('sitroom-threaded-', migrations, (db, file) => new ThreadedSqliteDocStore({ db, file }))
+);
 
 describe('ThreadedSqliteDocStore', () => {
 	let dir: string;
@@ -58,7 +34,7 @@ describe('ThreadedSqliteDocStore', () => {
 
 	function open(): string {
 		dir = tempDataDir('sitroom-threaded-');
-		const opened = openAt(dir);
+		const opened = openAt(dir, migrations);
 		db = opened.db;
 		store = new ThreadedSqliteDocStore({ db, file: opened.file });
 		return opened.file;
