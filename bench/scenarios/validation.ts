@@ -13,12 +13,12 @@
 import * as Y from 'yjs';
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
 import { IncidentDoc, type Annotation } from '#domain/incident-doc';
-import { SyncType, type CloseReason } from '#domain/protocol';
+import { SyncType, syncFrame, type CloseReason } from '#domain/protocol';
 import { createGuard } from '../../server/guard/guard.ts';
 import type { AttributionStore } from '../../server/guard/attribution-store.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { Peer, PeerIdentity } from '../../server/rooms/peer.ts';
-import { Room, syncFrame } from '../../server/rooms/room.ts';
+import { Room } from '../../server/rooms/room.ts';
 import { MemoryDocStore } from '../../server/store/memory-doc-store.ts';
 import type { Measures, Scenario } from './scenario.ts';
 

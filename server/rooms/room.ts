@@ -11,7 +11,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import { Close, MessageType, SyncType } from '#domain/protocol';
+import { awarenessFrame, Close, SyncType, syncFrame } from '#domain/protocol';
 import type { CloseReason } from '#domain/protocol';
 import type { AppendEntry, DocStore } from '../store/doc-store.ts';
 import type { Logger } from '../log.ts';
@@ -306,7 +306,7 @@ export class Room {
 			// Ask the client for what it has that we lack, and send presence of everyone else.
 			peer.send(syncFrame(SyncType.step1, Y.encodeStateVector(this.doc)));
 			const others = [...this.awareness.getStates().keys()];
-			if (others.length > 0) peer.send(awarenessFrame(this.awareness, others));
+			if (others.length > 0) peer.send(presenceFrame(this.awareness, others));
 			done();
 		});
 	}
@@ -359,7 +359,7 @@ export class Room {
 				case 'query-awareness': {
 					after.push(() => {
 						const ids = [...this.awareness.getStates().keys()];
-						if (ids.length > 0 && this.#peers.has(peer)) peer.send(awarenessFrame(this.awareness, ids));
+						if (ids.length > 0 && this.#peers.has(peer)) peer.send(presenceFrame(this.awareness, ids));
 					});
 					break;
 				}
@@ -468,7 +468,7 @@ export class Room {
 	): void => {
 		const changed = [...added, ...updated, ...removed];
 		if (changed.length === 0 || this.#peers.size === 0) return;
-		const frame = awarenessFrame(this.awareness, changed);
+		const frame = presenceFrame(this.awareness, changed);
 		for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
 	};
 
@@ -556,19 +556,8 @@ function isPeer(origin: unknown): origin is Peer {
 	return typeof origin === 'object' && origin !== null && 'send' in origin && 'id' in origin;
 }
 
-export function syncFrame(type: number, payload: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.sync);
-	encoding.writeVarUint(e, type);
-	encoding.writeVarUint8Array(e, payload);
-	return encoding.toUint8Array(e);
-}
-
-function awarenessFrame(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.awareness);
-	encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
-	return encoding.toUint8Array(e);
+function presenceFrame(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+	return awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
 }
 
 function encodeAwareness(entries: AwarenessEntry[]): Uint8Array {

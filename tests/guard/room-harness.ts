@@ -14,7 +14,8 @@ import { SqliteAttributionStore, attributionMigrations } from '../../server/guar
 import { createGuard } from '../../server/guard/guard.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { Peer } from '../../server/rooms/peer.ts';
-import { Room, syncFrame, type FrameResult } from '../../server/rooms/room.ts';
+import { syncFrame } from '../../src/lib/domain/protocol.ts';
+import { Room, type FrameResult } from '../../server/rooms/room.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
 import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { tempDataDir } from '../helpers/server.ts';

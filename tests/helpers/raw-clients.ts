@@ -3,28 +3,20 @@
  * frame: a Socket.IO client with one acknowledgement per frame, and a raw WebSocket on the
  * y-websocket endpoint. They send whatever bytes they are given, valid or not.
  */
-import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
-import { MessageType, SyncType, type FrameAck, type JoinAck } from '../../src/lib/domain/protocol.ts';
+import {
+	awarenessFrame,
+	SyncType,
+	syncFrame,
+	type FrameAck,
+	type JoinAck
+} from '../../src/lib/domain/protocol.ts';
 import type { AppSocket } from '../../src/lib/realtime/sync-provider.ts';
 
-export function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.sync);
-	encoding.writeVarUint(e, sub);
-	encoding.writeVarUint8Array(e, payload);
-	return encoding.toUint8Array(e);
-}
+export { awarenessFrame, syncFrame };
 
 export const updateFrame = (update: Uint8Array): Uint8Array => syncFrame(SyncType.update, update);
-
-export function awarenessFrame(update: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.awareness);
-	encoding.writeVarUint8Array(e, update);
-	return encoding.toUint8Array(e);
-}
 
 export interface ClosedEvent {
 	code: number;

@@ -7,6 +7,8 @@
  * an acknowledgement once an update is durable ("saved"), and a named refusal.
  */
 
+import * as encoding from 'lib0/encoding';
+
 /** Bumped on any incompatible change to the events below. */
 export const PROTOCOL_VERSION = 1;
 
@@ -24,6 +26,23 @@ export const SyncType = {
 	step2: 1,
 	update: 2
 } as const;
+
+/** A sync frame (step 1 carries a state vector; step 2 and update carry a Yjs update). */
+export function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.sync);
+	encoding.writeVarUint(e, sub);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+/** An awareness frame around an encoded awareness update (y-protocols/awareness). */
+export function awarenessFrame(update: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.awareness);
+	encoding.writeVarUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}
 
 export interface CloseReason {
 	readonly code: number;

@@ -8,13 +8,14 @@
  */
 import type { Socket } from 'socket.io-client';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
+	awarenessFrame,
 	Close,
 	MessageType,
 	SyncType,
+	syncFrame,
 	type ClientToServerEvents,
 	type FrameAck,
 	type ServerToClientEvents
@@ -119,7 +120,7 @@ export class SyncProvider {
 			}
 			this.#lastClose = null;
 			this.#set({ status: 'connected' });
-			this.#send(frame(MessageType.sync, SyncType.step1, Y.encodeStateVector(this.doc)), false);
+			this.#send(syncFrame(SyncType.step1, Y.encodeStateVector(this.doc)), false);
 			const aw = this.opts.awareness;
 			if (aw && aw.getLocalState() !== null) {
 				this.#send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID])), false);
@@ -189,7 +190,7 @@ export class SyncProvider {
 			this.#refreshUnsaved();
 			return;
 		}
-		this.#send(frame(MessageType.sync, SyncType.update, update), true);
+		this.#send(syncFrame(SyncType.update, update), true);
 	};
 
 	#onAwarenessUpdate = (
@@ -214,7 +215,7 @@ export class SyncProvider {
 				const hadOffline = this.#dirtyOffline;
 				this.#dirtyOffline = false;
 				const diff = Y.encodeStateAsUpdate(this.doc, payload);
-				this.#send(frame(MessageType.sync, SyncType.step2, diff), true);
+				this.#send(syncFrame(SyncType.step2, diff), true);
 				if (hadOffline) this.#refreshUnsaved();
 			} else {
 				Y.applyUpdate(this.doc, payload, REMOTE);
@@ -256,19 +257,4 @@ export class SyncProvider {
 		this.socket.off('connect_error', this.#onConnectError);
 		if (this.socket.connected) this.socket.emit('leave', this.room);
 	}
-}
-
-function frame(type: number, sub: number, payload: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, type);
-	encoding.writeVarUint(e, sub);
-	encoding.writeVarUint8Array(e, payload);
-	return encoding.toUint8Array(e);
-}
-
-function awarenessFrame(update: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.awareness);
-	encoding.writeVarUint8Array(e, update);
-	return encoding.toUint8Array(e);
 }
