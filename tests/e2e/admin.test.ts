@@ -3,6 +3,7 @@
  * real server serving the built app: an admin creates and deactivates an account through the
  * admin page, a commander is told the page is not for them, and a commander shares the demo
  * incident with the leader through the room's dialog. Screenshots go to test-results/.
+ * Skips only when there is no Chromium at CHROMIUM_PATH (/usr/bin/chromium), and says so.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,12 +11,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
-import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from './helpers/browser.ts';
+import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
 import { loginThroughApi, loginThroughPage } from './helpers/session.ts';
 
 const INCIDENT = 'inc-demo-jialing';
 const SHOTS = path.resolve('test-results');
 const NEW_USER = { username: 'zhang.wei', displayName: '张伟', password: 'Shui-li-2026-ok' };
+
+const noChromium = skipWithoutChromium('admin e2e');
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -42,7 +45,7 @@ async function sharedIncidentIds(ctx: BrowserContext): Promise<string[]> {
 }
 
 beforeAll(async () => {
-	if (!chromiumAvailable()) return;
+	if (noChromium) return;
 	await ensureAppBuild();
 	server = await startTestServer({ SERVE_APP: '1' });
 	browser = await launchBrowser();
@@ -53,7 +56,7 @@ afterAll(async () => {
 	await server?.dispose();
 });
 
-describe.skipIf(!chromiumAvailable())('user administration in Chromium', () => {
+describe.skipIf(noChromium)('user administration in Chromium', () => {
 	let admin: Page;
 
 	beforeAll(async () => {
@@ -183,7 +186,7 @@ describe.skipIf(!chromiumAvailable())('user administration in Chromium', () => {
 	});
 });
 
-describe.skipIf(!chromiumAvailable())('sharing an incident with leaders in Chromium', () => {
+describe.skipIf(noChromium)('sharing an incident with leaders in Chromium', () => {
 	it('lets a commander share the demo incident with the leader from the room, and the leader then sees it', async () => {
 		const lctx = await browser.newContext();
 		await loginThroughApi(lctx, server.url, 'leader');

@@ -11,10 +11,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { CHROMIUM_PATH, skipWithoutChromium } from './helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`map e2e skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const noChromium = skipWithoutChromium('map e2e');
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-results');
@@ -66,7 +65,7 @@ async function startVite(port: number, apiPort: number): Promise<ChildProcess> {
 	throw new Error(`vite did not start within 60 s:\n${output}`);
 }
 
-describe.skipIf(!hasChromium)('situation map in Chromium', () => {
+describe.skipIf(noChromium)('situation map in Chromium', () => {
 	let vite: ChildProcess | undefined;
 	let api: TestServer | undefined;
 	let context: BrowserContext | undefined;
@@ -83,7 +82,7 @@ describe.skipIf(!hasChromium)('situation map in Chromium', () => {
 		vite = await startVite(port, api.port);
 		profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sitroom-chromium-'));
 		context = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
+			executablePath: CHROMIUM_PATH,
 			headless: true,
 			viewport: { width: 1400, height: 900 },
 			args: [

@@ -2,6 +2,7 @@
  * The situation room end to end, in real Chromium against a real server serving the built app:
  * a commander and a field team member in one incident room, a leader's read-only views.
  * Screenshots of the room and the leaders' screen go to test-results/ for a person to look at.
+ * Skips only when there is no Chromium at CHROMIUM_PATH (/usr/bin/chromium), and says so.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,12 +10,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
-import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from './helpers/browser.ts';
+import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
 import { loginThroughApi, loginThroughPage } from './helpers/session.ts';
 
 const INCIDENT = 'inc-demo-jialing';
 const SHOTS = path.resolve('test-results');
 const FIELD_TEAM = 'twp-510812100-squad';
+
+const noChromium = skipWithoutChromium('room e2e');
 
 let server: TestServer;
 let browser: LaunchedBrowser;
@@ -33,7 +36,7 @@ async function openRoom(ctx: BrowserContext): Promise<Page> {
 
 // One server and one browser for the file: building and starting them is the slow part.
 beforeAll(async () => {
-	if (!chromiumAvailable()) return;
+	if (noChromium) return;
 	await ensureAppBuild();
 	server = await startTestServer({ SERVE_APP: '1' });
 	browser = await launchBrowser();
@@ -44,7 +47,7 @@ afterAll(async () => {
 	await server?.dispose();
 });
 
-describe.skipIf(!chromiumAvailable())('the incident room in Chromium', () => {
+describe.skipIf(noChromium)('the incident room in Chromium', () => {
 	it('shows a commander the demo incident after logging in through the login page', async () => {
 		const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
 		const page = await ctx.newPage();
@@ -56,7 +59,7 @@ describe.skipIf(!chromiumAvailable())('the incident room in Chromium', () => {
 	});
 });
 
-describe.skipIf(!chromiumAvailable())('two people in one incident room', () => {
+describe.skipIf(noChromium)('two people in one incident room', () => {
 	let commander: Page;
 	let field: Page;
 	let commanderCsrf: string;

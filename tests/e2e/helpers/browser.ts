@@ -25,6 +25,16 @@ export function chromiumAvailable(): boolean {
 	return fs.existsSync(CHROMIUM_PATH);
 }
 
+/**
+ * Whether the e2e suite `name` must skip: only when there is no Chromium at CHROMIUM_PATH, and then
+ * it says so on stderr, so a skipped browser test is never mistaken for a passing one.
+ */
+export function skipWithoutChromium(name: string): boolean {
+	if (chromiumAvailable()) return false;
+	console.warn(`${name} skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium)`);
+	return true;
+}
+
 export interface LaunchedBrowser {
 	browser: Browser;
 	/** A new isolated context (its own cookies) with off-host requests blocked. */
