@@ -40,9 +40,18 @@ export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWe
 	const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes * 2 + 64 * 1024 });
 
 	http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (!url.pathname.startsWith(Y_WEBSOCKET_PATH)) return; // another endpoint's (Socket.IO)
-		const room = decodeURIComponent(url.pathname.slice(Y_WEBSOCKET_PATH.length));
+		// Regression (upgrade-urls test): a URL that does not parse (`//`) or a room name with broken
+		// percent-encoding threw out of this listener and took the process down.
+		let pathname: string;
+		try {
+			pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+		} catch {
+			socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+			return;
+		}
+		if (!pathname.startsWith(Y_WEBSOCKET_PATH)) return; // another endpoint's (Socket.IO)
+		// An undecodable name is no valid room: refused below as RoomNotFound.
+		const room = safeDecode(pathname.slice(Y_WEBSOCKET_PATH.length)) ?? '';
 		socket.on('error', () => socket.destroy());
 		opts
 			.authenticate(req)
@@ -169,4 +178,12 @@ function authDenied(reason: string): Uint8Array {
 	encoding.writeVarUint(e, 0); // y-protocols auth: permission denied
 	encoding.writeVarString(e, reason.slice(0, 500));
 	return encoding.toUint8Array(e);
+}
+
+function safeDecode(s: string): string | null {
+	try {
+		return decodeURIComponent(s);
+	} catch {
+		return null;
+	}
 }
