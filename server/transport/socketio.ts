@@ -134,6 +134,13 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 					room.leave(peer);
 					return;
 				}
+				// Regression (double-join test): a second join sent before the first was answered
+				// added a second peer, and the one overwritten here was never left.
+				if (joined.has(name)) {
+					room.leave(peer);
+					reply({ ok: true });
+					return;
+				}
 				joined.set(name, { room, peer });
 				reply({ ok: true });
 			})
