@@ -74,7 +74,9 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
 			if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
 				throw new Error('awareness state is not an object');
 			}
-			out.push({ clientId, clock, state: state as Record<string, unknown> | null, bytes: json.length });
+			// Bytes, as the limit says: `json.length` counts UTF-16 units, a third of a Chinese name's size.
+			const bytes = Buffer.byteLength(json, 'utf8');
+			out.push({ clientId, clock, state: state as Record<string, unknown> | null, bytes });
 		}
 	} catch (err) {
 		throw refuseAndClose(Close.MalformedMessage, `malformed awareness update: ${String(err)}`);
