@@ -89,18 +89,24 @@ const toChange = (r: Row): ChangeRow => ({
 export class SqliteAttributionStore implements AttributionStore {
 	#pending: ChangeRow[] = [];
 	#timer: NodeJS.Timeout | null = null;
-	readonly #insert;
+	readonly #insertAll;
 	readonly #ofEntity;
 	readonly #ofIncident;
 	readonly #summary;
 
 	constructor(
-		private readonly db: SqliteDatabase,
+		db: SqliteDatabase,
 		private readonly flushMs = 100
 	) {
-		this.#insert = db.prepare(
+		const insert = db.prepare(
 			'INSERT INTO doc_changes (room, seq, at, user_id, org_id, collection, entity_id, field, op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		);
+		// Wrapped once here, not on every flush.
+		this.#insertAll = db.transaction((rows: readonly ChangeRow[]) => {
+			for (const r of rows) {
+				insert.run(r.room, r.seq, r.at, r.userId, r.orgId, r.collection, r.entityId, r.field, r.op);
+			}
+		});
 		this.#ofEntity = db.prepare(
 			'SELECT * FROM doc_changes WHERE room = ? AND collection = ? AND entity_id = ? ORDER BY seq DESC, id DESC LIMIT ?'
 		);
@@ -138,11 +144,7 @@ export class SqliteAttributionStore implements AttributionStore {
 		const rows = this.#pending;
 		if (rows.length === 0) return;
 		this.#pending = [];
-		this.db.transaction(() => {
-			for (const r of rows) {
-				this.#insert.run(r.room, r.seq, r.at, r.userId, r.orgId, r.collection, r.entityId, r.field, r.op);
-			}
-		})();
+		this.#insertAll(rows);
 	}
 
 	changesOf(room: string, collection: string, entityId: string | null, limit = 1000): ChangeRow[] {
