@@ -60,8 +60,12 @@ export interface RoomHooks {
 	onAwareness?(payload: AwarenessPayload): void;
 	/** After updates are durable and before they are broadcast. Must not throw. */
 	onCommitted?(payload: CommittedPayload): void;
-	/** After a room is loaded from storage, before anyone syncs. */
-	onLoaded?(payload: { room: RoomInfo }): void | Promise<void>;
+	/**
+	 * Once the room's stored state is decoded into its document, before any change is applied to
+	 * it. Synchronous: it runs inside the first read of `room.doc`. A room that only serves new
+	 * clients from its stored bytes may not have run it yet.
+	 */
+	onLoaded?(payload: { room: RoomInfo }): void;
 	/** After a peer left (closed, disconnected or refused). */
 	onLeave?(payload: JoinPayload): void;
 }

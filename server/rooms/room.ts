@@ -7,6 +7,12 @@
  * the store confirms does it broadcast them, answer sync requests, and acknowledge senders.
  * While a commit is in flight nothing new is applied, so whenever the drain answers a sync
  * request the document holds exactly what is durable: no one can ever see an unsaved change.
+ *
+ * Cold rooms. Loading reads the stored state (snapshot + log since) completely before anyone is
+ * answered, but decoding it into the Y.Doc is deferred until something needs the document (an
+ * update to apply, a hook or service reading it, a client that already holds some state). Until
+ * then a new client is answered with the stored bytes as they are: the same state, without the
+ * server decoding and re-encoding megabytes first.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -69,13 +75,25 @@ export class ServerChangeFor {
 
 export type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
 
+/** The durable state of a room not yet decoded into its Y.Doc. */
+interface StoredState {
+	/** Snapshot, then the log after it, as stored: applied in this order to materialise. */
+	parts: Uint8Array[];
+	/** The state vector of the whole. */
+	stateVector: Uint8Array;
+	/** The parts merged into one update, made the first time a client needs it. */
+	whole: Uint8Array | null;
+}
+
 export class Room {
 	/**
 	 * gc off: history is kept for replay, and the permission guard must resolve the deleted items
 	 * a client's update refers to (garbage collection would strip their parents).
 	 */
-	readonly doc = new Y.Doc({ gc: false });
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly #doc = new Y.Doc({ gc: false });
+	readonly awareness = new awarenessProtocol.Awareness(this.#doc);
+	/** Set from load until the document is materialised (see "Cold rooms" above). */
+	#stored: StoredState | null = null;
 	#state: RoomState = 'loading';
 	#peers = new Map<Peer, PeerState>();
 	#inbox: Inbound[] = [];
@@ -91,6 +109,8 @@ export class Room {
 	/** Set once close() began: new frames are refused while what was received is committed. */
 	#closing: { reason: CloseReason; message: string } | null = null;
 	#snapshotSeq = 0;
+	/** Set once the stored state was decoded into the document and onLoaded ran. */
+	#materialized = false;
 	readonly loaded: Promise<void>;
 	/** Awareness client id → the peer that owns it. */
 	#awarenessOwner = new Map<number, Peer>();
@@ -106,7 +126,7 @@ export class Room {
 	) {
 		// The server publishes no presence of its own.
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+		this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
 			if (origin === LOAD) return;
 			this.#batch.push({ update, origin, checks: this.#checks });
 			// A change made outside a drain (should not happen, but must not be lost).
@@ -114,6 +134,17 @@ export class Room {
 		});
 		this.awareness.on('update', this.#relayAwareness);
 		this.loaded = this.#load();
+	}
+
+	/** The room's document, decoded from storage first if it has not been yet. */
+	get doc(): Y.Doc {
+		this.#materialize();
+		return this.#doc;
+	}
+
+	/** Whether the stored state has been decoded into the document (for tests and logs). */
+	get materialized(): boolean {
+		return this.#stored === null;
 	}
 
 	get state(): RoomState {
@@ -131,24 +162,75 @@ export class Room {
 
 	async #load(): Promise<void> {
 		const t0 = performance.now();
-		const { snapshot, snapshotSeq, updates } = await this.store.load(this.name);
-		Y.transact(
-			this.doc,
-			() => {
-				if (snapshot) Y.applyUpdate(this.doc, snapshot, LOAD);
-				for (const u of updates) Y.applyUpdate(this.doc, u.update, LOAD);
-			},
-			LOAD
-		);
+		const { snapshot, snapshotSeq, snapshotStateVector, updates } = await this.store.load(this.name);
 		this.#snapshotSeq = snapshotSeq;
 		this.#lastSeq = updates.length ? updates[updates.length - 1]!.seq : snapshotSeq;
-		for (const h of this.hooks) await h.onLoaded?.({ room: this });
+		const parts = updates.map((u) => u.update);
+		if (snapshot) parts.unshift(snapshot);
+		if (parts.length > 0) {
+			this.#stored = { parts, stateVector: stateVectorOf(snapshot, snapshotStateVector, parts), whole: null };
+		}
 		this.#state = 'ready';
+		if (parts.length === 0) this.#materialize();
 		this.log.info(
-			{ room: this.name, seq: this.#lastSeq, logged: updates.length, ms: Math.round(performance.now() - t0) },
+			{
+				room: this.name,
+				seq: this.#lastSeq,
+				logged: updates.length,
+				bytes: parts.reduce((n, p) => n + p.byteLength, 0),
+				ms: Math.round(performance.now() - t0)
+			},
 			'room loaded'
 		);
 		if (updates.length >= this.limits.snapshotEvery) await this.#snapshot();
+	}
+
+	/**
+	 * Decodes the stored state into the document, once, and tells the hooks the room is loaded.
+	 * Synchronous, so that any reader of `doc` gets the whole document.
+	 */
+	#materialize(): void {
+		// While loading, the document is empty and nobody has been answered: nothing to decode yet.
+		if (this.#materialized || this.#state === 'loading') return;
+		const stored = this.#stored;
+		this.#stored = null;
+		this.#materialized = true;
+		const t0 = performance.now();
+		try {
+			if (stored) {
+				Y.transact(
+					this.#doc,
+					() => {
+						for (const p of stored.parts) Y.applyUpdate(this.#doc, p, LOAD);
+					},
+					LOAD
+				);
+			}
+			for (const h of this.hooks) h.onLoaded?.({ room: this });
+		} catch (err) {
+			// What is stored does not decode: the room cannot serve anyone until it is repaired.
+			this.#fail(err, 'load');
+			throw err;
+		}
+		if (stored)
+			this.log.info({ room: this.name, ms: Math.round(performance.now() - t0) }, 'room document decoded');
+	}
+
+	/** The state a client with state vector `sv` lacks, as one update. */
+	#stateAsUpdate(sv: Uint8Array, svClients: number): Uint8Array {
+		const stored = this.#stored;
+		// A new client (empty vector) gets the stored bytes as they are. One that holds state
+		// (a reconnect) needs a diff, and decoding the document once serves every such client.
+		if (stored && svClients === 0) {
+			stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts);
+			return stored.whole;
+		}
+		return Y.encodeStateAsUpdate(this.doc, sv);
+	}
+
+	/** The state vector of the room's durable state. */
+	#stateVector(): Uint8Array {
+		return this.#stored ? this.#stored.stateVector : Y.encodeStateVector(this.#doc);
 	}
 
 	/** Adds a peer: it gets the room's state once the room is loaded and all before it is durable. */
@@ -304,7 +386,7 @@ export class Room {
 		after.push(() => {
 			if (!this.#peers.has(peer)) return;
 			// Ask the client for what it has that we lack, and send presence of everyone else.
-			peer.send(syncFrame(SyncType.step1, Y.encodeStateVector(this.doc)));
+			peer.send(syncFrame(SyncType.step1, this.#stateVector()));
 			const others = [...this.awareness.getStates().keys()];
 			if (others.length > 0) peer.send(presenceFrame(this.awareness, others));
 			done();
@@ -337,15 +419,24 @@ export class Room {
 				case 'sync-step1': {
 					const sv = f.stateVector;
 					// Validate now (a bad vector must close this peer, not throw later).
+					let svClients: number;
 					try {
-						Y.decodeStateVector(sv);
+						svClients = Y.decodeStateVector(sv).size;
 					} catch (err) {
 						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
 					}
 					after.push(() => {
 						// A document that must be reloaded may hold a half-applied update: never send it.
-						if (this.#peers.has(peer) && !this.#mustReload)
-							peer.send(syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv)));
+						if (!this.#peers.has(peer) || this.#mustReload) return;
+						let answer: Uint8Array;
+						try {
+							answer = this.#stateAsUpdate(sv, svClients);
+						} catch (err) {
+							// Only a stored state that does not decode gets here (the room has failed).
+							this.log.error({ room: this.name, conn: peer.id, err }, 'sync answer failed');
+							return;
+						}
+						peer.send(syncFrame(SyncType.step2, answer));
 					});
 					break;
 				}
@@ -368,6 +459,11 @@ export class Room {
 			}
 			if (ack) after.push(() => ack({ ok: true }));
 		} catch (err) {
+			if (this.#state === 'failed') {
+				// Decoding the stored state failed (#materialize): every peer was closed already.
+				ack?.({ ok: false, close: Close.StorageFailed, message: 'the room could not be loaded' });
+				return;
+			}
 			const r =
 				err instanceof Refusal
 					? err
@@ -397,6 +493,8 @@ export class Room {
 		// can half-apply to the document. The decoded form is shared with the hooks (the guard), so
 		// an update is decoded once here and once more by Yjs when it applies it.
 		const decoded = checkUpdateShape(update);
+		// An empty update (a new client's sync step 2) changes nothing: nothing to check or store.
+		if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
 		const from = new Map<number, number>();
 		for (const s of decoded.structs) {
 			const c = s.id.client;
@@ -475,8 +573,20 @@ export class Room {
 	async #snapshot(): Promise<void> {
 		const seq = this.#lastSeq;
 		if (seq === this.#snapshotSeq) return;
+		const stored = this.#stored;
 		try {
-			await this.store.writeSnapshot(this.name, seq, Y.encodeStateAsUpdate(this.doc));
+			// Not yet decoded: the stored parts merged are the same state, without decoding it.
+			if (stored) {
+				stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts);
+				await this.store.writeSnapshot(this.name, seq, stored.whole, stored.stateVector);
+			} else {
+				await this.store.writeSnapshot(
+					this.name,
+					seq,
+					Y.encodeStateAsUpdate(this.#doc),
+					Y.encodeStateVector(this.#doc)
+				);
+			}
 			this.#snapshotSeq = seq;
 		} catch (err) {
 			// The log still holds everything; a missing snapshot only makes the next load slower.
@@ -548,8 +658,37 @@ export class Room {
 	#destroy(): void {
 		this.awareness.off('update', this.#relayAwareness);
 		this.awareness.destroy();
-		this.doc.destroy();
+		this.#stored = null;
+		this.#materialized = true;
+		this.#doc.destroy();
 	}
+}
+
+/**
+ * The state vector of a snapshot followed by log updates, without decoding the snapshot when
+ * it was stored with its vector: each log update extends its clients' clocks.
+ */
+function stateVectorOf(
+	snapshot: Uint8Array | null,
+	snapshotStateVector: Uint8Array | null,
+	parts: readonly Uint8Array[]
+): Uint8Array {
+	// A snapshot stored before vectors were kept is decoded once for its vector.
+	const sv = snapshot
+		? Y.decodeStateVector(snapshotStateVector ?? Y.encodeStateVectorFromUpdate(snapshot))
+		: new Map<number, number>();
+	for (const part of snapshot ? parts.slice(1) : parts) {
+		for (const [client, clock] of Y.parseUpdateMeta(part).to) {
+			if ((sv.get(client) ?? 0) < clock) sv.set(client, clock);
+		}
+	}
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, sv.size);
+	for (const [client, clock] of sv) {
+		encoding.writeVarUint(e, client);
+		encoding.writeVarUint(e, clock);
+	}
+	return encoding.toUint8Array(e);
 }
 
 function isPeer(origin: unknown): origin is Peer {

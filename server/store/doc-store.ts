@@ -35,6 +35,11 @@ export interface LoadedRoom {
 	/** Full document state as of `snapshotSeq`, or null if the room has no snapshot yet. */
 	snapshot: Uint8Array | null;
 	snapshotSeq: number;
+	/**
+	 * The snapshot's Yjs state vector, when it was stored with one: lets a room answer a client
+	 * from the stored bytes without decoding the whole snapshot first.
+	 */
+	snapshotStateVector: Uint8Array | null;
 	/** Log entries after the snapshot, in sequence order. */
 	updates: StoredUpdate[];
 }
@@ -49,8 +54,11 @@ export interface DocStore {
 	 */
 	append(entries: readonly AppendEntry[]): Promise<number[]>;
 	load(room: string): Promise<LoadedRoom>;
-	/** Records a snapshot of the whole document covering the log up to and including `seq`. */
-	writeSnapshot(room: string, seq: number, state: Uint8Array): Promise<void>;
+	/**
+	 * Records a snapshot of the whole document covering the log up to and including `seq`, with
+	 * the document's state vector (Y.encodeStateVector) when the caller has it.
+	 */
+	writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void>;
 	/** The log of a room in sequence order, from `fromSeq` (inclusive). */
 	history(room: string, fromSeq?: number, toSeq?: number): Promise<StoredUpdate[]>;
 	/** Whether the store can take writes now (for /readyz). */

@@ -8,7 +8,7 @@ import { StoreClosedError } from './doc-store.ts';
 export class MemoryDocStore implements DocStore {
 	readonly kind = 'memory';
 	#log = new Map<string, StoredUpdate[]>();
-	#snapshots = new Map<string, { seq: number; state: Uint8Array }>();
+	#snapshots = new Map<string, { seq: number; state: Uint8Array; stateVector: Uint8Array | null }>();
 	#closed = false;
 
 	isReady(): boolean {
@@ -30,13 +30,19 @@ export class MemoryDocStore implements DocStore {
 		const snap = this.#snapshots.get(room);
 		const snapshotSeq = snap?.seq ?? 0;
 		const updates = (this.#log.get(room) ?? []).filter((u) => u.seq > snapshotSeq);
-		return { snapshot: snap ? snap.state.slice() : null, snapshotSeq, updates };
+		return {
+			snapshot: snap ? snap.state.slice() : null,
+			snapshotSeq,
+			snapshotStateVector: snap?.stateVector?.slice() ?? null,
+			updates
+		};
 	}
 
-	async writeSnapshot(room: string, seq: number, state: Uint8Array): Promise<void> {
+	async writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void> {
 		if (this.#closed) throw new StoreClosedError();
 		const prev = this.#snapshots.get(room);
-		if (!prev || prev.seq <= seq) this.#snapshots.set(room, { seq, state: state.slice() });
+		if (!prev || prev.seq <= seq)
+			this.#snapshots.set(room, { seq, state: state.slice(), stateVector: stateVector?.slice() ?? null });
 	}
 
 	async history(room: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {

@@ -70,7 +70,12 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 
 		it('loads a room as its newest snapshot plus the log after it', async () => {
 			const store = await open();
-			expect(await store.load('empty')).toEqual({ snapshot: null, snapshotSeq: 0, updates: [] });
+			expect(await store.load('empty')).toEqual({
+				snapshot: null,
+				snapshotSeq: 0,
+				snapshotStateVector: null,
+				updates: []
+			});
 			const doc = new Y.Doc();
 			const updates: Uint8Array[] = [];
 			doc.on('update', (u: Uint8Array) => updates.push(u));
@@ -79,13 +84,14 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 			const partial = new Y.Doc();
 			for (const u of updates.slice(0, 4)) Y.applyUpdate(partial, u);
 			await store.writeSnapshot('room', 2, bytes(9)); // an older snapshot, superseded below
-			await store.writeSnapshot('room', 4, Y.encodeStateAsUpdate(partial));
+			await store.writeSnapshot('room', 4, Y.encodeStateAsUpdate(partial), Y.encodeStateVector(partial));
 			await store.writeSnapshot('room', 3, bytes(8)); // a late, older snapshot does not win
 			await store.append(updates.slice(4).map((u) => entry('room', u)));
 
 			const loaded = await store.load('room');
 			expect(loaded.snapshotSeq).toBe(4);
 			expect(loaded.updates.map((u) => u.seq)).toEqual([5, 6]);
+			expect(loaded.snapshotStateVector).toEqual(Y.encodeStateVector(partial));
 			const restored = new Y.Doc();
 			Y.applyUpdate(restored, loaded.snapshot!);
 			for (const u of loaded.updates) Y.applyUpdate(restored, u.update);
@@ -112,6 +118,8 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 			await store.writeSnapshot('s', 5, bytes(1, 2, 3));
 			expect((await store.history('s')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5]);
 			expect((await store.load('s')).updates).toEqual([]);
+			// A snapshot written without a state vector loads without one.
+			expect((await store.load('s')).snapshotStateVector).toBeNull();
 			expect(await store.append([entry('s', bytes(6))])).toEqual([6]);
 		});
 

@@ -13,6 +13,8 @@ export interface SnapshotWrite {
 	seq: number;
 	at: number;
 	state: Uint8Array;
+	/** Y.encodeStateVector of the snapshot's document, when known. */
+	stateVector: Uint8Array | null;
 }
 
 export class DocLogWriter {
@@ -37,7 +39,7 @@ export class DocLogWriter {
 		);
 		this.#maxSeq = db.prepare('SELECT MAX(seq) AS seq FROM doc_updates WHERE room = ?');
 		this.#insertSnapshot = db.prepare(
-			'INSERT OR REPLACE INTO doc_snapshots (room, seq, at, data) VALUES (?, ?, ?, ?)'
+			'INSERT OR REPLACE INTO doc_snapshots (room, seq, at, data, state_vector) VALUES (?, ?, ?, ?, ?)'
 		);
 		this.#commit = db.transaction((entries: readonly AppendEntry[], snapshots: readonly SnapshotWrite[]) => {
 			const seqs = entries.map((e) => {
@@ -45,7 +47,7 @@ export class DocLogWriter {
 				this.#insert.run(e.room, seq, e.at, e.userId, e.orgId, e.connectionId, e.update.byteLength, e.update);
 				return seq;
 			});
-			for (const s of snapshots) this.#insertSnapshot.run(s.room, s.seq, s.at, s.state);
+			for (const s of snapshots) this.#insertSnapshot.run(s.room, s.seq, s.at, s.state, s.stateVector);
 			return seqs;
 		});
 	}
@@ -93,7 +95,7 @@ export class DocLogReader {
 
 	constructor(db: SqliteDatabase) {
 		this.#latestSnapshot = db.prepare(
-			'SELECT seq, data FROM doc_snapshots WHERE room = ? ORDER BY seq DESC LIMIT 1'
+			'SELECT seq, data, state_vector FROM doc_snapshots WHERE room = ? ORDER BY seq DESC LIMIT 1'
 		);
 		this.#updatesAfter = db.prepare('SELECT * FROM doc_updates WHERE room = ? AND seq > ? ORDER BY seq');
 		this.#updatesRange = db.prepare(
@@ -102,10 +104,16 @@ export class DocLogReader {
 	}
 
 	load(room: string): LoadedRoom {
-		const snap = this.#latestSnapshot.get(room) as { seq: number; data: Buffer } | undefined;
+		const snap = this.#latestSnapshot.get(room) as
+			{ seq: number; data: Buffer; state_vector: Buffer | null } | undefined;
 		const snapshotSeq = snap?.seq ?? 0;
 		const updates = (this.#updatesAfter.all(room, snapshotSeq) as UpdateRow[]).map(toStored);
-		return { snapshot: snap ? new Uint8Array(snap.data) : null, snapshotSeq, updates };
+		return {
+			snapshot: snap ? new Uint8Array(snap.data) : null,
+			snapshotSeq,
+			snapshotStateVector: snap?.state_vector ? new Uint8Array(snap.state_vector) : null,
+			updates
+		};
 	}
 
 	history(room: string, fromSeq: number, toSeq: number): StoredUpdate[] {

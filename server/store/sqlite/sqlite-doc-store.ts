@@ -35,6 +35,12 @@ export const docStoreMigrations: readonly Migration[] = [
 				PRIMARY KEY (room, seq)
 			);
 		`
+	},
+	{
+		// Lets a room answer a new client from the stored snapshot before decoding it (cold load).
+		// Older snapshots have none; their vector is computed from the snapshot when loaded.
+		id: 'docs/002-snapshot-state-vector',
+		sql: 'ALTER TABLE doc_snapshots ADD COLUMN state_vector BLOB'
 	}
 ];
 
@@ -100,9 +106,9 @@ export class SqliteDocStore implements DocStore {
 		return this.#reader.load(room);
 	}
 
-	async writeSnapshot(room: string, seq: number, state: Uint8Array): Promise<void> {
+	async writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void> {
 		if (this.#closed) throw new StoreClosedError();
-		this.#writer.commit([], [{ room, seq, at: Date.now(), state }]);
+		this.#writer.commit([], [{ room, seq, at: Date.now(), state, stateVector: stateVector ?? null }]);
 	}
 
 	async history(room: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {

@@ -66,6 +66,7 @@ interface PendingSnapshot {
 	seq: number;
 	at: number;
 	state: Uint8Array;
+	stateVector: Uint8Array | null;
 	resolve: () => void;
 	reject: (err: unknown) => void;
 }
@@ -127,11 +128,19 @@ export class ThreadedSqliteDocStore implements DocStore {
 		});
 	}
 
-	writeSnapshot(room: string, seq: number, state: Uint8Array): Promise<void> {
+	writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void> {
 		if (this.#closed) return Promise.reject(new StoreClosedError());
 		if (this.#failure) return Promise.reject(this.#failure);
 		return new Promise((resolve, reject) => {
-			this.#snapshots.push({ room, seq, at: Date.now(), state, resolve, reject });
+			this.#snapshots.push({
+				room,
+				seq,
+				at: Date.now(),
+				state,
+				stateVector: stateVector ?? null,
+				resolve,
+				reject
+			});
 			this.#schedule();
 		});
 	}
@@ -188,7 +197,7 @@ export class ThreadedSqliteDocStore implements DocStore {
 		// view would also copy whatever larger buffer it is a view into).
 		let total = 0;
 		for (const p of group.appends) for (const e of p.entries) total += e.update.byteLength;
-		for (const s of group.snapshots) total += s.state.byteLength;
+		for (const s of group.snapshots) total += s.state.byteLength + (s.stateVector?.byteLength ?? 0);
 		const data = new ArrayBuffer(total);
 		const bytes = new Uint8Array(data);
 		let offset = 0;
@@ -215,7 +224,8 @@ export class ThreadedSqliteDocStore implements DocStore {
 			room: s.room,
 			seq: s.seq,
 			at: s.at,
-			...put(s.state)
+			...put(s.state),
+			stateVector: s.stateVector ? put(s.stateVector) : null
 		}));
 		this.#worker.ref(); // a commit in flight keeps the process alive
 		this.#post({ type: 'commit', id: group.id, entries, snapshots, data }, [data]);

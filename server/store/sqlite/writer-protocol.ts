@@ -23,6 +23,8 @@ export interface PackedSnapshot {
 	at: number;
 	offset: number;
 	length: number;
+	/** Where the state vector is in the group's buffer; null when the snapshot has none. */
+	stateVector: { offset: number; length: number } | null;
 }
 
 export type ToWriter =

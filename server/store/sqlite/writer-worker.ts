@@ -40,7 +40,8 @@ port.on('message', (msg: ToWriter) => {
 				room: s.room,
 				seq: s.seq,
 				at: s.at,
-				state: new Uint8Array(data, s.offset, s.length)
+				state: new Uint8Array(data, s.offset, s.length),
+				stateVector: s.stateVector ? new Uint8Array(data, s.stateVector.offset, s.stateVector.length) : null
 			}))
 		);
 		reply({ type: 'committed', id, seqs });
