@@ -17,7 +17,7 @@ import {
 import type { TaskUpdate } from '#domain/incident-doc';
 import { Close } from '#domain/protocol';
 import { refuse } from '../rooms/refusal.ts';
-import { NEW_TYPE, readEntityFacts, type EntityRef, type Touch } from './inspect-update.ts';
+import { entityFacts, NEW_TYPE, type EntityRef, type FieldChange, type Touch } from './inspect-update.ts';
 
 export type ChangeOp = 'create' | 'update' | 'delete';
 
@@ -35,46 +35,51 @@ interface EntityGroup {
 	created: boolean;
 	deleted: boolean;
 	/** Field → the value set (undefined when only removed). Last write wins, as in Yjs. */
-	fields: Map<string, { value: unknown; set: boolean }>;
-	threadAdds: unknown[];
-	threadRemovals: unknown[];
+	fields: Map<string, FieldChange>;
+	/** Progress updates added to / removed from a task's thread; null until there is one. */
+	threadAdds: unknown[] | null;
+	threadRemovals: unknown[] | null;
+}
+
+const REMOVED: FieldChange = { value: undefined, set: false };
+const NO_FACTS: EntityFacts = Object.freeze({});
+
+function deny(reason: string | null): void {
+	if (reason) throw refuse(Close.Forbidden, reason);
+}
+
+function groupOf(groups: Map<EntityRef, EntityGroup>, ref: EntityRef): EntityGroup {
+	let g = groups.get(ref);
+	if (g === undefined) {
+		g = { ref, created: false, deleted: false, fields: new Map(), threadAdds: null, threadRemovals: null };
+		groups.set(ref, g);
+	}
+	return g;
 }
 
 export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory): Change[] {
 	const changes: Change[] = [];
 	const groups = new Map<EntityRef, EntityGroup>();
-	const group = (ref: EntityRef): EntityGroup => {
-		let g = groups.get(ref);
-		if (!g) {
-			g = { ref, created: false, deleted: false, fields: new Map(), threadAdds: [], threadRemovals: [] };
-			groups.set(ref, g);
-		}
-		return g;
-	};
-	const deny = (reason: string | null): void => {
-		if (reason) throw refuse(Close.Forbidden, reason);
-	};
 
 	for (const t of touches) {
 		switch (t.kind) {
 			case 'entity': {
-				const g = group(t.entity);
+				const g = groupOf(groups, t.entity);
 				if (t.op === 'insert') g.created = true;
 				else g.deleted = true;
 				break;
 			}
 			case 'field': {
-				const g = group(t.entity);
-				const prev = g.fields.get(t.field);
+				const g = groupOf(groups, t.entity);
 				// A field overwritten in one update shows as the new value plus the old value's removal.
 				if (t.op === 'insert') g.fields.set(t.field, { value: t.value, set: true });
-				else if (!prev?.set) g.fields.set(t.field, { value: undefined, set: false });
+				else if (!g.fields.get(t.field)?.set) g.fields.set(t.field, REMOVED);
 				break;
 			}
 			case 'taskUpdate': {
-				const g = group(t.task);
-				if (t.op === 'insert') g.threadAdds.push(t.value);
-				else g.threadRemovals.push(t.value);
+				const g = groupOf(groups, t.task);
+				if (t.op === 'insert') (g.threadAdds ??= []).push(t.value);
+				else (g.threadRemovals ??= []).push(t.value);
 				break;
 			}
 			case 'figureRow':
@@ -140,23 +145,16 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 		}
 	}
 
-	for (const g of groups.values()) judgeEntity(actor, g, orgs, changes, deny);
+	for (const g of groups.values()) judgeEntity(actor, g, orgs, changes);
 	return dedupe(changes);
 }
 
-function judgeEntity(
-	actor: Actor,
-	g: EntityGroup,
-	orgs: OrgDirectory,
-	changes: Change[],
-	deny: (reason: string | null) => void
-): void {
+function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: Change[]): void {
 	const { collection, entityId, type } = g.ref;
-	const base = { collection, entityId };
 	if (g.deleted) {
 		// Whatever else the update does inside an entity it removes is invisible.
-		deny(whyNot(actor, 'delete', { collection, entity: type ? readEntityFacts(type) : {} }, orgs));
-		changes.push({ ...base, field: null, op: 'delete' });
+		deny(whyNot(actor, 'delete', { collection, entity: type ? entityFacts(type) : NO_FACTS }, orgs));
+		changes.push({ collection, entityId, field: null, op: 'delete' });
 		return;
 	}
 	if (g.created) {
@@ -173,23 +171,20 @@ function judgeEntity(
 		if (collection === 'tasks' && g.fields.get('updates')?.value !== NEW_TYPE)
 			deny('a new task needs its progress thread');
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
-		changes.push({ ...base, field: null, op: 'create' });
-		judgeThread(actor, g, facts, orgs, changes, deny);
+		changes.push({ collection, entityId, field: null, op: 'create' });
+		judgeThread(actor, g, facts, orgs, changes);
 		return;
 	}
 	if (!type) throw new Error('an entity neither created nor on the server');
-	const before = readEntityFacts(type);
-	const after: Record<string, unknown> = { ...before };
-	for (const [field, { value, set }] of g.fields) {
-		if (set) after[field] = value;
-		else delete after[field];
-	}
+	// Views, not copies: the policy reads a few fields of the entity as it is and as it would be.
+	const before = entityFacts(type);
+	const after = g.fields.size > 0 ? entityFacts(type, g.fields) : before;
 	for (const [field, { value, set }] of g.fields) {
 		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
-		changes.push({ ...base, field, op: set ? 'update' : 'delete' });
+		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });
 	}
-	judgeThread(actor, g, after, orgs, changes, deny);
+	judgeThread(actor, g, after, orgs, changes);
 }
 
 function judgeThread(
@@ -197,23 +192,36 @@ function judgeThread(
 	g: EntityGroup,
 	task: EntityFacts,
 	orgs: OrgDirectory,
-	changes: Change[],
-	deny: (reason: string | null) => void
+	changes: Change[]
 ): void {
-	for (const entry of g.threadAdds) {
-		deny(checkTaskUpdateValue(entry));
-		deny(
-			whyNot(actor, 'create', { collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> }, orgs)
-		);
+	const { collection, entityId } = g.ref;
+	if (g.threadAdds !== null) {
+		for (const entry of g.threadAdds) {
+			deny(checkTaskUpdateValue(entry));
+			deny(
+				whyNot(
+					actor,
+					'create',
+					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> },
+					orgs
+				)
+			);
+		}
 	}
-	for (const entry of g.threadRemovals) {
-		deny(
-			whyNot(actor, 'delete', { collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> }, orgs)
-		);
+	if (g.threadRemovals !== null) {
+		for (const entry of g.threadRemovals) {
+			deny(
+				whyNot(
+					actor,
+					'delete',
+					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> },
+					orgs
+				)
+			);
+		}
 	}
-	const base = { collection: g.ref.collection, entityId: g.ref.entityId, field: 'updates' };
-	if (g.threadAdds.length > 0) changes.push({ ...base, op: 'create' });
-	if (g.threadRemovals.length > 0) changes.push({ ...base, op: 'delete' });
+	if (g.threadAdds !== null) changes.push({ collection, entityId, field: 'updates', op: 'create' });
+	if (g.threadRemovals !== null) changes.push({ collection, entityId, field: 'updates', op: 'delete' });
 }
 
 /**

@@ -95,7 +95,6 @@ class Inspector {
 	/** New items per client, in clock order, for lookups by ID. */
 	readonly #byClient = new Map<number, NewItem[]>();
 	readonly #rootOfType: ReadonlyMap<YType, string>;
-	readonly #entityRefs = new Map<YType, EntityRef>();
 
 	constructor(private readonly doc: Y.Doc) {
 		this.#rootOfType = rootsOf(doc);
@@ -231,15 +230,21 @@ class Inspector {
 
 	/** The place of a type that exists in the server's document. */
 	#placeOfType(type: YType): Place {
+		const known = serverPlaces.get(type);
+		if (known !== undefined) return known;
 		const item = type._item;
+		let place: Place;
 		if (item === null) {
 			const root = this.#rootOfType.get(type);
 			if (!root || !ROOT_NAMES.has(root)) throw forbidden('unknown root type');
-			return { kind: 'root', root: root as RootName };
+			place = { kind: 'root', root: root as RootName };
+		} else {
+			if (item.parentSub === null) throw forbidden('a nested type inside a list');
+			const parent = this.#placeOfType(item.parent as YType);
+			place = this.#formedPlace(parent, item.parentSub, type, type);
 		}
-		if (item.parentSub === null) throw forbidden('a nested type inside a list');
-		const parent = this.#placeOfType(item.parent as YType);
-		return this.#formedPlace(parent, item.parentSub, type, type);
+		serverPlaces.set(type, place);
+		return place;
 	}
 
 	/** What a nested type at (place, sub) is in the schema; refuses types the schema lacks. */
@@ -262,13 +267,9 @@ class Inspector {
 	}
 
 	#entityRef(collection: EntityCollection, entityId: string, server: YType | null): EntityRef {
-		if (!server) return { collection, entityId, type: null };
-		let ref = this.#entityRefs.get(server);
-		if (!ref) {
-			ref = { collection, entityId, type: server as Y.Map<unknown> };
-			this.#entityRefs.set(server, ref);
-		}
-		return ref;
+		// A server type's ref is made once, with its place (serverPlaces), so it is the same object
+		// for every touch of the entity: evaluate groups touches by it.
+		return { collection, entityId, type: server as Y.Map<unknown> | null };
 	}
 
 	#serverStruct(id: Y.ID): Y.Item | Y.GC | null {
@@ -392,6 +393,13 @@ class Inspector {
 	}
 }
 
+/**
+ * The place of each type in a server's document, resolved once: a type's parent and map key
+ * never change, so neither does its place (nor the EntityRef in it, which evaluate groups by).
+ * Weak, so it goes with the document.
+ */
+const serverPlaces = new WeakMap<YType, Place>();
+
 /** Root type → name, per document, rebuilt only when a root was added (the hot path reads it per update). */
 const rootCache = new WeakMap<Y.Doc, Map<YType, string>>();
 function rootsOf(doc: Y.Doc): ReadonlyMap<YType, string> {
@@ -452,13 +460,91 @@ export function inspectUpdate(
 
 /** An entity's fields as the server holds them (a removed entity's last values, for the policy). */
 export function readEntityFacts(type: Y.Map<unknown>): Record<string, unknown> {
-	const removed = type._item?.deleted ?? false;
 	const out: Record<string, unknown> = {};
-	for (const [key, item] of type._map) {
-		if (item.deleted && !removed) continue;
-		const c = item.content;
-		if (c instanceof Y.ContentAny) out[key] = c.arr[c.arr.length - 1];
-		else if (c instanceof Y.ContentType) out[key] = NEW_TYPE;
+	for (const key of type._map.keys()) {
+		const item = visibleItem(type, key);
+		if (item !== undefined) out[key] = valueOf(item);
 	}
 	return out;
 }
+
+/**
+ * The item holding an entity field's value as readEntityFacts sees it: the current one, or for
+ * a removed entity its last one; undefined when the field has no value.
+ */
+function visibleItem(type: Y.Map<unknown>, key: string): Y.Item | undefined {
+	const item = type._map.get(key);
+	if (item === undefined) return undefined;
+	if (item.deleted && !(type._item?.deleted ?? false)) return undefined;
+	const c = item.content;
+	return c instanceof Y.ContentAny || c instanceof Y.ContentType ? item : undefined;
+}
+
+function valueOf(item: Y.Item): unknown {
+	const c = item.content;
+	return c instanceof Y.ContentAny ? c.arr[c.arr.length - 1] : NEW_TYPE;
+}
+
+/** A field's value set or removed by the update being judged (see entityFacts). */
+export interface FieldChange {
+	readonly value: unknown;
+	/** false: the field is removed. */
+	readonly set: boolean;
+}
+
+/**
+ * The same record as readEntityFacts(type), with `changes` applied over it, read on demand: the
+ * policy asks about one or two fields of an entity (owner, creator, assignee, status), and
+ * copying all of them on every update cost more than the rest of the check. The view is only
+ * valid while the document is unchanged: read it during the check, do not keep it.
+ */
+export function entityFacts(
+	type: Y.Map<unknown>,
+	changes: ReadonlyMap<string, FieldChange> | null = null
+): Readonly<Record<string, unknown>> {
+	return new Proxy(new FactsTarget(type, changes), FACTS_VIEW) as unknown as Readonly<
+		Record<string, unknown>
+	>;
+}
+
+class FactsTarget {
+	constructor(
+		readonly type: Y.Map<unknown>,
+		readonly changes: ReadonlyMap<string, FieldChange> | null
+	) {}
+
+	has(key: string): boolean {
+		const c = this.changes?.get(key);
+		return c !== undefined ? c.set : visibleItem(this.type, key) !== undefined;
+	}
+
+	get(key: string): unknown {
+		const c = this.changes?.get(key);
+		if (c !== undefined) return c.set ? c.value : undefined;
+		const item = visibleItem(this.type, key);
+		return item === undefined ? undefined : valueOf(item);
+	}
+
+	keys(): string[] {
+		const out: string[] = [];
+		for (const key of this.type._map.keys()) if (this.has(key)) out.push(key);
+		if (this.changes)
+			for (const [key, c] of this.changes) if (c.set && !this.type._map.has(key)) out.push(key);
+		return out;
+	}
+}
+
+/** A read-only plain record to whoever reads it: property reads, `in`, keys, spread, JSON. */
+const FACTS_VIEW: ProxyHandler<FactsTarget> = {
+	get: (t, key) => (typeof key === 'string' ? t.get(key) : undefined),
+	has: (t, key) => typeof key === 'string' && t.has(key),
+	ownKeys: (t) => t.keys(),
+	getOwnPropertyDescriptor: (t, key) =>
+		typeof key === 'string' && t.has(key)
+			? { value: t.get(key), writable: false, enumerable: true, configurable: true }
+			: undefined,
+	set: () => false,
+	defineProperty: () => false,
+	deleteProperty: () => false,
+	getPrototypeOf: () => Object.prototype
+};
