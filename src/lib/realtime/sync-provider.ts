@@ -79,7 +79,9 @@ export class SyncProvider {
 		readonly doc: Y.Doc,
 		private readonly opts: SyncProviderOptions = {}
 	) {
-		doc.on('update', this.#onDocUpdate);
+		this.#listenForUpdates();
+		doc.on('afterTransactionCleanup', this.#beforeUpdateEvent);
+		doc.on('afterAllTransactions', this.#listenForUpdates);
 		opts.awareness?.on('update', this.#onAwarenessUpdate);
 		socket.on('connect', this.#onConnect);
 		socket.on('disconnect', this.#onDisconnect);
@@ -183,6 +185,31 @@ export class SyncProvider {
 		});
 	}
 
+	/**
+	 * Yjs encodes every transaction's update when (and only when) the doc has an 'update'
+	 * listener, just after 'afterTransactionCleanup'. A remote update needs no encoding (it is
+	 * never sent back), and re-encoding a whole room's initial sync costs tens of milliseconds
+	 * and megabytes of garbage: so the listener is off for exactly the transactions applied from
+	 * the server and on for every other one (including local changes made by observers while a
+	 * remote update is being applied, which are transactions of their own).
+	 */
+	#listening = false;
+
+	#listen(on: boolean): void {
+		if (on === this.#listening || this.#destroyed) return;
+		this.#listening = on;
+		if (on) this.doc.on('update', this.#onDocUpdate);
+		else this.doc.off('update', this.#onDocUpdate);
+	}
+
+	#beforeUpdateEvent = (transaction: Y.Transaction): void => {
+		this.#listen(transaction.origin !== REMOTE);
+	};
+
+	#listenForUpdates = (): void => {
+		this.#listen(true);
+	};
+
 	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
 		if (origin === REMOTE) return;
 		if (this.#state.status !== 'connected') {
@@ -246,8 +273,10 @@ export class SyncProvider {
 
 	destroy(): void {
 		if (this.#destroyed) return;
+		this.#listen(false);
 		this.#destroyed = true;
-		this.doc.off('update', this.#onDocUpdate);
+		this.doc.off('afterTransactionCleanup', this.#beforeUpdateEvent);
+		this.doc.off('afterAllTransactions', this.#listenForUpdates);
 		this.opts.awareness?.off('update', this.#onAwarenessUpdate);
 		this.socket.off('connect', this.#onConnect);
 		this.socket.off('disconnect', this.#onDisconnect);

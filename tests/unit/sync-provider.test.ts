@@ -1,0 +1,132 @@
+/**
+ * SyncProvider against a fake socket: what it sends for local and remote changes, and that
+ * Yjs is never asked to encode the updates that arrive from the server (a room's initial sync
+ * re-encoded for nothing cost tens of milliseconds in the browser).
+ */
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { MessageType, SyncType, syncFrame, type FrameAck } from '../../src/lib/domain/protocol.ts';
+import { SyncProvider, type AppSocket, type SyncState } from '../../src/lib/realtime/sync-provider.ts';
+
+interface Sent {
+	sub: number;
+	payload: Uint8Array;
+	ack?: (a: FrameAck) => void;
+}
+
+/** Just enough of a Socket.IO client socket: joins succeed, sync frames are recorded. */
+function fakeSocket() {
+	const handlers = new Map<string, Array<(...args: unknown[]) => void>>();
+	const sent: Sent[] = [];
+	const socket = {
+		connected: true,
+		on(ev: string, f: (...args: unknown[]) => void) {
+			handlers.set(ev, [...(handlers.get(ev) ?? []), f]);
+			return socket;
+		},
+		off(ev: string, f: (...args: unknown[]) => void) {
+			handlers.set(
+				ev,
+				(handlers.get(ev) ?? []).filter((g) => g !== f)
+			);
+			return socket;
+		},
+		emit(ev: string, ...args: unknown[]) {
+			if (ev === 'join') (args[1] as (r: { ok: true }) => void)({ ok: true });
+			if (ev === 'y') {
+				const d = decoding.createDecoder(args[1] as Uint8Array);
+				if (decoding.readVarUint(d) !== MessageType.sync) return socket;
+				const sub = decoding.readVarUint(d);
+				sent.push({ sub, payload: decoding.readVarUint8Array(d), ack: args[2] as Sent['ack'] });
+			}
+			return socket;
+		}
+	};
+	const receive = (frame: Uint8Array) => {
+		for (const f of handlers.get('y') ?? []) f('room', frame);
+	};
+	return { socket: socket as unknown as AppSocket, sent, receive };
+}
+
+/** A Yjs update made by another client, as the server would relay it. */
+function remoteUpdate(f: (doc: Y.Doc) => void): Uint8Array {
+	const other = new Y.Doc();
+	f(other);
+	return Y.encodeStateAsUpdate(other);
+}
+
+describe('SyncProvider', () => {
+	it('sends local changes, never echoes remote ones, and does not make Yjs encode them', () => {
+		const { socket, sent, receive } = fakeSocket();
+		const doc = new Y.Doc();
+		const states: SyncState[] = [];
+		const provider = new SyncProvider(socket, 'room', doc, { onState: (s) => states.push({ ...s }) });
+		expect(sent.map((s) => s.sub)).toEqual([SyncType.step1]);
+
+		// Yjs encodes a transaction's update only while the doc has an 'update' listener.
+		const listenedDuringRemote: boolean[] = [];
+		doc.on('afterTransactionCleanup', (tr: Y.Transaction) => {
+			if (!tr.local) listenedDuringRemote.push(doc._observers.has('update'));
+		});
+		receive(
+			syncFrame(
+				SyncType.step2,
+				remoteUpdate((d) => d.getMap('m').set('a', 1))
+			)
+		);
+		receive(
+			syncFrame(
+				SyncType.update,
+				remoteUpdate((d) => d.getMap('m').set('b', 2))
+			)
+		);
+		expect(doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
+		expect(listenedDuringRemote).toEqual([false, false]);
+		expect(states.at(-1)).toEqual({ status: 'connected', synced: true, unsaved: false });
+		expect(sent.filter((s) => s.sub === SyncType.update)).toEqual([]);
+
+		doc.getMap('m').set('c', 3);
+		const updates = sent.filter((s) => s.sub === SyncType.update);
+		expect(updates).toHaveLength(1);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, updates[0]!.payload);
+		expect(copy.getMap('m').get('c')).toBe(3);
+		expect(provider.state.unsaved).toBe(true);
+		updates[0]!.ack!({ ok: true });
+		expect(provider.state.unsaved).toBe(false);
+		provider.destroy();
+	});
+
+	it('sends a local change that an observer makes while a remote update is applied', () => {
+		const { socket, sent, receive } = fakeSocket();
+		const doc = new Y.Doc();
+		const provider = new SyncProvider(socket, 'room', doc);
+		doc.getMap('m').observe((e) => {
+			if (!e.transaction.local && e.keysChanged.has('ping')) doc.getMap('m').set('pong', true);
+		});
+		receive(
+			syncFrame(
+				SyncType.update,
+				remoteUpdate((d) => d.getMap('m').set('ping', true))
+			)
+		);
+		const updates = sent.filter((s) => s.sub === SyncType.update);
+		expect(updates).toHaveLength(1);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, updates[0]!.payload);
+		expect(copy.getMap('m').toJSON()).toEqual({ pong: true });
+		expect(provider.state.unsaved).toBe(true);
+		provider.destroy();
+	});
+
+	it('stops listening to the document when destroyed', () => {
+		const { socket, sent } = fakeSocket();
+		const doc = new Y.Doc();
+		const provider = new SyncProvider(socket, 'room', doc);
+		provider.destroy();
+		doc.getMap('m').set('x', 1);
+		expect(sent.filter((s) => s.sub === SyncType.update)).toEqual([]);
+		expect(doc._observers.has('update')).toBe(false);
+	});
+});
