@@ -91,3 +91,31 @@ export class RoomConnection {
 		this.#doc.destroy();
 	}
 }
+
+/** A connection opened ahead of its page and not yet taken by it (at most one). */
+let early: RoomConnection | null = null;
+
+/**
+ * Opens a room's connection before its page renders (from the route's `load`), so that joining
+ * and the initial sync, the page's biggest download, run while the session, the page's code and
+ * the map load. The page takes it with `takeRoomConnection`; opening another room early drops
+ * one that no page took.
+ */
+export function openRoomEarly(room: string, socket: AppSocket): void {
+	if (early?.room === room) return;
+	dropEarlyRoom();
+	early = new RoomConnection(room, socket);
+}
+
+/** The connection opened early for `room`, or a new one. The caller owns (destroys) it. */
+export function takeRoomConnection(room: string, socket: AppSocket): RoomConnection {
+	const conn = early?.room === room ? early : new RoomConnection(room, socket);
+	if (conn === early) early = null;
+	return conn;
+}
+
+/** Closes a connection opened early that no page took (the visitor was sent to log in …). */
+export function dropEarlyRoom(): void {
+	early?.destroy();
+	early = null;
+}
