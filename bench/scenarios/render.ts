@@ -2,19 +2,24 @@
  * Scenario (render): the incident room in headless Chromium with a heavy incident, `annotations`
  * map annotations and `tasks` tasks (issue 4). Measures, on the built app served by our server:
  *
- * - first render: from navigation to the room's map having drawn every annotation (the map
- *   marks `data-rendered-annotations` when OpenLayers reports `rendercomplete`), with the time
- *   until the document is synced alongside;
- * - frame times while the user pans (mouse drags) and zooms (wheel): requestAnimationFrame
- *   deltas, median and 95th percentile. rAF runs at the display's 60 Hz, so a delta is a multiple
- *   of 16.7 ms and the median can never be under 16 ms: the issue's "median frame under 16 ms"
- *   is judged as "the median frame is one 60 Hz frame" (under 1.25 frames), and the figures that
- *   say how smooth it really was are reported beside it: the share of frames that missed at
- *   least one vsync (delta over 1.5 frames), and the long animation frames (over 50 ms, the
- *   browser's Long Animation Frames API) with their total time.
+ * - first render: from navigation (the page's time origin) to the room's map having drawn every
+ *   annotation and every task (the map marks `data-rendered-annotations` and
+ *   `data-rendered-tasks` when OpenLayers reports `rendercomplete`), with the time until the
+ *   document is synced alongside. Times are taken in the page as the attributes are set
+ *   (WATCH_FIRST_RENDER), not by polling. The browser has its HTTP cache warmed by the incident
+ *   list, and blocks off-host requests with a dead proxy: Playwright's request interception, used
+ *   before, turned the cache off and added 30-50 ms per request (everything was downloaded again
+ *   through this process), which no duty officer's browser does.
+ * - frame times while the user pans (mouse drags) and zooms (wheel), median and 95th percentile.
+ *   Headless Chromium caps requestAnimationFrame at 60 Hz, so rAF deltas (measured before) were
+ *   always at least 16.7 ms whatever a frame cost. Now a second browser runs with the frame-rate
+ *   limit and vsync off (FRAME_FLAGS): a frame then starts as soon as the previous one is done,
+ *   and the time from the start of a frame in which the page rendered (had a rAF callback: the
+ *   map draws in one) to the start of the next is that frame's cost (WRAP_RAF). Long animation
+ *   frames (over 50 ms, the browser's Long Animation Frames API) are reported beside them.
  *
- * Goals: first render under 1.5 s, median frame one 60 Hz frame. Only our server serves the app, so
- * the reference column stays empty; the scenario starts its own in-process server with the
+ * Goals (issue 4): first render under 1.5 s, median frame under 16 ms. Only our server serves the
+ * app, so the reference column stays empty; the scenario starts its own in-process server with the
  * app (the shared "ours" server runs without it) and ignores the one it is handed.
  */
 import { io as ioClient } from 'socket.io-client';
@@ -25,7 +30,8 @@ import { loadConfig } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
 import { startSitroom, type Sitroom } from '../../server/main.ts';
 import { ensureAppBuild } from '../../tests/e2e/helpers/app-build.ts';
-import { chromiumAvailable, launchBrowser } from '../../tests/e2e/helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from '../../tests/e2e/helpers/browser.ts';
 import { makeTempDir, removeTempDir } from '../processes.ts';
 import { median } from '../stats.ts';
 import type { Measures, Scenario } from './scenario.ts';
@@ -188,13 +194,59 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 /**
- * Runs in the page: records requestAnimationFrame deltas until `__stop`. A string, because tsx
- * (esbuild keepNames) wraps named functions of this file in a `__name` helper the page lacks.
+ * Runs in the room's page from its first script on (an init script): records, in milliseconds
+ * since navigation started, when the document is synced (the room shows every annotation in its
+ * count) and when the map has drawn every annotation and every task (the map marks what it drew
+ * on each OpenLayers `rendercomplete`). A MutationObserver sees the attributes as they are set,
+ * so the figures do not depend on how often the test polls. A string, because tsx (esbuild
+ * keepNames) wraps named functions of this file in a `__name` helper the page lacks.
  */
+const WATCH_FIRST_RENDER = (annotations: number, tasks: number) => `(() => {
+	const attr = (sel, name) => Number(document.querySelector(sel)?.getAttribute(name));
+	const check = () => {
+		if (window.__syncedAt === undefined && attr('[data-testid=incident-room]', 'data-annotations') >= ${annotations})
+			window.__syncedAt = performance.now();
+		if (
+			window.__drawnAt === undefined &&
+			attr('[data-testid=room-map]', 'data-rendered-annotations') >= ${annotations} &&
+			attr('[data-testid=room-map]', 'data-rendered-tasks') >= ${tasks}
+		)
+			window.__drawnAt = performance.now();
+	};
+	new MutationObserver(check).observe(document, {
+		subtree: true,
+		attributes: true,
+		attributeFilter: ['data-annotations', 'data-rendered-annotations', 'data-rendered-tasks']
+	});
+})()`;
+
+/**
+ * Frame timing, in a browser whose frame rate is not capped (see FRAME_FLAGS): an init script
+ * wraps requestAnimationFrame so that each frame in which the page had work to do (OpenLayers
+ * renders the map in a rAF callback; so does every other animation) is marked by its frame time,
+ * and a rAF loop of our own records every frame's start. Uncapped, a frame starts as soon as the
+ * previous one is done, so the time from a frame's start to the next one's is what that frame
+ * cost (its rAF callbacks, style, layout, paint). The figures are those of the frames the page
+ * rendered while the user panned and zoomed: idle frames, which cost nothing and would only pull
+ * the median down, are left out.
+ */
+const WRAP_RAF = `(() => {
+	const raf = window.requestAnimationFrame.bind(window);
+	window.__raf = raf;
+	window.__busy = new Set();
+	window.__recording = false;
+	window.requestAnimationFrame = (cb) =>
+		raf((t) => {
+			if (window.__recording) window.__busy.add(t);
+			cb(t);
+		});
+})()`;
+
 const RECORD_FRAMES = `(() => {
-	window.__frames = [];
+	window.__ticks = [];
 	window.__longFrames = [];
 	window.__stop = false;
+	window.__recording = true;
 	try {
 		new PerformanceObserver((list) => {
 			if (!window.__stop) for (const e of list.getEntries()) window.__longFrames.push(e.duration);
@@ -202,17 +254,25 @@ const RECORD_FRAMES = `(() => {
 	} catch {
 		window.__longFrames = null;
 	}
-	let last = performance.now();
 	const tick = (t) => {
-		window.__frames.push(t - last);
-		last = t;
-		if (!window.__stop) requestAnimationFrame(tick);
+		window.__ticks.push(t);
+		if (!window.__stop) window.__raf(tick);
 	};
-	requestAnimationFrame(tick);
+	window.__raf(tick);
 })()`;
 
-/** One frame of a 60 Hz display: the shortest requestAnimationFrame delta there can be. */
-const VSYNC_MS = 1000 / 60;
+/**
+ * Chromium's frame rate is capped at the display's 60 Hz (vsync) even headless, so a
+ * requestAnimationFrame delta can never be under 16.7 ms whatever a frame costs; without the cap
+ * the frame's own cost shows. Headless Chromium 156 here keeps the cap with the first two flags
+ * alone (rAF deltas stay at 17 ms on an empty page); with all compositor stages run before each
+ * draw it is lifted (0.2 ms on an empty page), and a frame's time then includes its raster.
+ */
+const FRAME_FLAGS = [
+	'--disable-frame-rate-limit',
+	'--disable-gpu-vsync',
+	'--run-all-compositor-stages-before-draw'
+];
 
 function percentile(values: number[], p: number): number {
 	if (values.length === 0) return NaN;
@@ -220,22 +280,47 @@ function percentile(values: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Signs the commander in within a fresh context of `browser` and opens a page. */
+async function commanderPage(browser: LaunchedBrowser, url: string): Promise<Page> {
+	const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+	const login = await context.request.post(`${url}/api/session`, {
+		data: { username: 'commander', password: PASSWORD },
+		headers: { origin: url }
+	});
+	if (!login.ok()) throw new Error(`browser sign-in failed: ${login.status()}`);
+	return context.newPage();
+}
+
+async function waitForDrawn(page: Page): Promise<{ syncedAt: number; drawnAt: number }> {
+	await page.waitForFunction(
+		() => (window as unknown as { __drawnAt?: number }).__drawnAt !== undefined,
+		null,
+		{
+			polling: 50,
+			timeout: 60_000
+		}
+	);
+	return page.evaluate(() => {
+		const w = window as unknown as { __syncedAt: number; __drawnAt: number };
+		return { syncedAt: w.__syncedAt, drawnAt: w.__drawnAt };
+	});
+}
+
 export function render(annotations: number, tasks: number): Scenario {
 	return {
 		id: `render-${annotations}`,
 		title: `Room rendering, ${annotations.toLocaleString('en')} annotations + ${tasks.toLocaleString('en')} tasks`,
 		detail:
-			'headless Chromium (1920×1080, software rendering) opens the incident room; then pans and zooms the map',
+			'headless Chromium (1920×1080, software rendering) opens the incident room; then, frame rate uncapped, pans and zooms the map',
 		note: 'only our server serves the app: the reference column is empty',
 		clientProcesses: 0,
 		metrics: [
 			{ key: 'syncMs', label: 'navigation → document synced (ms)', digits: 0 },
-			{ key: 'firstRenderMs', label: 'navigation → every annotation drawn (ms)', digits: 0 },
-			{ key: 'frameMedianMs', label: 'frame time while panning/zooming, median (ms)', digits: 1 },
-			{ key: 'frameP95Ms', label: 'frame time while panning/zooming, p95 (ms)', digits: 1 },
-			{ key: 'drawAfterSyncMs', label: 'document synced → every annotation drawn (ms)', digits: 0 },
-			{ key: 'frames', label: 'frames measured', digits: 0 },
-			{ key: 'framesMissedPct', label: 'frames that missed a vsync (delta > 25 ms, %)', digits: 1 },
+			{ key: 'firstRenderMs', label: 'navigation → every annotation and task drawn (ms)', digits: 0 },
+			{ key: 'drawAfterSyncMs', label: 'document synced → everything drawn (ms)', digits: 0 },
+			{ key: 'frameMedianMs', label: 'frame time while panning/zooming, median (ms, uncapped)', digits: 1 },
+			{ key: 'frameP95Ms', label: 'frame time while panning/zooming, p95 (ms, uncapped)', digits: 1 },
+			{ key: 'frames', label: 'frames rendered while panning/zooming', digits: 0 },
 			{ key: 'longFrames', label: 'long animation frames (> 50 ms) while panning/zooming', digits: 0 },
 			{ key: 'longFrameMs', label: 'time in long animation frames while panning/zooming (ms)', digits: 0 },
 			{
@@ -246,7 +331,7 @@ export function render(annotations: number, tasks: number): Scenario {
 			},
 			{
 				key: 'frameOverGoal',
-				label: 'median frame over one 60 Hz frame (rAF cannot go under 16.7 ms; 1 = yes)',
+				label: 'median frame over 16 ms (1 = yes)',
 				digits: 0,
 				goal: { kind: 'zero' }
 			}
@@ -261,7 +346,7 @@ export function render(annotations: number, tasks: number): Scenario {
 			await ensureAppBuild();
 			const dataDir = makeTempDir('sitroom-bench-render-');
 			let app: Sitroom | null = null;
-			const browser = await launchBrowser();
+			const browsers: LaunchedBrowser[] = [];
 			try {
 				app = await startSitroom(
 					loadConfig({
@@ -277,81 +362,75 @@ export function render(annotations: number, tasks: number): Scenario {
 				);
 				ctx.log(`seeding ${annotations} annotations and ${tasks} tasks`);
 				const incident = await seedIncident(app.url, annotations, tasks);
+				const roomUrl = `${app.url}/incidents/${incident}`;
 
-				const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-				const login = await context.request.post(`${app.url}/api/session`, {
-					data: { username: 'commander', password: PASSWORD },
-					headers: { origin: app.url }
-				});
-				if (!login.ok()) throw new Error(`browser sign-in failed: ${login.status()}`);
-				const page = await context.newPage();
+				// First render, in a browser as a duty officer has it: off-host requests are blocked
+				// by a dead proxy, not by request interception (which turns the HTTP cache off and
+				// routes every request through this process: 30-50 ms each, some 450 ms per load).
+				const plain = await launchBrowser({ block: 'proxy' });
+				browsers.push(plain);
+				const page = await commanderPage(plain, app.url);
 				// Warm the HTTP cache once, as a duty officer's browser would be: the figure is the
 				// room's render, not the first download of the bundles.
 				await page.goto(`${app.url}/`);
 				await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
+				await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
+				await page.goto(roomUrl);
+				const first = await waitForDrawn(page);
 
-				const t0 = Date.now();
-				await page.goto(`${app.url}/incidents/${incident}`);
-				await page.waitForFunction(
-					(n) =>
-						Number(document.querySelector('[data-testid=incident-room]')?.getAttribute('data-annotations')) >=
-						n,
-					annotations,
-					{ polling: 'raf', timeout: 60_000 }
-				);
-				const syncMs = Date.now() - t0;
-				await page.waitForFunction(
-					(n) =>
-						Number(
-							(document.querySelector('[data-testid=room-map]') as HTMLElement | null)?.dataset
-								.renderedAnnotations
-						) >= n,
-					annotations,
-					{ polling: 'raf', timeout: 60_000 }
-				);
-				const firstRenderMs = Date.now() - t0;
-
-				// Frame times: a rAF loop in the page while the mouse pans and the wheel zooms.
-				await page.evaluate(RECORD_FRAMES);
-				const box = (await page.locator('[data-testid=map]').boundingBox())!;
+				// Frame times, in a browser without the 60 Hz cap (see WRAP_RAF): the mouse pans
+				// and the wheel zooms.
+				const uncapped = await launchBrowser({ block: 'proxy', args: FRAME_FLAGS });
+				browsers.push(uncapped);
+				const fpage = await commanderPage(uncapped, app.url);
+				await fpage.addInitScript(WRAP_RAF);
+				await fpage.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
+				await fpage.goto(roomUrl);
+				await waitForDrawn(fpage);
+				await fpage.evaluate(RECORD_FRAMES);
+				const box = (await fpage.locator('[data-testid=map]').boundingBox())!;
 				const cx = box.x + box.width / 2;
 				const cy = box.y + box.height / 2;
 				for (let round = 0; round < 3; round++) {
-					await page.mouse.move(cx, cy);
-					await page.mouse.down();
-					for (let s = 1; s <= 30; s++) await page.mouse.move(cx + s * 8 * (round % 2 ? -1 : 1), cy + s * 4);
-					await page.mouse.up();
+					await fpage.mouse.move(cx, cy);
+					await fpage.mouse.down();
+					for (let s = 1; s <= 30; s++) await fpage.mouse.move(cx + s * 8 * (round % 2 ? -1 : 1), cy + s * 4);
+					await fpage.mouse.up();
 					for (let z = 0; z < 4; z++) {
-						await page.mouse.wheel(0, round % 2 ? 240 : -240);
-						await page.waitForTimeout(120);
+						await fpage.mouse.wheel(0, round % 2 ? 240 : -240);
+						await fpage.waitForTimeout(120);
 					}
 				}
-				const { frames, longFrames } = await page.evaluate(() => {
+				const { frames, longFrames } = await fpage.evaluate(() => {
 					const w = window as unknown as {
-						__frames: number[];
+						__ticks: number[];
+						__busy: Set<number>;
 						__longFrames: number[] | null;
 						__stop: boolean;
+						__recording: boolean;
 					};
 					w.__stop = true;
-					return { frames: w.__frames.slice(1), longFrames: w.__longFrames };
+					w.__recording = false;
+					const out: number[] = [];
+					for (let i = 0; i + 1 < w.__ticks.length; i++)
+						if (w.__busy.has(w.__ticks[i]!)) out.push(w.__ticks[i + 1]! - w.__ticks[i]!);
+					return { frames: out, longFrames: w.__longFrames };
 				});
 				const frameMedianMs = median(frames);
-				const missed = frames.filter((d) => d > 1.5 * VSYNC_MS).length;
 				return {
-					syncMs,
-					firstRenderMs,
-					drawAfterSyncMs: firstRenderMs - syncMs,
+					syncMs: first.syncedAt,
+					firstRenderMs: first.drawnAt,
+					drawAfterSyncMs: first.drawnAt - first.syncedAt,
 					frameMedianMs,
 					frameP95Ms: percentile(frames, 95),
 					frames: frames.length,
-					framesMissedPct: frames.length ? (100 * missed) / frames.length : NaN,
 					longFrames: longFrames ? longFrames.length : NaN,
 					longFrameMs: longFrames ? longFrames.reduce((a, b) => a + b, 0) : NaN,
-					firstRenderOverGoal: firstRenderMs > 1500 ? 1 : 0,
-					frameOverGoal: frameMedianMs > 1.25 * VSYNC_MS ? 1 : 0
+					firstRenderOverGoal: first.drawnAt > 1500 ? 1 : 0,
+					frameOverGoal: frameMedianMs > 16 ? 1 : 0
 				};
 			} finally {
-				await browser.close();
+				for (const b of browsers) await b.close();
 				await app?.stop();
 				removeTempDir(dataDir);
 			}

@@ -3,7 +3,7 @@
  * by playwright-core, headless, with a fresh profile each launch (playwright's launch() makes a
  * new temporary --user-data-dir itself and refuses one passed as a flag), and every request that is not
  * to 127.0.0.1 or localhost blocked (the machines have no internet; a test must never wait on an
- * unreachable tile server).
+ * unreachable tile server): by request interception, or for measurements by a dead proxy.
  */
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
@@ -52,14 +52,36 @@ function isLocal(url: string): boolean {
 	}
 }
 
-export async function launchBrowser(): Promise<LaunchedBrowser> {
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+export interface LaunchOptions {
+	/**
+	 * How off-host requests are blocked. 'route' (the default) aborts them through Playwright's
+	 * request interception, which also disables the browser's HTTP cache and sends every request
+	 * through this process; 'proxy' sends them to a closed local port instead (Chromium's
+	 * --proxy-server, loopback bypassed), so the page loads as in a real browser, cache included:
+	 * for measurements.
+	 */
+	block?: 'route' | 'proxy';
+	/** More Chromium flags (e.g. for frame timing). */
+	args?: string[];
+}
+
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
+	const proxy = opts.block === 'proxy';
+	const args = [
+		...FLAGS,
+		...(proxy ? ['--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=127.0.0.1;localhost;[::1]'] : []),
+		...(opts.args ?? [])
+	];
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 	const contexts: BrowserContext[] = [];
 	return {
 		browser,
 		async newContext(options = {}) {
 			const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-			await ctx.route('**/*', (route) => (isLocal(route.request().url()) ? route.continue() : route.abort()));
+			if (!proxy)
+				await ctx.route('**/*', (route) =>
+					isLocal(route.request().url()) ? route.continue() : route.abort()
+				);
 			contexts.push(ctx);
 			return ctx;
 		},
