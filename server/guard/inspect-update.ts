@@ -63,8 +63,8 @@ export type Touch =
 
 export interface Inspection {
 	touches: Touch[];
-	/** Yjs client ids the update writes new structs under. */
-	clients: Set<number>;
+	/** Yjs client ids the update writes new structs under, each once. */
+	clients: readonly number[];
 }
 
 /** A marker value for a nested Y type inserted by the update (an entity map, a thread). */
@@ -91,9 +91,16 @@ interface NewItem {
 
 class Inspector {
 	readonly touches: Touch[] = [];
-	readonly clients = new Set<number>();
-	/** New items per client, in clock order, for lookups by ID. */
-	readonly #byClient = new Map<number, NewItem[]>();
+	readonly clients: number[] = [];
+	/** `clients` as a set, once it is long enough for a scan to cost more (a large merged update). */
+	#clientSet: Set<number> | null = null;
+	/**
+	 * New items in the update's order: grouped by client, in clock order within a client (how
+	 * updates are encoded). Most updates come from one client; only with several are they split
+	 * into per-client lists for lookups by ID (#byClient).
+	 */
+	readonly #fresh: NewItem[] = [];
+	#byClient: Map<number, NewItem[]> | null = null;
 	readonly #rootOfType: ReadonlyMap<YType, string>;
 
 	constructor(private readonly doc: Y.Doc) {
@@ -102,26 +109,47 @@ class Inspector {
 
 	run({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): Inspection {
 		const store = this.doc.store;
-		const fresh: NewItem[] = [];
+		const fresh = this.#fresh;
 		for (const s of structs) {
 			if (s instanceof Y.Skip) continue;
 			const client = s.id.client;
 			const have = Y.getState(store, client);
 			if (s.id.clock + s.length <= have) continue;
-			this.clients.add(client);
+			this.#addClient(client);
 			// GC structs carry nothing visible (a client's own garbage-collected deletions).
 			if (!(s instanceof Y.Item)) continue;
-			const n: NewItem = { item: s, from: Math.max(have, s.id.clock) };
-			let list = this.#byClient.get(client);
-			if (!list) this.#byClient.set(client, (list = []));
-			list.push(n);
-			fresh.push(n);
+			fresh.push({ item: s, from: Math.max(have, s.id.clock) });
+		}
+		if (this.clients.length > 1) {
+			const byClient = (this.#byClient = new Map());
+			for (const n of fresh) {
+				const list = byClient.get(n.item.id.client);
+				if (list) list.push(n);
+				else byClient.set(n.item.id.client, [n]);
+			}
 		}
 		for (const n of fresh) this.#insertTouches(n);
 		for (const [client, ranges] of ds.clients) {
 			for (const r of ranges) this.#deleteTouches(client, r.clock, r.clock + r.len);
 		}
 		return { touches: this.touches, clients: this.clients };
+	}
+
+	#addClient(client: number): void {
+		const clients = this.clients;
+		if (clients.length > 0 && clients[clients.length - 1] === client) return;
+		if (this.#clientSet !== null) {
+			if (this.#clientSet.has(client)) return;
+			this.#clientSet.add(client);
+		} else if (clients.includes(client)) return;
+		else if (clients.length === 16) this.#clientSet = new Set([...clients, client]);
+		clients.push(client);
+	}
+
+	/** The update's new items of `client`, in clock order. */
+	#newItemsOf(client: number): NewItem[] | undefined {
+		if (this.#byClient !== null) return this.#byClient.get(client);
+		return this.clients.length === 1 && this.clients[0] === client ? this.#fresh : undefined;
 	}
 
 	// --- inserts -------------------------------------------------------------------------
@@ -273,12 +301,11 @@ class Inspector {
 	}
 
 	#serverStruct(id: Y.ID): Y.Item | Y.GC | null {
-		if (id.clock >= Y.getState(this.doc.store, id.client)) return null;
-		return Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
+		return serverStruct(this.doc, id.client, id.clock);
 	}
 
 	#newItem(id: Y.ID): NewItem {
-		const n = findNew(this.#byClient.get(id.client), id.clock);
+		const n = findNew(this.#newItemsOf(id.client), id.clock);
 		if (!n) throw missing(`item ${id.client}:${id.clock} is neither on the server nor in the update`);
 		return n;
 	}
@@ -286,18 +313,17 @@ class Inspector {
 	// --- deletes -------------------------------------------------------------------------
 
 	#deleteTouches(client: number, start: number, end: number): void {
-		const have = Y.getState(this.doc.store, client);
 		let clock = start;
 		while (clock < end) {
-			if (clock < have) {
-				const s = Y.getItem(this.doc.store, Y.createID(client, clock)) as Y.Item | Y.GC;
+			const s = serverStruct(this.doc, client, clock);
+			if (s !== null) {
 				const sEnd = s.id.clock + s.length;
 				if (s instanceof Y.Item && !s.deleted) this.#deleteItem(s, clock, Math.min(end, sEnd));
 				clock = sEnd;
 				continue;
 			}
 			// Deleting an item created by the same update leaves nothing visible.
-			const n = findNew(this.#byClient.get(client), clock);
+			const n = findNew(this.#newItemsOf(client), clock);
 			if (!n) throw missing(`delete of ${client}:${clock}, which the server does not have`);
 			clock = n.item.id.clock + n.item.length;
 		}
@@ -410,6 +436,15 @@ function rootsOf(doc: Y.Doc): ReadonlyMap<YType, string> {
 		rootCache.set(doc, m);
 	}
 	return m;
+}
+
+/** The server's struct holding client:clock, or null if the server does not have it yet. */
+function serverStruct(doc: Y.Doc, client: number, clock: number): Y.Item | Y.GC | null {
+	const structs = doc.store.clients.get(client) as Array<Y.Item | Y.GC> | undefined;
+	if (structs === undefined) return null;
+	const last = structs[structs.length - 1]!;
+	if (clock >= last.id.clock + last.length) return null;
+	return structs[Y.findIndexSS(structs, clock)]!;
 }
 
 function findNew(list: NewItem[] | undefined, clock: number): NewItem | undefined {
