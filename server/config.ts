@@ -20,8 +20,11 @@ const schema = z.object({
 	SITROOM_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
-	/** 'thread' commits the document log on a worker thread; 'inline' on the main thread (fallback). */
-	SQLITE_WRITER: z.enum(['thread', 'inline']).default('thread'),
+	/**
+	 * 'inline' writes the document log on the main thread and fsyncs it on libuv's thread pool
+	 * (store/sqlite/wal-sync.ts); 'thread' commits it on a worker thread (costs more CPU per commit).
+	 */
+	SQLITE_WRITER: z.enum(['thread', 'inline']).default('inline'),
 	MAX_MESSAGE_BYTES: z.coerce
 		.number()
 		.int()

@@ -57,7 +57,8 @@ export async function startSitroom(
 		});
 		store =
 			config.sqliteWriter === 'inline'
-				? new SqliteDocStore(db)
+				? // With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
+					new SqliteDocStore(db, config.sqliteSynchronous === 'full' ? { file } : {})
 				: new ThreadedSqliteDocStore({
 						db,
 						file,

@@ -21,6 +21,49 @@ describeDocStoreContract('SqliteDocStore (temp file)', async () =>
 	storeOnTempSqlite('sitroom-store-', docStoreMigrations, (db) => new SqliteDocStore(db))
 );
 
+describeDocStoreContract('SqliteDocStore with its own connection and off-thread WAL fsync', async () =>
+	storeOnTempSqlite('sitroom-walsync-', docStoreMigrations, (db, file) => new SqliteDocStore(db, { file }))
+);
+
+describe('SqliteDocStore with off-thread WAL fsync', () => {
+	let dir: string;
+	afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+	it('resolves appends only after an fsync of the log, and shares one fsync among appends made during another', async () => {
+		dir = tempDataDir('sitroom-walsync-');
+		const { db, file } = openAt(dir, docStoreMigrations);
+		const store = new SqliteDocStore(db, { file });
+		const first = store.append([entry('w', 1)]);
+		await new Promise((r) => setImmediate(r)); // the first group is written; its fsync runs
+		const later = Array.from({ length: 20 }, (_, i) => store.append([entry('w', i + 2)]));
+		expect(await first).toEqual([1]);
+		expect(store.walFlushes).toBe(1);
+		expect((await Promise.all(later)).flat()).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+		// The twenty appends made while the first fsync ran were written as one group, one fsync.
+		expect(store.commits).toBe(2);
+		expect(store.walFlushes).toBe(2);
+		// The writes went into the log file itself, which the fsync flushed.
+		expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+		await store.close();
+		expect((await new SqliteDocStore(db).history('w')).map((u) => u.seq)).toHaveLength(21);
+		db.close();
+	});
+
+	it('fails appends, and is no longer ready, when the log cannot be flushed', async () => {
+		dir = tempDataDir('sitroom-walsync-');
+		const { db, file } = openAt(dir, docStoreMigrations);
+		const store = new SqliteDocStore(db, { file });
+		// The log vanishes from under the store before its first flush, as a failing disk might
+		// lose it: the flush cannot open it, and nothing written since may be called durable.
+		fs.rmSync(`${file}-wal`);
+		await expect(store.append([entry('x', 1)])).rejects.toThrow(/could not flush the write-ahead log/);
+		expect(store.isReady()).toBe(false);
+		await expect(store.append([entry('x', 2)])).rejects.toThrow(/could not flush/);
+		await store.close();
+		db.close();
+	});
+});
+
 describe('SqliteDocStore group commit', () => {
 	let dir: string;
 	let db: SqliteDatabase;

@@ -1,15 +1,12 @@
 /**
- * The embedded document store: the update log and snapshots in SQLite.
- *
- * Group commit: append() queues its entries and schedules one flush on the next turn of the
- * event loop; the flush writes everything queued (from any number of rooms and callers) in one
- * transaction, so one fsync covers them all. Each caller's promise resolves only after that
- * transaction has committed.
+ * The embedded document store: the update log and snapshots in SQLite, written on the main
+ * thread (ThreadedSqliteDocStore is the worker-thread alternative).
  */
 import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
-import type { Migration, SqliteDatabase } from './database.ts';
+import { openConnection, type Migration, type SqliteDatabase } from './database.ts';
 import { DocLogReader, DocLogWriter } from './doc-log.ts';
+import { WalSync } from './wal-sync.ts';
 
 export const docStoreMigrations: readonly Migration[] = [
 	{
@@ -50,9 +47,22 @@ interface Pending {
 	reject: (err: unknown) => void;
 }
 
+export interface SqliteDocStoreOptions {
+	/**
+	 * The database's file. When given, the log is written on a connection of its own with
+	 * synchronous=NORMAL and each commit is made durable by an fsync of the write-ahead log on
+	 * libuv's thread pool (wal-sync.ts): as durable as FULL, without blocking the event loop.
+	 * Without it, commits go through `db` as it is configured, and a FULL fsync blocks.
+	 */
+	file?: string;
+}
+
 /**
- * The store on the main thread's own connection (SQLITE_WRITER=inline): each commit's fsync
- * blocks the event loop. Kept for comparison and as a fallback to ThreadedSqliteDocStore.
+ * The store on the main thread (SQLITE_WRITER=inline, the default). Commits are group commits:
+ * append() queues its entries and the next turn of the event loop writes everything queued (any
+ * rooms, any callers) in one transaction. With `file`, the write is a few write() calls into the
+ * page cache and the fsync runs off the main thread; appends made while one fsync is running
+ * share the next. Each caller's promise resolves once its entries are on disk.
  */
 export class SqliteDocStore implements DocStore {
 	readonly kind = 'sqlite';
@@ -61,14 +71,32 @@ export class SqliteDocStore implements DocStore {
 	#closed = false;
 	readonly #writer;
 	readonly #reader;
+	/** The writing connection when it is our own (with `file`), closed with the store. */
+	readonly #own: SqliteDatabase | null;
+	readonly #wal: WalSync | null;
+	/** Commits written and waiting for their fsync. */
+	#syncing = new Set<Promise<void>>();
+	/** Transactions committed so far (for tests and measurements). */
+	commits = 0;
 
-	constructor(private readonly db: SqliteDatabase) {
-		this.#writer = new DocLogWriter(db, false);
+	constructor(
+		private readonly db: SqliteDatabase,
+		opts: SqliteDocStoreOptions = {}
+	) {
+		this.#own = opts.file ? openConnection(opts.file, 'normal') : null;
+		this.#wal = opts.file ? new WalSync(`${opts.file}-wal`) : null;
+		// Our own connection shares the file with `db`'s writes: take the lock when beginning.
+		this.#writer = new DocLogWriter(this.#own ?? db, this.#own !== null);
 		this.#reader = new DocLogReader(db);
 	}
 
+	/** fsyncs of the write-ahead log done so far (with `file`; for tests and measurements). */
+	get walFlushes(): number {
+		return this.#wal?.flushes ?? 0;
+	}
+
 	isReady(): boolean {
-		return !this.#closed && this.db.open;
+		return !this.#closed && this.db.open && !this.#wal?.failed;
 	}
 
 	append(entries: readonly AppendEntry[]): Promise<number[]> {
@@ -91,15 +119,27 @@ export class SqliteDocStore implements DocStore {
 		let seqs: number[];
 		try {
 			seqs = this.#writer.commit(batch.flatMap((p) => p.entries));
+			this.commits++;
 		} catch (err) {
 			for (const p of batch) p.reject(err);
 			return;
 		}
-		let i = 0;
-		for (const p of batch) {
-			p.resolve(seqs.slice(i, i + p.entries.length));
-			i += p.entries.length;
+		const done = (): void => {
+			let i = 0;
+			for (const p of batch) {
+				p.resolve(seqs.slice(i, i + p.entries.length));
+				i += p.entries.length;
+			}
+		};
+		if (!this.#wal) {
+			done();
+			return;
 		}
+		const synced = this.#wal.sync().then(done, (err: unknown) => {
+			for (const p of batch) p.reject(err);
+		});
+		this.#syncing.add(synced);
+		void synced.finally(() => this.#syncing.delete(synced));
 	}
 
 	async load(room: string): Promise<LoadedRoom> {
@@ -109,6 +149,8 @@ export class SqliteDocStore implements DocStore {
 	async writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void> {
 		if (this.#closed) throw new StoreClosedError();
 		this.#writer.commit([], [{ room, seq, at: Date.now(), state, stateVector: stateVector ?? null }]);
+		this.commits++;
+		await this.#wal?.sync();
 	}
 
 	async history(room: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {
@@ -119,5 +161,8 @@ export class SqliteDocStore implements DocStore {
 		if (this.#closed) return;
 		this.#flush();
 		this.#closed = true;
+		while (this.#syncing.size > 0) await Promise.allSettled([...this.#syncing]);
+		this.#wal?.close();
+		this.#own?.close();
 	}
 }

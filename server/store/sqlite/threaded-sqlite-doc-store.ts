@@ -1,5 +1,5 @@
 /**
- * The document store with its writes on a worker thread (SQLITE_WRITER=thread, the default).
+ * The document store with its writes on a worker thread (SQLITE_WRITER=thread).
  *
  * Each commit's fsync takes milliseconds on a loaded disk; on the main thread it would stall
  * every room. Here the main thread only queues: while the writer thread commits one group, new
