@@ -370,7 +370,9 @@ export class Room {
 	#broadcast(committed: CommittedUpdate[], batch: BatchEntry[]): void {
 		committed.forEach((u, i) => {
 			const origin = batch[i]!.origin;
-			const frame = syncFrame(SyncType.update, u.update);
+			// One Buffer for every peer: given a Uint8Array, ws would wrap it anew for each send.
+			const bytes = syncFrame(SyncType.update, u.update);
+			const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 			for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
 		});
 	}
