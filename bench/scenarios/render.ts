@@ -221,29 +221,31 @@ const WATCH_FIRST_RENDER = (annotations: number, tasks: number) => `(() => {
 })()`;
 
 /**
- * Frame timing, in a browser whose frame rate is not capped (see FRAME_FLAGS): an init script
- * wraps requestAnimationFrame so that each frame in which the page had work to do (OpenLayers
- * renders the map in a rAF callback; so does every other animation) is marked by its frame time,
- * and a rAF loop of our own records every frame's start. Uncapped, a frame starts as soon as the
- * previous one is done, so the time from a frame's start to the next one's is what that frame
- * cost (its rAF callbacks, style, layout, paint). The figures are those of the frames the page
- * rendered while the user panned and zoomed: idle frames, which cost nothing and would only pull
- * the median down, are left out.
+ * Frame timing, in a browser whose frame rate is not capped (see FRAME_FLAGS). An init script
+ * wraps requestAnimationFrame: when a frame runs a callback of the page (OpenLayers renders the
+ * map in one; so does every other animation), it asks for the next frame itself and records when
+ * that one starts. Uncapped, the next frame starts as soon as this one is done, so the time from
+ * the frame's start to the next one's is what the frame cost (its rAF callbacks, style, layout,
+ * paint, raster). Only frames the page rendered count: idle frames cost nothing and would only
+ * pull the median down; and nothing requests frames when the page does not, so the measurement
+ * does not keep the browser busy drawing empty frames.
  */
 const WRAP_RAF = `(() => {
 	const raf = window.requestAnimationFrame.bind(window);
-	window.__raf = raf;
-	window.__busy = new Set();
+	window.__frames = new Map();
 	window.__recording = false;
 	window.requestAnimationFrame = (cb) =>
 		raf((t) => {
-			if (window.__recording) window.__busy.add(t);
+			if (window.__recording && !window.__frames.has(t)) {
+				window.__frames.set(t, NaN);
+				raf((next) => window.__frames.set(t, next - t));
+			}
 			cb(t);
 		});
 })()`;
 
 const RECORD_FRAMES = `(() => {
-	window.__ticks = [];
+	window.__frames.clear();
 	window.__longFrames = [];
 	window.__stop = false;
 	window.__recording = true;
@@ -254,11 +256,6 @@ const RECORD_FRAMES = `(() => {
 	} catch {
 		window.__longFrames = null;
 	}
-	const tick = (t) => {
-		window.__ticks.push(t);
-		if (!window.__stop) window.__raf(tick);
-	};
-	window.__raf(tick);
 })()`;
 
 /**
@@ -374,6 +371,7 @@ export function render(annotations: number, tasks: number): Scenario {
 				// room's render, not the first download of the bundles.
 				await page.goto(`${app.url}/`);
 				await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
+				await page.waitForLoadState('networkidle');
 				await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
 				await page.goto(roomUrl);
 				const first = await waitForDrawn(page);
@@ -401,20 +399,21 @@ export function render(annotations: number, tasks: number): Scenario {
 						await fpage.waitForTimeout(120);
 					}
 				}
+				// Let the last frame's successor start before stopping.
+				await fpage.waitForTimeout(200);
 				const { frames, longFrames } = await fpage.evaluate(() => {
 					const w = window as unknown as {
-						__ticks: number[];
-						__busy: Set<number>;
+						__frames: Map<number, number>;
 						__longFrames: number[] | null;
 						__stop: boolean;
 						__recording: boolean;
 					};
 					w.__stop = true;
 					w.__recording = false;
-					const out: number[] = [];
-					for (let i = 0; i + 1 < w.__ticks.length; i++)
-						if (w.__busy.has(w.__ticks[i]!)) out.push(w.__ticks[i + 1]! - w.__ticks[i]!);
-					return { frames: out, longFrames: w.__longFrames };
+					return {
+						frames: [...w.__frames.values()].filter((d) => !Number.isNaN(d)),
+						longFrames: w.__longFrames
+					};
 				});
 				const frameMedianMs = median(frames);
 				return {
