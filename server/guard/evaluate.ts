@@ -17,7 +17,14 @@ import {
 import type { TaskUpdate } from '#domain/incident-doc';
 import { Close } from '#domain/protocol';
 import { refuse } from '../rooms/refusal.ts';
-import { entityFacts, NEW_TYPE, type EntityRef, type FieldChange, type Touch } from './inspect-update.ts';
+import {
+	changeOf,
+	entityFacts,
+	NEW_TYPE,
+	type EntityRef,
+	type FieldChange,
+	type Touch
+} from './inspect-update.ts';
 
 export type ChangeOp = 'create' | 'update' | 'delete';
 
@@ -34,50 +41,81 @@ interface EntityGroup {
 	ref: EntityRef;
 	created: boolean;
 	deleted: boolean;
-	/** Field → the value set (undefined when only removed). Last write wins, as in Yjs. */
-	fields: Map<string, FieldChange>;
+	/**
+	 * Each field the update sets (with its value) or only removes, in the order first touched.
+	 * Last write wins, as in Yjs.
+	 */
+	fields: FieldChange[];
 	/** Progress updates added to / removed from a task's thread; null until there is one. */
 	threadAdds: unknown[] | null;
 	threadRemovals: unknown[] | null;
 }
 
-const REMOVED: FieldChange = { value: undefined, set: false };
 const NO_FACTS: EntityFacts = Object.freeze({});
 
 function deny(reason: string | null): void {
 	if (reason) throw refuse(Close.Forbidden, reason);
 }
 
-function groupOf(groups: Map<EntityRef, EntityGroup>, ref: EntityRef): EntityGroup {
-	let g = groups.get(ref);
-	if (g === undefined) {
-		g = { ref, created: false, deleted: false, fields: new Map(), threadAdds: null, threadRemovals: null };
-		groups.set(ref, g);
+/** Sets or removes `field` in the group: the field keeps its first place, the last write its value. */
+function setField(g: EntityGroup, field: string, value: unknown, set: boolean): void {
+	const fields = g.fields;
+	for (let i = 0; i < fields.length; i++) {
+		if (fields[i]!.field !== field) continue;
+		// A field overwritten in one update shows as the new value plus the old value's removal.
+		if (set || !fields[i]!.set) fields[i] = { field, value, set };
+		return;
 	}
-	return g;
+	fields.push({ field, value, set });
+}
+
+/**
+ * The touched entities' groups in the order first touched. Most updates touch one entity, so
+ * a Map is only made for a second one.
+ */
+class Groups {
+	#first: EntityGroup | null = null;
+	#all: Map<EntityRef, EntityGroup> | null = null;
+
+	of(ref: EntityRef): EntityGroup {
+		const first = this.#first;
+		if (first === null) return (this.#first = newGroup(ref));
+		if (first.ref === ref) return first;
+		if (this.#all === null) this.#all = new Map([[first.ref, first]]);
+		let g = this.#all.get(ref);
+		if (g === undefined) this.#all.set(ref, (g = newGroup(ref)));
+		return g;
+	}
+
+	forEach(fn: (g: EntityGroup) => void): void {
+		if (this.#all !== null) for (const g of this.#all.values()) fn(g);
+		else if (this.#first !== null) fn(this.#first);
+	}
+}
+
+function newGroup(ref: EntityRef): EntityGroup {
+	return { ref, created: false, deleted: false, fields: [], threadAdds: null, threadRemovals: null };
 }
 
 export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory): Change[] {
 	const changes: Change[] = [];
-	const groups = new Map<EntityRef, EntityGroup>();
+	const groups = new Groups();
 
 	for (const t of touches) {
 		switch (t.kind) {
 			case 'entity': {
-				const g = groupOf(groups, t.entity);
+				const g = groups.of(t.entity);
 				if (t.op === 'insert') g.created = true;
 				else g.deleted = true;
 				break;
 			}
 			case 'field': {
-				const g = groupOf(groups, t.entity);
-				// A field overwritten in one update shows as the new value plus the old value's removal.
-				if (t.op === 'insert') g.fields.set(t.field, { value: t.value, set: true });
-				else if (!g.fields.get(t.field)?.set) g.fields.set(t.field, REMOVED);
+				if (t.op === 'insert') setField(groups.of(t.entity), t.field, t.value, true);
+				else setField(groups.of(t.entity), t.field, undefined, false);
 				break;
 			}
 			case 'taskUpdate': {
-				const g = groupOf(groups, t.task);
+				const g = groups.of(t.task);
 				if (t.op === 'insert') (g.threadAdds ??= []).push(t.value);
 				else (g.threadRemovals ??= []).push(t.value);
 				break;
@@ -145,7 +183,7 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 		}
 	}
 
-	for (const g of groups.values()) judgeEntity(actor, g, orgs, changes);
+	groups.forEach((g) => judgeEntity(actor, g, orgs, changes));
 	return dedupe(changes);
 }
 
@@ -159,7 +197,7 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 	}
 	if (g.created) {
 		const facts: Record<string, unknown> = {};
-		for (const [field, { value, set }] of g.fields) {
+		for (const { field, value, set } of g.fields) {
 			if (!set) continue;
 			if (field === 'updates') {
 				if (value !== NEW_TYPE) deny('tasks.updates must be a list');
@@ -168,7 +206,7 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 			deny(checkFieldValue(collection, field, value));
 			facts[field] = value;
 		}
-		if (collection === 'tasks' && g.fields.get('updates')?.value !== NEW_TYPE)
+		if (collection === 'tasks' && changeOf(g.fields, 'updates')?.value !== NEW_TYPE)
 			deny('a new task needs its progress thread');
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
 		changes.push({ collection, entityId, field: null, op: 'create' });
@@ -178,8 +216,8 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 	if (!type) throw new Error('an entity neither created nor on the server');
 	// Views, not copies: the policy reads a few fields of the entity as it is and as it would be.
 	const before = entityFacts(type);
-	const after = g.fields.size > 0 ? entityFacts(type, g.fields) : before;
-	for (const [field, { value, set }] of g.fields) {
+	const after = g.fields.length > 0 ? entityFacts(type, g.fields) : before;
+	for (const { field, value, set } of g.fields) {
 		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
 		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });

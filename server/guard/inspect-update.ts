@@ -76,6 +76,9 @@ const FIELD_SETS = Object.fromEntries(
 	Object.entries(FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
 ) as unknown as Record<EntityCollection, ReadonlySet<string>>;
 
+/** The clients of an update that writes nothing new (frozen: #addClient replaces it, never pushes). */
+const NO_CLIENTS = Object.freeze([]) as readonly number[] as number[];
+
 /** Nested types are at most root → entity → thread deep; anything deeper is refused early. */
 const MAX_PARENT_DEPTH = 4;
 
@@ -91,7 +94,7 @@ interface NewItem {
 
 class Inspector {
 	readonly touches: Touch[] = [];
-	readonly clients: number[] = [];
+	clients: number[] = NO_CLIENTS;
 	/** `clients` as a set, once it is long enough for a scan to cost more (a large merged update). */
 	#clientSet: Set<number> | null = null;
 	/**
@@ -99,7 +102,7 @@ class Inspector {
 	 * updates are encoded). Most updates come from one client; only with several are they split
 	 * into per-client lists for lookups by ID (#byClient).
 	 */
-	readonly #fresh: NewItem[] = [];
+	#fresh: NewItem[] = [];
 	#byClient: Map<number, NewItem[]> | null = null;
 	readonly #rootOfType: ReadonlyMap<YType, string>;
 
@@ -109,7 +112,9 @@ class Inspector {
 
 	run({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): Inspection {
 		const store = this.doc.store;
-		const fresh = this.#fresh;
+		// Sized up front: most updates hold one or two structs, and [] reserves 17 slots on the first push.
+		const fresh: NewItem[] = (this.#fresh = new Array<NewItem>(structs.length));
+		let count = 0;
 		for (const s of structs) {
 			if (s instanceof Y.Skip) continue;
 			const client = s.id.client;
@@ -118,8 +123,9 @@ class Inspector {
 			this.#addClient(client);
 			// GC structs carry nothing visible (a client's own garbage-collected deletions).
 			if (!(s instanceof Y.Item)) continue;
-			fresh.push({ item: s, from: Math.max(have, s.id.clock) });
+			fresh[count++] = { item: s, from: Math.max(have, s.id.clock) };
 		}
+		fresh.length = count;
 		if (this.clients.length > 1) {
 			const byClient = (this.#byClient = new Map());
 			for (const n of fresh) {
@@ -137,7 +143,11 @@ class Inspector {
 
 	#addClient(client: number): void {
 		const clients = this.clients;
-		if (clients.length > 0 && clients[clients.length - 1] === client) return;
+		if (clients.length === 0) {
+			this.clients = [client];
+			return;
+		}
+		if (clients[clients.length - 1] === client) return;
 		if (this.#clientSet !== null) {
 			if (this.#clientSet.has(client)) return;
 			this.#clientSet.add(client);
@@ -522,9 +532,16 @@ function valueOf(item: Y.Item): unknown {
 
 /** A field's value set or removed by the update being judged (see entityFacts). */
 export interface FieldChange {
+	readonly field: string;
 	readonly value: unknown;
 	/** false: the field is removed. */
 	readonly set: boolean;
+}
+
+/** The change to `field` in `changes` (at most one per field: an entity has a dozen fields). */
+export function changeOf(changes: readonly FieldChange[], field: string): FieldChange | undefined {
+	for (const c of changes) if (c.field === field) return c;
+	return undefined;
 }
 
 /**
@@ -535,7 +552,7 @@ export interface FieldChange {
  */
 export function entityFacts(
 	type: Y.Map<unknown>,
-	changes: ReadonlyMap<string, FieldChange> | null = null
+	changes: readonly FieldChange[] | null = null
 ): Readonly<Record<string, unknown>> {
 	return new Proxy(new FactsTarget(type, changes), FACTS_VIEW) as unknown as Readonly<
 		Record<string, unknown>
@@ -545,16 +562,16 @@ export function entityFacts(
 class FactsTarget {
 	constructor(
 		readonly type: Y.Map<unknown>,
-		readonly changes: ReadonlyMap<string, FieldChange> | null
+		readonly changes: readonly FieldChange[] | null
 	) {}
 
 	has(key: string): boolean {
-		const c = this.changes?.get(key);
+		const c = this.changes === null ? undefined : changeOf(this.changes, key);
 		return c !== undefined ? c.set : visibleItem(this.type, key) !== undefined;
 	}
 
 	get(key: string): unknown {
-		const c = this.changes?.get(key);
+		const c = this.changes === null ? undefined : changeOf(this.changes, key);
 		if (c !== undefined) return c.set ? c.value : undefined;
 		const item = visibleItem(this.type, key);
 		return item === undefined ? undefined : valueOf(item);
@@ -564,7 +581,7 @@ class FactsTarget {
 		const out: string[] = [];
 		for (const key of this.type._map.keys()) if (this.has(key)) out.push(key);
 		if (this.changes)
-			for (const [key, c] of this.changes) if (c.set && !this.type._map.has(key)) out.push(key);
+			for (const c of this.changes) if (c.set && !this.type._map.has(c.field)) out.push(c.field);
 		return out;
 	}
 }
