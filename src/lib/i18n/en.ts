@@ -301,6 +301,7 @@ export const en: Messages = {
 	'tasks.description': 'Description',
 	'tasks.status': 'Status',
 	'tasks.none': 'No tasks',
+	'tasks.showMore': 'Show more ({count} more)',
 	'tasks.changeStatus': 'Change status',
 	'tasks.moveTo': 'Mark {status}',
 	'tasks.reasonFor': 'Reason for {status} (required)',

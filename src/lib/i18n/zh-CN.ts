@@ -300,6 +300,7 @@ export const zhCN = {
 	'tasks.description': '任务说明',
 	'tasks.status': '状态',
 	'tasks.none': '暂无任务',
+	'tasks.showMore': '显示更多（还有 {count} 项）',
 	'tasks.changeStatus': '更改任务状态',
 	'tasks.moveTo': '转为{status}',
 	'tasks.reasonFor': '{status}原因（必填）',
