@@ -10,6 +10,8 @@
  * one-room scenarios measure). Goals (issue 3): at least 20,000 validated updates/s per core,
  * and validation costing at most 25% of throughput, i.e. time per update ≤ 1.33× without it.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as Y from 'yjs';
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
 import { IncidentDoc, type Annotation } from '#domain/incident-doc';
@@ -81,6 +83,24 @@ function annotationOf(i: number): Annotation {
 	};
 }
 
+/**
+ * A full garbage collection, run before each timed loop (outside the timing). The runs of a
+ * scenario share this process and alternate guard on / off; without it, the garbage a run
+ * leaves (its room, store and document, hundreds of MB) is collected by major GCs inside the
+ * next run's timed loop, which then pays for its predecessor — always the same target, since
+ * the runs alternate. Each timed loop now starts from the same clean heap and pays for its own
+ * garbage only.
+ */
+const collectGarbage: () => void = (() => {
+	const exposed = (globalThis as { gc?: () => void }).gc;
+	if (exposed) return exposed;
+	v8.setFlagsFromString('--expose-gc');
+	return vm.runInNewContext('gc') as () => void;
+})();
+
+/** Timed repetitions per run; the run reports the median one (the bench then takes the median of runs). */
+const REPETITIONS = 3;
+
 export interface ValidationFigures {
 	/** Per CPU-second of this process (one core). */
 	updatesPerSec: number;
@@ -132,6 +152,7 @@ export async function measurePipeline(
 	for (let i = 0; i < updates; i++)
 		cd.patch('annotations', `a${(i * 7919) % annotations}`, { label: `更新 ${i}` });
 
+	collectGarbage();
 	const t0 = performance.now();
 	// CPU time, not wall time: "per core" is what the goal asks, and it holds on a busy machine.
 	const cpu0 = process.cpuUsage();
@@ -160,7 +181,7 @@ export function validation(annotations: number, updates: number): Scenario {
 	return {
 		id: `validation-${annotations}`,
 		title: `Validation cost, ${annotations.toLocaleString('en-US')} annotations`,
-		detail: `${updates.toLocaleString('en-US')} small annotation edits by a township officer through the room pipeline, guard on vs off, one core`,
+		detail: `${updates.toLocaleString('en-US')} small annotation edits by a township officer through the room pipeline, guard on vs off, one core, median of ${REPETITIONS} repetitions per run`,
 		note:
 			'Runs in the bench process, not against the servers: the "ours" column is validation ON, the "reference" ' +
 			'column validation OFF. Goals: ≥ 20,000 validated updates/s, time per update ≤ 1.33× (≤ 25% throughput cost).',
@@ -180,11 +201,17 @@ export function validation(annotations: number, updates: number): Scenario {
 			const on = ctx.server.target === 'ours';
 			// Warm the JIT on a small document first, so the first timed run is not the slow one.
 			await measurePipeline(1_000, 2_000, on);
-			const f = await measurePipeline(annotations, updates, on);
+			// Several timed repetitions, the median one reported: one run on a shared machine can
+			// catch a burst of other work; refusals count over all of them.
+			const reps: ValidationFigures[] = [];
+			for (let i = 0; i < REPETITIONS; i++) reps.push(await measurePipeline(annotations, updates, on));
+			const sorted = [...reps].sort((a, b) => a.usPerUpdate - b.usPerUpdate);
+			const f = sorted[sorted.length >> 1]!;
 			ctx.log(
-				`validation ${on ? 'on' : 'off'}: ${Math.round(f.updatesPerSec).toLocaleString('en-US')} updates/s`
+				`validation ${on ? 'on' : 'off'}: ${Math.round(f.updatesPerSec).toLocaleString('en-US')} updates/s ` +
+					`(median of ${reps.map((r) => r.usPerUpdate.toFixed(1)).join(', ')} µs per update)`
 			);
-			return { ...f };
+			return { ...f, refused: reps.reduce((n, r) => n + r.refused, 0) };
 		}
 	};
 }

@@ -33,6 +33,11 @@ export class GuardVerdict {
 	constructor(readonly changes: readonly Change[]) {}
 }
 
+function verdictOf(checks: readonly unknown[]): GuardVerdict | null {
+	for (const c of checks) if (c instanceof GuardVerdict) return c;
+	return null;
+}
+
 export const DEFAULT_AWARENESS_RATE: AwarenessRate = { perSecond: 20, burst: 20 };
 
 export function createGuard(opts: GuardOptions): RoomHooks {
@@ -74,10 +79,20 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 		onCommitted({ room, updates }: CommittedPayload): void {
 			const rows: ChangeRow[] = [];
 			for (const u of updates) {
-				const verdict = u.checks.find((c): c is GuardVerdict => c instanceof GuardVerdict);
-				if (!verdict) continue;
+				const verdict = verdictOf(u.checks);
+				if (verdict === null) continue;
 				for (const c of verdict.changes) {
-					rows.push({ room: room.name, seq: u.seq, at: u.at, userId: u.userId, orgId: u.orgId, ...c });
+					rows.push({
+						room: room.name,
+						seq: u.seq,
+						at: u.at,
+						userId: u.userId,
+						orgId: u.orgId,
+						collection: c.collection,
+						entityId: c.entityId,
+						field: c.field,
+						op: c.op
+					});
 				}
 			}
 			// onCommitted must not throw: a failed index write loses audit rows, never the update.
