@@ -105,6 +105,15 @@ class Inspector {
 	#fresh: NewItem[] = [];
 	#byClient: Map<number, NewItem[]> | null = null;
 	readonly #rootOfType: ReadonlyMap<YType, string>;
+	/**
+	 * Places of server types resolved by this update. An update usually touches one entity
+	 * (a field's new value and the old value it removes), so the last one is kept apart and a
+	 * Map is made only for a second. One place per type also makes one EntityRef per entity,
+	 * which evaluate groups the touches by.
+	 */
+	#lastType: YType | null = null;
+	#lastPlace: Place | null = null;
+	#places: Map<YType, Place> | null = null;
 
 	constructor(private readonly doc: Y.Doc) {
 		this.#rootOfType = rootsOf(doc);
@@ -268,20 +277,22 @@ class Inspector {
 
 	/** The place of a type that exists in the server's document. */
 	#placeOfType(type: YType): Place {
-		const known = serverPlaces.get(type);
-		if (known !== undefined) return known;
+		if (type === this.#lastType) return this.#lastPlace!;
 		const item = type._item;
-		let place: Place;
 		if (item === null) {
 			const root = this.#rootOfType.get(type);
-			if (!root || !ROOT_NAMES.has(root)) throw forbidden('unknown root type');
-			place = { kind: 'root', root: root as RootName };
-		} else {
-			if (item.parentSub === null) throw forbidden('a nested type inside a list');
-			const parent = this.#placeOfType(item.parent as YType);
-			place = this.#formedPlace(parent, item.parentSub, type, type);
+			const place = root === undefined ? undefined : ROOT_PLACES.get(root);
+			if (place === undefined) throw forbidden('unknown root type');
+			return place;
 		}
-		serverPlaces.set(type, place);
+		const known = this.#places?.get(type);
+		if (known !== undefined) return known;
+		if (item.parentSub === null) throw forbidden('a nested type inside a list');
+		const parent = this.#placeOfType(item.parent as YType);
+		const place = this.#formedPlace(parent, item.parentSub, type, type);
+		if (this.#lastType !== null) (this.#places ??= new Map()).set(this.#lastType, this.#lastPlace!);
+		this.#lastType = type;
+		this.#lastPlace = place;
 		return place;
 	}
 
@@ -305,7 +316,7 @@ class Inspector {
 	}
 
 	#entityRef(collection: EntityCollection, entityId: string, server: YType | null): EntityRef {
-		// A server type's ref is made once, with its place (serverPlaces), so it is the same object
+		// A server type's ref is made once per update, with its place (#placeOfType), so it is the same object
 		// for every touch of the entity: evaluate groups touches by it.
 		return { collection, entityId, type: server as Y.Map<unknown> | null };
 	}
@@ -429,12 +440,10 @@ class Inspector {
 	}
 }
 
-/**
- * The place of each type in a server's document, resolved once: a type's parent and map key
- * never change, so neither does its place (nor the EntityRef in it, which evaluate groups by).
- * Weak, so it goes with the document.
- */
-const serverPlaces = new WeakMap<YType, Place>();
+/** The place of each root of the schema. */
+const ROOT_PLACES: ReadonlyMap<string, Place> = new Map(
+	[...ROOT_NAMES].map((root) => [root, { kind: 'root', root: root as RootName }])
+);
 
 /** Root type → name, per document, rebuilt only when a root was added (the hot path reads it per update). */
 const rootCache = new WeakMap<Y.Doc, Map<YType, string>>();
