@@ -267,7 +267,8 @@ function judgeThread(
  * old one's removal, which is one update, not an update and a delete.
  */
 function dedupe(changes: Change[]): Change[] {
-	if (changes.length < 2) return changes;
+	// The list is kept until the update is committed; a list grown by push reserves 17 slots.
+	if (changes.length < 2) return changes.slice();
 	const key = (c: Change): string => `${c.collection}\u0000${c.entityId}\u0000${c.field}`;
 	const updated = new Set(changes.filter((c) => c.op === 'update').map(key));
 	const seen = new Set<string>();
