@@ -536,17 +536,17 @@ export class Room {
 		}
 	}
 
+	/**
+	 * A connection publishes presence under one awareness client id: the first it sends that no
+	 * other connection owns. Entries for any other id are dropped, never applied: stock
+	 * y-websocket clients send back every presence change they receive (other people's states,
+	 * and their removal when they leave), and such an echo must neither close the connection nor
+	 * let it speak for someone else.
+	 */
 	#applyAwareness(peer: Peer, update: Uint8Array): void {
 		const entries = decodeAwareness(update);
 		const st = this.#peers.get(peer)!;
 		for (const e of entries) {
-			const owner = this.#awarenessOwner.get(e.clientId);
-			if (owner && owner !== peer) {
-				throw refuseAndClose(
-					Close.Forbidden,
-					`awareness client id ${e.clientId} belongs to another connection`
-				);
-			}
 			if (e.bytes > this.limits.maxAwarenessStateBytes) {
 				throw refuseAndClose(
 					Close.MessageTooLarge,
@@ -554,12 +554,18 @@ export class Room {
 				);
 			}
 		}
-		for (const h of this.hooks) h.onAwareness?.({ room: this, peer, entries });
-		for (const e of entries) {
+		const own = entries.filter((e) => {
+			const owner = this.#awarenessOwner.get(e.clientId);
+			if (owner) return owner === peer;
+			// Unowned: this peer's own id if it has none yet and is announcing itself.
+			if (st.awarenessIds.size > 0 || e.state === null) return false;
 			this.#awarenessOwner.set(e.clientId, peer);
 			st.awarenessIds.add(e.clientId);
-		}
-		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(entries), peer);
+			return true;
+		});
+		if (own.length === 0) return;
+		for (const h of this.hooks) h.onAwareness?.({ room: this, peer, entries: own });
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(own), peer);
 	}
 
 	#relayAwareness = (
