@@ -108,6 +108,10 @@ export async function startSitroom(
 	// The permission guard last: it judges updates of peers the hooks above have admitted.
 	const guard = setUpGuard({
 		db: identityDb,
+		// The database's file (':memory:' with the in-memory store): attribution rows get a
+		// connection of their own there.
+		file: identityDb.name,
+		log,
 		orgs: identity.orgs,
 		guards: config.allowAdhocRooms
 			? cachedGuardDecision(

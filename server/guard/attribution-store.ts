@@ -3,12 +3,18 @@
  * it. Rows are derived from accepted updates by the guard (never from anything a client says)
  * and keyed to the update log's sequence number, so each row can be traced to its update.
  *
- * The SQLite store buffers rows and writes them in one transaction every `flushMs`, off the
- * room's commit path: the update log (doc_updates, with user and org) is the durable record;
- * this table is an index over it for the audit view. Reads flush first, so they always see
- * every accepted change.
+ * The SQLite store writes the rows of each call to `record` at once, in one small transaction:
+ * the guard records them after the update log committed and before the room broadcasts or
+ * acknowledges the update, so an update anyone was told was saved has its attribution too, even
+ * if the process is killed right after. With a database file, rows are written on a connection
+ * of the store's own with synchronous=NORMAL: a commit is a write() of the rows' pages into the
+ * write-ahead log, no fsync on the main thread. That survives a killed process; the document
+ * store's next fsync of the same log file (fsync is per file, wal-sync.ts) or SQLite's next
+ * checkpoint makes it survive a power cut too. This connection never checkpoints itself
+ * (wal_autocheckpoint=0), so a record call never pays for one: the document log's writer and
+ * the main connection checkpoint as before.
  */
-import type { Migration, SqliteDatabase } from '../store/sqlite/database.ts';
+import { openConnection, type Migration, type SqliteDatabase } from '../store/sqlite/database.ts';
 import type { ChangeOp } from './evaluate.ts';
 
 export interface ChangeRow {
@@ -33,6 +39,7 @@ export interface EntityAttribution {
 }
 
 export interface AttributionStore {
+	/** Stores the rows of one committed batch before returning; throws if they could not be. */
 	record(rows: readonly ChangeRow[]): void;
 	/** Every change to one entity (or, with entityId null, to the incident's own fields), newest first. */
 	changesOf(room: string, collection: string, entityId: string | null, limit?: number): ChangeRow[];
@@ -86,35 +93,58 @@ const toChange = (r: Row): ChangeRow => ({
 	op: r.op
 });
 
+export interface SqliteAttributionStoreOptions {
+	/**
+	 * The database's file (already migrated by openDatabase): rows are written and read on a
+	 * connection of the store's own, with synchronous=NORMAL, closed with the store. Without
+	 * it (an in-memory database), everything goes through `db`.
+	 */
+	file?: string | null;
+}
+
 export class SqliteAttributionStore implements AttributionStore {
-	#pending: ChangeRow[] = [];
-	#timer: NodeJS.Timeout | null = null;
+	/** Our own connection (with `file`), closed by close(); otherwise null. */
+	readonly #own: SqliteDatabase | null;
 	readonly #insertAll;
 	readonly #ofEntity;
 	readonly #ofIncident;
 	readonly #summary;
 
-	constructor(
-		db: SqliteDatabase,
-		private readonly flushMs = 100
-	) {
-		const insert = db.prepare(
+	constructor(db: SqliteDatabase, opts: SqliteAttributionStoreOptions = {}) {
+		const file = opts.file && opts.file !== ':memory:' ? opts.file : null;
+		if (file) {
+			const own = openConnection(file, 'normal');
+			try {
+				own.pragma('wal_autocheckpoint = 0');
+			} catch (err) {
+				own.close();
+				throw err;
+			}
+			this.#own = own;
+		} else {
+			this.#own = null;
+		}
+		const conn = this.#own ?? db;
+		const insert = conn.prepare(
 			'INSERT INTO doc_changes (room, seq, at, user_id, org_id, collection, entity_id, field, op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		);
-		// Wrapped once here, not on every flush.
-		this.#insertAll = db.transaction((rows: readonly ChangeRow[]) => {
+		// Wrapped once here, not on every call. On our own connection the transaction takes the
+		// write lock when it begins (IMMEDIATE), so it waits for another writer (busy_timeout)
+		// instead of failing halfway.
+		const insertAll = conn.transaction((rows: readonly ChangeRow[]) => {
 			for (const r of rows) {
 				insert.run(r.room, r.seq, r.at, r.userId, r.orgId, r.collection, r.entityId, r.field, r.op);
 			}
 		});
-		this.#ofEntity = db.prepare(
+		this.#insertAll = this.#own ? insertAll.immediate : insertAll;
+		this.#ofEntity = conn.prepare(
 			'SELECT * FROM doc_changes WHERE room = ? AND collection = ? AND entity_id = ? ORDER BY seq DESC, id DESC LIMIT ?'
 		);
-		this.#ofIncident = db.prepare(
+		this.#ofIncident = conn.prepare(
 			'SELECT * FROM doc_changes WHERE room = ? AND collection = ? AND entity_id IS NULL ORDER BY seq DESC, id DESC LIMIT ?'
 		);
 		// Per entity: the first 'create' row and the newest row of any kind.
-		this.#summary = db.prepare(`
+		this.#summary = conn.prepare(`
 			SELECT c.collection, c.entity_id,
 				cr.user_id AS created_by, cr.at AS created_at,
 				c.user_id AS last_by, c.at AS last_at
@@ -129,26 +159,13 @@ export class SqliteAttributionStore implements AttributionStore {
 		`);
 	}
 
+	/** Writes the rows now, in one transaction; throws if they could not be written. */
 	record(rows: readonly ChangeRow[]): void {
 		if (rows.length === 0) return;
-		for (const r of rows) this.#pending.push(r);
-		if (!this.#timer) {
-			this.#timer = setTimeout(() => this.flush(), this.flushMs);
-			this.#timer.unref();
-		}
-	}
-
-	flush(): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
-		const rows = this.#pending;
-		if (rows.length === 0) return;
-		this.#pending = [];
 		this.#insertAll(rows);
 	}
 
 	changesOf(room: string, collection: string, entityId: string | null, limit = 1000): ChangeRow[] {
-		this.flush();
 		const rows = (
 			entityId === null
 				? this.#ofIncident.all(room, collection, limit)
@@ -158,7 +175,6 @@ export class SqliteAttributionStore implements AttributionStore {
 	}
 
 	attribution(room: string): EntityAttribution[] {
-		this.flush();
 		const rows = this.#summary.all(room, room) as Array<{
 			collection: string;
 			entity_id: string;
@@ -177,7 +193,8 @@ export class SqliteAttributionStore implements AttributionStore {
 		}));
 	}
 
+	/** Closes the store's own connection (if any); call before closing the database. */
 	close(): void {
-		this.flush();
+		if (this.#own?.open) this.#own.close();
 	}
 }

@@ -3,11 +3,13 @@
  * what. Every incoming update is resolved to the entities and fields it touches
  * (inspect-update.ts) and judged by the shared policy (evaluate.ts → #domain/policy) before the
  * room applies it; a refused update is applied, stored and broadcast nowhere, and its sender is
- * told why. Accepted changes are attributed to the connection's user in the doc_changes table.
+ * told why. Accepted changes are attributed to the connection's user in the doc_changes table,
+ * written once the update is durable and before anyone is told about it (onCommitted).
  * Presence is stamped with the server's view of each user.
  */
 import type { OrgDirectory } from '#domain/actor';
 import { Close } from '#domain/protocol';
+import { createLogger, type Logger } from '../log.ts';
 import type { CheckUpdatePayload, CommittedPayload, RoomHooks, RoomInfo } from '../rooms/hooks.ts';
 import type { Peer } from '../rooms/peer.ts';
 import { refuse } from '../rooms/refusal.ts';
@@ -20,6 +22,11 @@ import { inspectUpdate } from './inspect-update.ts';
 export interface GuardOptions {
 	orgs: OrgDirectory;
 	attribution: AttributionStore;
+	/**
+	 * The server's logger: a failed attribution write is logged here with its room and seqs.
+	 * Default: a logger of its own at LOG_LEVEL (for benches and tests that pass none).
+	 */
+	log?: Logger;
 	awarenessRate?: AwarenessRate;
 	/**
 	 * Which rooms hold incident documents and are guarded (default: all). Ad hoc rooms allowed
@@ -44,6 +51,7 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 	const claims = new WeakMap<RoomInfo, ClientClaims>();
 	const buckets = new WeakMap<Peer, AwarenessBucket>();
 	const rate = opts.awarenessRate ?? DEFAULT_AWARENESS_RATE;
+	const log = opts.log ?? createLogger();
 	const claimsOf = (room: RoomInfo): ClientClaims => {
 		let c = claims.get(room);
 		if (!c) claims.set(room, (c = new ClientClaims()));
@@ -95,11 +103,16 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 					});
 				}
 			}
-			// onCommitted must not throw: a failed index write loses audit rows, never the update.
+			if (rows.length === 0) return;
+			// onCommitted must not throw: a failed index write loses audit rows, never the update
+			// (doc_updates keeps its author either way).
 			try {
 				opts.attribution.record(rows);
 			} catch (err) {
-				console.error('attribution rows could not be recorded', err);
+				log.error(
+					{ err, room: room.name, seqs: [...new Set(rows.map((r) => r.seq))], rows: rows.length },
+					'attribution rows could not be recorded'
+				);
 			}
 		},
 

@@ -6,6 +6,7 @@
  */
 import type { OrgDirectory } from '#domain/actor';
 import type { RoomHooks } from '../rooms/hooks.ts';
+import type { Logger } from '../log.ts';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import { attributionMigrations, SqliteAttributionStore } from './attribution-store.ts';
 import { createGuard } from './guard.ts';
@@ -15,7 +16,7 @@ export { attributionMigrations as guardMigrations };
 export interface GuardParts {
 	hooks: RoomHooks;
 	attribution: SqliteAttributionStore;
-	/** Writes buffered attribution rows; call after the rooms have closed, before the database. */
+	/** Closes the attribution store's connection; call after the rooms have closed, before the database. */
 	stop(): void;
 }
 
@@ -46,13 +47,24 @@ export function cachedGuardDecision(
 
 export function setUpGuard(opts: {
 	db: SqliteDatabase;
+	/**
+	 * `db`'s file: attribution rows are then written on a connection of their own with
+	 * synchronous=NORMAL (attribution-store.ts). Null or ':memory:' for an in-memory database.
+	 */
+	file: string | null;
+	log: Logger;
 	orgs: OrgDirectory;
 	/** Rooms that hold incident documents (others are ad hoc rooms, not guarded). */
 	guards: (roomName: string) => boolean;
 }): GuardParts {
-	const attribution = new SqliteAttributionStore(opts.db);
+	const attribution = new SqliteAttributionStore(opts.db, { file: opts.file });
 	return {
-		hooks: createGuard({ orgs: opts.orgs, attribution, guards: opts.guards }),
+		hooks: createGuard({
+			orgs: opts.orgs,
+			attribution,
+			guards: opts.guards,
+			log: opts.log.child({ module: 'guard' })
+		}),
 		attribution,
 		stop: () => attribution.close()
 	};

@@ -104,8 +104,9 @@ export async function startHarness(roomName = 'incident-1'): Promise<Harness> {
 			migrations: [...docStoreMigrations, ...attributionMigrations]
 		});
 		store = new SqliteDocStore(db);
-		attribution = new SqliteAttributionStore(db);
-		const guard = createGuard({ orgs, attribution });
+		// As in the server: rows on a connection of their own to the same file.
+		attribution = new SqliteAttributionStore(db, { file: `${dir}/sitroom.db` });
+		const guard = createGuard({ orgs, attribution, log: silentLogger() });
 		room = new Room(
 			roomName,
 			store,
