@@ -18,7 +18,7 @@ import {
 	type ChildServer
 } from '../helpers/child-server.ts';
 import { eventually } from '../helpers/clients.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 const ROOM = 'inc-demo-jialing';
 const CHAOTIAN = '510812100';
@@ -32,7 +32,7 @@ interface AuditChange {
 	op: string;
 }
 
-async function auditOfFigures(server: ChildServer): Promise<AuditChange[]> {
+async function auditOfFigures(server: { url: string }): Promise<AuditChange[]> {
 	const s = await loginAt(server.url, 'commander');
 	const res = await fetch(`${server.url}/api/incidents/${ROOM}/audit?collection=figures&entity=${CHAOTIAN}`, {
 		headers: { cookie: s.cookie }
@@ -46,19 +46,36 @@ async function auditOfFigures(server: ChildServer): Promise<AuditChange[]> {
  * the same tick as the acknowledgement reaches the client (the UI's "saved").
  */
 async function editThenKill(server: ChildServer, key: FigureKey, value: number): Promise<ChildExit> {
-	const session = await loginAt(server.url, 'chaotian');
-	const socket: AppSocket = ioClient(server.url, {
+	const killed: { exit?: Promise<ChildExit> } = {};
+	await editAsChaotian(server.url, key, value, () => {
+		killed.exit = server.kill();
+	});
+	return await killed.exit!;
+}
+
+/** Sets one of Chaotian's figures as its township; `onSaved` runs in the tick the ack arrives. */
+async function editAsChaotian(
+	url: string,
+	key: FigureKey,
+	value: number,
+	onSaved: () => void
+): Promise<void> {
+	const session = await loginAt(url, 'chaotian');
+	const socket: AppSocket = ioClient(url, {
 		transports: ['websocket'],
-		extraHeaders: { cookie: session.cookie, origin: server.url },
+		extraHeaders: { cookie: session.cookie, origin: url },
 		reconnection: false,
 		forceNew: true
 	});
 	const doc = new Y.Doc();
 	let edited = false;
-	let killing: Promise<ChildExit> | null = null;
+	let saved = false;
 	const provider = new SyncProvider(socket, ROOM, doc, {
 		onState: (s) => {
-			if (edited && !s.unsaved && killing === null) killing = server.kill();
+			if (edited && !s.unsaved && !saved) {
+				saved = true;
+				onSaved();
+			}
 		}
 	});
 	try {
@@ -66,8 +83,7 @@ async function editThenKill(server: ChildServer, key: FigureKey, value: number):
 		new IncidentDoc(doc).setFigure(CHAOTIAN, key, value);
 		edited = true;
 		expect(provider.state.unsaved).toBe(true);
-		await eventually(() => killing !== null, 10_000, 'the acknowledgement ("saved")');
-		return await killing!;
+		await eventually(() => saved, 10_000, 'the acknowledgement ("saved")');
 	} finally {
 		provider.destroy();
 		socket.disconnect();
@@ -110,5 +126,22 @@ describe('attribution across kill -9', () => {
 			expect(changes).toHaveLength(i + 1);
 		}
 		expect(await server.terminate()).toEqual({ code: 0, signal: null });
+	});
+
+	// The store's other modes: rows on the main connection of an in-memory database, and on our
+	// own connection while the document log commits on its writer thread.
+	it.each([
+		['the in-memory store', { SITROOM_STORE: 'memory' }],
+		['the threaded SQLite writer', { SQLITE_WRITER: 'thread' }]
+	])('attributes an acknowledged change with %s', async (_name, env) => {
+		const server: TestServer = await startTestServer(env);
+		try {
+			await editAsChaotian(server.url, 'dead', 1, () => undefined);
+			expect(await auditOfFigures(server)).toEqual([
+				expect.objectContaining({ userName: '朝天镇值班员', field: 'dead', op: 'update' })
+			]);
+		} finally {
+			await server.dispose();
+		}
 	});
 });
