@@ -19,7 +19,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import { awarenessFrame, Close, SyncType, syncFrame } from '#domain/protocol';
 import type { CloseReason } from '#domain/protocol';
-import type { AppendEntry, DocStore } from '../store/doc-store.ts';
+import type { AppendEntry, DocStore, StoredUpdate } from '../store/doc-store.ts';
 import type { Logger } from '../log.ts';
 import { checkUpdateShape, decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
 import type { CommittedUpdate, RoomHooks } from './hooks.ts';
@@ -79,8 +79,12 @@ export type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
 interface StoredState {
 	/** Snapshot, then the log after it, as stored: applied in this order to materialise. */
 	parts: Uint8Array[];
-	/** The state vector of the whole. */
-	stateVector: Uint8Array;
+	/**
+	 * The state vector of the whole, when the snapshot was stored with one. Null otherwise (a
+	 * log without a snapshot, a snapshot from before vectors were kept): working it out means
+	 * reading every struct, as costly as decoding the document, so the room decodes it instead.
+	 */
+	stateVector: Uint8Array | null;
 	/** The parts merged into one update, made the first time a client needs it. */
 	whole: Uint8Array | null;
 }
@@ -168,7 +172,11 @@ export class Room {
 		const parts = updates.map((u) => u.update);
 		if (snapshot) parts.unshift(snapshot);
 		if (parts.length > 0) {
-			this.#stored = { parts, stateVector: stateVectorOf(snapshot, snapshotStateVector, parts), whole: null };
+			this.#stored = {
+				parts,
+				stateVector: snapshot && snapshotStateVector ? stateVectorOf(snapshotStateVector, updates) : null,
+				whole: null
+			};
 		}
 		this.#state = 'ready';
 		if (parts.length === 0) this.#materialize();
@@ -230,7 +238,7 @@ export class Room {
 
 	/** The state vector of the room's durable state. */
 	#stateVector(): Uint8Array {
-		return this.#stored ? this.#stored.stateVector : Y.encodeStateVector(this.#doc);
+		return this.#stored?.stateVector ?? Y.encodeStateVector(this.doc);
 	}
 
 	/** Adds a peer: it gets the room's state once the room is loaded and all before it is durable. */
@@ -586,6 +594,8 @@ export class Room {
 			// Not yet decoded: the stored parts merged are the same state, without decoding it.
 			if (stored) {
 				stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts);
+				// Its vector, if unknown, is worked out here (off anyone's path) so the next load has it.
+				stored.stateVector ??= Y.encodeStateVectorFromUpdate(stored.whole);
 				await this.store.writeSnapshot(this.name, seq, stored.whole, stored.stateVector);
 			} else {
 				await this.store.writeSnapshot(
@@ -672,21 +682,12 @@ export class Room {
 	}
 }
 
-/**
- * The state vector of a snapshot followed by log updates, without decoding the snapshot when
- * it was stored with its vector: each log update extends its clients' clocks.
- */
-function stateVectorOf(
-	snapshot: Uint8Array | null,
-	snapshotStateVector: Uint8Array | null,
-	parts: readonly Uint8Array[]
-): Uint8Array {
-	// A snapshot stored before vectors were kept is decoded once for its vector.
-	const sv = snapshot
-		? Y.decodeStateVector(snapshotStateVector ?? Y.encodeStateVectorFromUpdate(snapshot))
-		: new Map<number, number>();
-	for (const part of snapshot ? parts.slice(1) : parts) {
-		for (const [client, clock] of Y.parseUpdateMeta(part).to) {
+/** The state vector of a snapshot (its stored vector) followed by the log after it. */
+function stateVectorOf(snapshotStateVector: Uint8Array, updates: readonly StoredUpdate[]): Uint8Array {
+	const sv = Y.decodeStateVector(snapshotStateVector);
+	// Each log update extends its clients' clocks.
+	for (const u of updates) {
+		for (const [client, clock] of Y.parseUpdateMeta(u.update).to) {
 			if ((sv.get(client) ?? 0) < clock) sv.set(client, clock);
 		}
 	}
