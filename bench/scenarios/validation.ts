@@ -137,7 +137,9 @@ export async function measurePipeline(
 			connectionId: null
 		}
 	]);
-	const hooks = validate ? [createGuard({ orgs, attribution: new CountingAttribution(), log: silentLogger() })] : [];
+	const hooks = validate
+		? [createGuard({ orgs, attribution: new CountingAttribution(), log: silentLogger() })]
+		: [];
 	const room = new Room(
 		'bench',
 		store,
