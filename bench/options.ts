@@ -16,6 +16,8 @@ export interface BenchOptions {
 	cpuProfileDir: string | null;
 	/** SQLITE_SYNCHRONOUS for our server: 'full' (the issue's durability, the default) or 'normal'. */
 	sqliteSync: 'full' | 'normal';
+	/** Our server's store: 'sqlite' (durable, the default) or 'memory' (to see what durability costs). */
+	store: 'sqlite' | 'memory';
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -25,6 +27,7 @@ export const USAGE = `npm run bench -- [options]
   --client-procs <n>  client processes per scenario (default: 2, 1 for cold load)
   --presence          clients publish presence (awareness), as the stock client does by default
   --sqlite-sync <m>   our server's SQLITE_SYNCHRONOUS: full (default; fsync per group commit) or normal
+  --store <s>         our server's store: sqlite (default; durable) or memory (what durability costs)
   --cpu-prof <dir>    write a V8 CPU profile of every server process into <dir> (open in Chrome DevTools)
   --help              this text`;
 
@@ -40,7 +43,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 		clientProcesses: null,
 		presence: false,
 		cpuProfileDir: null,
-		sqliteSync: 'full'
+		sqliteSync: 'full',
+		store: 'sqlite'
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
@@ -78,6 +82,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 				if (v !== 'full' && v !== 'normal')
 					throw new UsageError(`--sqlite-sync takes full or normal, not ${v}`);
 				opts.sqliteSync = v;
+				break;
+			}
+			case '--store': {
+				const v = value();
+				if (v !== 'sqlite' && v !== 'memory')
+					throw new UsageError(`--store takes sqlite or memory, not ${v}`);
+				opts.store = v;
 				break;
 			}
 			case '--cpu-prof':

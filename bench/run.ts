@@ -26,7 +26,8 @@ async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions)
 	try {
 		server = await startServer(target, {
 			cpuProfileDir: opts.cpuProfileDir ?? undefined,
-			sqliteSync: opts.sqliteSync
+			sqliteSync: opts.sqliteSync,
+			store: opts.store
 		});
 		return await scenario.run({ server, pool, log: (m) => console.log(`      ${m}`) });
 	} finally {
@@ -73,7 +74,10 @@ async function main(): Promise<number> {
 	console.log(`Sitroom benchmark${opts.quick ? ' (--quick: a smoke run, the figures mean nothing)' : ''}`);
 	const labels: Record<TargetId, string> = {
 		...TARGET_LABELS,
-		ours: TARGET_LABELS.ours.replace('synchronous=full', `synchronous=${opts.sqliteSync}`)
+		ours:
+			opts.store === 'memory'
+				? 'Sitroom (in-memory store: nothing durable, for comparison only)'
+				: TARGET_LABELS.ours.replace('synchronous=full', `synchronous=${opts.sqliteSync}`)
 	};
 	for (const t of TARGET_IDS) console.log(`  ${t.padEnd(9)} ${labels[t]}`);
 	console.log(

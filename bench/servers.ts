@@ -51,6 +51,8 @@ export interface ServerStartOptions {
 	cpuProfileDir?: string;
 	/** Our server's SQLITE_SYNCHRONOUS (default full). */
 	sqliteSync?: 'full' | 'normal';
+	/** Our server's store (default sqlite); memory is not durable and cannot restart with data. */
+	store?: 'sqlite' | 'memory';
 }
 
 export function startServer(target: TargetId, opts: ServerStartOptions = {}): Promise<ServerUnderTest> {
@@ -58,10 +60,16 @@ export function startServer(target: TargetId, opts: ServerStartOptions = {}): Pr
 	const nodeArgs = opts.cpuProfileDir
 		? [...TSX, '--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`]
 		: TSX;
-	return target === 'ours' ? startOurs(nodeArgs, opts.sqliteSync ?? 'full') : startReference(nodeArgs);
+	return target === 'ours'
+		? startOurs(nodeArgs, opts.sqliteSync ?? 'full', opts.store ?? 'sqlite')
+		: startReference(nodeArgs);
 }
 
-async function startOurs(nodeArgs: string[], sqliteSync: 'full' | 'normal'): Promise<ServerUnderTest> {
+async function startOurs(
+	nodeArgs: string[],
+	sqliteSync: 'full' | 'normal',
+	store: 'sqlite' | 'memory'
+): Promise<ServerUnderTest> {
 	const port = await freePort();
 	const dataDir = makeTempDir('sitroom-bench-');
 	const env = {
@@ -70,7 +78,7 @@ async function startOurs(nodeArgs: string[], sqliteSync: 'full' | 'normal'): Pro
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		DATA_DIR: dataDir,
-		SITROOM_STORE: 'sqlite',
+		SITROOM_STORE: store,
 		SQLITE_SYNCHRONOUS: sqliteSync,
 		// warn: the 'listening' line is at info, so the port is chosen here and polled.
 		LOG_LEVEL: 'warn',
@@ -101,7 +109,7 @@ async function startOurs(nodeArgs: string[], sqliteSync: 'full' | 'normal'): Pro
 		},
 		providerUrl: `ws://127.0.0.1:${port}/yjs`,
 		clientParams: () => realtimeToken(`http://127.0.0.1:${port}`),
-		durable: true,
+		durable: store === 'sqlite',
 		async restart() {
 			// SIGTERM: the server commits, snapshots and closes its rooms before it exits.
 			await stopChild(child, 'SIGTERM', 15_000);
