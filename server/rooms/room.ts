@@ -366,18 +366,31 @@ export class Room {
 		});
 		const seqs = await this.store.append(entries);
 		this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
-		return entries.map((e, i) => ({
-			...e,
-			seq: seqs[i]!,
-			size: e.update.byteLength,
-			peer: isPeer(batch[i]!.origin) ? (batch[i]!.origin as Peer) : null,
-			checks: batch[i]!.checks
-		}));
+		const committed: CommittedUpdate[] = new Array(entries.length);
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!;
+			const { origin, checks } = batch[i]!;
+			committed[i] = {
+				room: e.room,
+				update: e.update,
+				at: e.at,
+				userId: e.userId,
+				orgId: e.orgId,
+				connectionId: e.connectionId,
+				seq: seqs[i]!,
+				size: e.update.byteLength,
+				peer: isPeer(origin) ? origin : null,
+				checks
+			};
+		}
+		return committed;
 	}
 
 	#broadcast(committed: CommittedUpdate[], batch: BatchEntry[]): void {
 		committed.forEach((u, i) => {
 			const origin = batch[i]!.origin;
+			// Nobody else here (one person editing alone): no frame to build.
+			if (this.#peers.size === 0 || (this.#peers.size === 1 && this.#peers.has(origin as Peer))) return;
 			// One Buffer for every peer: given a Uint8Array, ws would wrap it anew for each send.
 			const bytes = syncFrame(SyncType.update, u.update);
 			const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -505,13 +518,13 @@ export class Room {
 		const decoded = checkUpdateShape(update);
 		// An empty update (a new client's sync step 2) changes nothing: nothing to check or store.
 		if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
-		const from = new Map<number, number>();
+		// Every client's structs come in runs of increasing clocks: a run's first struct is where
+		// it starts, and the server must hold everything of that client before it.
+		let runClient = -1;
 		for (const s of decoded.structs) {
-			const c = s.id.client;
-			const prev = from.get(c);
-			if (prev === undefined || s.id.clock < prev) from.set(c, s.id.clock);
-		}
-		for (const [client, clock] of from) {
+			const { client, clock } = s.id;
+			if (client === runClient) continue;
+			runClient = client;
 			const have = Y.getState(this.doc.store, client);
 			if (have < clock) {
 				throw refuse(
@@ -520,7 +533,10 @@ export class Room {
 				);
 			}
 		}
-		this.#checks = this.hooks.map((h) => h.checkUpdate?.({ room: this, peer, update, decoded }));
+		if (this.hooks.length > 0) {
+			const payload = { room: this, peer, update, decoded };
+			this.#checks = this.hooks.map((h) => h.checkUpdate?.(payload));
+		}
 		const batched = this.#batch.length;
 		try {
 			Y.applyUpdate(this.doc, update, peer);
