@@ -34,12 +34,14 @@ function combine(metric: MetricSpec, values: number[]): number {
 function goalText(goal: Goal | undefined): string {
 	if (!goal) return '';
 	if (goal.kind === 'zero') return '0';
+	if (goal.kind === 'at-least') return `≥ ${goal.value.toLocaleString('en-US')}`;
 	return goal.ratio === 1 ? 'no slower (≤ 1.00×)' : `≤ ${goal.ratio.toFixed(2)}×`;
 }
 
 function judge(goal: Goal | undefined, ours: number, ratio: number): boolean | null {
 	if (!goal) return null;
 	if (goal.kind === 'zero') return Number.isFinite(ours) ? ours === 0 : null;
+	if (goal.kind === 'at-least') return Number.isFinite(ours) ? ours >= goal.value : null;
 	return Number.isFinite(ratio) ? ratio <= goal.ratio : null;
 }
 

@@ -9,7 +9,9 @@ import type { ServerUnderTest } from '../servers.ts';
 export type Goal =
 	| { kind: 'ratio-at-most'; ratio: number }
 	/** Our figure (the worst of the runs) must be zero. */
-	| { kind: 'zero' };
+	| { kind: 'zero' }
+	/** Our figure itself (not the ratio) at least this much. */
+	| { kind: 'at-least'; value: number };
 
 export interface MetricSpec {
 	key: string;
