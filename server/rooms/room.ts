@@ -148,7 +148,7 @@ export class Room {
 
 	/** Whether the stored state has been decoded into the document (for tests and logs). */
 	get materialized(): boolean {
-		return this.#stored === null;
+		return this.#materialized;
 	}
 
 	get state(): RoomState {
