@@ -16,6 +16,7 @@ import { refuse } from '../rooms/refusal.ts';
 import type { AttributionStore, ChangeRow } from './attribution-store.ts';
 import { AwarenessBucket, stampAwareness, type AwarenessRate } from './awareness-stamp.ts';
 import { ClientClaims } from './client-claims.ts';
+import { describeTransaction } from './describe-transaction.ts';
 import { evaluate, type Change } from './evaluate.ts';
 import { inspectUpdate } from './inspect-update.ts';
 
@@ -76,6 +77,11 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 			const changes = evaluate(actor, touches, opts.orgs);
 			roomClaims.claim(peer, clients);
 			return new GuardVerdict(changes);
+		},
+
+		describeChange({ room, transaction }): GuardVerdict | undefined {
+			if (opts.guards && !opts.guards(room.name)) return undefined;
+			return new GuardVerdict(describeTransaction(transaction));
 		},
 
 		onAwareness({ peer, entries }): void {

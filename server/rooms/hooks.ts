@@ -56,6 +56,12 @@ export interface RoomHooks {
 	 * committed update in `onCommitted`, so the work is not done twice.
 	 */
 	checkUpdate?(payload: CheckUpdatePayload): unknown;
+	/**
+	 * For a change the server makes for a user (`room.change(fn, by)`): what it did, read from its
+	 * transaction, returned like checkUpdate's result and handed to onCommitted with it. Not a
+	 * check (whoever called `change` authorised it); must not throw.
+	 */
+	describeChange?(payload: { room: RoomInfo; transaction: Y.Transaction }): unknown;
 	/** Before an incoming awareness update is applied and relayed. */
 	onAwareness?(payload: AwarenessPayload): void;
 	/** After updates are durable and before they are broadcast. Must not throw. */

@@ -130,14 +130,28 @@ export class Room {
 	) {
 		// The server publishes no presence of its own.
 		this.awareness.setLocalState(null);
-		this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
+		this.#doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
 			if (origin === LOAD) return;
-			this.#batch.push({ update, origin, checks: this.#checks });
+			const checks = origin instanceof ServerChangeFor ? this.#describeChange(tr) : this.#checks;
+			this.#batch.push({ update, origin, checks });
 			// A change made outside a drain (should not happen, but must not be lost).
 			if (!this.#draining) this.#scheduleDrain();
 		});
 		this.awareness.on('update', this.#relayAwareness);
 		this.loaded = this.#load();
+	}
+
+	/** What the hooks make of a server-made change done for a user (attribution). */
+	#describeChange(transaction: Y.Transaction): readonly unknown[] {
+		return this.hooks.map((h) => {
+			try {
+				return h.describeChange?.({ room: this, transaction });
+			} catch (err) {
+				// Inside Yjs' event: a failing description loses attribution rows, never the change.
+				this.log.error({ room: this.name, err }, 'describing a server-made change failed');
+				return undefined;
+			}
+		});
 	}
 
 	/** The room's document, decoded from storage first if it has not been yet. */
