@@ -243,10 +243,7 @@ export class Room {
 		const stored = this.#stored;
 		// A new client (empty vector) gets the stored bytes as they are. One that holds state
 		// (a reconnect) needs a diff, and decoding the document once serves every such client.
-		if (stored && svClients === 0) {
-			stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts);
-			return stored.whole;
-		}
+		if (stored && svClients === 0) return wholeOf(stored);
 		return Y.encodeStateAsUpdate(this.doc, sv);
 	}
 
@@ -623,10 +620,10 @@ export class Room {
 		try {
 			// Not yet decoded: the stored parts merged are the same state, without decoding it.
 			if (stored) {
-				stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts);
+				const whole = wholeOf(stored);
 				// Its vector, if unknown, is worked out here (off anyone's path) so the next load has it.
-				stored.stateVector ??= Y.encodeStateVectorFromUpdate(stored.whole);
-				await this.store.writeSnapshot(this.name, seq, stored.whole, stored.stateVector);
+				stored.stateVector ??= Y.encodeStateVectorFromUpdate(whole);
+				await this.store.writeSnapshot(this.name, seq, whole, stored.stateVector);
 			} else {
 				await this.store.writeSnapshot(
 					this.name,
@@ -721,13 +718,12 @@ function stateVectorOf(snapshotStateVector: Uint8Array, updates: readonly Stored
 			if ((sv.get(client) ?? 0) < clock) sv.set(client, clock);
 		}
 	}
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, sv.size);
-	for (const [client, clock] of sv) {
-		encoding.writeVarUint(e, client);
-		encoding.writeVarUint(e, clock);
-	}
-	return encoding.toUint8Array(e);
+	return Y.encodeStateVector(sv);
+}
+
+/** The stored parts as one update, merged once. */
+function wholeOf(stored: StoredState): Uint8Array {
+	return (stored.whole ??= stored.parts.length === 1 ? stored.parts[0]! : Y.mergeUpdates(stored.parts));
 }
 
 function isPeer(origin: unknown): origin is Peer {

@@ -42,11 +42,6 @@ export class WalSync {
 		});
 	}
 
-	/** Whether a flush is running or waiting (close waits for none to be). */
-	get idle(): boolean {
-		return !this.#running && this.#waiting.length === 0;
-	}
-
 	#flush(): void {
 		const batch = this.#waiting;
 		this.#waiting = [];
@@ -85,7 +80,7 @@ export class WalSync {
 		return this.#failure !== null;
 	}
 
-	/** Closes the descriptor; call once idle. */
+	/** Closes the descriptor; call once no flush is running (the store's close waits for them). */
 	close(): void {
 		if (this.#fd !== null) fs.closeSync(this.#fd);
 		this.#fd = null;
