@@ -12,7 +12,6 @@ import type {
 	IncidentStatus,
 	LogKind,
 	ResponseLevel,
-	TaskPriority,
 	TaskStatus
 } from '../domain/vocabulary.ts';
 
@@ -26,15 +25,11 @@ function authored(actor: Actor) {
 	return { createdBy: actor.userId, ownerOrgId: actor.orgId, createdAt: now() };
 }
 
-export interface TaskDraft {
-	title: string;
-	description: string;
-	assigneeOrgId: string;
-	township: string | null;
-	priority: TaskPriority;
-	dueAt: string | null;
-	location: LonLat | null;
-}
+/** What the task form gives: the task's own fields, without its status and authorship. */
+export type TaskDraft = Pick<
+	Task,
+	'title' | 'description' | 'assigneeOrgId' | 'township' | 'priority' | 'dueAt' | 'location'
+>;
 
 /** A task is dispatched to its assignee when it is created: the team sees it at once. */
 export function createTask(doc: IncidentDoc, actor: Actor, draft: TaskDraft): string {
