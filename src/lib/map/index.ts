@@ -26,6 +26,7 @@ export { default as ScaleBar } from './controls/ScaleBar.svelte';
 export { default as CursorCoordinates } from './controls/CursorCoordinates.svelte';
 export { default as MeasureTool } from './controls/MeasureTool.svelte';
 export { default as LayerSwitcher, type OverlayToggle } from './controls/LayerSwitcher.svelte';
+export { overlayShown, situationOverlays } from './controls/overlays.ts';
 export { default as GeoJsonTransfer } from './controls/GeoJsonTransfer.svelte';
 export { getMap, MapHandle, type LayerName, type MapTool } from './map-handle.svelte.ts';
 export type { MapViewState } from './view.ts';
