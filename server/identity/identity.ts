@@ -4,6 +4,7 @@
  * when that changes (logout, deactivation, expiry). REST routes and transports call it; it
  * owns no HTTP.
  */
+import type { PublicUser } from '#domain/actor';
 import { Close, type CloseReason } from '#domain/protocol';
 import type { Role } from '#domain/vocabulary';
 import type { IdentityConfig } from '../config.ts';
@@ -19,18 +20,6 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts'
 import { RealtimeTokens, serverSecret } from './realtime-tokens.ts';
 import { SessionManager, SessionRepository, type Session } from './sessions.ts';
 import { UserRepository, type User, type UserChanges } from './users.ts';
-
-/** A user as everyone else sees them (never the hash). */
-export interface PublicUser {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	orgId: string;
-	orgName: string;
-	township: string | null;
-	active: boolean;
-}
 
 export type LoginResult =
 	| { ok: true; user: User; session: Session; secret: string }

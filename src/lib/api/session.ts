@@ -2,20 +2,12 @@
  * The session API (POST/GET/DELETE /api/session): who is logged in, with the CSRF token that
  * state-changing calls must echo as `x-csrf-token`.
  */
-import type { Actor } from '../domain/actor.ts';
+import type { Actor, PublicUser } from '../domain/actor.ts';
 import type { Role } from '../domain/vocabulary.ts';
 import { api, ApiError, setCsrfToken } from './client.ts';
 
-export interface SessionUser {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	orgId: string;
-	orgName: string;
-	/** Township code of the user's organisation, if it belongs to one. */
-	township: string | null;
-}
+/** The signed-in user as the session API sends them. */
+export type SessionUser = Omit<PublicUser, 'active'>;
 
 export interface Session {
 	user: SessionUser;

@@ -3,6 +3,7 @@
  * change a user's role, organisation, display name or active flag, and reset a password.
  * Deactivating closes the user's live connections; a reset ends their sessions.
  */
+import type { PublicUser } from '../domain/actor.ts';
 import type { Role } from '../domain/vocabulary.ts';
 import { api } from './client.ts';
 
@@ -12,15 +13,8 @@ export const MAX_PASSWORD_LENGTH = 200;
 /** The server's username rule: 2–32 letters, digits, dot, dash or underscore. */
 export const USERNAME_PATTERN = '[A-Za-z0-9][A-Za-z0-9._\\-]{1,31}';
 
-export interface UserAccount {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	orgId: string;
-	orgName: string;
-	township: string | null;
-	active: boolean;
+/** An entry of the user list: the public user and what administration needs. */
+export interface UserAccount extends PublicUser {
 	/** Created by demo mode: its password is published. */
 	demo: boolean;
 	createdAt: number;
