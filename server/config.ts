@@ -25,6 +25,12 @@ const schema = z.object({
 	 * (store/sqlite/wal-sync.ts); 'thread' commits it on a worker thread (costs more CPU per commit).
 	 */
 	SQLITE_WRITER: z.enum(['thread', 'inline']).default('inline'),
+	/**
+	 * With 'full' and 'inline': the least time between two fsyncs of the document log. A change is
+	 * shown to others once written (it survives a killed process) and its author hears "saved"
+	 * once it is on disk, at most this long later. 0 fsyncs as often as the disk allows.
+	 */
+	SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(100),
 	MAX_MESSAGE_BYTES: z.coerce
 		.number()
 		.int()
@@ -136,6 +142,7 @@ export type Config = {
 	store: 'sqlite' | 'memory';
 	sqliteSynchronous: 'full' | 'normal';
 	sqliteWriter: 'thread' | 'inline';
+	syncIntervalMs: number;
 	maxMessageBytes: number;
 	maxAwarenessStateBytes: number;
 	roomIdleMs: number;
@@ -168,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		store: e.SITROOM_STORE,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		sqliteWriter: e.SQLITE_WRITER,
+		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
 		roomIdleMs: e.ROOM_IDLE_MS,

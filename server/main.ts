@@ -58,7 +58,10 @@ export async function startSitroom(
 		store =
 			config.sqliteWriter === 'inline'
 				? // With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-					new SqliteDocStore(db, config.sqliteSynchronous === 'full' ? { file } : {})
+					new SqliteDocStore(
+						db,
+						config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
+					)
 				: new ThreadedSqliteDocStore({
 						db,
 						file,

@@ -77,7 +77,12 @@ export class RoomRegistry {
 				this.#rooms.delete(name);
 				continue;
 			}
-			if (room.peerCount === 0 && room.idleSince !== null && now - room.idleSince >= this.opts.idleUnloadMs) {
+			if (
+				room.peerCount === 0 &&
+				!room.busy &&
+				room.idleSince !== null &&
+				now - room.idleSince >= this.opts.idleUnloadMs
+			) {
 				await this.#unload(name, room, Close.Normal, 'idle');
 			}
 		}

@@ -3,10 +3,12 @@
  * durable before anyone sees it.
  *
  * Pipeline. Incoming frames go to an inbox; a drain takes everything queued, applies it in
- * order, appends the resulting updates to the store in one call (group commit), and only after
- * the store confirms does it broadcast them, answer sync requests, and acknowledge senders.
- * While a commit is in flight nothing new is applied, so whenever the drain answers a sync
- * request the document holds exactly what is durable: no one can ever see an unsaved change.
+ * order, and writes the resulting updates to the store in one call (group commit). Only once
+ * the store has written them (they survive the server process being killed) does it broadcast
+ * them and answer sync requests; once they are on disk (they survive a power cut too; the store
+ * fsyncs at most once per sync interval) it acknowledges their senders ("saved").
+ * While a write is in flight nothing new is applied, so whenever the drain answers a sync
+ * request the document holds exactly what is written: no one can ever see an unsaved change.
  *
  * Cold rooms. Loading reads the stored state (snapshot + log since) completely before anyone is
  * answered, but decoding it into the Y.Doc is deferred until something needs the document (an
@@ -37,6 +39,8 @@ export interface RoomLimits {
 
 export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
 type Ack = (result: FrameResult) => void;
+/** Runs once everything written so far is on disk, or with the error if that failed. */
+type OnSaved = (err?: unknown) => void;
 
 interface BatchEntry {
 	update: Uint8Array;
@@ -108,6 +112,8 @@ export class Room {
 	/** checkUpdate results for the update being applied, attached to what it produces. */
 	#checks: readonly unknown[] = [];
 	#lastSeq = 0;
+	/** When everything this room has written so far is on disk (the latest write's onDisk). */
+	#onDisk: Promise<void> = Promise.resolve();
 	/** The document may differ from what is durable (an update failed half-way): reload it. */
 	#mustReload = false;
 	/** Set once close() began: new frames are refused while what was received is committed. */
@@ -281,9 +287,29 @@ export class Room {
 	 * user it is done for (recorded in the log); omitted for the server's own changes.
 	 */
 	change(fn: (doc: Y.Doc) => void, by?: ActingFor): Promise<void> {
+		if (this.#state === 'failed' || this.#state === 'closed' || this.#closing) {
+			return Promise.reject(new Error(`room ${this.name} is ${this.#closing ? 'closing' : this.#state}`));
+		}
+		// A server-made change is activity: a room being seeded must not unload as idle meanwhile.
+		this.#touch();
 		return new Promise((resolve, reject) => {
-			this.#enqueue({ kind: 'change', fn, by: by ?? null, done: (err) => (err ? reject(err) : resolve()) });
+			const done = (err?: unknown): void => {
+				this.#touch();
+				if (err) reject(err);
+				else resolve();
+			};
+			this.#enqueue({ kind: 'change', fn, by: by ?? null, done });
 		});
+	}
+
+	/** Restarts the idle time of a room without peers. */
+	#touch(): void {
+		if (this.#peers.size === 0) this.idleSince = Date.now();
+	}
+
+	/** Whether frames or changes are waiting or being applied (the registry never unloads then). */
+	get busy(): boolean {
+		return this.#inbox.length > 0 || this.#drainScheduled || this.#draining !== null;
 	}
 
 	/** Removes a peer (it disconnected or was closed) and its presence. */
@@ -328,11 +354,12 @@ export class Room {
 			const items = this.#inbox;
 			this.#inbox = [];
 			const after: Array<() => void> = [];
+			const saved: OnSaved[] = [];
 			const joins: Array<{ peer: Peer; done: (err?: unknown) => void }> = [];
 			for (const item of items) {
 				if (item.kind === 'join') joins.push(item);
-				else if (item.kind === 'change') this.#applyChange(item, after);
-				else this.#applyFrame(item.peer, item.frame, item.ack, after);
+				else if (item.kind === 'change') this.#applyChange(item, saved);
+				else this.#applyFrame(item.peer, item.frame, item.ack, after, saved);
 			}
 			// Joins run their (possibly async) hooks before committing, so that a refused join
 			// never sees state; their initial sync is sent after the commit like any reply.
@@ -353,6 +380,7 @@ export class Room {
 				for (const h of this.hooks) h.onCommitted?.({ room: this, updates: committed });
 			this.#broadcast(committed, batch);
 			for (const fn of after) fn();
+			if (saved.length > 0) this.#whenOnDisk(saved);
 			if (this.#mustReload) {
 				this.#reset();
 				return;
@@ -375,7 +403,8 @@ export class Room {
 				connectionId: peer?.id ?? null
 			};
 		});
-		const seqs = await this.store.append(entries);
+		const { seqs, onDisk } = await this.store.write(entries);
+		this.#onDisk = onDisk;
 		this.#lastSeq = seqs[seqs.length - 1] ?? this.#lastSeq;
 		const committed: CommittedUpdate[] = new Array(entries.length);
 		for (let i = 0; i < entries.length; i++) {
@@ -427,16 +456,38 @@ export class Room {
 		});
 	}
 
-	#applyChange(item: Extract<Inbound, { kind: 'change' }>, after: Array<() => void>): void {
+	/**
+	 * Runs `saved` once everything written so far is on disk. If that fails, what others were shown
+	 * may be lost in a power cut: the room fails, and every peer reconnects and resyncs.
+	 */
+	#whenOnDisk(saved: OnSaved[]): void {
+		this.#onDisk.then(
+			() => {
+				for (const fn of saved) fn();
+			},
+			(err: unknown) => {
+				for (const fn of saved) fn(err);
+				this.#fail(err, 'sync');
+			}
+		);
+	}
+
+	#applyChange(item: Extract<Inbound, { kind: 'change' }>, saved: OnSaved[]): void {
 		try {
 			this.doc.transact(() => item.fn(this.doc), item.by ? new ServerChangeFor(item.by) : SERVER_ORIGIN);
-			after.push(() => item.done());
+			saved.push((err) => item.done(err));
 		} catch (err) {
 			item.done(err);
 		}
 	}
 
-	#applyFrame(peer: Peer, frame: Uint8Array, ack: Ack | undefined, after: Array<() => void>): void {
+	#applyFrame(
+		peer: Peer,
+		frame: Uint8Array,
+		ack: Ack | undefined,
+		after: Array<() => void>,
+		saved: OnSaved[]
+	): void {
 		if (!this.#peers.has(peer)) {
 			ack?.({ ok: false, close: Close.RoomNotFound, message: 'not joined to this room' });
 			return;
@@ -491,7 +542,15 @@ export class Room {
 				default:
 					exhaustive(f);
 			}
-			if (ack) after.push(() => ack({ ok: true }));
+			if (ack) {
+				saved.push((err) =>
+					ack(
+						err === undefined
+							? { ok: true }
+							: { ok: false, close: Close.StorageFailed, message: 'the change could not be saved to disk' }
+					)
+				);
+			}
 		} catch (err) {
 			if (this.#state === 'failed') {
 				// Decoding the stored state failed (#materialize): every peer was closed already.
@@ -662,6 +721,7 @@ export class Room {
 	}
 
 	#fail(err: unknown, during: string): void {
+		if (this.#state === 'failed' || this.#state === 'closed') return;
 		this.#state = 'failed';
 		this.log.error({ room: this.name, err, during }, 'room failed; closing its connections');
 		for (const item of this.#inbox) {
@@ -691,6 +751,10 @@ export class Room {
 		while (this.#draining || this.#drainScheduled) {
 			await (this.#draining ?? new Promise((r) => setImmediate(r)));
 		}
+		// Senders hear "saved" before they are told to go.
+		await this.#onDisk.catch(() => undefined);
+		// Failed meanwhile (the sync failed): everyone was closed then.
+		if ((this.#state as RoomState) === 'failed') return;
 		for (const peer of [...this.#peers.keys()]) {
 			this.leave(peer);
 			peer.close(reason, message);

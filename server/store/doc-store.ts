@@ -44,6 +44,24 @@ export interface LoadedRoom {
 	updates: StoredUpdate[];
 }
 
+/**
+ * Entries a store has written, in two stages of durability. The room shows a change to others
+ * at the first and tells its author "saved" at the second.
+ */
+export interface Written {
+	/**
+	 * Each entry's per-room sequence number, in order. The entries are written: they survive the
+	 * server process being killed (they are in the operating system's hands) and any later read
+	 * returns them.
+	 */
+	seqs: number[];
+	/**
+	 * Resolves once the entries also survive a power cut (on disk); rejects if making them so
+	 * failed. Stores without the distinction resolve it at once.
+	 */
+	onDisk: Promise<void>;
+}
+
 export interface DocStore {
 	/** A short name for logs and /readyz ("sqlite", "memory", …). */
 	readonly kind: string;
@@ -53,6 +71,11 @@ export interface DocStore {
 	 * the entries are durable; rejects if they are not (then none of them is).
 	 */
 	append(entries: readonly AppendEntry[]): Promise<number[]>;
+	/**
+	 * append() in its two stages: resolves once the entries are written (see Written), with a
+	 * promise for when they are on disk. Rejects if they could not be written (then none is).
+	 */
+	write(entries: readonly AppendEntry[]): Promise<Written>;
 	load(room: string): Promise<LoadedRoom>;
 	/**
 	 * Records a snapshot of the whole document covering the log up to and including `seq`, with

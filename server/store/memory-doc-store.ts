@@ -2,7 +2,7 @@
  * An in-memory document store for tests and throwaway rooms. Same contract as the durable
  * stores (it passes the same contract suite), but nothing survives the process.
  */
-import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate } from './doc-store.ts';
+import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from './doc-store.ts';
 import { StoreClosedError } from './doc-store.ts';
 
 export class MemoryDocStore implements DocStore {
@@ -24,6 +24,10 @@ export class MemoryDocStore implements DocStore {
 			log.push({ ...e, update: e.update.slice(), seq, size: e.update.byteLength });
 			return seq;
 		});
+	}
+
+	async write(entries: readonly AppendEntry[]): Promise<Written> {
+		return { seqs: await this.append(entries), onDisk: Promise.resolve() };
 	}
 
 	async load(room: string): Promise<LoadedRoom> {

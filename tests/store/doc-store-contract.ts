@@ -54,6 +54,19 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 			]);
 		});
 
+		it('writes in two stages: numbered and readable once written, then on disk', async () => {
+			const store = await open();
+			const written = await store.write([entry('w', bytes(1)), entry('w', bytes(2))]);
+			expect(written.seqs).toEqual([1, 2]);
+			// Readable as soon as written, whether or not it is on disk yet.
+			expect((await store.history('w')).map((u) => u.seq)).toEqual([1, 2]);
+			await written.onDisk;
+			const next = await store.write([entry('w', bytes(3))]);
+			expect(next.seqs).toEqual([3]);
+			await next.onDisk;
+			expect((await store.write([])).seqs).toEqual([]);
+		});
+
 		it('gives concurrent appends across rooms gapless, unique sequence numbers', async () => {
 			const store = await open();
 			const rooms = ['r1', 'r2', 'r3', 'r4'];

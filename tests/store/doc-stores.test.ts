@@ -49,6 +49,42 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 		db.close();
 	});
 
+	it('shows writes at once and puts them on disk together, at most once per sync interval', async () => {
+		dir = tempDataDir('sitroom-walsync-');
+		const { db, file } = openAt(dir, docStoreMigrations);
+		const store = new SqliteDocStore(db, { file, syncIntervalMs: 400 });
+		// The first write after a quiet spell is flushed at once.
+		const first = await store.write([entry('p', 1)]);
+		await first.onDisk;
+		expect(store.walFlushes).toBe(1);
+		// Writes within the interval: each is written (numbered, readable) at once…
+		let onDisk = 0;
+		const writes = [];
+		for (let i = 2; i <= 6; i++) {
+			const w = await store.write([entry('p', i)]);
+			expect(w.seqs).toEqual([i]);
+			void w.onDisk.then(() => onDisk++);
+			writes.push(w);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		expect((await store.history('p')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+		// …but none is on disk until the interval since the first flush has passed.
+		expect(onDisk).toBe(0);
+		expect(store.walFlushes).toBe(1);
+		await Promise.all(writes.map((w) => w.onDisk));
+		// One flush for all five.
+		expect(store.walFlushes).toBe(2);
+		expect(onDisk).toBe(5);
+		// close() flushes what waits without waiting out the interval.
+		const last = await store.write([entry('p', 7)]);
+		const t0 = performance.now();
+		await store.close();
+		await last.onDisk;
+		expect(performance.now() - t0).toBeLessThan(300);
+		expect(store.walFlushes).toBe(3);
+		db.close();
+	});
+
 	it('fails appends, and is no longer ready, when the log cannot be flushed', async () => {
 		dir = tempDataDir('sitroom-walsync-');
 		const { db, file } = openAt(dir, docStoreMigrations);

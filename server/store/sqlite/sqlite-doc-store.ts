@@ -2,7 +2,7 @@
  * The embedded document store: the update log and snapshots in SQLite, written on the main
  * thread (ThreadedSqliteDocStore is the worker-thread alternative).
  */
-import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate } from '../doc-store.ts';
+import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
 import { openConnection, type Migration, type SqliteDatabase } from './database.ts';
 import { DocLogReader, DocLogWriter } from './doc-log.ts';
@@ -43,9 +43,12 @@ export const docStoreMigrations: readonly Migration[] = [
 
 interface Pending {
 	entries: readonly AppendEntry[];
-	resolve: (seqs: number[]) => void;
+	resolve: (written: Written) => void;
 	reject: (err: unknown) => void;
 }
+
+/** Default least time between two fsyncs of the log (SqliteDocStoreOptions.syncIntervalMs). */
+export const DEFAULT_SYNC_INTERVAL_MS = 100;
 
 export interface SqliteDocStoreOptions {
 	/**
@@ -55,14 +58,23 @@ export interface SqliteDocStoreOptions {
 	 * Without it, commits go through `db` as it is configured, and a FULL fsync blocks.
 	 */
 	file?: string;
+	/**
+	 * With `file`: the least time between two fsyncs of the log. Commits are written (and shown)
+	 * at once; the entries written during an interval reach the disk together at its end.
+	 * Default DEFAULT_SYNC_INTERVAL_MS; 0 syncs whenever the previous fsync is done.
+	 */
+	syncIntervalMs?: number;
 }
 
 /**
  * The store on the main thread (SQLITE_WRITER=inline, the default). Commits are group commits:
- * append() queues its entries and the next turn of the event loop writes everything queued (any
- * rooms, any callers) in one transaction. With `file`, the write is a few write() calls into the
- * page cache and the fsync runs off the main thread; appends made while one fsync is running
- * share the next. Each caller's promise resolves once its entries are on disk.
+ * write() and append() queue their entries and the next turn of the event loop writes everything
+ * queued (any rooms, any callers) in one transaction.
+ *
+ * With `file`, that write is a few write() calls into the page cache: from then on the entries
+ * survive the process being killed, and write() resolves. Making them survive a power cut is the
+ * fsync of the log, which runs off the main thread (wal-sync.ts) at most once per sync interval
+ * and covers every commit written before it started; `onDisk` (and append()) resolve then.
  */
 export class SqliteDocStore implements DocStore {
 	readonly kind = 'sqlite';
@@ -84,7 +96,9 @@ export class SqliteDocStore implements DocStore {
 		opts: SqliteDocStoreOptions = {}
 	) {
 		this.#own = opts.file ? openConnection(opts.file, 'normal') : null;
-		this.#wal = opts.file ? new WalSync(`${opts.file}-wal`) : null;
+		this.#wal = opts.file
+			? new WalSync(`${opts.file}-wal`, opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS)
+			: null;
 		// Our own connection shares the file with `db`'s writes: take the lock when beginning.
 		this.#writer = new DocLogWriter(this.#own ?? db, this.#own !== null);
 		this.#reader = new DocLogReader(db);
@@ -99,9 +113,15 @@ export class SqliteDocStore implements DocStore {
 		return !this.#closed && this.db.open && !this.#wal?.failed;
 	}
 
-	append(entries: readonly AppendEntry[]): Promise<number[]> {
+	async append(entries: readonly AppendEntry[]): Promise<number[]> {
+		const written = await this.write(entries);
+		await written.onDisk;
+		return written.seqs;
+	}
+
+	write(entries: readonly AppendEntry[]): Promise<Written> {
 		if (this.#closed) return Promise.reject(new StoreClosedError());
-		if (entries.length === 0) return Promise.resolve([]);
+		if (entries.length === 0) return Promise.resolve({ seqs: [], onDisk: Promise.resolve() });
 		return new Promise((resolve, reject) => {
 			this.#queue.push({ entries, resolve, reject });
 			if (!this.#flushScheduled) {
@@ -124,22 +144,20 @@ export class SqliteDocStore implements DocStore {
 			for (const p of batch) p.reject(err);
 			return;
 		}
-		const done = (): void => {
-			let i = 0;
-			for (const p of batch) {
-				p.resolve(seqs.slice(i, i + p.entries.length));
-				i += p.entries.length;
-			}
-		};
-		if (!this.#wal) {
-			done();
-			return;
+		let onDisk: Promise<void>;
+		if (this.#wal) {
+			onDisk = this.#wal.sync();
+			const settled = onDisk.catch(() => undefined);
+			this.#syncing.add(settled);
+			void settled.finally(() => this.#syncing.delete(settled));
+		} else {
+			onDisk = Promise.resolve();
 		}
-		const synced = this.#wal.sync().then(done, (err: unknown) => {
-			for (const p of batch) p.reject(err);
-		});
-		this.#syncing.add(synced);
-		void synced.finally(() => this.#syncing.delete(synced));
+		let i = 0;
+		for (const p of batch) {
+			p.resolve({ seqs: seqs.slice(i, i + p.entries.length), onDisk });
+			i += p.entries.length;
+		}
 	}
 
 	async load(room: string): Promise<LoadedRoom> {
@@ -161,6 +179,7 @@ export class SqliteDocStore implements DocStore {
 		if (this.#closed) return;
 		this.#flush();
 		this.#closed = true;
+		this.#wal?.flushNow();
 		while (this.#syncing.size > 0) await Promise.allSettled([...this.#syncing]);
 		this.#wal?.close();
 		this.#own?.close();

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate } from '../doc-store.ts';
+import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
 import type { SqliteDatabase } from './database.ts';
 import { DocLogReader } from './doc-log.ts';
@@ -126,6 +126,11 @@ export class ThreadedSqliteDocStore implements DocStore {
 			this.#appends.push({ entries, resolve, reject });
 			this.#schedule();
 		});
+	}
+
+	/** The writer thread commits with the database's own synchronous setting: written is on disk. */
+	async write(entries: readonly AppendEntry[]): Promise<Written> {
+		return { seqs: await this.append(entries), onDisk: Promise.resolve() };
 	}
 
 	writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void> {

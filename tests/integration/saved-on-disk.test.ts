@@ -1,0 +1,52 @@
+/**
+ * Durability in two stages: others see a change once the server has written it (it survives the
+ * server process being killed, see durability.test.ts); its author is told "saved" once it is on
+ * disk (it survives a power cut too), at most one sync interval later.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import {
+	connectSio,
+	connectYws,
+	eventually,
+	waitForSioSync,
+	waitForSync,
+	type SioClient,
+	type YwsClient
+} from '../helpers/clients.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+describe('saved once on disk', () => {
+	let server: TestServer | null = null;
+	const clients: Array<SioClient | YwsClient> = [];
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.destroy();
+		await server?.dispose();
+		server = null;
+	});
+
+	it('shows a change to others before its author hears "saved", and says "saved" once an fsync covers it', async () => {
+		server = await startTestServer({ SYNC_INTERVAL_MS: '1000' });
+		const store = server.store as SqliteDocStore;
+		const author = connectSio(server.url, 'stages', { headers: { cookie: (await server.login()).cookie } });
+		const other = connectYws(server.url, 'stages', { token: await server.token() });
+		clients.push(author, other);
+		await waitForSioSync(author);
+		await waitForSync(other.provider);
+
+		// The first change after a quiet spell goes to disk at once.
+		author.doc.getMap('m').set('first', 1);
+		await eventually(() => !author.provider.state.unsaved, 5_000, 'the first change saved');
+		const flushes = store.walFlushes;
+
+		// The next one, within the interval, is shown to the other client at once…
+		author.doc.getMap('m').set('second', 2);
+		await eventually(() => other.doc.getMap('m').get('second') === 2, 900, 'the other client to see it');
+		// …while its author still sees "saving": the log has not been flushed since.
+		expect(author.provider.state.unsaved).toBe(true);
+		expect(store.walFlushes).toBe(flushes);
+
+		await eventually(() => !author.provider.state.unsaved, 5_000, 'the second change saved');
+		expect(store.walFlushes).toBe(flushes + 1);
+	});
+});
