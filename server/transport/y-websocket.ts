@@ -15,6 +15,7 @@ import type { RoomRegistry } from '../rooms/registry.ts';
 import { Refusal } from '../rooms/refusal.ts';
 import type { Authenticate } from './authenticate.ts';
 import { nextConnectionId } from './connection-id.ts';
+import { sendBinary } from './ws-send.ts';
 
 export const Y_WEBSOCKET_PATH = '/yjs/';
 
@@ -124,7 +125,7 @@ function serveConnection(
 		identity,
 		transport: 'y-websocket',
 		send: (frame) => {
-			if (ws.readyState === ws.OPEN) ws.send(frame);
+			if (ws.readyState === ws.OPEN) sendBinary(ws, frame);
 		},
 		// Standard clients cannot undo a refused change; closing makes the refusal visible.
 		refuse: (reason, message) => closeWith(reason, message),
