@@ -20,6 +20,8 @@ export interface SnapshotWrite {
 export class DocLogWriter {
 	/** Last sequence number per room, so appends need no read. */
 	#lastSeq = new Map<string, number>();
+	/** The last sequence number, before the running commit, of each room it has numbered. */
+	readonly #before = new Map<string, number | undefined>();
 	readonly #insert;
 	readonly #maxSeq;
 	readonly #insertSnapshot;
@@ -58,17 +60,22 @@ export class DocLogWriter {
 	 * numbers it handed out are forgotten.
 	 */
 	commit(entries: readonly AppendEntry[], snapshots: readonly SnapshotWrite[] = []): number[] {
-		const before = new Map(this.#lastSeq);
+		this.#before.clear();
 		try {
 			return this.immediate ? this.#commit.immediate(entries, snapshots) : this.#commit(entries, snapshots);
 		} catch (err) {
-			this.#lastSeq = before;
+			// Forget the numbers handed out: each room touched goes back to what it was before.
+			for (const [room, last] of this.#before) {
+				if (last === undefined) this.#lastSeq.delete(room);
+				else this.#lastSeq.set(room, last);
+			}
 			throw err;
 		}
 	}
 
 	#nextSeq(room: string): number {
 		let last = this.#lastSeq.get(room);
+		if (!this.#before.has(room)) this.#before.set(room, last);
 		if (last === undefined) last = (this.#maxSeq.get(room) as { seq: number | null }).seq ?? 0;
 		const next = last + 1;
 		this.#lastSeq.set(room, next);
