@@ -49,6 +49,8 @@ interface Pending {
 
 /** Default least time between two fsyncs of the log (SqliteDocStoreOptions.syncIntervalMs). */
 export const DEFAULT_SYNC_INTERVAL_MS = 100;
+/** Default least time between two group commits (SqliteDocStoreOptions.commitGapMs). */
+export const DEFAULT_COMMIT_GAP_MS = 2;
 
 export interface SqliteDocStoreOptions {
 	/**
@@ -64,12 +66,19 @@ export interface SqliteDocStoreOptions {
 	 * Default DEFAULT_SYNC_INTERVAL_MS; 0 syncs whenever the previous fsync is done.
 	 */
 	syncIntervalMs?: number;
+	/**
+	 * The least time between two group commits. A write after a quiet spell is committed on the
+	 * next turn of the event loop; under load, everything arriving within this gap becomes one
+	 * transaction, so that a busy server commits a few hundred times a second, not once per
+	 * update. Default DEFAULT_COMMIT_GAP_MS.
+	 */
+	commitGapMs?: number;
 }
 
 /**
  * The store on the main thread (SQLITE_WRITER=inline, the default). Commits are group commits:
- * write() and append() queue their entries and the next turn of the event loop writes everything
- * queued (any rooms, any callers) in one transaction.
+ * write() and append() queue their entries and the next turn of the event loop (under load, the
+ * end of the commit gap) writes everything queued, from any rooms and callers, in one transaction.
  *
  * With `file`, that write is a few write() calls into the page cache: from then on the entries
  * survive the process being killed, and write() resolves. Making them survive a power cut is the
@@ -80,6 +89,9 @@ export class SqliteDocStore implements DocStore {
 	readonly kind = 'sqlite';
 	#queue: Pending[] = [];
 	#flushScheduled = false;
+	/** When the last group was written (performance.now()), for the gap between groups. */
+	#lastFlush = -Infinity;
+	readonly #commitGapMs: number;
 	#closed = false;
 	readonly #writer;
 	readonly #reader;
@@ -95,6 +107,7 @@ export class SqliteDocStore implements DocStore {
 		private readonly db: SqliteDatabase,
 		opts: SqliteDocStoreOptions = {}
 	) {
+		this.#commitGapMs = opts.commitGapMs ?? DEFAULT_COMMIT_GAP_MS;
 		this.#own = opts.file ? openConnection(opts.file, 'normal') : null;
 		this.#wal = opts.file
 			? new WalSync(`${opts.file}-wal`, opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS)
@@ -126,13 +139,16 @@ export class SqliteDocStore implements DocStore {
 			this.#queue.push({ entries, resolve, reject });
 			if (!this.#flushScheduled) {
 				this.#flushScheduled = true;
-				setImmediate(() => this.#flush());
+				const wait = this.#lastFlush + this.#commitGapMs - performance.now();
+				if (wait <= 0) setImmediate(() => this.#flush());
+				else setTimeout(() => this.#flush(), wait);
 			}
 		});
 	}
 
 	#flush(): void {
 		this.#flushScheduled = false;
+		this.#lastFlush = performance.now();
 		const batch = this.#queue;
 		this.#queue = [];
 		if (batch.length === 0) return;
