@@ -344,11 +344,13 @@ export class Room {
 	}
 
 	async #drain(): Promise<void> {
-		try {
-			await this.loaded;
-		} catch (err) {
-			this.#fail(err, 'load');
-			return;
+		if (this.#state === 'loading') {
+			try {
+				await this.loaded;
+			} catch (err) {
+				this.#fail(err, 'load');
+				return;
+			}
 		}
 		while (this.#state === 'ready' && (this.#inbox.length > 0 || this.#batch.length > 0)) {
 			const items = this.#inbox;
@@ -427,15 +429,16 @@ export class Room {
 	}
 
 	#broadcast(committed: CommittedUpdate[], batch: BatchEntry[]): void {
-		committed.forEach((u, i) => {
+		for (let i = 0; i < committed.length; i++) {
 			const origin = batch[i]!.origin;
 			// Nobody else here (one person editing alone): no frame to build.
-			if (this.#peers.size === 0 || (this.#peers.size === 1 && this.#peers.has(origin as Peer))) return;
-			// One Buffer for every peer: given a Uint8Array, ws would wrap it anew for each send.
-			const bytes = syncFrame(SyncType.update, u.update);
+			if (this.#peers.size === 0 || (this.#peers.size === 1 && this.#peers.has(origin as Peer))) continue;
+			// One Buffer for every peer: transports frame it once (ws-send.ts) and ws would otherwise
+			// wrap a Uint8Array anew for each send.
+			const bytes = syncFrame(SyncType.update, committed[i]!.update);
 			const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 			for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
-		});
+		}
 	}
 
 	async #admit(peer: Peer, done: (err?: unknown) => void, after: Array<() => void>): Promise<void> {
