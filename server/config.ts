@@ -31,6 +31,12 @@ const schema = z.object({
 	 * once it is on disk, at most this long later. 0 fsyncs as often as the disk allows.
 	 */
 	SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(100),
+	/**
+	 * When others see a change: 'written' once it is in the log (survives a killed process), or
+	 * 'disk' only once the log's fsync covers it (survives a power cut too; broadcasts then wait
+	 * up to SYNC_INTERVAL_MS, so set that low).
+	 */
+	VISIBLE_AFTER: z.enum(['written', 'disk']).default('written'),
 	MAX_MESSAGE_BYTES: z.coerce
 		.number()
 		.int()
@@ -143,6 +149,7 @@ export type Config = {
 	sqliteSynchronous: 'full' | 'normal';
 	sqliteWriter: 'thread' | 'inline';
 	syncIntervalMs: number;
+	visibleAfter: 'written' | 'disk';
 	maxMessageBytes: number;
 	maxAwarenessStateBytes: number;
 	roomIdleMs: number;
@@ -176,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		sqliteWriter: e.SQLITE_WRITER,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
+		visibleAfter: e.VISIBLE_AFTER,
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
 		roomIdleMs: e.ROOM_IDLE_MS,

@@ -101,7 +101,8 @@ export async function startSitroom(
 		limits: {
 			maxMessageBytes: config.maxMessageBytes,
 			maxAwarenessStateBytes: config.maxAwarenessStateBytes,
-			snapshotEvery: config.snapshotEvery
+			snapshotEvery: config.snapshotEvery,
+			visibleAfter: config.visibleAfter
 		},
 		idleUnloadMs: config.roomIdleMs,
 		log

@@ -81,11 +81,17 @@ export async function seedDemoIncident(deps: SeedDemoDeps): Promise<boolean> {
 		DEMO_INCIDENT_ID
 	);
 	const room = await deps.registry.open(DEMO_INCIDENT_ID);
-	const as = (u: DemoUser, fn: (d: IncidentDoc) => void): Promise<void> =>
-		room.change((doc) => fn(new IncidentDoc(doc)), { userId: user(u).id, orgId: user(u).orgId });
+	// Each author's changes are queued at once (the room applies them in order, in one group commit)
+	// and awaited together: waiting for each to reach the disk would cost a sync interval apiece.
+	const pending: Array<Promise<void>> = [];
+	const as = (u: DemoUser, fn: (d: IncidentDoc) => void): void => {
+		pending.push(
+			room.change((doc) => fn(new IncidentDoc(doc)), { userId: user(u).id, orgId: user(u).orgId })
+		);
+	};
 
 	// 接报 and the first orders, by the district command centre.
-	await as('commander', (d) => {
+	as('commander', (d) => {
 		d.addLogEntry('log-001', { kind: 'initial_report', ...authored('commander', 10), text: LOG.initial });
 		d.addLogEntry('log-003', { kind: 'order', ...authored('commander', 45), text: LOG.order });
 		d.addLogEntry('log-004', { kind: 'decision', ...authored('commander', 90), text: LOG.decision });
@@ -107,7 +113,7 @@ export async function seedDemoIncident(deps: SeedDemoDeps): Promise<boolean> {
 	});
 
 	// 续报 from the water bureau, with its gauge, its feed and a task for its own flood team.
-	await as('water', (d) => {
+	as('water', (d) => {
 		d.addLogEntry('log-002', { kind: 'follow_up', ...authored('water', 30), text: LOG.water });
 		d.addAnnotation('ann-gauge-chaotian', {
 			kind: 'water_gauge',
@@ -140,7 +146,7 @@ export async function seedDemoIncident(deps: SeedDemoDeps): Promise<boolean> {
 	});
 
 	// Township duty officers report their own figures and progress.
-	await as('chaotian', (d) => {
+	as('chaotian', (d) => {
 		d.addLogEntry('log-005', { kind: 'follow_up', ...authored('chaotian', 110), text: LOG.chaotian });
 		setFigures(d, TWP.chaotian, {
 			injured: 1,
@@ -162,13 +168,13 @@ export async function seedDemoIncident(deps: SeedDemoDeps): Promise<boolean> {
 			...authored('chaotian', 60)
 		});
 	});
-	await as('datan', (d) => {
+	as('datan', (d) => {
 		d.addLogEntry('log-006', { kind: 'follow_up', ...authored('datan', 130), text: LOG.datan });
 		setFigures(d, TWP.datan, { relocated: 210, houses_damaged: 12, roads_cut: 1 });
 	});
 
 	// Field teams report on the tasks assigned to them.
-	await as('field1', (d) => {
+	as('field1', (d) => {
 		d.addTaskUpdate(
 			'task-chaotian-transfer',
 			update(user('field1'), 'upd-001', at(100), '已转移 860 人，余下 390 人正在转移', 'in_progress')
@@ -185,13 +191,14 @@ export async function seedDemoIncident(deps: SeedDemoDeps): Promise<boolean> {
 			at: at(170)
 		});
 	});
-	await as('field2', (d) => {
+	as('field2', (d) => {
 		d.addTaskUpdate(
 			'task-datan-inspect',
 			update(user('field2'), 'upd-004', at(160), '响水村至风雷村道路塌方，车辆无法通行', 'blocked')
 		);
 	});
 
+	await Promise.all(pending);
 	deps.log.info({ incident: DEMO_INCIDENT_ID }, 'demo incident created');
 	return true;
 }

@@ -35,6 +35,12 @@ export interface RoomLimits {
 	maxAwarenessStateBytes: number;
 	/** Write a snapshot after this many logged updates. */
 	snapshotEvery: number;
+	/**
+	 * When others see a change: once the store has written it (default; it survives a killed
+	 * process), or only once it is on disk (it survives a power cut too, and broadcasts wait for
+	 * the store's fsync).
+	 */
+	visibleAfter?: 'written' | 'disk';
 }
 
 export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
@@ -376,6 +382,14 @@ export class Room {
 				} catch (err) {
 					this.#fail(err, 'commit');
 					return;
+				}
+				if (this.limits.visibleAfter === 'disk') {
+					try {
+						await this.#onDisk;
+					} catch (err) {
+						this.#fail(err, 'sync');
+						return;
+					}
 				}
 			}
 			if (committed.length > 0)

@@ -49,4 +49,28 @@ describe('saved once on disk', () => {
 		await eventually(() => !author.provider.state.unsaved, 5_000, 'the second change saved');
 		expect(store.walFlushes).toBe(flushes + 1);
 	});
+
+	it('with VISIBLE_AFTER=disk, shows a change to others only once it is on disk', async () => {
+		server = await startTestServer({ SYNC_INTERVAL_MS: '1000', VISIBLE_AFTER: 'disk' });
+		const store = server.store as SqliteDocStore;
+		const author = connectSio(server.url, 'strict', { headers: { cookie: (await server.login()).cookie } });
+		const other = connectYws(server.url, 'strict', { token: await server.token() });
+		clients.push(author, other);
+		await waitForSioSync(author);
+		await waitForSync(other.provider);
+
+		author.doc.getMap('m').set('first', 1);
+		await eventually(() => other.doc.getMap('m').get('first') === 1, 5_000, 'the first change shown');
+		const flushes = store.walFlushes;
+
+		// Within the interval: written at once, but nobody else sees it until the fsync.
+		author.doc.getMap('m').set('second', 2);
+		await new Promise((r) => setTimeout(r, 400));
+		expect(other.doc.getMap('m').get('second')).toBeUndefined();
+		expect(store.walFlushes).toBe(flushes);
+
+		await eventually(() => other.doc.getMap('m').get('second') === 2, 5_000, 'the second change shown');
+		expect(store.walFlushes).toBe(flushes + 1);
+		await eventually(() => !author.provider.state.unsaved, 5_000, 'the second change saved');
+	});
 });
