@@ -1,6 +1,6 @@
 /**
- * A room: one Yjs document, its awareness, its peers, and the pipeline that makes every change
- * durable before anyone sees it.
+ * A room: one Yjs document, its awareness, its peers, and the pipeline that writes every change
+ * to the store before anyone sees it.
  *
  * Pipeline. Incoming frames go to an inbox; a drain takes everything queued, applies it in
  * order, and writes the resulting updates to the store in one call (group commit). Only once

@@ -5,8 +5,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Sender, WebSocket, WebSocketServer } from 'ws';
+import { createRequire } from 'node:module';
+import { WebSocket, WebSocketServer } from 'ws';
 import { binaryFrame, sendBinary } from '../../server/transport/ws-send.ts';
+
+/** ws's own framing (its Sender is exported at runtime, not in its type declarations). */
+const { Sender } = createRequire(import.meta.url)('ws') as {
+	Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] };
+};
 
 function wsFrame(payload: Buffer): Buffer {
 	const parts = Sender.frame(payload, {
