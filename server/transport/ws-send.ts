@@ -4,7 +4,8 @@
  * ws frames every send anew: an options object, a header buffer and a two-buffer write per
  * peer. A room broadcasts the same payload object to every peer, so the frame (header and
  * payload in one buffer, unmasked as a server sends) is built on the first send, kept for that
- * payload object, and written as it is to every other socket: one plain write per peer.
+ * payload object, and written as it is to every other socket: one plain write per peer. A payload
+ * must therefore not be changed after it was sent (the room builds a new one for every message).
  *
  * Writing to the socket directly is what ws itself does for an uncompressed, unfragmented
  * message when nothing is queued. Whenever that is not the case (an extension such as
