@@ -98,8 +98,6 @@ export class SqliteDocStore implements DocStore {
 	/** The writing connection when it is our own (with `file`), closed with the store. */
 	readonly #own: SqliteDatabase | null;
 	readonly #wal: WalSync | null;
-	/** Commits written and waiting for their fsync. */
-	#syncing = new Set<Promise<void>>();
 	/** Transactions committed so far (for tests and measurements). */
 	commits = 0;
 
@@ -160,15 +158,8 @@ export class SqliteDocStore implements DocStore {
 			for (const p of batch) p.reject(err);
 			return;
 		}
-		let onDisk: Promise<void>;
-		if (this.#wal) {
-			onDisk = this.#wal.sync();
-			const settled = onDisk.catch(() => undefined);
-			this.#syncing.add(settled);
-			void settled.finally(() => this.#syncing.delete(settled));
-		} else {
-			onDisk = Promise.resolve();
-		}
+		// One promise for every commit the next fsync covers (wal-sync.ts).
+		const onDisk = this.#wal ? this.#wal.sync() : Promise.resolve();
 		let i = 0;
 		for (const p of batch) {
 			p.resolve({ seqs: seqs.slice(i, i + p.entries.length), onDisk });
@@ -195,9 +186,7 @@ export class SqliteDocStore implements DocStore {
 		if (this.#closed) return;
 		this.#flush();
 		this.#closed = true;
-		this.#wal?.flushNow();
-		while (this.#syncing.size > 0) await Promise.allSettled([...this.#syncing]);
-		this.#wal?.close();
+		await this.#wal?.close();
 		this.#own?.close();
 	}
 }

@@ -23,19 +23,38 @@ export class WalSyncFailedError extends Error {
 	override readonly name = 'WalSyncFailedError';
 }
 
-interface Waiter {
+/** One flush's callers: they share its promise. */
+interface Group {
+	promise: Promise<void>;
 	resolve: () => void;
 	reject: (err: unknown) => void;
+}
+
+function newGroup(): Group {
+	let resolve!: () => void;
+	let reject!: (err: unknown) => void;
+	const promise = new Promise<void>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	// Marked handled here: a failure is also reported through `failed`, and no caller need listen.
+	promise.catch(() => undefined);
+	return { promise, resolve, reject };
 }
 
 export class WalSync {
 	#fd: number | null = null;
 	#running = false;
-	#waiting: Waiter[] = [];
+	/** Callers waiting for the next flush (not started yet); they all get the same promise. */
+	#next: Group | null = null;
+	/** The newest flush anyone waits for: it settles after every earlier one. */
+	#latest: Promise<void> = Promise.resolve();
 	#failure: WalSyncFailedError | null = null;
 	/** When the last flush started (performance.now()), for the interval between flushes. */
 	#lastStart = -Infinity;
 	#timer: NodeJS.Timeout | null = null;
+	/** Set by close(): what is still waiting is flushed without waiting out the interval. */
+	#closing = false;
 	/** Flushes done so far (for tests and measurements). */
 	flushes = 0;
 
@@ -51,16 +70,19 @@ export class WalSync {
 	/** Resolves once everything written to the log before this call is on disk. */
 	sync(): Promise<void> {
 		if (this.#failure) return Promise.reject(this.#failure);
-		return new Promise((resolve, reject) => {
-			this.#waiting.push({ resolve, reject });
-			if (!this.#running) this.#schedule();
-		});
+		const group = this.#next;
+		if (group) return group.promise;
+		const next = (this.#next = newGroup());
+		this.#latest = next.promise;
+		// May start the flush at once, taking `next` off #next.
+		if (!this.#running) this.#schedule();
+		return next.promise;
 	}
 
-	/** Flushes now if the interval since the last flush has passed, or once it has. */
+	/** Flushes now if the interval since the last flush has passed (or closing), or once it has. */
 	#schedule(): void {
 		if (this.#timer) return;
-		const wait = this.#lastStart + this.minIntervalMs - performance.now();
+		const wait = this.#closing ? 0 : this.#lastStart + this.minIntervalMs - performance.now();
 		if (wait <= 0) {
 			this.#flush();
 			return;
@@ -72,8 +94,9 @@ export class WalSync {
 	}
 
 	#flush(): void {
-		const batch = this.#waiting;
-		this.#waiting = [];
+		const group = this.#next;
+		this.#next = null;
+		if (!group) return;
 		this.#running = true;
 		this.#lastStart = performance.now();
 		let fd: number;
@@ -81,22 +104,22 @@ export class WalSync {
 			// Opened on first use: SQLite creates the log with its first write.
 			fd = this.#fd ??= fs.openSync(this.walFile, 'r');
 		} catch (err) {
-			this.#fail(batch, err);
+			this.#fail(group, err);
 			return;
 		}
 		fs.fsync(fd, (err) => {
 			this.#running = false;
 			if (err) {
-				this.#fail(batch, err);
+				this.#fail(group, err);
 				return;
 			}
 			this.flushes++;
-			for (const w of batch) w.resolve();
-			if (this.#waiting.length > 0) this.#schedule();
+			group.resolve();
+			if (this.#next) this.#schedule();
 		});
 	}
 
-	#fail(batch: Waiter[], cause: unknown): void {
+	#fail(group: Group, cause: unknown): void {
 		this.#running = false;
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
@@ -104,24 +127,27 @@ export class WalSync {
 			`could not flush the write-ahead log ${this.walFile}: ${cause instanceof Error ? cause.message : String(cause)}`,
 			{ cause }
 		);
-		for (const w of [...batch, ...this.#waiting]) w.reject(this.#failure);
-		this.#waiting = [];
+		group.reject(this.#failure);
+		this.#next?.reject(this.#failure);
+		this.#next = null;
 	}
 
 	get failed(): boolean {
 		return this.#failure !== null;
 	}
 
-	/** Starts the flush a caller is waiting for now, without waiting out the interval (closing). */
-	flushNow(): void {
-		if (!this.#timer) return;
-		clearTimeout(this.#timer);
-		this.#timer = null;
-		this.#flush();
-	}
-
-	/** Closes the descriptor; call once no flush is running (the store's close waits for them). */
-	close(): void {
+	/**
+	 * Flushes what is still waiting at once, waits for every flush asked for (whatever its
+	 * outcome), and closes the descriptor. Later calls to sync() are not expected.
+	 */
+	async close(): Promise<void> {
+		this.#closing = true;
+		if (this.#timer) {
+			clearTimeout(this.#timer);
+			this.#timer = null;
+			this.#flush();
+		}
+		await this.#latest.catch(() => undefined);
 		if (this.#fd !== null) fs.closeSync(this.#fd);
 		this.#fd = null;
 	}
