@@ -25,14 +25,22 @@ describe('saved once on disk', () => {
 		server = null;
 	});
 
-	it('shows a change to others before its author hears "saved", and says "saved" once an fsync covers it', async () => {
-		server = await startTestServer({ SYNC_INTERVAL_MS: '1000' });
-		const store = server.store as SqliteDocStore;
-		const author = connectSio(server.url, 'stages', { headers: { cookie: (await server.login()).cookie } });
-		const other = connectYws(server.url, 'stages', { token: await server.token() });
+	/**
+	 * A server fsyncing at most once a second (plus `env`), a Socket.IO author and a y-websocket
+	 * reader in `room`, both synced.
+	 */
+	async function authorAndReader(room: string, env: Record<string, string> = {}) {
+		server = await startTestServer({ SYNC_INTERVAL_MS: '1000', ...env });
+		const author = connectSio(server.url, room, { headers: { cookie: (await server.login()).cookie } });
+		const other = connectYws(server.url, room, { token: await server.token() });
 		clients.push(author, other);
 		await waitForSioSync(author);
 		await waitForSync(other.provider);
+		return { store: server.store as SqliteDocStore, author, other };
+	}
+
+	it('shows a change to others before its author hears "saved", and says "saved" once an fsync covers it', async () => {
+		const { store, author, other } = await authorAndReader('stages');
 
 		// The first change after a quiet spell goes to disk at once.
 		author.doc.getMap('m').set('first', 1);
@@ -51,13 +59,7 @@ describe('saved once on disk', () => {
 	});
 
 	it('with VISIBLE_AFTER=disk, shows a change to others only once it is on disk', async () => {
-		server = await startTestServer({ SYNC_INTERVAL_MS: '1000', VISIBLE_AFTER: 'disk' });
-		const store = server.store as SqliteDocStore;
-		const author = connectSio(server.url, 'strict', { headers: { cookie: (await server.login()).cookie } });
-		const other = connectYws(server.url, 'strict', { token: await server.token() });
-		clients.push(author, other);
-		await waitForSioSync(author);
-		await waitForSync(other.provider);
+		const { store, author, other } = await authorAndReader('strict', { VISIBLE_AFTER: 'disk' });
 
 		author.doc.getMap('m').set('first', 1);
 		await eventually(() => other.doc.getMap('m').get('first') === 1, 5_000, 'the first change shown');
