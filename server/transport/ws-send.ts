@@ -2,10 +2,11 @@
  * Sends binary messages on `ws` WebSockets, building each broadcast's WebSocket frame once.
  *
  * ws frames every send anew: an options object, a header buffer and a two-buffer write per
- * peer. A room broadcasts the same payload object to every peer, so the frame (header and
- * payload in one buffer, unmasked as a server sends) is built on the first send, kept for that
- * payload object, and written as it is to every other socket: one plain write per peer. A payload
- * must therefore not be changed after it was sent (the room builds a new one for every message).
+ * peer. A room broadcasts the same payload object to every peer in a row, so the frame (header
+ * and payload in one buffer, unmasked as a server sends) is built on the first send, kept while
+ * the same payload object is sent again, and written as it is to each socket: one plain write
+ * per peer. A payload must therefore not be changed after it was sent (the room builds a new one
+ * for every message).
  *
  * Writing to the socket directly is what ws itself does for an uncompressed, unfragmented
  * message when nothing is queued. Whenever that is not the case (an extension such as
@@ -24,7 +25,13 @@ interface WsInternals {
 	_extensions?: Record<string, unknown>;
 }
 
-const frames = new WeakMap<Uint8Array, Buffer>();
+/**
+ * The last payload framed and its frame. A broadcast sends one payload to every peer in a row, so
+ * one entry serves it; a WeakMap keyed by every payload cost a garbage-collector barrier per
+ * broadcast and ephemeron work in every young-generation collection.
+ */
+let lastPayload: Uint8Array | null = null;
+let lastFrame: Buffer | null = null;
 
 /** One final, unmasked binary WebSocket frame (RFC 6455 §5.2) holding `payload`. */
 export function binaryFrame(payload: Uint8Array): Buffer {
@@ -62,10 +69,9 @@ export function sendBinary(ws: WebSocket, payload: Uint8Array): void {
 		ws.send(payload);
 		return;
 	}
-	let frame = frames.get(payload);
-	if (!frame) {
-		frame = binaryFrame(payload);
-		frames.set(payload, frame);
+	if (payload !== lastPayload) {
+		lastFrame = binaryFrame(payload);
+		lastPayload = payload;
 	}
-	socket.write(frame);
+	socket.write(lastFrame!);
 }
