@@ -5,41 +5,11 @@
 import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
 import { openConnection, type Migration, type SqliteDatabase } from './database.ts';
-import { DocLogReader, DocLogWriter } from './doc-log.ts';
+import { docLogMigrations, DocLogReader, DocLogWriter } from './doc-log.ts';
 import { WalSync } from './wal-sync.ts';
 
-export const docStoreMigrations: readonly Migration[] = [
-	{
-		id: 'docs/001-log-and-snapshots',
-		sql: `
-			CREATE TABLE doc_updates (
-				id INTEGER PRIMARY KEY,
-				room TEXT NOT NULL,
-				seq INTEGER NOT NULL,
-				at INTEGER NOT NULL,
-				user_id TEXT,
-				org_id TEXT,
-				connection_id TEXT,
-				size INTEGER NOT NULL,
-				data BLOB NOT NULL,
-				UNIQUE (room, seq)
-			);
-			CREATE TABLE doc_snapshots (
-				room TEXT NOT NULL,
-				seq INTEGER NOT NULL,
-				at INTEGER NOT NULL,
-				data BLOB NOT NULL,
-				PRIMARY KEY (room, seq)
-			);
-		`
-	},
-	{
-		// Lets a room answer a new client from the stored snapshot before decoding it (cold load).
-		// Older snapshots have none; their vector is computed from the snapshot when loaded.
-		id: 'docs/002-snapshot-state-vector',
-		sql: 'ALTER TABLE doc_snapshots ADD COLUMN state_vector BLOB'
-	}
-];
+/** The document log's schema (doc-log.ts), for openDatabase. */
+export const docStoreMigrations: readonly Migration[] = docLogMigrations;
 
 interface Pending {
 	entries: readonly AppendEntry[];
@@ -50,7 +20,7 @@ interface Pending {
 /** Default least time between two fsyncs of the log (SqliteDocStoreOptions.syncIntervalMs). */
 export const DEFAULT_SYNC_INTERVAL_MS = 100;
 /** Default least time between two group commits (SqliteDocStoreOptions.commitGapMs). */
-export const DEFAULT_COMMIT_GAP_MS = 2;
+export const DEFAULT_COMMIT_GAP_MS = 4;
 
 export interface SqliteDocStoreOptions {
 	/**
