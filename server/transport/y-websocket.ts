@@ -53,7 +53,9 @@ export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWe
 		if (!pathname.startsWith(Y_WEBSOCKET_PATH)) return; // another endpoint's (Socket.IO)
 		// An undecodable name is no valid room: refused below as RoomNotFound.
 		const room = safeDecode(pathname.slice(Y_WEBSOCKET_PATH.length)) ?? '';
-		socket.on('error', () => socket.destroy());
+		// A function of its own, not a closure: a listener made here would keep this call's scope,
+		// the upgrade request with its headers among it, for as long as the connection lives.
+		socket.on('error', destroySocket);
 		opts
 			.authenticate(req)
 			.then((auth) => {
@@ -112,7 +114,11 @@ function serveConnection(
 	opts: YWebsocketOptions
 ): void {
 	const connId = nextConnectionId('yws');
-	const log = opts.log.child({ conn: connId, user: identity?.userId, room: roomName });
+	// Made when first needed: most connections never log, and a child logger per connection is
+	// memory held for as long as it lives.
+	let childLog: Logger | null = null;
+	const log = (): Logger =>
+		(childLog ??= opts.log.child({ conn: connId, user: identity?.userId, room: roomName }));
 	let closed = false;
 	const closeWith = (reason: CloseReason, message: string): void => {
 		if (closed) return;
@@ -149,11 +155,11 @@ function serveConnection(
 	ws.on('close', () => {
 		closed = true;
 		room?.leave(peer);
-		log.debug('y-websocket closed');
+		if (opts.log.isLevelEnabled('debug')) log().debug('y-websocket closed');
 	});
 	ws.on('error', (err) => {
 		// ws reports oversized frames (1009) and protocol errors here, then closes.
-		log.warn({ err: err.message }, 'y-websocket error');
+		log().warn({ err: err.message }, 'y-websocket error');
 	});
 
 	opts.registry
@@ -168,9 +174,13 @@ function serveConnection(
 		})
 		.catch((err: unknown) => {
 			const reason = err instanceof Refusal ? err.close : Close.RoomNotFound;
-			log.warn({ reason: reason.reason }, `join refused: ${String(err)}`);
+			log().warn({ reason: reason.reason }, `join refused: ${String(err)}`);
 			closeWith(reason, err instanceof Error ? err.message : String(err));
 		});
+}
+
+function destroySocket(this: Duplex): void {
+	this.destroy();
 }
 
 function authDenied(reason: string): Uint8Array {
