@@ -158,34 +158,46 @@ export class DocLogWriter {
 		this.#insertSnapshot = db.prepare(
 			'INSERT OR REPLACE INTO doc_snapshots (room, seq, at, data, state_vector) VALUES (?, ?, ?, ?, ?)'
 		);
-		this.#commit = db.transaction((entries: readonly AppendEntry[], snapshots: readonly SnapshotWrite[]) => {
-			const seqs = entries.map((e) => {
-				const seq = this.#nextSeq(e.room);
-				this.#insert.run(e.room, seq, e.at, e.userId, e.orgId, e.connectionId, e.update.byteLength, e.update);
-				return seq;
-			});
-			for (const s of snapshots) this.#insertSnapshot.run(s.room, s.seq, s.at, s.state, s.stateVector);
-			if (this.#unindexed + entries.length >= this.#indexEvery) {
-				this.#indexTail.run();
-				this.#markIndexed.run();
+		this.#commit = db.transaction(
+			(entries: readonly AppendEntry[], snapshots: readonly SnapshotWrite[], indexRound: boolean) => {
+				const seqs = entries.map((e) => {
+					const seq = this.#nextSeq(e.room);
+					this.#insert.run(
+						e.room,
+						seq,
+						e.at,
+						e.userId,
+						e.orgId,
+						e.connectionId,
+						e.update.byteLength,
+						e.update
+					);
+					return seq;
+				});
+				for (const s of snapshots) this.#insertSnapshot.run(s.room, s.seq, s.at, s.state, s.stateVector);
+				if (indexRound) {
+					this.#indexTail.run();
+					this.#markIndexed.run();
+				}
+				return seqs;
 			}
-			return seqs;
-		});
+		);
 	}
 
 	/**
-	 * Writes a group in one transaction (one fsync) and returns each entry's sequence number, in
+	 * Writes a group in one transaction and returns each entry's sequence number, in
 	 * order. Throws if the transaction rolled back; then nothing of the group is written (nor
 	 * indexed) and the numbers it handed out are forgotten.
 	 */
 	commit(entries: readonly AppendEntry[], snapshots: readonly SnapshotWrite[] = []): number[] {
 		this.#before.clear();
+		const unindexed = this.#unindexed + entries.length;
+		const indexRound = unindexed >= this.#indexEvery;
 		try {
 			const seqs = this.immediate
-				? this.#commit.immediate(entries, snapshots)
-				: this.#commit(entries, snapshots);
-			this.#unindexed =
-				this.#unindexed + entries.length >= this.#indexEvery ? 0 : this.#unindexed + entries.length;
+				? this.#commit.immediate(entries, snapshots, indexRound)
+				: this.#commit(entries, snapshots, indexRound);
+			this.#unindexed = indexRound ? 0 : unindexed;
 			return seqs;
 		} catch (err) {
 			// Forget the numbers handed out: each room touched goes back to what it was before.
