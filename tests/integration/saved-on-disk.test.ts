@@ -3,8 +3,15 @@
  * server process being killed, see durability.test.ts); its author is told "saved" once it is on
  * disk (it survives a power cut too), at most one sync interval later.
  */
+import fs from 'node:fs';
+import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { Close } from '../../src/lib/domain/protocol.ts';
+import { silentLogger } from '../../server/log.ts';
+import { Room } from '../../server/rooms/room.ts';
+import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { TestClient } from '../guard/room-harness.ts';
+import { openAt } from '../store/temp-sqlite.ts';
 import {
 	connectSio,
 	connectYws,
@@ -14,7 +21,7 @@ import {
 	type SioClient,
 	type YwsClient
 } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 describe('saved once on disk', () => {
 	let server: TestServer | null = null;
@@ -74,5 +81,48 @@ describe('saved once on disk', () => {
 		await eventually(() => other.doc.getMap('m').get('second') === 2, 5_000, 'the second change shown');
 		expect(store.walFlushes).toBe(flushes + 1);
 		await eventually(() => !author.provider.state.unsaved, 5_000, 'the second change saved');
+	});
+
+	it('fails the room when the log cannot be flushed: its author hears it was not saved, everyone resyncs', async () => {
+		const dir = tempDataDir('sitroom-syncfail-');
+		const { db, file } = openAt(dir, docStoreMigrations);
+		const store = new SqliteDocStore(db, { file });
+		const room = new Room(
+			'r',
+			store,
+			[],
+			{ maxMessageBytes: 1 << 20, maxAwarenessStateBytes: 16384, snapshotEvery: 1000 },
+			silentLogger()
+		);
+		try {
+			await room.loaded;
+			const author = new TestClient(null, () => room);
+			const other = new TestClient(null, () => room);
+			await room.join(author);
+			await room.join(other);
+			// The log vanishes from under the store, as a failing disk might lose it: the change is
+			// written, but its fsync cannot even open the file.
+			fs.rmSync(`${file}-wal`);
+			const change = new Y.Doc();
+			change.getMap('m').set('x', 1);
+			const result = await author.sendUpdate(Y.encodeStateAsUpdate(change));
+
+			expect(result).toEqual({
+				ok: false,
+				close: Close.StorageFailed,
+				message: 'the change could not be saved to disk'
+			});
+			// The other client had been shown it (written); now both must resync from what survives.
+			expect(other.received).toHaveLength(1);
+			expect(room.state).toBe('failed');
+			expect(author.closed).toBe(Close.StorageFailed);
+			expect(other.closed).toBe(Close.StorageFailed);
+			expect(store.isReady()).toBe(false);
+		} finally {
+			await room.close();
+			await store.close();
+			db.close();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

@@ -69,5 +69,21 @@ describe('ws-send', () => {
 		while (received.some((r) => r.length < messages.length)) await new Promise((r) => setTimeout(r, 5));
 		for (const r of received)
 			expect(r.map((b) => b.toString('hex'))).toEqual(messages.map((m) => m.toString('hex')));
+
+		// Interleaved (one socket gets every message, then the next): each payload is framed anew
+		// whenever another came between, and arrives as itself, even beside one of the same size.
+		const again = [
+			Buffer.from([1, 2, 3]),
+			Buffer.from([4, 5, 6]),
+			Buffer.alloc(300, 4),
+			Buffer.alloc(300, 5)
+		];
+		for (const ws of accepted) for (const m of again) sendBinary(ws, m);
+		const total = messages.length + again.length;
+		while (received.some((r) => r.length < total)) await new Promise((r) => setTimeout(r, 5));
+		for (const r of received)
+			expect(r.slice(messages.length).map((b) => b.toString('hex'))).toEqual(
+				again.map((m) => m.toString('hex'))
+			);
 	});
 });
