@@ -144,6 +144,9 @@ describe('video feed health', () => {
 		await eventually(() => health(doc).cam?.state === 'online', 5000, 'online');
 
 		const room = sitroom!.registry.get(id)!;
+		// Clients see a write before it is on disk, and the check that wrote it is done only then:
+		// a request meanwhile shares that check's result (written). Wait for it to finish.
+		await checkNow(id);
 		const seq = room.lastSeq;
 		expect((await checkNow(id))[0]).toMatchObject({ state: 'online', written: false });
 		expect(room.lastSeq).toBe(seq);
