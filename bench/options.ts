@@ -14,6 +14,8 @@ export interface BenchOptions {
 	presence: boolean;
 	/** Write a V8 CPU profile of each server process here. */
 	cpuProfileDir: string | null;
+	/** Record Linux perf samples of each server over each measured window here (bench/perf-record.ts). */
+	perfDir: string | null;
 	/** SQLITE_SYNCHRONOUS for our server: 'full' (the issue's durability, the default) or 'normal'. */
 	sqliteSync: 'full' | 'normal';
 	/** Our server's store: 'sqlite' (durable, the default) or 'memory' (to see what durability costs). */
@@ -29,6 +31,8 @@ export const USAGE = `npm run bench -- [options]
   --sqlite-sync <m>   our server's SQLITE_SYNCHRONOUS: full (default; fsync per group commit) or normal
   --store <s>         our server's store: sqlite (default; durable) or memory (what durability costs)
   --cpu-prof <dir>    write a V8 CPU profile of every server process into <dir> (open in Chrome DevTools)
+  --perf <dir>        record Linux perf samples (kernel, native and JS frames) of every server over the
+                      measured write window of the fan-out scenarios into <dir> (perf report -i <file>)
   --help              this text`;
 
 export class UsageError extends Error {
@@ -43,6 +47,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 		clientProcesses: null,
 		presence: false,
 		cpuProfileDir: null,
+		perfDir: null,
 		sqliteSync: 'full',
 		store: 'sqlite'
 	};
@@ -93,6 +98,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 			}
 			case '--cpu-prof':
 				opts.cpuProfileDir = path.resolve(value());
+				break;
+			case '--perf':
+				opts.perfDir = path.resolve(value());
 				break;
 			case '--help':
 			case '-h':

@@ -18,9 +18,15 @@ function clockTicks(): number {
 	return ticksPerSecond;
 }
 
-/** User + system CPU time of `pid` in milliseconds (resolution: one clock tick, usually 10 ms). */
-export function cpuTimeMs(pid: number): number {
-	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User + system CPU time of `pid` in milliseconds (resolution: one clock tick, usually 10 ms): of
+ * all its threads, or with `thread`, of that one (a process's main thread has the process's id).
+ */
+export function cpuTimeMs(pid: number, thread?: number): number {
+	const stat = fs.readFileSync(
+		thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+		'utf8'
+	);
 	// The command name (field 2) may contain spaces and parentheses: split after its last ')'.
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 	// Fields 14 (utime) and 15 (stime), counted from 1; this array starts at field 3.

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientPool } from './client-pool.ts';
+import { checkPerfAvailable, startPerfRecord } from './perf-record.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { cleanUpOnExit, killEverything } from './processes.ts';
 import { formatTable, summarize, writeResults, type ResultsFile, type RunsByTarget } from './report.ts';
@@ -17,7 +18,12 @@ import { startServer, TARGET_IDS, TARGET_LABELS, type ServerUnderTest, type Targ
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
-async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions): Promise<Measures> {
+async function runOnce(
+	scenario: Scenario,
+	target: TargetId,
+	run: number,
+	opts: BenchOptions
+): Promise<Measures> {
 	const pool = ClientPool.start(
 		opts.clientProcesses ?? scenario.clientProcesses,
 		opts.presence ? { BENCH_PRESENCE: '1' } : {}
@@ -27,9 +33,19 @@ async function runOnce(scenario: Scenario, target: TargetId, opts: BenchOptions)
 		server = await startServer(target, {
 			cpuProfileDir: opts.cpuProfileDir ?? undefined,
 			sqliteSync: opts.sqliteSync,
-			store: opts.store
+			store: opts.store,
+			perfMap: opts.perfDir !== null
 		});
-		return await scenario.run({ server, pool, log: (m) => console.log(`      ${m}`) });
+		const { perfDir } = opts;
+		const s = server;
+		return await scenario.run({
+			server,
+			pool,
+			log: (m) => console.log(`      ${m}`),
+			recordWindow: perfDir
+				? () => startPerfRecord(s.pid, path.join(perfDir, `${scenario.id}-${target}-run${run}.data`))
+				: undefined
+		});
 	} finally {
 		await pool.stop();
 		await server?.stop();
@@ -62,6 +78,14 @@ async function main(): Promise<number> {
 		return 0;
 	}
 	const opts = parsed;
+	if (opts.perfDir) {
+		try {
+			checkPerfAvailable();
+		} catch (err) {
+			console.error((err as Error).message);
+			return 2;
+		}
+	}
 	const selected = scenarios(opts).filter(
 		(s) => opts.only.length === 0 || opts.only.some((p) => matches(s.id, p))
 	);
@@ -104,7 +128,7 @@ async function main(): Promise<number> {
 				console.log(`   run ${r}/${opts.runs} ${target}`);
 				const t0 = performance.now();
 				try {
-					const m = await runOnce(scenario, target, opts);
+					const m = await runOnce(scenario, target, r, opts);
 					runs[target].push(m);
 					console.log(
 						`      ${describeRun(scenario, m)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`

@@ -53,13 +53,17 @@ export interface ServerStartOptions {
 	sqliteSync?: 'full' | 'normal';
 	/** Our server's store (default sqlite); memory is not durable and cannot restart with data. */
 	store?: 'sqlite' | 'memory';
+	/** Run with --perf-basic-prof, so that perf can name JavaScript frames (bench/perf-record.ts). */
+	perfMap?: boolean;
 }
 
 export function startServer(target: TargetId, opts: ServerStartOptions = {}): Promise<ServerUnderTest> {
 	// One folder per server: V8 names each profile by date and process id.
-	const nodeArgs = opts.cpuProfileDir
-		? [...TSX, '--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`]
-		: TSX;
+	const nodeArgs = [
+		...TSX,
+		...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`] : []),
+		...(opts.perfMap ? ['--perf-basic-prof'] : [])
+	];
 	return target === 'ours'
 		? startOurs(nodeArgs, opts.sqliteSync ?? 'full', opts.store ?? 'sqlite')
 		: startReference(nodeArgs);

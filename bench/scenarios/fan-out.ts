@@ -5,7 +5,9 @@
  *
  * Figures: end-to-end latency percentiles over all deliveries; deliveries against the expected
  * (clientsPerRoom - 1) × writes × rooms; server CPU time per 1,000 deliveries over the write
- * window (from the first write until the last delivery); server memory per connection
+ * window (from the first write until the last delivery), of all its threads and of its main
+ * thread alone (the rest: the garbage collector's helpers, libuv's thread pool with the log's
+ * fsync, any worker); server memory per connection
  * (resident memory after connecting everyone minus before, divided by the connections).
  */
 import { cpuTimeMs, rssBytes } from '../proc-stats.ts';
@@ -37,6 +39,7 @@ export const fanOutMetrics: readonly MetricSpec[] = [
 		digits: 1,
 		goal: { kind: 'ratio-at-most', ratio: 1.25 }
 	},
+	{ key: 'cpuMainPer1k', label: '  of which on its main thread (ms)', digits: 1 },
 	{ key: 'memPerConnKB', label: 'server memory per connection (KB)', digits: 1 },
 	{ key: 'connectMs', label: 'time to connect and sync all clients (ms)', digits: 0 },
 	{ key: 'unexpectedCloses', label: 'connections dropped (worst run)', digits: 0, combine: 'max' }
@@ -82,8 +85,10 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 	const rssAfter = rssBytes(server.pid);
 	ctx.log(`${connections} clients connected and synced in ${Math.round(connectMs)} ms`);
 
+	const stopRecording = await ctx.recordWindow?.();
 	await pool.all({ type: 'measure-start' }, 'ok');
 	const cpuBefore = cpuTimeMs(server.pid);
+	const mainBefore = cpuTimeMs(server.pid, server.pid);
 	await pool.all({ type: 'write', count: plan.writesPerWriter, perSecond: plan.writesPerSecond }, 'written');
 	const writtenAt = performance.now();
 	let lastCount = -1;
@@ -100,6 +105,8 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 		await sleep(20);
 	}
 	const cpuAfter = cpuTimeMs(server.pid);
+	const mainAfter = cpuTimeMs(server.pid, server.pid);
+	await stopRecording?.();
 	const collected = await pool.all({ type: 'collect' }, 'collected');
 	await pool.all({ type: 'disconnect' }, 'ok');
 
@@ -114,6 +121,7 @@ export async function measureFanOut(plan: FanOutPlan, ctx: ScenarioContext): Pro
 		expected,
 		lost: expected - delivered,
 		cpuPer1k: delivered > 0 ? (cpuAfter - cpuBefore) / (delivered / 1000) : NaN,
+		cpuMainPer1k: delivered > 0 ? (mainAfter - mainBefore) / (delivered / 1000) : NaN,
 		memPerConnKB: (rssAfter - rssBefore) / connections / 1024,
 		connectMs,
 		unexpectedCloses: collected.reduce((n, c) => n + c.unexpectedCloses, 0)

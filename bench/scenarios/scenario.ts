@@ -3,6 +3,7 @@
  * test, producing named figures, some of which carry a goal from the issue.
  */
 import type { ClientPool } from '../client-pool.ts';
+import type { StopRecording } from '../perf-record.ts';
 import type { ServerUnderTest } from '../servers.ts';
 
 /** A goal on one figure, judged on ours/reference or on our figure alone. */
@@ -31,6 +32,11 @@ export interface ScenarioContext {
 	pool: ClientPool;
 	/** Progress lines for the person watching. */
 	log(message: string): void;
+	/**
+	 * With `--perf`: starts recording the server's samples; the scenario calls it just before its
+	 * measured window and the returned function right after. Absent otherwise.
+	 */
+	recordWindow?: () => Promise<StopRecording>;
 }
 
 export interface Scenario {
