@@ -25,6 +25,7 @@ import type { AppendEntry, DocStore, StoredUpdate } from '../store/doc-store.ts'
 import type { Logger } from '../log.ts';
 import { checkUpdateShape, decodeAwareness, decodeFrame, type AwarenessEntry } from './frames.ts';
 import type { CommittedUpdate, RoomHooks } from './hooks.ts';
+import { missingDependency } from './dependencies.ts';
 import type { Peer } from './peer.ts';
 import { Refusal, refuse, refuseAndClose } from './refusal.ts';
 
@@ -605,21 +606,10 @@ export class Room {
 		const decoded = checkUpdateShape(update);
 		// An empty update (a new client's sync step 2) changes nothing: nothing to check or store.
 		if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
-		// Every client's structs come in runs of increasing clocks: a run's first struct is where
-		// it starts, and the server must hold everything of that client before it.
-		let runClient = -1;
-		for (const s of decoded.structs) {
-			const { client, clock } = s.id;
-			if (client === runClient) continue;
-			runClient = client;
-			const have = Y.getState(this.doc.store, client);
-			if (have < clock) {
-				throw refuse(
-					Close.MissingDependencies,
-					`update starts at clock ${clock} of client ${client}, server has ${have}`
-				);
-			}
-		}
+		// Refused before any of it applies: Yjs would apply what it can and park the rest.
+		const store = this.doc.store;
+		const missing = missingDependency(decoded, (client) => Y.getState(store, client));
+		if (missing !== null) throw refuse(Close.MissingDependencies, missing);
 		if (this.hooks.length > 0) {
 			const payload = { room: this, peer, update, decoded };
 			this.#checks = this.hooks.map((h) => h.checkUpdate?.(payload));
@@ -637,12 +627,21 @@ export class Room {
 		} finally {
 			this.#checks = [];
 		}
-		const store = this.doc.store;
 		if (store.pendingStructs !== null || store.pendingDs !== null) {
-			// Parts that reference items the server does not have were parked by Yjs. They cannot be
-			// checked or made durable, so drop them and tell the sender to resync.
+			// Parked by Yjs although the check above passed (only a malformed update can, such as
+			// items of two clients that refer to each other). Drop the parked parts; if anything else
+			// of the update applied, persist and show none of it and reload the room, as above.
 			store.pendingStructs = null;
 			store.pendingDs = null;
+			const applied = this.#batch.length > batched;
+			this.#batch.length = batched;
+			if (applied) {
+				this.#mustReload = true;
+				throw refuseAndClose(
+					Close.UpdateFailed,
+					'update applied only in part: its other parts depend on each other'
+				);
+			}
 			throw refuse(Close.MissingDependencies, 'update depends on changes the server does not have');
 		}
 	}

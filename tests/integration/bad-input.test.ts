@@ -81,6 +81,12 @@ function annotations(n: number, prefix: string): Y.Doc {
 	return doc;
 }
 
+/** What the server's copy of a room holds, as JSON. */
+function contentOf(server: TestServer, room: string): { list: unknown[]; m: Record<string, unknown> } {
+	const doc = server.registry.get(room)!.doc;
+	return { list: doc.getArray('list').toJSON(), m: doc.getMap('m').toJSON() };
+}
+
 interface BadCase {
 	name: string;
 	frame: () => Uint8Array | string;
@@ -225,6 +231,84 @@ describe('bad input', () => {
 		await eventually(() => server.registry.get(room)?.state === 'ready');
 		expect(server.registry.get(room)!.doc.getMap('m').toJSON()).toEqual({ before: 1 });
 		await expectRoomStillWorks(room, yws, sio, before);
+	});
+
+	/**
+	 * Updates of which the server holds only some dependencies: Yjs would apply what it can and
+	 * park the rest. Regression (fuzz test): the part applied was written and shown to everyone
+	 * while its sender was told the update was refused.
+	 */
+	describe.each([
+		{
+			name: 'a deletion of one item the server has and one it lacks',
+			make: () => {
+				const author = new Y.Doc();
+				author.clientID = 7001;
+				const list = author.getArray<string>('list');
+				list.insert(0, ['known']);
+				const known = Y.encodeStateAsUpdate(author);
+				list.insert(1, ['never sent']);
+				const sv = Y.encodeStateVector(author);
+				list.delete(0, 2);
+				return { known, partial: Y.encodeStateAsUpdate(author, sv) };
+			}
+		},
+		{
+			name: 'a new entry that depends on nothing beside an item placed after one the server lacks',
+			make: () => {
+				const other = new Y.Doc();
+				other.clientID = 7101;
+				other.getArray<string>('list').insert(0, ['never sent']);
+				const author = new Y.Doc();
+				author.clientID = 7102;
+				author.getMap('m').set('seen', 1);
+				const known = Y.encodeStateAsUpdate(author);
+				Y.applyUpdate(author, Y.encodeStateAsUpdate(other));
+				const sv = Y.encodeStateVector(author);
+				author.getMap('m').set('intruder', 'x');
+				author.getArray<string>('list').insert(1, ['after the missing item']);
+				return { known, partial: Y.encodeStateAsUpdate(author, sv) };
+			}
+		}
+	])('$name', ({ make }) => {
+		const missing = { code: Close.MissingDependencies.code, reason: Close.MissingDependencies.reason };
+
+		/** A room with good clients that already holds `known`; its history length and content then. */
+		async function roomHolding(known: Uint8Array) {
+			const r = await roomWithGoodClients();
+			const writer = await connectRawSio(server.url, r.room, cookie);
+			expect(await writer.send(updateFrame(known))).toMatchObject({ ok: true });
+			writer.disconnect();
+			await eventually(() => r.yws.doc.getArray('list').length + r.yws.doc.getMap('m').size > 1);
+			return {
+				...r,
+				before: (await server.store.history(r.room)).length,
+				content: contentOf(server, r.room)
+			};
+		}
+
+		it('is refused on y-websocket before any of it applies: nothing written, shown or changed', async () => {
+			const { known, partial } = make();
+			const { room, yws, sio, before, content } = await roomHolding(known);
+			const bad = await connectRawWs(server.url, room, token);
+			bad.ws.send(updateFrame(partial));
+			expect(await bad.closed).toEqual(missing);
+			expect(contentOf(server, room)).toEqual(content);
+			expect(yws.doc.getArray('list').toJSON()).toEqual(content.list);
+			await expectRoomStillWorks(room, yws, sio, before);
+		});
+
+		it('is refused on Socket.IO before any of it applies, and the connection stays open', async () => {
+			const { known, partial } = make();
+			const { room, yws, sio, before, content } = await roomHolding(known);
+			const bad = await connectRawSio(server.url, room, cookie);
+			expect(await bad.send(updateFrame(partial))).toMatchObject({ ok: false, ...missing });
+			expect(bad.socket.connected).toBe(true);
+			expect(contentOf(server, room)).toEqual(content);
+			expect(sio.doc.getArray('list').toJSON()).toEqual(content.list);
+			bad.disconnect();
+			await expectRoomStillWorks(room, yws, sio, before);
+		});
 	});
 
 	it('carries 10,000 annotations in one update (several MiB) under the default limit, both ways', async () => {
