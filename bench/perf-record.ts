@@ -2,9 +2,10 @@
  * `--perf <dir>`: Linux perf samples of a server process over a scenario's measured window only
  * (not its start-up or the connection storm), with kernel and native frames that a V8 CPU profile
  * (`--cpu-prof`) cannot show: system calls, page faults, SQLite, the garbage collector's threads.
- * The servers then run with `--perf-basic-prof`, so JavaScript frames have names (perf reads
- * /tmp/perf-<pid>.map). Read a recording with `perf report -i <file> --no-children --sort dso,sym`
- * or `perf script -i <file>`.
+ * The servers then run with `--perf-basic-prof`, so JavaScript frames have names: node writes
+ * them to /tmp/perf-<pid>.map, and perf reads that file when a recording is reported, so those
+ * files are left in place. Read a recording with
+ * `perf report -i <file> --no-children --sort dso,sym` or `perf script -i <file>`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
