@@ -13,7 +13,8 @@ import type { RoomHooks } from './rooms/hooks.ts';
 import type { DocStore } from './store/doc-store.ts';
 import { MemoryDocStore } from './store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
-import { docStoreMigrations, SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from './store/sqlite/doc-log.ts';
+import { SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
 import { ThreadedSqliteDocStore } from './store/sqlite/threaded-sqlite-doc-store.ts';
 import { createHttpApp } from './transport/http-app.ts';
 import { attachSocketIO, closeSocketIO } from './transport/socketio.ts';
@@ -53,7 +54,7 @@ export async function startSitroom(
 		db = openDatabase({
 			file,
 			synchronous: config.sqliteSynchronous,
-			migrations: [...docStoreMigrations, ...identityMigrations, ...incidentMigrations, ...guardMigrations]
+			migrations: [...docLogMigrations, ...identityMigrations, ...incidentMigrations, ...guardMigrations]
 		});
 		store =
 			config.sqliteWriter === 'inline'

@@ -12,7 +12,7 @@ import { newPasswordSchema, usernameSchema } from '../api/users.ts';
 import { Identity } from '../identity/identity.ts';
 import { identityMigrations } from '../identity/schema.ts';
 import { openDatabase } from '../store/sqlite/database.ts';
-import { docStoreMigrations } from '../store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 
 class UsageError extends Error {
 	override readonly name = 'UsageError';
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
 	const db = openDatabase({
 		file: path.join(config.dataDir, 'sitroom.db'),
 		synchronous: config.sqliteSynchronous,
-		migrations: [...docStoreMigrations, ...identityMigrations]
+		migrations: [...docLogMigrations, ...identityMigrations]
 	});
 	const identity = new Identity({
 		db,

@@ -17,7 +17,8 @@ import type { Peer } from '../../server/rooms/peer.ts';
 import { syncFrame } from '../../src/lib/domain/protocol.ts';
 import { Room, type FrameResult } from '../../server/rooms/room.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
-import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { capture, identityOf, orgs } from './fixtures.ts';
 
@@ -101,7 +102,7 @@ export async function startHarness(roomName = 'incident-1'): Promise<Harness> {
 	const open = async (): Promise<void> => {
 		db = openDatabase({
 			file: `${dir}/sitroom.db`,
-			migrations: [...docStoreMigrations, ...attributionMigrations]
+			migrations: [...docLogMigrations, ...attributionMigrations]
 		});
 		store = new SqliteDocStore(db);
 		// As in the server: rows on a connection of their own to the same file.

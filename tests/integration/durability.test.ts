@@ -7,7 +7,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
-import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
 import { killAllChildServers, startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import {
@@ -117,7 +118,7 @@ describe('durability across restarts', () => {
 			expect(refusedAcks, what).toEqual([]);
 
 			// The data at rest: loading (snapshot + log) gives the same document as replaying the log.
-			const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docStoreMigrations });
+			const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docLogMigrations });
 			const store = new SqliteDocStore(db);
 			const loaded = await store.load(room);
 			const history = await store.history(room);

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Close } from '../../src/lib/domain/protocol.ts';
 import { silentLogger } from '../../server/log.ts';
 import { Room } from '../../server/rooms/room.ts';
-import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { TestClient } from '../guard/room-harness.ts';
 import { openAt } from '../store/temp-sqlite.ts';
 import {
@@ -85,7 +86,7 @@ describe('saved once on disk', () => {
 
 	it('fails the room when the log cannot be flushed: its author hears it was not saved, everyone resyncs', async () => {
 		const dir = tempDataDir('sitroom-syncfail-');
-		const { db, file } = openAt(dir, docStoreMigrations);
+		const { db, file } = openAt(dir, docLogMigrations);
 		const store = new SqliteDocStore(db, { file });
 		const room = new Room(
 			'r',

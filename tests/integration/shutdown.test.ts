@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Close } from '../../src/lib/domain/protocol.ts';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
-import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import type { Room } from '../../server/rooms/room.ts';
 import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
 import { killAllChildServers, startChildServer } from '../helpers/child-server.ts';
@@ -26,7 +27,7 @@ function chainedUpdates(n: number): Uint8Array[] {
 }
 
 async function historyOnDisk(dataDir: string, room: string): Promise<number> {
-	const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docStoreMigrations });
+	const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docLogMigrations });
 	const store = new SqliteDocStore(db);
 	const n = (await store.history(room)).length;
 	await store.close();

@@ -5,12 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendEntry } from '../../server/store/doc-store.ts';
 import { MemoryDocStore } from '../../server/store/memory-doc-store.ts';
 import type { SqliteDatabase } from '../../server/store/sqlite/database.ts';
-import { docStoreMigrations, SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
+import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { describeDocStoreContract } from './doc-store-contract.ts';
 import { entry, openAt, storeOnTempSqlite } from './temp-sqlite.ts';
 
-const openSqlite = (dir: string): SqliteDatabase => openAt(dir, docStoreMigrations).db;
+const openSqlite = (dir: string): SqliteDatabase => openAt(dir, docLogMigrations).db;
 
 describeDocStoreContract('MemoryDocStore', async () => {
 	const store = new MemoryDocStore();
@@ -18,11 +19,11 @@ describeDocStoreContract('MemoryDocStore', async () => {
 });
 
 describeDocStoreContract('SqliteDocStore (temp file)', async () =>
-	storeOnTempSqlite('sitroom-store-', docStoreMigrations, (db) => new SqliteDocStore(db))
+	storeOnTempSqlite('sitroom-store-', docLogMigrations, (db) => new SqliteDocStore(db))
 );
 
 describeDocStoreContract('SqliteDocStore with its own connection and off-thread WAL fsync', async () =>
-	storeOnTempSqlite('sitroom-walsync-', docStoreMigrations, (db, file) => new SqliteDocStore(db, { file }))
+	storeOnTempSqlite('sitroom-walsync-', docLogMigrations, (db, file) => new SqliteDocStore(db, { file }))
 );
 
 describe('SqliteDocStore with off-thread WAL fsync', () => {
@@ -31,7 +32,7 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 
 	it('resolves appends only after an fsync of the log, and shares one fsync among appends made during another', async () => {
 		dir = tempDataDir('sitroom-walsync-');
-		const { db, file } = openAt(dir, docStoreMigrations);
+		const { db, file } = openAt(dir, docLogMigrations);
 		const store = new SqliteDocStore(db, { file });
 		const first = store.append([entry('w', 1)]);
 		await new Promise((r) => setImmediate(r)); // the first group is written; its fsync runs
@@ -51,7 +52,7 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 
 	it('shows writes at once and puts them on disk together, at most once per sync interval', async () => {
 		dir = tempDataDir('sitroom-walsync-');
-		const { db, file } = openAt(dir, docStoreMigrations);
+		const { db, file } = openAt(dir, docLogMigrations);
 		const store = new SqliteDocStore(db, { file, syncIntervalMs: 400 });
 		// The first write after a quiet spell is flushed at once.
 		const first = await store.write([entry('p', 1)]);
@@ -87,7 +88,7 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 
 	it('fails appends, and is no longer ready, when the log cannot be flushed', async () => {
 		dir = tempDataDir('sitroom-walsync-');
-		const { db, file } = openAt(dir, docStoreMigrations);
+		const { db, file } = openAt(dir, docLogMigrations);
 		const store = new SqliteDocStore(db, { file });
 		// The log vanishes from under the store before its first flush, as a failing disk might
 		// lose it: the flush cannot open it, and nothing written since may be called durable.

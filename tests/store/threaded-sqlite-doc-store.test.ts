@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteDatabase } from '../../server/store/sqlite/database.ts';
-import { docStoreMigrations } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
 import {
 	CommitFailedError,
 	ThreadedSqliteDocStore,
@@ -14,7 +14,7 @@ import { entry, openAt, storeOnTempSqlite } from './temp-sqlite.ts';
 
 // A second table lets a test hold the write lock from the main connection without touching the log.
 const migrations = [
-	...docStoreMigrations,
+	...docLogMigrations,
 	{ id: 'test/001-other', sql: 'CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT)' }
 ];
 

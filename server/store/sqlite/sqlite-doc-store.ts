@@ -4,12 +4,9 @@
  */
 import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
-import { openConnection, type Migration, type SqliteDatabase } from './database.ts';
-import { docLogMigrations, DocLogReader, DocLogWriter } from './doc-log.ts';
+import { openConnection, type SqliteDatabase } from './database.ts';
+import { DocLogReader, DocLogWriter } from './doc-log.ts';
 import { WalSync } from './wal-sync.ts';
-
-/** The document log's schema (doc-log.ts), for openDatabase. */
-export const docStoreMigrations: readonly Migration[] = docLogMigrations;
 
 interface Pending {
 	entries: readonly AppendEntry[];
