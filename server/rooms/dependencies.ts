@@ -40,11 +40,12 @@ export function missingDependency(
 	}
 	for (const s of decoded.structs) {
 		if (!(s instanceof Y.Item)) continue;
-		for (const ref of [s.origin, s.rightOrigin, s.parent instanceof Y.ID ? s.parent : null]) {
-			// References within the item's own client are ordered by clock (checkUpdateShape).
-			if (ref && ref.client !== s.id.client && ref.clock >= reachOf(ref.client)) {
-				return `item ${s.id.client}:${s.id.clock} refers to ${ref.client}:${ref.clock}, which the server does not have`;
-			}
+		const ref =
+			lacking(s, s.origin, reachOf) ??
+			lacking(s, s.rightOrigin, reachOf) ??
+			lacking(s, s.parent instanceof Y.ID ? s.parent : null, reachOf);
+		if (ref) {
+			return `item ${s.id.client}:${s.id.clock} refers to ${ref.client}:${ref.clock}, which the server does not have`;
 		}
 	}
 	for (const [client, ranges] of decoded.ds.clients) {
@@ -56,4 +57,13 @@ export function missingDependency(
 		}
 	}
 	return null;
+}
+
+/**
+ * `ref` when it is an item of another client than `item`'s beyond that client's reach, else null.
+ * References within the item's own client are ordered by clock (checkUpdateShape). Called per
+ * reference rather than over an array of them: this runs for every struct of every update.
+ */
+function lacking(item: Y.Item, ref: Y.ID | null, reachOf: (client: number) => number): Y.ID | null {
+	return ref !== null && ref.client !== item.id.client && ref.clock >= reachOf(ref.client) ? ref : null;
 }
