@@ -3,6 +3,7 @@
  * reason, persists nothing, and the other clients in the room carry on. A legitimately large
  * change fits the default limit.
  */
+import { isDeepStrictEqual } from 'node:util';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Close, type CloseReason } from '../../src/lib/domain/protocol.ts';
@@ -81,9 +82,8 @@ function annotations(n: number, prefix: string): Y.Doc {
 	return doc;
 }
 
-/** What the server's copy of a room holds, as JSON. */
-function contentOf(server: TestServer, room: string): { list: unknown[]; m: Record<string, unknown> } {
-	const doc = server.registry.get(room)!.doc;
+/** What a copy of a room (the server's or a client's) holds in the roots these tests use, as JSON. */
+function contentOf(doc: Y.Doc): { list: unknown[]; m: Record<string, unknown> } {
 	return { list: doc.getArray('list').toJSON(), m: doc.getMap('m').toJSON() };
 }
 
@@ -279,12 +279,24 @@ describe('bad input', () => {
 			const writer = await connectRawSio(server.url, r.room, cookie);
 			expect(await writer.send(updateFrame(known))).toMatchObject({ ok: true });
 			writer.disconnect();
-			await eventually(() => r.yws.doc.getArray('list').length + r.yws.doc.getMap('m').size > 1);
-			return {
-				...r,
-				before: (await server.store.history(r.room)).length,
-				content: contentOf(server, r.room)
-			};
+			const content = contentOf(server.registry.get(r.room)!.doc);
+			await eventually(
+				() => [r.yws.doc, r.sio.doc].every((d) => isDeepStrictEqual(contentOf(d), content)),
+				5000,
+				'the good clients to hold what the server holds'
+			);
+			return { ...r, before: (await server.store.history(r.room)).length, content };
+		}
+
+		/**
+		 * After expectRoomStillWorks (its edits went round, so anything broadcast before them has
+		 * arrived): the good clients were shown nothing of the refused update.
+		 */
+		function expectNothingShown(clients: Y.Doc[], content: ReturnType<typeof contentOf>): void {
+			for (const d of clients) {
+				expect(d.getArray('list').toJSON()).toEqual(content.list);
+				expect(d.getMap('m').toJSON()).toEqual({ ...content.m, 'after-yws': 2, 'after-sio': 3 });
+			}
 		}
 
 		it('is refused on y-websocket before any of it applies: nothing written, shown or changed', async () => {
@@ -293,9 +305,9 @@ describe('bad input', () => {
 			const bad = await connectRawWs(server.url, room, token);
 			bad.ws.send(updateFrame(partial));
 			expect(await bad.closed).toEqual(missing);
-			expect(contentOf(server, room)).toEqual(content);
-			expect(yws.doc.getArray('list').toJSON()).toEqual(content.list);
+			expect(contentOf(server.registry.get(room)!.doc)).toEqual(content);
 			await expectRoomStillWorks(room, yws, sio, before);
+			expectNothingShown([yws.doc, sio.doc], content);
 		});
 
 		it('is refused on Socket.IO before any of it applies, and the connection stays open', async () => {
@@ -304,10 +316,10 @@ describe('bad input', () => {
 			const bad = await connectRawSio(server.url, room, cookie);
 			expect(await bad.send(updateFrame(partial))).toMatchObject({ ok: false, ...missing });
 			expect(bad.socket.connected).toBe(true);
-			expect(contentOf(server, room)).toEqual(content);
-			expect(sio.doc.getArray('list').toJSON()).toEqual(content.list);
+			expect(contentOf(server.registry.get(room)!.doc)).toEqual(content);
 			bad.disconnect();
 			await expectRoomStillWorks(room, yws, sio, before);
+			expectNothingShown([yws.doc, sio.doc], content);
 		});
 	});
 
