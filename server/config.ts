@@ -47,6 +47,12 @@ const schema = z.object({
 		.int()
 		.positive()
 		.default(16 * 1024),
+	/** Bytes queued for one connection that does not read before it is closed as too slow. */
+	MAX_QUEUED_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(32 * MiB),
 	ROOM_IDLE_MS: z.coerce.number().int().positive().default(60_000),
 	SNAPSHOT_EVERY: z.coerce.number().int().positive().default(1000),
 	SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
@@ -152,6 +158,7 @@ export type Config = {
 	visibleAfter: 'written' | 'disk';
 	maxMessageBytes: number;
 	maxAwarenessStateBytes: number;
+	maxQueuedBytes: number;
 	roomIdleMs: number;
 	snapshotEvery: number;
 	shutdownGraceMs: number;
@@ -186,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		visibleAfter: e.VISIBLE_AFTER,
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
+		maxQueuedBytes: e.MAX_QUEUED_BYTES,
 		roomIdleMs: e.ROOM_IDLE_MS,
 		snapshotEvery: e.SNAPSHOT_EVERY,
 		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

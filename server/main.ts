@@ -102,6 +102,7 @@ export async function startSitroom(
 		limits: {
 			maxMessageBytes: config.maxMessageBytes,
 			maxAwarenessStateBytes: config.maxAwarenessStateBytes,
+			maxQueuedBytes: config.maxQueuedBytes,
 			snapshotEvery: config.snapshotEvery,
 			visibleAfter: config.visibleAfter
 		},

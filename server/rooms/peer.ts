@@ -22,6 +22,11 @@ export interface Peer {
 	/** Sends one y-protocols frame to the client. */
 	send(frame: Uint8Array): void;
 	/**
+	 * Bytes sent to this connection that its client's network has not yet taken (queued in the
+	 * server process). Peers without a network (in-process) leave it out.
+	 */
+	queuedBytes?(): number;
+	/**
 	 * Tells the client one of its updates was refused; nothing of it was applied. A client that
 	 * understands refusals resyncs; one that does not (plain y-websocket) is closed instead.
 	 */

@@ -42,7 +42,22 @@ export interface RoomLimits {
 	 * the store's fsync).
 	 */
 	visibleAfter?: 'written' | 'disk';
+	/**
+	 * Most bytes one connection may have queued (sent by the server, not yet taken by the client's
+	 * network) before it is closed as too slow (SlowConnection). A single frame larger than this
+	 * (a big room's first sync) still goes out when nothing else is queued. Default 32 MiB.
+	 */
+	maxQueuedBytes?: number;
+	/** Sync requests (step 1) a connection may send: a burst, refilled per second. Default 10, 1/s. */
+	syncRequests?: { burst: number; perSecond: number };
 }
+
+/** A connection's sync request is answered once less than this is still queued for it. */
+const ANSWER_WHEN_QUEUED_BELOW = 256 * 1024;
+/** How often a deferred sync answer looks again whether the connection has drained. */
+const ANSWER_RETRY_MS = 50;
+const DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+const DEFAULT_SYNC_REQUESTS = { burst: 10, perSecond: 1 };
 
 export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
 type Ack = (result: FrameResult) => void;
@@ -58,11 +73,23 @@ interface BatchEntry {
 type Inbound =
 	| { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined }
 	| { kind: 'join'; peer: Peer; done: (err?: unknown) => void }
+	/** Answer a peer's deferred sync request once it has drained (see #answerSyncRequest). */
+	| { kind: 'answer'; peer: Peer }
 	| { kind: 'change'; fn: (doc: Y.Doc) => void; by: ActingFor | null; done: (err?: unknown) => void };
 
 interface PeerState {
 	/** Awareness client ids this peer has published (removed when it leaves). */
 	awarenessIds: Set<number>;
+	/**
+	 * The newest sync request not yet answered: a connection has at most one answer in the making,
+	 * and a request that arrives meanwhile replaces the waiting one (they ask the same question).
+	 */
+	wanted: { stateVector: Uint8Array; clients: number } | null;
+	/** Set while an answer waits for the connection to drain. */
+	retry: NodeJS.Timeout | null;
+	/** Sync requests left in the bucket, and when it was last refilled. */
+	syncTokens: number;
+	syncRefilledAt: number;
 }
 
 /** Transaction origin for updates replayed from storage: not logged again. */
@@ -133,6 +160,14 @@ export class Room {
 	#awarenessOwner = new Map<number, Peer>();
 	/** Set when the room has no peers; the registry unloads it after the idle time. */
 	idleSince: number | null = Date.now();
+	/**
+	 * The answer to a sync request from a client that holds nothing (a new client), framed, for the
+	 * state at `seq`: every new client of a busy room gets the same bytes, built once per change,
+	 * and connections that are slow to take them share one buffer rather than a copy each.
+	 */
+	#fullAnswer: { seq: number; frame: Uint8Array } | null = null;
+	/** The state vector sent to each joining peer, for the state at `seq`. */
+	#stateVectorAt: { seq: number; stateVector: Uint8Array } | null = null;
 
 	constructor(
 		readonly name: string,
@@ -251,18 +286,52 @@ export class Room {
 			this.log.info({ room: this.name, ms: Math.round(performance.now() - t0) }, 'room document decoded');
 	}
 
-	/** The state a client with state vector `sv` lacks, as one update. */
-	#stateAsUpdate(sv: Uint8Array, svClients: number): Uint8Array {
-		const stored = this.#stored;
+	/** The sync answer (step 2) for a client with state vector `sv`: the state it lacks. */
+	#syncAnswer(sv: Uint8Array, svClients: number): Uint8Array {
+		if (svClients > 0) return syncFrame(SyncType.step2, Y.encodeStateAsUpdate(this.doc, sv));
+		const seq = this.#lastSeq;
+		if (this.#fullAnswer?.seq === seq) return this.#fullAnswer.frame;
 		// A new client (empty vector) gets the stored bytes as they are. One that holds state
 		// (a reconnect) needs a diff, and decoding the document once serves every such client.
-		if (stored && svClients === 0) return wholeOf(stored);
-		return Y.encodeStateAsUpdate(this.doc, sv);
+		const stored = this.#stored;
+		const whole = stored ? wholeOf(stored) : Y.encodeStateAsUpdate(this.doc);
+		const bytes = syncFrame(SyncType.step2, whole);
+		// One Buffer for every peer: transports frame it once and never copy it per send.
+		const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		this.#fullAnswer = { seq, frame };
+		return frame;
 	}
 
 	/** The state vector of the room's durable state. */
 	#stateVector(): Uint8Array {
-		return this.#stored?.stateVector ?? Y.encodeStateVector(this.doc);
+		const seq = this.#lastSeq;
+		if (this.#stateVectorAt?.seq === seq) return this.#stateVectorAt.stateVector;
+		const stateVector = this.#stored?.stateVector ?? Y.encodeStateVector(this.doc);
+		this.#stateVectorAt = { seq, stateVector };
+		return stateVector;
+	}
+
+	/**
+	 * Sends a frame to a peer, unless the peer has stopped taking what it is sent: past
+	 * maxQueuedBytes queued for it, it is closed (SlowConnection) and its buffers are let go.
+	 * Returns whether the peer is still in the room.
+	 */
+	#send(peer: Peer, frame: Uint8Array): boolean {
+		const queued = peer.queuedBytes?.() ?? 0;
+		if (queued > 0 && queued + frame.byteLength > (this.limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES)) {
+			this.log.warn(
+				{ room: this.name, conn: peer.id, user: peer.identity?.userId, queued },
+				'connection too slow: closing it'
+			);
+			this.leave(peer);
+			peer.close(
+				Close.SlowConnection,
+				`more than ${this.limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES} bytes are waiting to be sent to this connection`
+			);
+			return false;
+		}
+		peer.send(frame);
+		return true;
 	}
 
 	/** Adds a peer: it gets the room's state once the room is loaded and all before it is durable. */
@@ -324,6 +393,7 @@ export class Room {
 		const st = this.#peers.get(peer);
 		if (!st) return;
 		this.#peers.delete(peer);
+		if (st.retry) clearTimeout(st.retry);
 		for (const id of st.awarenessIds) this.#awarenessOwner.delete(id);
 		if (st.awarenessIds.size > 0) {
 			awarenessProtocol.removeAwarenessStates(this.awareness, [...st.awarenessIds], peer);
@@ -367,6 +437,7 @@ export class Room {
 			const joins: Array<{ peer: Peer; done: (err?: unknown) => void }> = [];
 			for (const item of items) {
 				if (item.kind === 'join') joins.push(item);
+				else if (item.kind === 'answer') after.push(() => this.#answerSyncRequest(item.peer));
 				else if (item.kind === 'change') this.#applyChange(item, saved);
 				else this.#applyFrame(item.peer, item.frame, item.ack, after, saved);
 			}
@@ -452,7 +523,7 @@ export class Room {
 			// wrap a Uint8Array anew for each send.
 			const bytes = syncFrame(SyncType.update, committed[i]!.update);
 			const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-			for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
+			for (const peer of this.#peers.keys()) if (peer !== origin) this.#send(peer, frame);
 		}
 	}
 
@@ -463,13 +534,20 @@ export class Room {
 			done(err);
 			return;
 		}
-		this.#peers.set(peer, { awarenessIds: new Set() });
+		const syncRequests = this.limits.syncRequests ?? DEFAULT_SYNC_REQUESTS;
+		this.#peers.set(peer, {
+			awarenessIds: new Set(),
+			wanted: null,
+			retry: null,
+			syncTokens: syncRequests.burst,
+			syncRefilledAt: performance.now()
+		});
 		after.push(() => {
 			if (!this.#peers.has(peer)) return;
 			// Ask the client for what it has that we lack, and send presence of everyone else.
-			peer.send(syncFrame(SyncType.step1, this.#stateVector()));
+			if (!this.#send(peer, syncFrame(SyncType.step1, this.#stateVector()))) return;
 			const others = [...this.awareness.getStates().keys()];
-			if (others.length > 0) peer.send(presenceFrame(this.awareness, others));
+			if (others.length > 0 && !this.#send(peer, presenceFrame(this.awareness, others))) return;
 			done();
 		});
 	}
@@ -528,19 +606,13 @@ export class Room {
 					} catch (err) {
 						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
 					}
-					after.push(() => {
-						// A document that must be reloaded may hold a half-applied update: never send it.
-						if (!this.#peers.has(peer) || this.#mustReload) return;
-						let answer: Uint8Array;
-						try {
-							answer = this.#stateAsUpdate(sv, svClients);
-						} catch (err) {
-							// Only a stored state that does not decode gets here (the room has failed).
-							this.log.error({ room: this.name, conn: peer.id, err }, 'sync answer failed');
-							return;
-						}
-						peer.send(syncFrame(SyncType.step2, answer));
-					});
+					const st = this.#peers.get(peer)!;
+					this.#takeSyncToken(st);
+					// Regression (security review): every request was answered with the whole document
+					// however much the connection had not yet taken; one that stopped reading grew the
+					// server by hundreds of MB. One answer at a time; a newer request replaces a waiting one.
+					st.wanted = { stateVector: sv, clients: svClients };
+					after.push(() => this.#answerSyncRequest(peer));
 					break;
 				}
 				case 'sync-step2':
@@ -553,7 +625,7 @@ export class Room {
 				case 'query-awareness': {
 					after.push(() => {
 						const ids = [...this.awareness.getStates().keys()];
-						if (ids.length > 0 && this.#peers.has(peer)) peer.send(presenceFrame(this.awareness, ids));
+						if (ids.length > 0 && this.#peers.has(peer)) this.#send(peer, presenceFrame(this.awareness, ids));
 					});
 					break;
 				}
@@ -597,6 +669,50 @@ export class Room {
 				peer.refuse(r.close, r.message);
 			}
 		}
+	}
+
+	/** Spends one of the peer's sync requests; a connection that asks too often is closed. */
+	#takeSyncToken(st: PeerState): void {
+		const { burst, perSecond } = this.limits.syncRequests ?? DEFAULT_SYNC_REQUESTS;
+		const now = performance.now();
+		st.syncTokens = Math.min(burst, st.syncTokens + ((now - st.syncRefilledAt) / 1000) * perSecond);
+		st.syncRefilledAt = now;
+		if (st.syncTokens < 1) {
+			throw refuseAndClose(
+				Close.RateLimited,
+				`more than ${burst} sync requests at once (${perSecond} per second after that)`
+			);
+		}
+		st.syncTokens -= 1;
+	}
+
+	/**
+	 * Answers the peer's waiting sync request, after a commit (the document holds exactly what is
+	 * written). While the peer has not yet taken what it was sent, the answer waits and the
+	 * question is asked again through the inbox shortly.
+	 */
+	#answerSyncRequest(peer: Peer): void {
+		const st = this.#peers.get(peer);
+		// A document that must be reloaded may hold a half-applied update: never send it.
+		if (!st || st.wanted === null || this.#mustReload) return;
+		if ((peer.queuedBytes?.() ?? 0) >= ANSWER_WHEN_QUEUED_BELOW) {
+			st.retry ??= setTimeout(() => {
+				st.retry = null;
+				if (this.#peers.has(peer)) this.#enqueue({ kind: 'answer', peer });
+			}, ANSWER_RETRY_MS);
+			return;
+		}
+		const { stateVector, clients } = st.wanted;
+		st.wanted = null;
+		let answer: Uint8Array;
+		try {
+			answer = this.#syncAnswer(stateVector, clients);
+		} catch (err) {
+			// Only a stored state that does not decode gets here (the room has failed).
+			this.log.error({ room: this.name, conn: peer.id, err }, 'sync answer failed');
+			return;
+		}
+		this.#send(peer, answer);
 	}
 
 	#applyUpdate(peer: Peer, update: Uint8Array): void {
@@ -685,7 +801,7 @@ export class Room {
 		const changed = [...added, ...updated, ...removed];
 		if (changed.length === 0 || this.#peers.size === 0) return;
 		const frame = presenceFrame(this.awareness, changed);
-		for (const peer of this.#peers.keys()) if (peer !== origin) peer.send(frame);
+		for (const peer of this.#peers.keys()) if (peer !== origin) this.#send(peer, frame);
 	};
 
 	async #snapshot(): Promise<void> {
@@ -725,7 +841,7 @@ export class Room {
 		const message = 'the room is being reloaded from storage; reconnect to resync';
 		for (const item of this.#inbox) {
 			if (item.kind === 'frame') item.ack?.({ ok: false, close: Close.RoomReset, message });
-			else item.done(new Error(message));
+			else if (item.kind !== 'answer') item.done(new Error(message));
 		}
 		this.#inbox = [];
 		this.#batch = [];
@@ -743,7 +859,7 @@ export class Room {
 		for (const item of this.#inbox) {
 			if (item.kind === 'frame')
 				item.ack?.({ ok: false, close: Close.StorageFailed, message: 'storage failed' });
-			else item.done(err);
+			else if (item.kind !== 'answer') item.done(err);
 		}
 		this.#inbox = [];
 		for (const peer of [...this.#peers.keys()]) {

@@ -20,6 +20,7 @@ import type { Room } from '../rooms/room.ts';
 import { Refusal } from '../rooms/refusal.ts';
 import type { Authenticate } from './authenticate.ts';
 import { nextConnectionId } from './connection-id.ts';
+import { SLOW_CLOSE_GRACE_MS } from './slow-close.ts';
 
 interface SocketData {
 	identity: PeerIdentity | null;
@@ -45,7 +46,8 @@ const ENDS_SOCKET: ReadonlySet<number> = new Set(
 		Close.SessionExpired,
 		Close.AccountDeactivated,
 		Close.ShuttingDown,
-		Close.RateLimited
+		Close.RateLimited,
+		Close.SlowConnection
 	].map((c) => c.code)
 );
 
@@ -94,6 +96,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 	const log = opts.log.child({ conn: socket.data.connId, user: socket.data.identity?.userId });
 	const joined = new Map<string, { room: Room; peer: Peer }>();
 	log.info({ transport: socket.conn.transport.name }, 'socket connected');
+	const queuedBytes = trackQueuedBytes(socket);
 
 	const makePeer = (name: string): Peer => {
 		const peer: Peer = {
@@ -103,6 +106,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			send: (frame) => {
 				socket.emit('y', name, frame);
 			},
+			queuedBytes,
 			refuse: (reason, message) => {
 				socket.emit('refused', name, { code: reason.code, reason: reason.reason, message });
 			},
@@ -111,6 +115,10 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 				if (j?.peer === peer) joined.delete(name);
 				socket.emit('closed', name, { ...reason, message });
 				if (ENDS_SOCKET.has(reason.code)) socket.disconnect(true);
+				if (reason.code === Close.SlowConnection.code) {
+					const ws = websocketOf(socket);
+					if (ws) setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+				}
 			}
 		};
 		return peer;
@@ -185,6 +193,40 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		joined.clear();
 		log.info({ why }, 'socket disconnected');
 	});
+}
+
+/** The ws WebSocket under a Socket.IO connection on the WebSocket transport, else null. */
+function websocketOf(socket: SitroomSocket): { bufferedAmount: number; terminate(): void } | null {
+	const transport = socket.conn.transport as unknown as {
+		name: string;
+		socket?: { bufferedAmount: number; terminate(): void };
+	};
+	return transport.name === 'websocket' && transport.socket ? transport.socket : null;
+}
+
+/**
+ * Counts the bytes queued for a Socket.IO connection: packets engine.io holds until its transport
+ * can take them (packetCreate adds, flush hands them over), plus what the WebSocket under it has
+ * not yet written to the network. O(1) per call: the room asks on every send.
+ */
+function trackQueuedBytes(socket: SitroomSocket): () => number {
+	let inEngine = 0;
+	const sizeOf = (data: unknown): number =>
+		typeof data === 'string'
+			? Buffer.byteLength(data)
+			: data instanceof Uint8Array
+				? data.byteLength
+				: data instanceof ArrayBuffer
+					? data.byteLength
+					: 0;
+	socket.conn.on('packetCreate', (packet: { data?: unknown }) => {
+		inEngine += sizeOf(packet.data);
+	});
+	socket.conn.on('flush', (packets: Array<{ data?: unknown }>) => {
+		for (const p of packets) inEngine -= sizeOf(p.data);
+		if (inEngine < 0) inEngine = 0;
+	});
+	return () => inEngine + (websocketOf(socket)?.bufferedAmount ?? 0);
 }
 
 /**

@@ -15,6 +15,7 @@ import type { RoomRegistry } from '../rooms/registry.ts';
 import { Refusal } from '../rooms/refusal.ts';
 import type { Authenticate } from './authenticate.ts';
 import { nextConnectionId } from './connection-id.ts';
+import { SLOW_CLOSE_GRACE_MS } from './slow-close.ts';
 import { sendBinary } from './ws-send.ts';
 
 export const Y_WEBSOCKET_PATH = '/yjs/';
@@ -123,6 +124,11 @@ function serveConnection(
 	const closeWith = (reason: CloseReason, message: string): void => {
 		if (closed) return;
 		closed = true;
+		if (reason.code === Close.SlowConnection.code) {
+			ws.close(reason.code, reason.reason);
+			setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+			return;
+		}
 		if (reason.code !== Close.Normal.code) ws.send(authDenied(`${reason.reason}: ${message}`));
 		ws.close(reason.code, reason.reason);
 	};
@@ -133,6 +139,7 @@ function serveConnection(
 		send: (frame) => {
 			if (ws.readyState === ws.OPEN) sendBinary(ws, frame);
 		},
+		queuedBytes: () => ws.bufferedAmount,
 		// Standard clients cannot undo a refused change; closing makes the refusal visible.
 		refuse: (reason, message) => closeWith(reason, message),
 		close: (reason, message) => closeWith(reason, message)

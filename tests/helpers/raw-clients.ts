@@ -29,6 +29,8 @@ export interface RawSio {
 	/** `closed` events received, for any room. */
 	closed: ClosedEvent[];
 	refused: ClosedEvent[];
+	/** Frames the server sent for the room, in order. */
+	received: Uint8Array[];
 	/** Sends one frame; resolves with the server's ack, or null if the socket went away first. */
 	send(frame: Uint8Array | string): Promise<FrameAck | null>;
 	disconnect(): void;
@@ -52,6 +54,10 @@ export async function connectRawSio(
 	});
 	const closed: ClosedEvent[] = [];
 	const refused: ClosedEvent[] = [];
+	const received: Uint8Array[] = [];
+	socket.on('y', (r, frame) => {
+		if (r === room) received.push(new Uint8Array(frame));
+	});
 	socket.on('closed', (_room, c) => closed.push(c));
 	socket.on('refused', (_room, c) => refused.push(c));
 	const joined = await new Promise<JoinAck>((resolve, reject) => {
@@ -75,6 +81,7 @@ export async function connectRawSio(
 		socket,
 		closed,
 		refused,
+		received,
 		send(frame) {
 			return new Promise((resolve) => {
 				if (!socket.connected) return resolve(null);

@@ -67,6 +67,8 @@ export const Close = {
 	MissingDependencies: { code: 4409, reason: 'update-missing-dependencies' },
 	UpdateFailed: { code: 4422, reason: 'update-failed-to-apply' },
 	RateLimited: { code: 4429, reason: 'rate-limited' },
+	/** The connection stopped reading: more was queued for it than the server keeps for one. */
+	SlowConnection: { code: 4408, reason: 'connection-too-slow' },
 	StorageFailed: { code: 4500, reason: 'storage-failed' },
 	ShuttingDown: { code: 4503, reason: 'server-shutting-down' },
 	/** The room was reloaded from storage (after an update failed half-way); rejoin to resync. */

@@ -107,6 +107,8 @@ export const en: Messages = {
 	'closeReason.update-missing-dependencies': 'Out of step with the server; resynchronising',
 	'closeReason.update-failed-to-apply': 'The change could not be applied; restored the server state',
 	'closeReason.rate-limited': 'Too many changes at once; try again shortly',
+	'closeReason.connection-too-slow':
+		'The connection is too slow to keep up and was closed; it reconnects when the signal improves',
 	'closeReason.storage-failed':
 		'The server could not store the change; it was not saved. Contact technical duty staff',
 	'closeReason.server-shutting-down': 'The server is restarting; reconnecting shortly',

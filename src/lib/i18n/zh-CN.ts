@@ -109,6 +109,7 @@ export const zhCN = {
 	'closeReason.update-missing-dependencies': '本地数据与服务器不同步，正在重新同步',
 	'closeReason.update-failed-to-apply': '修改无法写入，已恢复为服务器数据',
 	'closeReason.rate-limited': '操作过于频繁，请稍后再试',
+	'closeReason.connection-too-slow': '网络过慢，数据积压过多，连接已断开，信号好转后将自动重连',
 	'closeReason.storage-failed': '服务器存储故障，修改未保存，请联系值班技术人员',
 	'closeReason.server-shutting-down': '服务器正在重启，稍后自动重连',
 	'closeReason.room-reset': '服务器已重新载入本事件，正在自动重连',

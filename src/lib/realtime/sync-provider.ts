@@ -59,7 +59,11 @@ const REMOTE = Symbol('remote');
  * storage). After any other ('account-deactivated', 'unauthenticated', 'session-expired' …) a
  * socket the server disconnected stays disconnected and the owner shows why.
  */
-const COME_BACK_AFTER: ReadonlySet<string> = new Set(['server-shutting-down', 'room-reset']);
+const COME_BACK_AFTER: ReadonlySet<string> = new Set([
+	'server-shutting-down',
+	'room-reset',
+	'connection-too-slow'
+]);
 /** Sockets with a reconnect scheduled: one per socket, however many rooms it carries. */
 const reconnecting = new WeakSet<AppSocket>();
 
