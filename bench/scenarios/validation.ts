@@ -16,12 +16,14 @@ import * as Y from 'yjs';
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
 import { IncidentDoc, type Annotation } from '#domain/incident-doc';
 import { SyncType, syncFrame, type CloseReason } from '#domain/protocol';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
 import { createGuard } from '../../server/guard/guard.ts';
 import type { AttributionStore } from '../../server/guard/attribution-store.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { Peer, PeerIdentity } from '../../server/rooms/peer.ts';
 import { Room } from '../../server/rooms/room.ts';
 import { MemoryDocStore } from '../../server/store/memory-doc-store.ts';
+import { openDatabase } from '../../server/store/sqlite/database.ts';
 import type { Measures, Scenario } from './scenario.ts';
 
 const ORGS: OrgInfo[] = [
@@ -138,7 +140,16 @@ export async function measurePipeline(
 		}
 	]);
 	const hooks = validate
-		? [createGuard({ orgs, attribution: new CountingAttribution(), log: silentLogger() })]
+		? [
+				createGuard({
+					orgs,
+					attribution: new CountingAttribution(),
+					clientOwners: new SqliteClientOwnerStore(
+						openDatabase({ file: ':memory:', migrations: clientOwnerMigrations })
+					),
+					log: silentLogger()
+				})
+			]
 		: [];
 	const room = new Room(
 		'bench',

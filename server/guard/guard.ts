@@ -7,7 +7,9 @@
  * written once the update is durable and before anyone is told about it (onCommitted).
  * Presence is stamped with the server's view of each user.
  */
+import * as Y from 'yjs';
 import type { OrgDirectory } from '#domain/actor';
+import { whyNotWrite } from '#domain/policy';
 import { Close } from '#domain/protocol';
 import { createLogger, type Logger } from '../log.ts';
 import type { CheckUpdatePayload, CommittedPayload, RoomHooks, RoomInfo } from '../rooms/hooks.ts';
@@ -16,13 +18,17 @@ import { refuse } from '../rooms/refusal.ts';
 import type { AttributionStore, ChangeRow } from './attribution-store.ts';
 import { AwarenessBucket, stampAwareness, type AwarenessRate } from './awareness-stamp.ts';
 import { ClientClaims } from './client-claims.ts';
+import type { ClientOwnerStore } from './client-owners.ts';
 import { describeTransaction } from './describe-transaction.ts';
 import { evaluate, type Change } from './evaluate.ts';
-import { inspectUpdate } from './inspect-update.ts';
+import { inspectUpdate, typeIncidentRoots } from './inspect-update.ts';
 
 export interface GuardOptions {
 	orgs: OrgDirectory;
 	attribution: AttributionStore;
+	/** Which user owns which Yjs client id, per incident (client-owners.ts). */
+	clientOwners: ClientOwnerStore;
+	clientIdLimits?: ClientIdLimits;
 	/**
 	 * The server's logger: a failed attribution write is logged here with its room and seqs.
 	 * Default: a logger of its own at LOG_LEVEL (for benches and tests that pass none).
@@ -48,8 +54,38 @@ function verdictOf(checks: readonly unknown[]): GuardVerdict | null {
 
 export const DEFAULT_AWARENESS_RATE: AwarenessRate = { perSecond: 20, burst: 20 };
 
+/**
+ * How many Yjs client ids one may start writing under. Each one is an entry of the document's
+ * state vector, which every join and every sync carries from then on. Regression (security
+ * review): one viewer's update of 600,000 GC structs under fresh ids (5 MB) made every join carry
+ * a 3.4 MB state vector and block the server for seconds. A browser uses one client id per page
+ * load of a room, so these are far above what people do.
+ */
+export interface ClientIdLimits {
+	perUpdate: number;
+	perConnection: number;
+	/** Per user in one incident, over its whole life. */
+	perUserPerIncident: number;
+}
+
+export const DEFAULT_CLIENT_ID_LIMITS: ClientIdLimits = {
+	perUpdate: 32,
+	perConnection: 64,
+	perUserPerIncident: 5_000
+};
+
+/** A room's client-id owners, loaded from the store on first use, kept current as bindings are made. */
+interface RoomOwners {
+	owners: Map<number, string>;
+	perUser: Map<string, number>;
+}
+
 export function createGuard(opts: GuardOptions): RoomHooks {
 	const claims = new WeakMap<RoomInfo, ClientClaims>();
+	const owners = new WeakMap<RoomInfo, RoomOwners>();
+	/** Client ids each connection has bound. */
+	const boundBy = new WeakMap<Peer, number>();
+	const limits = opts.clientIdLimits ?? DEFAULT_CLIENT_ID_LIMITS;
 	const buckets = new WeakMap<Peer, AwarenessBucket>();
 	const rate = opts.awarenessRate ?? DEFAULT_AWARENESS_RATE;
 	const log = opts.log ?? createLogger();
@@ -57,6 +93,70 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 		let c = claims.get(room);
 		if (!c) claims.set(room, (c = new ClientClaims()));
 		return c;
+	};
+	const ownersOf = (room: RoomInfo): RoomOwners => {
+		let o = owners.get(room);
+		if (!o) {
+			const map = opts.clientOwners.ownersOf(room.name);
+			const perUser = new Map<string, number>();
+			for (const user of map.values()) perUser.set(user, (perUser.get(user) ?? 0) + 1);
+			owners.set(room, (o = { owners: map, perUser }));
+		}
+		return o;
+	};
+
+	/**
+	 * The client ids of `clients` that `peer` writes under for the first time (to be bound to its
+	 * user); refuses ids another user (or the server) owns, and floods of new ids.
+	 */
+	const newClientsOf = (room: RoomInfo, peer: Peer, userId: string, clients: readonly number[]): number[] => {
+		const roomOwners = ownersOf(room);
+		const fresh: number[] = [];
+		const store = room.doc.store;
+		for (const c of clients) {
+			const owner = roomOwners.owners.get(c);
+			if (owner === userId) continue;
+			if (owner !== undefined) {
+				throw refuse(
+					Close.Forbidden,
+					`Yjs client id ${c} belongs to another user in this incident; start a new document`
+				);
+			}
+			// Changes under it and nobody bound: the server's own document wrote them.
+			if (c === room.doc.clientID || Y.getState(store, c) > 0)
+				throw refuse(Close.Forbidden, `Yjs client id ${c} belongs to the server; start a new document`);
+			fresh.push(c);
+		}
+		if (fresh.length === 0) return fresh;
+		if (fresh.length > limits.perUpdate) {
+			throw refuse(
+				Close.RateLimited,
+				`this update starts ${fresh.length} new Yjs client ids; at most ${limits.perUpdate} may start in one update`
+			);
+		}
+		if ((boundBy.get(peer) ?? 0) + fresh.length > limits.perConnection) {
+			throw refuse(
+				Close.RateLimited,
+				`this connection has started ${limits.perConnection} Yjs client ids already; reconnect to start more`
+			);
+		}
+		if ((roomOwners.perUser.get(userId) ?? 0) + fresh.length > limits.perUserPerIncident) {
+			throw refuse(
+				Close.RateLimited,
+				`you have written under ${limits.perUserPerIncident} Yjs client ids in this incident, the most allowed`
+			);
+		}
+		return fresh;
+	};
+
+	/** Binds `fresh` to the user durably, before the update that uses them is applied. */
+	const bind = (room: RoomInfo, peer: Peer, userId: string, fresh: readonly number[]): void => {
+		if (fresh.length === 0) return;
+		opts.clientOwners.bind(room.name, fresh, userId);
+		const roomOwners = ownersOf(room);
+		for (const c of fresh) roomOwners.owners.set(c, userId);
+		roomOwners.perUser.set(userId, (roomOwners.perUser.get(userId) ?? 0) + fresh.length);
+		boundBy.set(peer, (boundBy.get(peer) ?? 0) + fresh.length);
 	};
 
 	return {
@@ -66,6 +166,15 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 			if (!actor)
 				throw refuse(Close.Forbidden, 'sign in to change an incident; anonymous connections only read');
 			const { touches, clients } = inspectUpdate(room.doc, update, decoded);
+			// Regression (security review): structs that touch no field (a GC run, content deleted as
+			// it was inserted, items next to garbage-collected ones) passed for every role, and a
+			// viewer's and an administrator's were stored, broadcast and attributed.
+			const readOnly = whyNotWrite(actor);
+			if (readOnly !== null) {
+				if (clients.length > 0 || touches.length > 0) throw refuse(Close.Forbidden, readOnly);
+				return new GuardVerdict([]);
+			}
+			const fresh = newClientsOf(room, peer, actor.userId, clients);
 			const roomClaims = claimsOf(room);
 			const taken = roomClaims.conflict(peer, clients);
 			if (taken !== null) {
@@ -75,8 +184,14 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 				);
 			}
 			const changes = evaluate(actor, touches, opts.orgs);
+			bind(room, peer, actor.userId, fresh);
 			roomClaims.claim(peer, clients);
 			return new GuardVerdict(changes);
+		},
+
+		onLoaded({ room }): void {
+			if (opts.guards && !opts.guards(room.name)) return;
+			typeIncidentRoots(room.doc);
 		},
 
 		describeChange({ room, transaction }): GuardVerdict | undefined {

@@ -104,7 +104,7 @@ class Inspector {
 	 */
 	#fresh: NewItem[] = [];
 	#byClient: Map<number, NewItem[]> | null = null;
-	readonly #rootOfType: ReadonlyMap<YType, string>;
+	#rootOfType: ReadonlyMap<YType, string>;
 	/**
 	 * Places of server types resolved by this update. An update usually touches one entity
 	 * (a field's new value and the old value it removes), so the last one is kept apart and a
@@ -280,7 +280,8 @@ class Inspector {
 		if (type === this.#lastType) return this.#lastPlace!;
 		const item = type._item;
 		if (item === null) {
-			const root = this.#rootOfType.get(type);
+			let root = this.#rootOfType.get(type);
+			if (root === undefined) root = (this.#rootOfType = rootsOf(this.doc, type)).get(type);
 			const place = root === undefined ? undefined : ROOT_PLACES.get(root);
 			if (place === undefined) throw forbidden('unknown root type');
 			return place;
@@ -445,11 +446,20 @@ const ROOT_PLACES: ReadonlyMap<string, Place> = new Map(
 	[...ROOT_NAMES].map((root) => [root, { kind: 'root', root: root as RootName }])
 );
 
-/** Root type → name, per document, rebuilt only when a root was added (the hot path reads it per update). */
+/**
+ * Root type → name, per document, rebuilt when a root was added or when `missing` (a root type
+ * the cache does not know) is asked for. The hot path reads it per update.
+ *
+ * Regression (security review): Yjs replaces a root with a typed instance the first time someone
+ * asks for it with a type (`doc.getMap('feeds')`) after it was created untyped by applying
+ * updates: the number of roots stays the same, the cache kept the replaced object, and every edit
+ * of an existing feed was refused as "unknown root type" until the room unloaded. The guard also
+ * types every root when a room is loaded (typeIncidentRoots).
+ */
 const rootCache = new WeakMap<Y.Doc, Map<YType, string>>();
-function rootsOf(doc: Y.Doc): ReadonlyMap<YType, string> {
+function rootsOf(doc: Y.Doc, missing?: YType): ReadonlyMap<YType, string> {
 	let m = rootCache.get(doc);
-	if (!m || m.size !== doc.share.size) {
+	if (!m || m.size !== doc.share.size || (missing !== undefined && !m.has(missing))) {
 		m = new Map();
 		for (const [name, type] of doc.share) m.set(type, name);
 		rootCache.set(doc, m);
@@ -500,6 +510,14 @@ function forbidden(message: string): Refusal {
 
 function missing(message: string): Refusal {
 	return refuse(Close.MissingDependencies, message);
+}
+
+/** Gives every root of the incident schema its type (a Y.Map, the wall a Y.Array), once loaded. */
+export function typeIncidentRoots(doc: Y.Doc): void {
+	for (const root of ROOT_NAMES) {
+		if (root === ROOTS.wall) doc.getArray(root);
+		else doc.getMap(root);
+	}
 }
 
 /** Resolves what `update` would change in `doc`. Throws a Refusal when it cannot or must not. */

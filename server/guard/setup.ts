@@ -8,15 +8,18 @@ import type { OrgDirectory } from '#domain/actor';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { Logger } from '../log.ts';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
+import type { Migration } from '../store/sqlite/database.ts';
 import { attributionMigrations, SqliteAttributionStore } from './attribution-store.ts';
+import { backfillClientOwners } from './client-owners-backfill.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from './client-owners.ts';
 import { createGuard } from './guard.ts';
 
-export { attributionMigrations as guardMigrations };
+export const guardMigrations: readonly Migration[] = [...attributionMigrations, ...clientOwnerMigrations];
 
 export interface GuardParts {
 	hooks: RoomHooks;
 	attribution: SqliteAttributionStore;
-	/** Closes the attribution store's connection; call after the rooms have closed, before the database. */
+	/** Closes the guard's store connections; call after the rooms have closed, before the database. */
 	stop(): void;
 }
 
@@ -57,15 +60,17 @@ export function setUpGuard(opts: {
 	/** Rooms that hold incident documents (others are ad hoc rooms, not guarded). */
 	guards: (roomName: string) => boolean;
 }): GuardParts {
+	const log = opts.log.child({ module: 'guard' });
+	const recovered = backfillClientOwners(opts.db);
+	if (recovered > 0) log.info({ bindings: recovered }, 'client id owners recovered from the update log');
 	const attribution = new SqliteAttributionStore(opts.db, { file: opts.file });
+	const clientOwners = new SqliteClientOwnerStore(opts.db, { file: opts.file });
 	return {
-		hooks: createGuard({
-			orgs: opts.orgs,
-			attribution,
-			guards: opts.guards,
-			log: opts.log.child({ module: 'guard' })
-		}),
+		hooks: createGuard({ orgs: opts.orgs, attribution, clientOwners, guards: opts.guards, log }),
 		attribution,
-		stop: () => attribution.close()
+		stop: () => {
+			attribution.close();
+			clientOwners.close();
+		}
 	};
 }

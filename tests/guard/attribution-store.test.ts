@@ -15,6 +15,7 @@ import {
 	type AttributionStore,
 	type ChangeRow
 } from '../../server/guard/attribution-store.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
 import { createGuard, GuardVerdict } from '../../server/guard/guard.ts';
 import type { CommittedUpdate } from '../../server/rooms/hooks.ts';
 import { openConnection, openDatabase } from '../../server/store/sqlite/database.ts';
@@ -91,7 +92,14 @@ describe('the guard’s onCommitted', () => {
 			attribution: () => [],
 			close() {}
 		};
-		const guard = createGuard({ orgs, attribution: failing, log: pino({ level: 'info' }, sink) });
+		const guard = createGuard({
+			orgs,
+			attribution: failing,
+			clientOwners: new SqliteClientOwnerStore(
+				openDatabase({ file: ':memory:', migrations: clientOwnerMigrations })
+			),
+			log: pino({ level: 'info' }, sink)
+		});
 		const update = (seq: number): CommittedUpdate => ({
 			room: 'inc-1',
 			seq,

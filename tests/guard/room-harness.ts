@@ -11,7 +11,8 @@ import type { Actor } from '../../src/lib/domain/actor.ts';
 import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { MessageType, SyncType, type CloseReason } from '../../src/lib/domain/protocol.ts';
 import { SqliteAttributionStore, attributionMigrations } from '../../server/guard/attribution-store.ts';
-import { createGuard } from '../../server/guard/guard.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
+import { createGuard, type GuardOptions } from '../../server/guard/guard.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { Peer } from '../../server/rooms/peer.ts';
 import { syncFrame } from '../../src/lib/domain/protocol.ts';
@@ -93,21 +94,26 @@ export interface Harness {
 	dispose(): Promise<void>;
 }
 
-export async function startHarness(roomName = 'incident-1'): Promise<Harness> {
+export async function startHarness(
+	roomName = 'incident-1',
+	guardOptions: Partial<Pick<GuardOptions, 'clientIdLimits'>> = {}
+): Promise<Harness> {
 	const dir = tempDataDir('sitroom-guard-');
 	let db!: SqliteDatabase;
 	let store!: SqliteDocStore;
 	let attribution!: SqliteAttributionStore;
+	let clientOwners!: SqliteClientOwnerStore;
 	let room!: Room;
 	const open = async (): Promise<void> => {
 		db = openDatabase({
 			file: `${dir}/sitroom.db`,
-			migrations: [...docLogMigrations, ...attributionMigrations]
+			migrations: [...docLogMigrations, ...attributionMigrations, ...clientOwnerMigrations]
 		});
 		store = new SqliteDocStore(db);
 		// As in the server: rows on a connection of their own to the same file.
 		attribution = new SqliteAttributionStore(db, { file: `${dir}/sitroom.db` });
-		const guard = createGuard({ orgs, attribution, log: silentLogger() });
+		clientOwners = new SqliteClientOwnerStore(db, { file: `${dir}/sitroom.db` });
+		const guard = createGuard({ orgs, attribution, clientOwners, log: silentLogger(), ...guardOptions });
 		room = new Room(
 			roomName,
 			store,
@@ -120,6 +126,7 @@ export async function startHarness(roomName = 'incident-1'): Promise<Harness> {
 	const close = async (): Promise<void> => {
 		await room.close();
 		attribution.close();
+		clientOwners.close();
 		await store.close();
 		db.close();
 	};

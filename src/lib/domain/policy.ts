@@ -95,6 +95,15 @@ function readOnlyReason(actor: Actor): string {
 		: `the ${actor.role} role changes nothing in an incident`;
 }
 
+/**
+ * Why the actor may write nothing at all inside an incident (presence aside), or null if their
+ * role writes. The guard refuses any update of such an actor that adds or removes anything, even
+ * what touches no field (a garbage-collected run, content deleted as it is inserted).
+ */
+export function whyNotWrite(actor: Actor): string | null {
+	return writes(actor) ? null : readOnlyReason(actor);
+}
+
 function ownsEntity(actor: Actor, e: EntityFacts): boolean {
 	return e.ownerOrgId === actor.orgId;
 }
