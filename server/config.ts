@@ -96,8 +96,12 @@ const schema = z.object({
 	/** Extra origins (comma-separated) allowed to log in and open cookie-authenticated sockets. */
 	TRUSTED_ORIGINS: z.string().default(''),
 	// Incidents and feeds (see server/incidents/setup.ts).
-	/** Rooms that are not incidents may be joined (dev pages, tests). Default: on unless SITROOM_DEMO=0. */
-	ALLOW_ADHOC_ROOMS: bool.optional(),
+	/**
+	 * Rooms that are not incidents may be joined by any signed-in user, and are not guarded: for the
+	 * realtime core's tests, the benchmark and the development page /dev/room only. Unsafe anywhere
+	 * else. Default off.
+	 */
+	ALLOW_ADHOC_ROOMS: bool.default(false),
 	/** Hosts and networks the server may contact to check HLS feeds; empty = none. */
 	FEED_CHECK_ALLOW: z
 		.string()
@@ -201,8 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		serveApp: e.SERVE_APP,
 		jurisdictionDir: path.resolve(e.JURISDICTION_DIR),
 		identity: identityConfig(e),
-		// Production (SITROOM_DEMO=0) joins incident rooms only; demo and development also ad hoc rooms.
-		allowAdhocRooms: e.ALLOW_ADHOC_ROOMS ?? e.SITROOM_DEMO !== false,
+		// Regression (security review): ad hoc rooms were on in the demo's default configuration, so
+		// every signed-in user (the read-only leader too) could write unguarded documents.
+		allowAdhocRooms: e.ALLOW_ADHOC_ROOMS,
 		feedChecks: {
 			allow: e.FEED_CHECK_ALLOW,
 			intervalMs: e.FEED_CHECK_INTERVAL_MS,

@@ -51,6 +51,9 @@ const ENDS_SOCKET: ReadonlySet<number> = new Set(
 	].map((c) => c.code)
 );
 
+/** Rooms one Socket.IO connection may be in at once. */
+export const MAX_ROOMS_PER_SOCKET = 32;
+
 export interface SocketIOOptions {
 	registry: RoomRegistry;
 	authenticate: Authenticate;
@@ -95,6 +98,8 @@ export function attachSocketIO(http: HttpServer, opts: SocketIOOptions): Sitroom
 function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 	const log = opts.log.child({ conn: socket.data.connId, user: socket.data.identity?.userId });
 	const joined = new Map<string, { room: Room; peer: Peer }>();
+	/** Joins asked for and not yet answered (they count against MAX_ROOMS_PER_SOCKET too). */
+	let joining = 0;
 	log.info({ transport: socket.conn.transport.name }, 'socket connected');
 	const queuedBytes = trackQueuedBytes(socket);
 
@@ -134,9 +139,21 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			reply({ ok: true });
 			return;
 		}
+		// Regression (security review): one socket joined 2,000 rooms. A person follows a few
+		// incidents at once; each room held costs the server a peer and the client a document.
+		if (joined.size + joining >= MAX_ROOMS_PER_SOCKET) {
+			reply({
+				ok: false,
+				...Close.RateLimited,
+				message: `a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms at once; leave one first`
+			});
+			return;
+		}
 		const peer = makePeer(name);
+		joining++;
 		opts.registry
 			.join(name, peer)
+			.finally(() => joining--)
 			.then((room) => {
 				if (!socket.connected) {
 					room.leave(peer);
