@@ -12,6 +12,7 @@ import {
 	actors,
 	annotation,
 	contentOf,
+	feed,
 	logEntry,
 	NOW,
 	task,
@@ -25,6 +26,8 @@ interface Case {
 	name: string;
 	as: ActorName | 'anonymous';
 	change: (d: IncidentDoc, c: TestClient) => void;
+	/** What the refusal must say (the sentence the refused user is shown). */
+	because?: RegExp;
 }
 
 const progress = (a: Actor, id: string) => ({
@@ -100,6 +103,12 @@ const allowed: Case[] = [
 		name: 'a field member edits their own observation',
 		as: 'fieldA',
 		change: (d) => d.patch('annotations', 'obs-1', { label: '裂缝' })
+	},
+	{
+		name: 'a township registers a camera by an address without credentials',
+		as: 'townshipA',
+		change: (d) =>
+			d.addFeed('f-town-a', feed(actors.townshipA, { kind: 'fixed_camera', url: 'rtsp://10.0.0.8/stream1' }))
 	},
 	{
 		name: 'a field member publishes their own position',
@@ -209,6 +218,22 @@ const forbidden: Case[] = [
 		change: (d) => d.addAnnotation('a-town-a', annotation(actors.townshipB))
 	},
 	{
+		name: 'a township registering a camera whose address carries a user name and password',
+		as: 'townshipA',
+		change: (d) =>
+			d.addFeed(
+				'f-cred',
+				feed(actors.townshipA, { kind: 'fixed_camera', url: 'rtsp://admin:12345@10.0.0.8/stream1' })
+			),
+		because: /feeds\.url .*user name or password/
+	},
+	{
+		name: 'a township putting credentials into the address of a feed it owns',
+		as: 'townshipA',
+		change: (d) => d.patch('feeds', 'f-town-a', { url: 'rtsp://admin@10.0.0.8/stream1' }),
+		because: /feeds\.url .*user name or password/
+	},
+	{
 		name: 'anyone writing feed health',
 		as: 'commander',
 		change: (d) => d.feedHealth.set('feed-1', { state: 'online', checkedAt: NOW, detail: '' })
@@ -305,6 +330,7 @@ describe('the role matrix through the realtime core', () => {
 			expect(r.ok).toBe(false);
 			if (!r.ok) expect(r.close.reason).toBe('forbidden');
 			expect(c.refusals.at(-1)?.reason).toBe('forbidden');
+			if (k.because) expect(c.refusals.at(-1)?.message).toMatch(k.because);
 			if (process.env.SHOW_REFUSALS) console.log(k.name, '→', c.refusals.at(-1)?.message);
 			expect(observer.received.length).toBe(heard);
 			expect(Y.encodeStateVector(h.room.doc)).toEqual(before);

@@ -9,6 +9,7 @@ import {
 	checkFigureValue,
 	checkTaskUpdateValue
 } from '../../src/lib/domain/policy/values.ts';
+import { feedUrlProblem } from '../../src/lib/domain/feeds.ts';
 import { actors, annotation, orgs, task, TOWNSHIP_A, TOWNSHIP_B } from '../guard/fixtures.ts';
 
 const facts = (x: object): Record<string, unknown> => ({ ...x });
@@ -118,6 +119,26 @@ describe('the permission policy', () => {
 		expect(checkFigureValue('dead', -1)).toMatch(/whole number/);
 		expect(checkTaskUpdateValue({ id: 'p', by: 'u', orgId: 'o', at: 'x', text: 'ok', extra: 1 })).toMatch(
 			/unknown field/
+		);
+	});
+
+	it('judges a feed address by the same rules as the register-a-feed form', () => {
+		const addresses = [
+			'https://video.example.cn/live/shahe.m3u8',
+			'rtsp://10.0.0.8/stream1',
+			'rtsp://admin:12345@10.0.0.8/stream1',
+			'rtmp://user@live.example.cn/app',
+			'javascript:alert(1)',
+			'file:///etc/passwd',
+			'http:foo',
+			'not an address',
+			'https://' + 'a'.repeat(2048)
+		];
+		for (const url of addresses) {
+			expect(checkFieldValue('feeds', 'url', url) === null, url).toBe(feedUrlProblem(url) === null);
+		}
+		expect(checkFieldValue('feeds', 'url', 'rtsp://admin:12345@10.0.0.8/stream1')).toMatch(
+			/user name or password/
 		);
 	});
 });

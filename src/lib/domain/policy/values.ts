@@ -6,6 +6,7 @@
  * Hand-written checks rather than zod: they run for every field of every incoming update on
  * the server's hot path, and are small enough to read.
  */
+import { feedUrlProblem, MAX_FEED_URL_LENGTH, type FeedUrlProblem } from '../feeds.ts';
 import type { EntityCollection } from '../incident-doc.ts';
 import {
 	ANNOTATION_KINDS,
@@ -92,6 +93,22 @@ const idList: Check = (v) =>
 /** ISO-8601-like timestamps; the exact format is the client's, the server's log keeps real time. */
 const timestamp = str(64);
 
+/** The feed address rules' problems as the sentence a refused sender reads. */
+const FEED_URL_PROBLEMS: Readonly<Record<FeedUrlProblem, string>> = {
+	'not-a-string': 'must be a string',
+	'too-long': `must be at most ${MAX_FEED_URL_LENGTH} characters`,
+	'not-a-url': 'must be a web or stream address with a host',
+	'scheme-not-allowed': 'must be an http, https, rtsp, rtmp or webrtc address',
+	'has-credentials':
+		'must not carry a user name or password: everyone in the room sees the address (credentials belong in the video gateway)'
+};
+
+// The register-a-feed form asks the same function: a second copy of the rules would drift.
+const feedUrl: Check = (v) => {
+	const problem = feedUrlProblem(v);
+	return problem === null ? null : FEED_URL_PROBLEMS[problem];
+};
+
 const authored = { createdBy: id, ownerOrgId: id, createdAt: timestamp };
 
 /** Value checks per entity collection and field. `updates` (a Y.Array) is checked structurally. */
@@ -121,13 +138,7 @@ export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<str
 	feeds: {
 		name: str(MAX_LABEL),
 		kind: oneOf(FEED_KINDS),
-		url: (v) => {
-			const e = str(2048)(v);
-			if (e) return e;
-			return /^(https?|rtsp|rtmp|webrtc):\/\//i.test(v as string)
-				? null
-				: 'must be an http, https, rtsp, rtmp or webrtc address';
-		},
+		url: feedUrl,
 		position: nullable(lonLat),
 		...authored
 	}
