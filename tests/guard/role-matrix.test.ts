@@ -80,6 +80,21 @@ const allowed: Case[] = [
 		change: (d) => d.addTask('t-water', task(actors.agency, 'water-team'))
 	},
 	{
+		name: 'an agency tags its task with another township (agencies work across townships)',
+		as: 'agency',
+		change: (d) => d.patch('tasks', 't-water', { township: TOWNSHIP_B })
+	},
+	{
+		name: 'a commander tags a task with any township',
+		as: 'commander',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_B })
+	},
+	{
+		name: 'a township tags its own task with its own township',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_A })
+	},
+	{
 		name: 'an agency edits what its organisation owns',
 		as: 'agency',
 		change: (d) => d.patch('annotations', 'a-water', { note: '已封闭' })
@@ -172,6 +187,24 @@ const forbidden: Case[] = [
 		name: 'a township creating a task for another township’s team',
 		as: 'townshipA',
 		change: (d) => d.addTask('t-x', task(actors.townshipA, 'team-b'))
+	},
+	{
+		name: 'a township creating a task tagged with another township',
+		as: 'townshipA',
+		change: (d) => d.addTask('t-tagged-b', task(actors.townshipA, 'team-a', { township: TOWNSHIP_B })),
+		because: /township duty officer.*own township/
+	},
+	{
+		name: 'a township tagging its own task with another township',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_B }),
+		because: /township duty officer.*own township/
+	},
+	{
+		name: 'a township untagging its own task',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: null }),
+		because: /township duty officer.*own township/
 	},
 	{
 		name: 'a township deleting another organisation’s annotation',

@@ -3,7 +3,13 @@
  * decide on the server (tests/guard/role-matrix.test.ts drives them through real updates).
  */
 import { describe, expect, it } from 'vitest';
-import { allowedStatusChanges, can, editableFields, whyNotSetField } from '../../src/lib/domain/policy.ts';
+import {
+	allowedStatusChanges,
+	can,
+	canTagTownship,
+	editableFields,
+	whyNotSetField
+} from '../../src/lib/domain/policy.ts';
 import {
 	checkFieldValue,
 	checkFigureValue,
@@ -140,5 +146,16 @@ describe('the permission policy', () => {
 		expect(checkFieldValue('feeds', 'url', 'rtsp://admin:12345@10.0.0.8/stream1')).toMatch(
 			/user name or password/
 		);
+	});
+
+	it('lets a township duty officer tag tasks only with their own township, agencies and commanders with any', () => {
+		expect(canTagTownship(actors.townshipA, TOWNSHIP_A)).toBe(true);
+		expect(canTagTownship(actors.townshipA, TOWNSHIP_B)).toBe(false);
+		expect(canTagTownship(actors.townshipA, null)).toBe(false);
+		for (const a of [actors.agency, actors.commander]) {
+			expect(canTagTownship(a, TOWNSHIP_B)).toBe(true);
+			expect(canTagTownship(a, null)).toBe(true);
+		}
+		expect(canTagTownship(actors.fieldA, TOWNSHIP_A)).toBe(false);
 	});
 });

@@ -125,6 +125,28 @@ export function canAssignTo(actor: Actor, orgId: unknown, orgs: OrgDirectory): b
 	return false;
 }
 
+/**
+ * Whether the actor may tag a task with `township` (or null: no township). The leaders' screen
+ * counts a task in its township's progress, so a township duty officer tags only with their own
+ * township; agencies work across townships and commanders tag with any. Whether the value is a
+ * well-formed code is the value checks' business.
+ */
+export function canTagTownship(actor: Actor, township: unknown): boolean {
+	switch (actor.role) {
+		case 'commander':
+		case 'agency':
+			return true;
+		case 'township':
+			return township === actor.township;
+		default:
+			return false;
+	}
+}
+
+function ownTownshipOnly(actor: Actor): string {
+	return `a township duty officer tags tasks only with their own township (${actor.township ?? 'none'})`;
+}
+
 /** Whether the actor is on the receiving end of a task (works it and reports on it). */
 function worksOnTask(actor: Actor, task: EntityFacts, orgs: OrgDirectory): boolean {
 	if (actor.role === 'field') return task.assigneeOrgId === actor.orgId;
@@ -163,6 +185,7 @@ function whyNotCreateEntity(
 						: 'a township creates tasks only for teams in its township';
 				}
 				if (e.status !== 'new' && e.status !== 'dispatched') return 'a new task starts as new or dispatched';
+				if (!canTagTownship(actor, e.township)) return ownTownshipOnly(actor);
 			}
 			return null;
 		case 'field':
@@ -243,6 +266,7 @@ export function whyNotSetField(
 	if (collection === 'tasks') {
 		if (field === 'assigneeOrgId' && !canAssignTo(actor, value, orgs))
 			return 'you may not assign this task to that organisation';
+		if (field === 'township' && !canTagTownship(actor, value)) return ownTownshipOnly(actor);
 		if (field === 'status') {
 			const from = before.status;
 			if (!isTaskStatus(value)) return 'unknown task status';
