@@ -7,10 +7,12 @@
 import type { Actor, OrgDirectory } from '#domain/actor';
 import { whyNot, whyNotSetField, type EntityFacts } from '#domain/policy';
 import {
+	checkFieldRemoval,
 	checkFieldValue,
 	checkFigureValue,
 	checkMetaValue,
 	checkPositionValue,
+	checkRequiredFields,
 	checkTaskUpdateValue,
 	isTownshipCode
 } from '#domain/policy/values';
@@ -208,6 +210,7 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 		}
 		if (collection === 'tasks' && changeOf(g.fields, 'updates')?.value !== NEW_TYPE)
 			deny('a new task needs its progress thread');
+		deny(checkRequiredFields(collection, facts));
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
 		changes.push({ collection, entityId, field: null, op: 'create' });
 		judgeThread(actor, g, facts, orgs, changes);
@@ -219,6 +222,7 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 	const after = g.fields.length > 0 ? entityFacts(type, g.fields) : before;
 	for (const { field, value, set } of g.fields) {
 		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
+		else if (!set) deny(checkFieldRemoval(collection, field));
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
 		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });
 	}

@@ -126,6 +126,11 @@ const allowed: Case[] = [
 			d.addFeed('f-town-a', feed(actors.townshipA, { kind: 'fixed_camera', url: 'rtsp://10.0.0.8/stream1' }))
 	},
 	{
+		name: 'a township clears the label of its annotation (an annotation may be untitled)',
+		as: 'townshipA',
+		change: (d) => d.patch('annotations', 'a-town-a', { label: '' })
+	},
+	{
 		name: 'a field member publishes their own position',
 		as: 'fieldA',
 		change: (d) => d.positions.set('u-field-a', { lonLat: [105.9, 32.6], orgId: 'team-a', at: NOW })
@@ -265,6 +270,90 @@ const forbidden: Case[] = [
 		as: 'townshipA',
 		change: (d) => d.patch('feeds', 'f-town-a', { url: 'rtsp://admin@10.0.0.8/stream1' }),
 		because: /feeds\.url .*user name or password/
+	},
+	{
+		name: 'a township creating an annotation without a geometry',
+		as: 'townshipA',
+		change: (d) => d.addAnnotation('no-geometry', annotation(actors.townshipA, { geometry: undefined })),
+		because: /annotations\.geometry is required/
+	},
+	{
+		name: 'a township creating an annotation without a kind',
+		as: 'townshipA',
+		change: (d) => d.addAnnotation('no-kind', annotation(actors.townshipA, { kind: undefined })),
+		because: /annotations\.kind is required/
+	},
+	{
+		name: 'an agency creating a task without a title',
+		as: 'agency',
+		change: (d) => d.addTask('no-title', task(actors.agency, 'water-team', { title: undefined })),
+		because: /tasks\.title is required/
+	},
+	{
+		name: 'a commander creating a task with a blank title',
+		as: 'commander',
+		change: (d) => d.addTask('blank-title', task(actors.commander, 'team-a', { title: '  ' })),
+		because: /tasks\.title must not be empty/
+	},
+	{
+		name: 'a commander creating a task without a priority',
+		as: 'commander',
+		change: (d) => d.addTask('no-priority', task(actors.commander, 'team-a', { priority: undefined })),
+		because: /tasks\.priority is required/
+	},
+	{
+		name: 'a township adding a log entry without text',
+		as: 'townshipA',
+		change: (d) => d.addLogEntry('no-text', logEntry(actors.townshipA, { text: undefined })),
+		because: /log\.text is required/
+	},
+	{
+		name: 'a township adding a log entry with empty text',
+		as: 'townshipA',
+		change: (d) => d.addLogEntry('empty-text', logEntry(actors.townshipA, { text: '' })),
+		because: /log\.text must not be empty/
+	},
+	{
+		name: 'a township registering a feed without an address',
+		as: 'townshipA',
+		change: (d) => d.addFeed('no-url', feed(actors.townshipA, { url: undefined })),
+		because: /feeds\.url is required/
+	},
+	{
+		name: 'a township removing the geometry of its own annotation',
+		as: 'townshipA',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('annotations').get('a-town-a')!.delete('geometry'),
+		because: /annotations\.geometry is required and cannot be removed/
+	},
+	{
+		name: 'a commander removing the kind of an annotation',
+		as: 'commander',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('annotations').get('a-water')!.delete('kind'),
+		because: /annotations\.kind is required and cannot be removed/
+	},
+	{
+		name: 'a commander removing the assignee of a task',
+		as: 'commander',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('tasks').get('t-a')!.delete('assigneeOrgId'),
+		because: /tasks\.assigneeOrgId is required and cannot be removed/
+	},
+	{
+		name: 'a township emptying the title of its own task',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { title: ' ' }),
+		because: /tasks\.title must not be empty/
+	},
+	{
+		name: 'a township emptying the text of its own log entry',
+		as: 'townshipA',
+		change: (d) => d.patch('log', 'l-town-a', { text: '' }),
+		because: /log\.text must not be empty/
+	},
+	{
+		name: 'a township emptying the name of its own feed',
+		as: 'townshipA',
+		change: (d) => d.patch('feeds', 'f-town-a', { name: '' }),
+		because: /feeds\.name must not be empty/
 	},
 	{
 		name: 'anyone writing feed health',

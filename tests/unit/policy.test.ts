@@ -10,11 +10,16 @@ import {
 	editableFields,
 	whyNotSetField
 } from '../../src/lib/domain/policy.ts';
+import * as Y from 'yjs';
+import { FIELDS, IncidentDoc, type EntityCollection } from '../../src/lib/domain/incident-doc.ts';
 import {
 	checkFieldValue,
 	checkFigureValue,
+	checkRequiredFields,
 	checkTaskUpdateValue
 } from '../../src/lib/domain/policy/values.ts';
+import { createAnnotation } from '../../src/lib/map/annotations/annotation-edits.ts';
+import { addLogEntry, createTask, registerFeed } from '../../src/lib/state/room-actions.ts';
 import { feedUrlProblem } from '../../src/lib/domain/feeds.ts';
 import { actors, annotation, orgs, task, TOWNSHIP_A, TOWNSHIP_B } from '../guard/fixtures.ts';
 
@@ -157,5 +162,52 @@ describe('the permission policy', () => {
 			expect(canTagTownship(a, null)).toBe(true);
 		}
 		expect(canTagTownship(actors.fieldA, TOWNSHIP_A)).toBe(false);
+	});
+
+	it('accepts every entity the room’s forms create with only their required inputs filled', () => {
+		const d = new IncidentDoc(new Y.Doc());
+		const a = actors.townshipA;
+		const made: Array<[EntityCollection, string]> = [
+			[
+				'tasks',
+				createTask(d, a, {
+					title: '转移群众',
+					description: '',
+					assigneeOrgId: 'team-a',
+					township: TOWNSHIP_A,
+					priority: 'normal',
+					dueAt: null,
+					location: null
+				})
+			],
+			['log', addLogEntry(d, a, 'follow_up', '水位上涨')],
+			[
+				'feeds',
+				registerFeed(d, a, {
+					name: '无人机',
+					kind: 'drone',
+					url: 'https://video.example.cn/live.m3u8',
+					position: null,
+					ownerOrgId: a.orgId
+				})
+			],
+			[
+				'annotations',
+				createAnnotation(d, a, {
+					kind: 'danger_zone',
+					label: '',
+					note: '',
+					geometry: { type: 'Point', coordinates: [105.9, 32.65] }
+				})
+			]
+		];
+		for (const [collection, id] of made) {
+			const entity = d.read<Record<string, unknown>>(collection, id)!;
+			expect(checkRequiredFields(collection, entity), collection).toBeNull();
+			for (const field of FIELDS[collection]) {
+				if (field === 'updates' || entity[field] === undefined) continue;
+				expect(checkFieldValue(collection, field, entity[field]), `${collection}.${field}`).toBeNull();
+			}
+		}
 	});
 });

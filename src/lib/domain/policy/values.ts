@@ -7,7 +7,7 @@
  * the server's hot path, and are small enough to read.
  */
 import { feedUrlProblem, MAX_FEED_URL_LENGTH, type FeedUrlProblem } from '../feeds.ts';
-import type { EntityCollection } from '../incident-doc.ts';
+import { REQUIRED_FIELDS, type EntityCollection } from '../incident-doc.ts';
 import {
 	ANNOTATION_KINDS,
 	FEED_KINDS,
@@ -34,6 +34,12 @@ const str =
 	(max: number): Check =>
 	(v) =>
 		typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : null;
+
+/** Text whose emptiness would mean nothing: a title, a name, a log entry's text. */
+const nonBlank =
+	(max: number): Check =>
+	(v) =>
+		str(max)(v) ?? ((v as string).trim() === '' ? 'must not be empty' : null);
 
 const oneOf =
 	(values: readonly string[]): Check =>
@@ -113,7 +119,7 @@ const authored = { createdBy: id, ownerOrgId: id, createdAt: timestamp };
 
 /** Value checks per entity collection and field. `updates` (a Y.Array) is checked structurally. */
 export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<string, Check>>>> = {
-	log: { kind: oneOf(LOG_KINDS), text: str(MAX_TEXT), ...authored },
+	log: { kind: oneOf(LOG_KINDS), text: nonBlank(MAX_TEXT), ...authored },
 	annotations: {
 		kind: oneOf(ANNOTATION_KINDS),
 		label: str(MAX_LABEL),
@@ -124,7 +130,7 @@ export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<str
 		...authored
 	},
 	tasks: {
-		title: str(MAX_LABEL),
+		title: nonBlank(MAX_LABEL),
 		description: str(MAX_TEXT),
 		assigneeOrgId: id,
 		township: nullable(id),
@@ -136,7 +142,7 @@ export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<str
 		...authored
 	},
 	feeds: {
-		name: str(MAX_LABEL),
+		name: nonBlank(MAX_LABEL),
 		kind: oneOf(FEED_KINDS),
 		url: feedUrl,
 		position: nullable(lonLat),
@@ -161,6 +167,28 @@ export function checkFieldValue(collection: EntityCollection, field: string, val
 	if (!check) return `unknown field ${collection}.${field}`;
 	const e = check(value);
 	return e && `${collection}.${field} ${e}`;
+}
+
+const REQUIRED_SETS = Object.fromEntries(
+	Object.entries(REQUIRED_FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
+) as unknown as Record<EntityCollection, ReadonlySet<string>>;
+
+/** Whether a new entity carries every field its collection requires (REQUIRED_FIELDS). */
+export function checkRequiredFields(
+	collection: EntityCollection,
+	entity: Readonly<Record<string, unknown>>
+): string | null {
+	for (const field of REQUIRED_FIELDS[collection]) {
+		if (entity[field] === undefined) return `${collection}.${field} is required`;
+	}
+	return null;
+}
+
+/** Whether a field may be removed from an existing entity: required fields stay. */
+export function checkFieldRemoval(collection: EntityCollection, field: string): string | null {
+	return REQUIRED_SETS[collection].has(field)
+		? `${collection}.${field} is required and cannot be removed`
+		: null;
 }
 
 export function checkMetaValue(field: string, value: unknown): string | null {
