@@ -213,7 +213,7 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 		deny(checkRequiredFields(collection, facts));
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
 		changes.push({ collection, entityId, field: null, op: 'create' });
-		judgeThread(actor, g, facts, orgs, changes);
+		judgeThread(actor, g, null, facts, orgs, changes);
 		return;
 	}
 	if (!type) throw new Error('an entity neither created nor on the server');
@@ -226,28 +226,34 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
 		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });
 	}
-	judgeThread(actor, g, after, orgs, changes);
+	judgeThread(actor, g, before, after, orgs, changes);
 }
 
+/** `before` is the task as the server holds it (null: created by this update), `task` as it would be. */
 function judgeThread(
 	actor: Actor,
 	g: EntityGroup,
+	before: EntityFacts | null,
 	task: EntityFacts,
 	orgs: OrgDirectory,
 	changes: Change[]
 ): void {
 	const { collection, entityId } = g.ref;
 	if (g.threadAdds !== null) {
+		let moves = 0;
 		for (const entry of g.threadAdds) {
 			deny(checkTaskUpdateValue(entry));
 			deny(
 				whyNot(
 					actor,
 					'create',
-					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> },
+					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate>, before },
 					orgs
 				)
 			);
+			// An update changes a task's status once, so one entry may record the move.
+			if ((entry as Partial<TaskUpdate>).status !== undefined && ++moves > 1)
+				deny('this change records the same status move twice; one progress update records it');
 		}
 	}
 	if (g.threadRemovals !== null) {

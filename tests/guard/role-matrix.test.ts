@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Actor } from '../../src/lib/domain/actor.ts';
 import type { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
+import { changeTaskStatus } from '../../src/lib/state/room-actions.ts';
 import {
 	actors,
 	annotation,
@@ -108,6 +109,26 @@ const allowed: Case[] = [
 		name: 'a field member reports progress on their team’s task',
 		as: 'fieldA',
 		change: (d) => d.addTaskUpdate('t-a', progress(actors.fieldA, 'p1'))
+	},
+	{
+		name: 'a field member starts their team’s task, noting the move in its thread as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-start', 'in_progress')
+	},
+	{
+		name: 'a field member resumes their team’s blocked task, which clears its reason, as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-resume', 'in_progress')
+	},
+	{
+		name: 'a field member blocks their team’s task with a reason, as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-resume', 'blocked', '桥梁冲毁')
+	},
+	{
+		name: 'a field member rewords the reason their team’s task is blocked',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-blocked', { statusReason: '道路塌方，等待挖掘机' })
 	},
 	{
 		name: 'a field member adds an observation point',
@@ -356,6 +377,72 @@ const forbidden: Case[] = [
 		because: /feeds\.name must not be empty/
 	},
 	{
+		name: 'a field member removing the reason of their team’s blocked task',
+		as: 'fieldA',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('tasks').get('t-blocked')!.delete('statusReason'),
+		because: /a blocked task keeps a reason/
+	},
+	{
+		name: 'a field member emptying the reason of their team’s blocked task',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-blocked', { statusReason: ' ' }),
+		because: /a blocked task keeps a reason/
+	},
+	{
+		name: 'a commander emptying the reason of a cancelled task',
+		as: 'commander',
+		change: (d) => d.patch('tasks', 't-cancelled', { statusReason: '' }),
+		because: /a cancelled task keeps a reason/
+	},
+	{
+		name: 'a commander creating a task as cancelled without a reason',
+		as: 'commander',
+		change: (d) => d.addTask('t-x-cancelled', task(actors.commander, 'team-a', { status: 'cancelled' })),
+		because: /a task set to cancelled needs a reason/
+	},
+	{
+		name: 'a field member reporting a move to 已完成 that did not happen',
+		as: 'fieldA',
+		change: (d) => d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'claims-done'), status: 'done' }),
+		because: /records a move to done.*stays in_progress/
+	},
+	{
+		name: 'a field member recording another move than the one they make',
+		as: 'fieldA',
+		change: (d) => {
+			d.patch('tasks', 't-start', { status: 'blocked', statusReason: '塌方' });
+			d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'claims-done-2'), status: 'done' });
+		},
+		because: /records a move to done.*goes from in_progress to blocked/
+	},
+	{
+		name: 'a commander recording a move that writes the status the task already has',
+		as: 'commander',
+		change: (d) => {
+			d.patch('tasks', 't-b', { status: 'dispatched' });
+			d.addTaskUpdate('t-b', { ...progress(actors.commander, 'same'), status: 'dispatched' });
+		},
+		because: /records a move to dispatched.*stays dispatched/
+	},
+	{
+		name: 'a field member recording one move twice',
+		as: 'fieldA',
+		change: (d) => {
+			changeTaskStatus(d, actors.fieldA, 't-start', 'done');
+			d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'twice'), status: 'done' });
+		},
+		because: /one progress update records it/
+	},
+	{
+		name: 'a commander creating a task whose thread already records a move',
+		as: 'commander',
+		change: (d) => {
+			d.addTask('t-x-moved', task(actors.commander, 'team-a'));
+			d.addTaskUpdate('t-x-moved', { ...progress(actors.commander, 'born-moved'), status: 'dispatched' });
+		},
+		because: /a new task’s thread records no move/
+	},
+	{
 		name: 'anyone writing feed health',
 		as: 'commander',
 		change: (d) => d.feedHealth.set('feed-1', { state: 'online', checkedAt: NOW, detail: '' })
@@ -408,6 +495,28 @@ describe('the role matrix through the realtime core', () => {
 		const seed: Array<[ActorName, (d: IncidentDoc) => void]> = [
 			['commander', (d) => d.addTask('t-a', task(actors.commander, 'team-a'))],
 			['commander', (d) => d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }))],
+			['commander', (d) => d.addTask('t-start', task(actors.commander, 'team-a', { status: 'accepted' }))],
+			[
+				'commander',
+				(d) =>
+					d.addTask(
+						't-blocked',
+						task(actors.commander, 'team-a', { status: 'blocked', statusReason: '道路塌方' })
+					)
+			],
+			[
+				'commander',
+				(d) =>
+					d.addTask('t-resume', task(actors.commander, 'team-a', { status: 'blocked', statusReason: '塌方' }))
+			],
+			[
+				'commander',
+				(d) =>
+					d.addTask(
+						't-cancelled',
+						task(actors.commander, 'team-a', { status: 'cancelled', statusReason: '重复派发' })
+					)
+			],
 			['townshipA', (d) => d.addAnnotation('a-town-a', annotation(actors.townshipA))],
 			['townshipA', (d) => d.addLogEntry('l-town-a', logEntry(actors.townshipA))],
 			['agency', (d) => d.addAnnotation('a-water', annotation(actors.agency))],

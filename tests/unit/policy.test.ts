@@ -11,7 +11,12 @@ import {
 	whyNotSetField
 } from '../../src/lib/domain/policy.ts';
 import * as Y from 'yjs';
-import { FIELDS, IncidentDoc, type EntityCollection } from '../../src/lib/domain/incident-doc.ts';
+import {
+	FIELDS,
+	IncidentDoc,
+	type EntityCollection,
+	type TaskUpdate
+} from '../../src/lib/domain/incident-doc.ts';
 import {
 	checkFieldValue,
 	checkFigureValue,
@@ -209,5 +214,34 @@ describe('the permission policy', () => {
 				expect(checkFieldValue(collection, field, entity[field]), `${collection}.${field}`).toBeNull();
 			}
 		}
+	});
+
+	it('accepts a progress update recording a move only together with that move of the task', () => {
+		const before = facts(task(actors.commander, 'team-a', { status: 'accepted' }));
+		const note = { by: actors.fieldA.userId, orgId: actors.fieldA.orgId };
+		const report = (task: Record<string, unknown>, entry: Partial<TaskUpdate>) =>
+			can(actors.fieldA, 'create', { collection: 'taskUpdates', task, entry, before }, orgs);
+		const started = { ...note, status: 'in_progress' as const };
+		expect(report({ ...before, status: 'in_progress' }, started)).toBe(true);
+		expect(report(before, started)).toBe(false);
+		expect(report({ ...before, status: 'blocked', statusReason: '塌方' }, started)).toBe(false);
+		expect(report(before, note)).toBe(true);
+	});
+
+	it('keeps the reason of a blocked task: it may be reworded, not removed or emptied', () => {
+		const blocked = facts(task(actors.commander, 'team-a', { status: 'blocked', statusReason: '塌方' }));
+		const set = (reason: unknown) =>
+			whyNotSetField(
+				actors.fieldA,
+				'tasks',
+				blocked,
+				'statusReason',
+				reason,
+				{ ...blocked, statusReason: reason },
+				orgs
+			);
+		expect(set('道路塌方，等待挖掘机')).toBeNull();
+		expect(set('')).toMatch(/keeps a reason/);
+		expect(set(undefined)).toMatch(/keeps a reason/);
 	});
 });

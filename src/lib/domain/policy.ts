@@ -33,8 +33,17 @@ export type EntityFacts = Readonly<Record<string, unknown>>;
 /** What an action is about, with the facts the policy needs to decide. */
 export type Target =
 	| { collection: EntityCollection; entity: EntityFacts }
-	/** A task's progress thread: `entry` is the progress update added or removed. */
-	| { collection: 'taskUpdates'; task: EntityFacts; entry: Partial<TaskUpdate> | null }
+	/**
+	 * A task's progress thread: `entry` is the progress update added or removed; `task` is the
+	 * task as it is once the change is applied and `before` as it was (null: the change creates
+	 * it), which an entry recording a status move is checked against.
+	 */
+	| {
+			collection: 'taskUpdates';
+			task: EntityFacts;
+			entry: Partial<TaskUpdate> | null;
+			before?: EntityFacts | null;
+	  }
 	| { collection: 'figures'; township: string }
 	| { collection: 'meta' }
 	/** A user's live position; `entry` is the position written (create/update). */
@@ -154,6 +163,41 @@ function worksOnTask(actor: Actor, task: EntityFacts, orgs: OrgDirectory): boole
 	return false;
 }
 
+function blank(v: unknown): boolean {
+	return typeof v !== 'string' || v.trim() === '';
+}
+
+/**
+ * 受阻 and 已取消 carry their reason for as long as the task stays so: the commander sees why
+ * without asking, so the reason may be reworded but not removed or emptied.
+ */
+function whyNotTaskReason(task: EntityFacts, field: string | null): string | null {
+	const status = task.status;
+	if (!isTaskStatus(status) || !transitionNeedsReason(status) || !blank(task.statusReason)) return null;
+	return field === 'statusReason'
+		? `a ${status} task keeps a reason; reword it instead of removing it`
+		: `a task set to ${status} needs a reason`;
+}
+
+/**
+ * A progress update that records a status move (`entry.status`, shown as "→ 已完成") must
+ * come with that very move of the task in the same change, or the thread would tell a story
+ * the task's status does not.
+ */
+function whyNotRecordMove(
+	to: unknown,
+	before: EntityFacts | null | undefined,
+	after: EntityFacts
+): string | null {
+	if (!before) return 'a new task’s thread records no move; its status is where it starts';
+	const from = before.status;
+	const now = after.status;
+	if (from !== now && now === to) return null;
+	const what =
+		from === now ? `the task stays ${String(now)}` : `the task goes from ${String(from)} to ${String(now)}`;
+	return `this progress update records a move to ${String(to)}, but ${what} in this change`;
+}
+
 /** Attribution of a new entity: made by the actor, owned by their organisation (commanders may name another). */
 function whyNotAttribution(actor: Actor, e: EntityFacts, orgs: OrgDirectory): string | null {
 	if (e.createdBy !== actor.userId) return `createdBy must be the author (${actor.userId})`;
@@ -171,6 +215,17 @@ function whyNotCreateEntity(
 ): string | null {
 	const attribution = whyNotAttribution(actor, e, orgs);
 	if (attribution) return attribution;
+	const role = whyNotCreateByRole(actor, collection, e, orgs);
+	if (role) return role;
+	return collection === 'tasks' ? whyNotTaskReason(e, null) : null;
+}
+
+function whyNotCreateByRole(
+	actor: Actor,
+	collection: EntityCollection,
+	e: EntityFacts,
+	orgs: OrgDirectory
+): string | null {
 	switch (actor.role) {
 		case 'commander':
 			if (collection === 'tasks' && !canAssignTo(actor, e.assigneeOrgId, orgs))
@@ -273,13 +328,8 @@ export function whyNotSetField(
 			if (actor.role !== 'commander' && (!isTaskStatus(from) || !canTransition(from, value))) {
 				return `a task cannot go from ${String(from)} to ${value}`;
 			}
-			if (
-				transitionNeedsReason(value) &&
-				(typeof after.statusReason !== 'string' || after.statusReason.trim() === '')
-			) {
-				return `a task set to ${value} needs a reason`;
-			}
 		}
+		if (field === 'status' || field === 'statusReason') return whyNotTaskReason(after, field);
 	}
 	return null;
 }
@@ -319,9 +369,12 @@ export function whyNot(actor: Actor, action: Action, target: Target, orgs: OrgDi
 			if (entry && (entry.by !== actor.userId || entry.orgId !== actor.orgId)) {
 				return 'a progress update must carry its author and their organisation';
 			}
-			if (actor.role === 'commander' || worksOnTask(actor, task, orgs)) return null;
-			if ((actor.role === 'agency' || actor.role === 'township') && ownsEntity(actor, task)) return null;
-			return 'only the task’s assignee, its owner or a commander reports progress on it';
+			const reports =
+				actor.role === 'commander' ||
+				worksOnTask(actor, task, orgs) ||
+				((actor.role === 'agency' || actor.role === 'township') && ownsEntity(actor, task));
+			if (!reports) return 'only the task’s assignee, its owner or a commander reports progress on it';
+			return entry?.status === undefined ? null : whyNotRecordMove(entry.status, target.before, task);
 		}
 		case 'figures':
 			if (actor.role === 'commander') return null;
