@@ -5,7 +5,7 @@
  * record for attribution (one row per entity created or deleted, per field changed).
  */
 import type { Actor, OrgDirectory } from '#domain/actor';
-import { whyNot, whyNotSetField, type EntityFacts } from '#domain/policy';
+import { whyNot, whyNotChangeIncident, whyNotSetField, type EntityFacts } from '#domain/policy';
 import {
 	checkFieldRemoval,
 	checkFieldValue,
@@ -16,8 +16,9 @@ import {
 	checkTaskUpdateValue,
 	isTownshipCode
 } from '#domain/policy/values';
-import type { TaskUpdate } from '#domain/incident-doc';
+import { ROOTS, type TaskUpdate } from '#domain/incident-doc';
 import { Close } from '#domain/protocol';
+import type * as Y from 'yjs';
 import { refuse } from '../rooms/refusal.ts';
 import {
 	changeOf,
@@ -99,9 +100,15 @@ function newGroup(ref: EntityRef): EntityGroup {
 	return { ref, created: false, deleted: false, fields: [], threadAdds: null, threadRemovals: null };
 }
 
-export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory): Change[] {
+/**
+ * `doc` is the room's document before the update is applied: the incident's own state (closed or
+ * not) is judged as it stands then, so an update that reopens an incident is judged as a change
+ * to a closed one (commander-only either way).
+ */
+export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Change[] {
 	const changes: Change[] = [];
 	const groups = new Groups();
+	if (touches.length > 0) deny(whyNotChangeIncident(actor, { status: doc.getMap(ROOTS.meta).get('status') }));
 
 	for (const t of touches) {
 		switch (t.kind) {

@@ -8,6 +8,7 @@ import {
 	can,
 	canTagTownship,
 	editableFields,
+	mayChangeIncident,
 	whyNotSetField
 } from '../../src/lib/domain/policy.ts';
 import * as Y from 'yjs';
@@ -243,5 +244,14 @@ describe('the permission policy', () => {
 		expect(set('道路塌方，等待挖掘机')).toBeNull();
 		expect(set('')).toMatch(/keeps a reason/);
 		expect(set(undefined)).toMatch(/keeps a reason/);
+	});
+
+	it('shows a closed incident read-only to everyone but commanders', () => {
+		for (const a of [actors.agency, actors.townshipA, actors.fieldA, actors.viewer, actors.admin]) {
+			expect(mayChangeIncident(a, { status: 'closed' }), a.userId).toBe(false);
+		}
+		expect(mayChangeIncident(actors.commander, { status: 'closed' })).toBe(true);
+		expect(mayChangeIncident(actors.townshipA, { status: 'active' })).toBe(true);
+		expect(mayChangeIncident(actors.viewer, { status: 'active' })).toBe(false);
 	});
 });

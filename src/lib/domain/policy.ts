@@ -334,6 +334,29 @@ export function whyNotSetField(
 	return null;
 }
 
+/**
+ * The incident itself as the policy needs it: its state before the change being judged (the
+ * server's document before the update; the UI's copy as it stands).
+ */
+export type IncidentFacts = Readonly<{ status?: unknown }>;
+
+/**
+ * Whether the actor may change anything inside the incident at all, before asking about the
+ * change itself. A closed incident is the record of what happened: only a commander changes it
+ * then (a correction, or reopening it, which is a change of `meta` and commander-only anyway).
+ */
+export function whyNotChangeIncident(actor: Actor, incident: IncidentFacts): string | null {
+	if (!writes(actor)) return readOnlyReason(actor);
+	if (incident.status === 'closed' && actor.role !== 'commander')
+		return 'the incident is closed; only a commander may change it';
+	return null;
+}
+
+/** Whether the UI offers the actor any control that changes the incident (see whyNotChangeIncident). */
+export function mayChangeIncident(actor: Actor, incident: IncidentFacts): boolean {
+	return whyNotChangeIncident(actor, incident) === null;
+}
+
 /** The statuses the actor may move a task to now (for the buttons the UI offers). */
 export function allowedStatusChanges(
 	actor: Actor,
