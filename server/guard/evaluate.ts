@@ -108,7 +108,7 @@ function newGroup(ref: EntityRef): EntityGroup {
 export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Change[] {
 	const changes: Change[] = [];
 	const groups = new Groups();
-	if (touches.length > 0) deny(whyNotChangeIncident(actor, { status: doc.getMap(ROOTS.meta).get('status') }));
+	if (touches.length > 0) deny(whyNotChangeIncident(actor, incidentFacts(doc)));
 
 	for (const t of touches) {
 		switch (t.kind) {
@@ -296,6 +296,16 @@ function dedupe(changes: Change[]): Change[] {
 		seen.add(k);
 		return true;
 	});
+}
+
+/**
+ * The incident's own fields as the server holds them. Not doc.getMap: a room decoded from the
+ * store has an untyped meta root, and typing it would put a new root object in place of the one
+ * the update inspector knows, so its next update would be refused as touching an unknown root.
+ */
+function incidentFacts(doc: Y.Doc): EntityFacts {
+	const meta = doc.share.get(ROOTS.meta);
+	return meta === undefined ? NO_FACTS : entityFacts(meta as Y.Map<unknown>);
 }
 
 function exhaustive(x: never): never {

@@ -135,4 +135,15 @@ describe('a closed incident', () => {
 		expect(township.refusals.at(-1)?.message).toMatch(CLOSED);
 		expect(h.room.doc.getMap<Y.Map<number>>('figures').get(TOWNSHIP_A)?.get('relocated')).toBeUndefined();
 	});
+
+	it('is judged the same in a room loaded from the store, reopened and closed again there', async () => {
+		await h.restart();
+		clients.clear();
+		observer = await h.join(actors.viewer);
+		await refused('townshipA', (d) => d.setFigure(TOWNSHIP_A, 'relocated', 120), CLOSED);
+		await accepted('commander', (d) => setIncidentStatus(d, 'active'));
+		await accepted('townshipA', (d) => d.setFigure(TOWNSHIP_A, 'relocated', 120));
+		await accepted('commander', (d) => setIncidentStatus(d, 'closed'));
+		await refused('townshipA', (d) => d.setFigure(TOWNSHIP_A, 'relocated', 130), CLOSED);
+	});
 });
