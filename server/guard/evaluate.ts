@@ -305,7 +305,8 @@ function dedupe(changes: Change[]): Change[] {
  */
 function incidentFacts(doc: Y.Doc): EntityFacts {
 	const meta = doc.share.get(ROOTS.meta);
-	return meta === undefined ? NO_FACTS : entityFacts(meta as Y.Map<unknown>);
+	// entityFacts reads only the type's map entries, which an untyped root has as a Y.Map does.
+	return meta === undefined ? NO_FACTS : entityFacts(meta as unknown as Y.Map<unknown>);
 }
 
 function exhaustive(x: never): never {
