@@ -5,17 +5,20 @@
  * record for attribution (one row per entity created or deleted, per field changed).
  */
 import type { Actor, OrgDirectory } from '#domain/actor';
-import { whyNot, whyNotSetField, type EntityFacts } from '#domain/policy';
+import { whyNot, whyNotChangeIncident, whyNotSetField, type EntityFacts } from '#domain/policy';
 import {
+	checkFieldRemoval,
 	checkFieldValue,
 	checkFigureValue,
 	checkMetaValue,
 	checkPositionValue,
+	checkRequiredFields,
 	checkTaskUpdateValue,
 	isTownshipCode
 } from '#domain/policy/values';
-import type { TaskUpdate } from '#domain/incident-doc';
+import { ROOTS, type TaskUpdate } from '#domain/incident-doc';
 import { Close } from '#domain/protocol';
+import type * as Y from 'yjs';
 import { refuse } from '../rooms/refusal.ts';
 import {
 	changeOf,
@@ -97,9 +100,15 @@ function newGroup(ref: EntityRef): EntityGroup {
 	return { ref, created: false, deleted: false, fields: [], threadAdds: null, threadRemovals: null };
 }
 
-export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory): Change[] {
+/**
+ * `doc` is the room's document before the update is applied: the incident's own state (closed or
+ * not) is judged as it stands then, so an update that reopens an incident is judged as a change
+ * to a closed one (commander-only either way).
+ */
+export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Change[] {
 	const changes: Change[] = [];
 	const groups = new Groups();
+	if (touches.length > 0) deny(whyNotChangeIncident(actor, incidentFacts(doc)));
 
 	for (const t of touches) {
 		switch (t.kind) {
@@ -208,9 +217,10 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 		}
 		if (collection === 'tasks' && changeOf(g.fields, 'updates')?.value !== NEW_TYPE)
 			deny('a new task needs its progress thread');
+		deny(checkRequiredFields(collection, facts));
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
 		changes.push({ collection, entityId, field: null, op: 'create' });
-		judgeThread(actor, g, facts, orgs, changes);
+		judgeThread(actor, g, null, facts, orgs, changes);
 		return;
 	}
 	if (!type) throw new Error('an entity neither created nor on the server');
@@ -219,31 +229,38 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 	const after = g.fields.length > 0 ? entityFacts(type, g.fields) : before;
 	for (const { field, value, set } of g.fields) {
 		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
+		else if (!set) deny(checkFieldRemoval(collection, field));
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
 		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });
 	}
-	judgeThread(actor, g, after, orgs, changes);
+	judgeThread(actor, g, before, after, orgs, changes);
 }
 
+/** `before` is the task as the server holds it (null: created by this update), `task` as it would be. */
 function judgeThread(
 	actor: Actor,
 	g: EntityGroup,
+	before: EntityFacts | null,
 	task: EntityFacts,
 	orgs: OrgDirectory,
 	changes: Change[]
 ): void {
 	const { collection, entityId } = g.ref;
 	if (g.threadAdds !== null) {
+		let moves = 0;
 		for (const entry of g.threadAdds) {
 			deny(checkTaskUpdateValue(entry));
 			deny(
 				whyNot(
 					actor,
 					'create',
-					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> },
+					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate>, before },
 					orgs
 				)
 			);
+			// An update changes a task's status once, so one entry may record the move.
+			if ((entry as Partial<TaskUpdate>).status !== undefined && ++moves > 1)
+				deny('this change records the same status move twice; one progress update records it');
 		}
 	}
 	if (g.threadRemovals !== null) {
@@ -279,6 +296,17 @@ function dedupe(changes: Change[]): Change[] {
 		seen.add(k);
 		return true;
 	});
+}
+
+/**
+ * The incident's own fields as the server holds them. Not doc.getMap: a room decoded from the
+ * store has an untyped meta root, and typing it would put a new root object in place of the one
+ * the update inspector knows, so its next update would be refused as touching an unknown root.
+ */
+function incidentFacts(doc: Y.Doc): EntityFacts {
+	const meta = doc.share.get(ROOTS.meta);
+	// entityFacts reads only the type's map entries, which an untyped root has as a Y.Map does.
+	return meta === undefined ? NO_FACTS : entityFacts(meta as unknown as Y.Map<unknown>);
 }
 
 function exhaustive(x: never): never {

@@ -183,7 +183,7 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 					`Yjs client id ${taken} is in use by another connection; start a new document`
 				);
 			}
-			const changes = evaluate(actor, touches, opts.orgs);
+			const changes = evaluate(actor, touches, opts.orgs, room.doc);
 			bind(room, peer, actor.userId, fresh);
 			roomClaims.claim(peer, clients);
 			return new GuardVerdict(changes);

@@ -189,4 +189,39 @@ describe.skipIf(noChromium)('two people in one incident room', () => {
 		await shot(screen, 'leaders-screen');
 		await expect(screen.locator('input, textarea, [data-testid=draw-toggle]').count()).resolves.toBe(0);
 	});
+
+	it('shows a closed incident read-only to the field team and a township, and keeps a commander’s controls', async () => {
+		const tctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+		await loginThroughApi(tctx, server.url, 'chaotian');
+		const township = await openRoom(tctx);
+		await township.locator('[data-testid=figures] input').first().waitFor();
+
+		commander.once('dialog', (d) => void d.accept());
+		await commander.getByRole('button', { name: '结束事件' }).click();
+		await commander.locator('[data-testid=save-state][data-state=saved]').waitFor();
+
+		for (const page of [field, township]) {
+			await page.locator('[data-testid=closed-read-only]').waitFor({ timeout: 2_000 });
+			await expect(page.locator('[data-testid=closed-read-only]').innerText()).resolves.toContain(
+				'只有指挥长可以修改'
+			);
+		}
+		const none = async (page: Page, selector: string) =>
+			expect(page.locator(selector).count(), selector).resolves.toBe(0);
+		await none(township, '[data-testid=figures] input');
+		await none(township, '[data-testid=log-form]');
+		await none(township, '[data-testid=draw-toggle]');
+		await none(field, '[data-testid=task-details] [data-testid^=status-]');
+		await none(field, '[data-testid=task-details] textarea');
+		await shot(township, 'room-closed-township');
+
+		await commander.locator('[data-testid=tab-board]').click();
+		await none(commander, '[data-testid=closed-read-only]');
+		await expect(commander.locator('[data-testid=log-form]').count()).resolves.toBe(1);
+		await expect(commander.locator('[data-testid=figures] input').count()).resolves.toBeGreaterThan(0);
+
+		await commander.getByRole('button', { name: '重新启动' }).click();
+		await township.locator('[data-testid=figures] input').first().waitFor({ timeout: 2_000 });
+		await none(township, '[data-testid=closed-read-only]');
+	});
 });

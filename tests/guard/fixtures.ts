@@ -4,7 +4,13 @@
  */
 import * as Y from 'yjs';
 import type { Actor, OrgDirectory, OrgInfo } from '../../src/lib/domain/actor.ts';
-import { IncidentDoc, type Annotation, type LogEntry, type Task } from '../../src/lib/domain/incident-doc.ts';
+import {
+	IncidentDoc,
+	type Annotation,
+	type Feed,
+	type LogEntry,
+	type Task
+} from '../../src/lib/domain/incident-doc.ts';
 import type { PeerIdentity } from '../../server/rooms/peer.ts';
 
 export const TOWNSHIP_A = '510812100';
@@ -89,6 +95,19 @@ export function logEntry(by: Actor, extra: Partial<LogEntry> = {}): LogEntry {
 	return {
 		kind: 'follow_up',
 		text: '水位上涨',
+		createdBy: by.userId,
+		ownerOrgId: by.orgId,
+		createdAt: NOW,
+		...extra
+	};
+}
+
+export function feed(by: Actor, extra: Partial<Feed> = {}): Feed {
+	return {
+		name: '沙河镇滑坡点无人机',
+		kind: 'drone',
+		url: 'https://video.example.cn/live/shahe.m3u8',
+		position: [105.9, 32.65],
 		createdBy: by.userId,
 		ownerOrgId: by.orgId,
 		createdAt: NOW,

@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Actor } from '../../src/lib/domain/actor.ts';
 import type { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
+import { changeTaskStatus } from '../../src/lib/state/room-actions.ts';
 import {
 	actors,
 	annotation,
 	contentOf,
+	feed,
 	logEntry,
 	NOW,
 	task,
@@ -25,6 +27,8 @@ interface Case {
 	name: string;
 	as: ActorName | 'anonymous';
 	change: (d: IncidentDoc, c: TestClient) => void;
+	/** What the refusal must say (the sentence the refused user is shown). */
+	because?: RegExp;
 }
 
 const progress = (a: Actor, id: string) => ({
@@ -37,9 +41,10 @@ const progress = (a: Actor, id: string) => ({
 
 const allowed: Case[] = [
 	{
-		name: 'a commander closes the incident',
+		// Closing, and what it stops, is tests/guard/closed-incident.test.ts: every case here acts on an open incident.
+		name: 'a commander raises the response level',
 		as: 'commander',
-		change: (d) => d.setMeta({ status: 'closed', level: 'II' })
+		change: (d) => d.setMeta({ level: 'II' })
 	},
 	{
 		name: 'a commander arranges the video wall',
@@ -77,6 +82,21 @@ const allowed: Case[] = [
 		change: (d) => d.addTask('t-water', task(actors.agency, 'water-team'))
 	},
 	{
+		name: 'an agency tags its task with another township (agencies work across townships)',
+		as: 'agency',
+		change: (d) => d.patch('tasks', 't-water', { township: TOWNSHIP_B })
+	},
+	{
+		name: 'a commander tags a task with any township',
+		as: 'commander',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_B })
+	},
+	{
+		name: 'a township tags its own task with its own township',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_A })
+	},
+	{
 		name: 'an agency edits what its organisation owns',
 		as: 'agency',
 		change: (d) => d.patch('annotations', 'a-water', { note: '已封闭' })
@@ -92,6 +112,26 @@ const allowed: Case[] = [
 		change: (d) => d.addTaskUpdate('t-a', progress(actors.fieldA, 'p1'))
 	},
 	{
+		name: 'a field member starts their team’s task, noting the move in its thread as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-start', 'in_progress')
+	},
+	{
+		name: 'a field member resumes their team’s blocked task, which clears its reason, as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-resume', 'in_progress')
+	},
+	{
+		name: 'a field member blocks their team’s task with a reason, as the task panel does',
+		as: 'fieldA',
+		change: (d) => changeTaskStatus(d, actors.fieldA, 't-resume', 'blocked', '桥梁冲毁')
+	},
+	{
+		name: 'a field member rewords the reason their team’s task is blocked',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-blocked', { statusReason: '道路塌方，等待挖掘机' })
+	},
+	{
 		name: 'a field member adds an observation point',
 		as: 'fieldA',
 		change: (d) => d.addAnnotation('obs-1', annotation(actors.fieldA, { kind: 'observation' }))
@@ -100,6 +140,17 @@ const allowed: Case[] = [
 		name: 'a field member edits their own observation',
 		as: 'fieldA',
 		change: (d) => d.patch('annotations', 'obs-1', { label: '裂缝' })
+	},
+	{
+		name: 'a township registers a camera by an address without credentials',
+		as: 'townshipA',
+		change: (d) =>
+			d.addFeed('f-town-a', feed(actors.townshipA, { kind: 'fixed_camera', url: 'rtsp://10.0.0.8/stream1' }))
+	},
+	{
+		name: 'a township clears the label of its annotation (an annotation may be untitled)',
+		as: 'townshipA',
+		change: (d) => d.patch('annotations', 'a-town-a', { label: '' })
 	},
 	{
 		name: 'a field member publishes their own position',
@@ -165,6 +216,24 @@ const forbidden: Case[] = [
 		change: (d) => d.addTask('t-x', task(actors.townshipA, 'team-b'))
 	},
 	{
+		name: 'a township creating a task tagged with another township',
+		as: 'townshipA',
+		change: (d) => d.addTask('t-tagged-b', task(actors.townshipA, 'team-a', { township: TOWNSHIP_B })),
+		because: /township duty officer.*own township/
+	},
+	{
+		name: 'a township tagging its own task with another township',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: TOWNSHIP_B }),
+		because: /township duty officer.*own township/
+	},
+	{
+		name: 'a township untagging its own task',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { township: null }),
+		because: /township duty officer.*own township/
+	},
+	{
 		name: 'a township deleting another organisation’s annotation',
 		as: 'townshipB',
 		change: (d) => d.remove('annotations', 'a-town-a')
@@ -207,6 +276,172 @@ const forbidden: Case[] = [
 		name: 'a township replacing another organisation’s annotation wholesale',
 		as: 'townshipB',
 		change: (d) => d.addAnnotation('a-town-a', annotation(actors.townshipB))
+	},
+	{
+		name: 'a township registering a camera whose address carries a user name and password',
+		as: 'townshipA',
+		change: (d) =>
+			d.addFeed(
+				'f-cred',
+				feed(actors.townshipA, { kind: 'fixed_camera', url: 'rtsp://admin:12345@10.0.0.8/stream1' })
+			),
+		because: /feeds\.url .*user name or password/
+	},
+	{
+		name: 'a township putting credentials into the address of a feed it owns',
+		as: 'townshipA',
+		change: (d) => d.patch('feeds', 'f-town-a', { url: 'rtsp://admin@10.0.0.8/stream1' }),
+		because: /feeds\.url .*user name or password/
+	},
+	{
+		name: 'a township creating an annotation without a geometry',
+		as: 'townshipA',
+		change: (d) => d.addAnnotation('no-geometry', annotation(actors.townshipA, { geometry: undefined })),
+		because: /annotations\.geometry is required/
+	},
+	{
+		name: 'a township creating an annotation without a kind',
+		as: 'townshipA',
+		change: (d) => d.addAnnotation('no-kind', annotation(actors.townshipA, { kind: undefined })),
+		because: /annotations\.kind is required/
+	},
+	{
+		name: 'an agency creating a task without a title',
+		as: 'agency',
+		change: (d) => d.addTask('no-title', task(actors.agency, 'water-team', { title: undefined })),
+		because: /tasks\.title is required/
+	},
+	{
+		name: 'a commander creating a task with a blank title',
+		as: 'commander',
+		change: (d) => d.addTask('blank-title', task(actors.commander, 'team-a', { title: '  ' })),
+		because: /tasks\.title must not be empty/
+	},
+	{
+		name: 'a commander creating a task without a priority',
+		as: 'commander',
+		change: (d) => d.addTask('no-priority', task(actors.commander, 'team-a', { priority: undefined })),
+		because: /tasks\.priority is required/
+	},
+	{
+		name: 'a township adding a log entry without text',
+		as: 'townshipA',
+		change: (d) => d.addLogEntry('no-text', logEntry(actors.townshipA, { text: undefined })),
+		because: /log\.text is required/
+	},
+	{
+		name: 'a township adding a log entry with empty text',
+		as: 'townshipA',
+		change: (d) => d.addLogEntry('empty-text', logEntry(actors.townshipA, { text: '' })),
+		because: /log\.text must not be empty/
+	},
+	{
+		name: 'a township registering a feed without an address',
+		as: 'townshipA',
+		change: (d) => d.addFeed('no-url', feed(actors.townshipA, { url: undefined })),
+		because: /feeds\.url is required/
+	},
+	{
+		name: 'a township removing the geometry of its own annotation',
+		as: 'townshipA',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('annotations').get('a-town-a')!.delete('geometry'),
+		because: /annotations\.geometry is required and cannot be removed/
+	},
+	{
+		name: 'a commander removing the kind of an annotation',
+		as: 'commander',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('annotations').get('a-water')!.delete('kind'),
+		because: /annotations\.kind is required and cannot be removed/
+	},
+	{
+		name: 'a commander removing the assignee of a task',
+		as: 'commander',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('tasks').get('t-a')!.delete('assigneeOrgId'),
+		because: /tasks\.assigneeOrgId is required and cannot be removed/
+	},
+	{
+		name: 'a township emptying the title of its own task',
+		as: 'townshipA',
+		change: (d) => d.patch('tasks', 't-new-a', { title: ' ' }),
+		because: /tasks\.title must not be empty/
+	},
+	{
+		name: 'a township emptying the text of its own log entry',
+		as: 'townshipA',
+		change: (d) => d.patch('log', 'l-town-a', { text: '' }),
+		because: /log\.text must not be empty/
+	},
+	{
+		name: 'a township emptying the name of its own feed',
+		as: 'townshipA',
+		change: (d) => d.patch('feeds', 'f-town-a', { name: '' }),
+		because: /feeds\.name must not be empty/
+	},
+	{
+		name: 'a field member removing the reason of their team’s blocked task',
+		as: 'fieldA',
+		change: (_d, c) => c.doc.getMap<Y.Map<unknown>>('tasks').get('t-blocked')!.delete('statusReason'),
+		because: /a blocked task keeps a reason/
+	},
+	{
+		name: 'a field member emptying the reason of their team’s blocked task',
+		as: 'fieldA',
+		change: (d) => d.patch('tasks', 't-blocked', { statusReason: ' ' }),
+		because: /a blocked task keeps a reason/
+	},
+	{
+		name: 'a commander emptying the reason of a cancelled task',
+		as: 'commander',
+		change: (d) => d.patch('tasks', 't-cancelled', { statusReason: '' }),
+		because: /a cancelled task keeps a reason/
+	},
+	{
+		name: 'a commander creating a task as cancelled without a reason',
+		as: 'commander',
+		change: (d) => d.addTask('t-x-cancelled', task(actors.commander, 'team-a', { status: 'cancelled' })),
+		because: /a task set to cancelled needs a reason/
+	},
+	{
+		name: 'a field member reporting a move to 已完成 that did not happen',
+		as: 'fieldA',
+		change: (d) => d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'claims-done'), status: 'done' }),
+		because: /records a move to done.*stays in_progress/
+	},
+	{
+		name: 'a field member recording another move than the one they make',
+		as: 'fieldA',
+		change: (d) => {
+			d.patch('tasks', 't-start', { status: 'blocked', statusReason: '塌方' });
+			d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'claims-done-2'), status: 'done' });
+		},
+		because: /records a move to done.*goes from in_progress to blocked/
+	},
+	{
+		name: 'a commander recording a move that writes the status the task already has',
+		as: 'commander',
+		change: (d) => {
+			d.patch('tasks', 't-b', { status: 'dispatched' });
+			d.addTaskUpdate('t-b', { ...progress(actors.commander, 'same'), status: 'dispatched' });
+		},
+		because: /records a move to dispatched.*stays dispatched/
+	},
+	{
+		name: 'a field member recording one move twice',
+		as: 'fieldA',
+		change: (d) => {
+			changeTaskStatus(d, actors.fieldA, 't-start', 'done');
+			d.addTaskUpdate('t-start', { ...progress(actors.fieldA, 'twice'), status: 'done' });
+		},
+		because: /one progress update records it/
+	},
+	{
+		name: 'a commander creating a task whose thread already records a move',
+		as: 'commander',
+		change: (d) => {
+			d.addTask('t-x-moved', task(actors.commander, 'team-a'));
+			d.addTaskUpdate('t-x-moved', { ...progress(actors.commander, 'born-moved'), status: 'dispatched' });
+		},
+		because: /a new task’s thread records no move/
 	},
 	{
 		name: 'anyone writing feed health',
@@ -261,6 +496,28 @@ describe('the role matrix through the realtime core', () => {
 		const seed: Array<[ActorName, (d: IncidentDoc) => void]> = [
 			['commander', (d) => d.addTask('t-a', task(actors.commander, 'team-a'))],
 			['commander', (d) => d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }))],
+			['commander', (d) => d.addTask('t-start', task(actors.commander, 'team-a', { status: 'accepted' }))],
+			[
+				'commander',
+				(d) =>
+					d.addTask(
+						't-blocked',
+						task(actors.commander, 'team-a', { status: 'blocked', statusReason: '道路塌方' })
+					)
+			],
+			[
+				'commander',
+				(d) =>
+					d.addTask('t-resume', task(actors.commander, 'team-a', { status: 'blocked', statusReason: '塌方' }))
+			],
+			[
+				'commander',
+				(d) =>
+					d.addTask(
+						't-cancelled',
+						task(actors.commander, 'team-a', { status: 'cancelled', statusReason: '重复派发' })
+					)
+			],
 			['townshipA', (d) => d.addAnnotation('a-town-a', annotation(actors.townshipA))],
 			['townshipA', (d) => d.addLogEntry('l-town-a', logEntry(actors.townshipA))],
 			['agency', (d) => d.addAnnotation('a-water', annotation(actors.agency))],
@@ -305,6 +562,7 @@ describe('the role matrix through the realtime core', () => {
 			expect(r.ok).toBe(false);
 			if (!r.ok) expect(r.close.reason).toBe('forbidden');
 			expect(c.refusals.at(-1)?.reason).toBe('forbidden');
+			if (k.because) expect(c.refusals.at(-1)?.message).toMatch(k.because);
 			if (process.env.SHOW_REFUSALS) console.log(k.name, '→', c.refusals.at(-1)?.message);
 			expect(observer.received.length).toBe(heard);
 			expect(Y.encodeStateVector(h.room.doc)).toEqual(before);

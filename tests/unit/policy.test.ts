@@ -3,12 +3,30 @@
  * decide on the server (tests/guard/role-matrix.test.ts drives them through real updates).
  */
 import { describe, expect, it } from 'vitest';
-import { allowedStatusChanges, can, editableFields, whyNotSetField } from '../../src/lib/domain/policy.ts';
+import {
+	allowedStatusChanges,
+	can,
+	canTagTownship,
+	editableFields,
+	mayChangeIncident,
+	whyNotSetField
+} from '../../src/lib/domain/policy.ts';
+import * as Y from 'yjs';
+import {
+	FIELDS,
+	IncidentDoc,
+	type EntityCollection,
+	type TaskUpdate
+} from '../../src/lib/domain/incident-doc.ts';
 import {
 	checkFieldValue,
 	checkFigureValue,
+	checkRequiredFields,
 	checkTaskUpdateValue
 } from '../../src/lib/domain/policy/values.ts';
+import { createAnnotation } from '../../src/lib/map/annotations/annotation-edits.ts';
+import { addLogEntry, createTask, registerFeed } from '../../src/lib/state/room-actions.ts';
+import { feedUrlProblem } from '../../src/lib/domain/feeds.ts';
 import { actors, annotation, orgs, task, TOWNSHIP_A, TOWNSHIP_B } from '../guard/fixtures.ts';
 
 const facts = (x: object): Record<string, unknown> => ({ ...x });
@@ -119,5 +137,121 @@ describe('the permission policy', () => {
 		expect(checkTaskUpdateValue({ id: 'p', by: 'u', orgId: 'o', at: 'x', text: 'ok', extra: 1 })).toMatch(
 			/unknown field/
 		);
+	});
+
+	it('judges a feed address by the same rules as the register-a-feed form', () => {
+		const addresses = [
+			'https://video.example.cn/live/shahe.m3u8',
+			'rtsp://10.0.0.8/stream1',
+			'rtsp://admin:12345@10.0.0.8/stream1',
+			'rtmp://user@live.example.cn/app',
+			'javascript:alert(1)',
+			'file:///etc/passwd',
+			'http:foo',
+			'not an address',
+			'https://' + 'a'.repeat(2048)
+		];
+		for (const url of addresses) {
+			expect(checkFieldValue('feeds', 'url', url) === null, url).toBe(feedUrlProblem(url) === null);
+		}
+		expect(checkFieldValue('feeds', 'url', 'rtsp://admin:12345@10.0.0.8/stream1')).toMatch(
+			/user name or password/
+		);
+	});
+
+	it('lets a township duty officer tag tasks only with their own township, agencies and commanders with any', () => {
+		expect(canTagTownship(actors.townshipA, TOWNSHIP_A)).toBe(true);
+		expect(canTagTownship(actors.townshipA, TOWNSHIP_B)).toBe(false);
+		expect(canTagTownship(actors.townshipA, null)).toBe(false);
+		for (const a of [actors.agency, actors.commander]) {
+			expect(canTagTownship(a, TOWNSHIP_B)).toBe(true);
+			expect(canTagTownship(a, null)).toBe(true);
+		}
+		expect(canTagTownship(actors.fieldA, TOWNSHIP_A)).toBe(false);
+	});
+
+	it('accepts every entity the room’s forms create with only their required inputs filled', () => {
+		const d = new IncidentDoc(new Y.Doc());
+		const a = actors.townshipA;
+		const made: Array<[EntityCollection, string]> = [
+			[
+				'tasks',
+				createTask(d, a, {
+					title: '转移群众',
+					description: '',
+					assigneeOrgId: 'team-a',
+					township: TOWNSHIP_A,
+					priority: 'normal',
+					dueAt: null,
+					location: null
+				})
+			],
+			['log', addLogEntry(d, a, 'follow_up', '水位上涨')],
+			[
+				'feeds',
+				registerFeed(d, a, {
+					name: '无人机',
+					kind: 'drone',
+					url: 'https://video.example.cn/live.m3u8',
+					position: null,
+					ownerOrgId: a.orgId
+				})
+			],
+			[
+				'annotations',
+				createAnnotation(d, a, {
+					kind: 'danger_zone',
+					label: '',
+					note: '',
+					geometry: { type: 'Point', coordinates: [105.9, 32.65] }
+				})
+			]
+		];
+		for (const [collection, id] of made) {
+			const entity = d.read<Record<string, unknown>>(collection, id)!;
+			expect(checkRequiredFields(collection, entity), collection).toBeNull();
+			for (const field of FIELDS[collection]) {
+				if (field === 'updates' || entity[field] === undefined) continue;
+				expect(checkFieldValue(collection, field, entity[field]), `${collection}.${field}`).toBeNull();
+			}
+		}
+	});
+
+	it('accepts a progress update recording a move only together with that move of the task', () => {
+		const before = facts(task(actors.commander, 'team-a', { status: 'accepted' }));
+		const note = { by: actors.fieldA.userId, orgId: actors.fieldA.orgId };
+		const report = (task: Record<string, unknown>, entry: Partial<TaskUpdate>) =>
+			can(actors.fieldA, 'create', { collection: 'taskUpdates', task, entry, before }, orgs);
+		const started = { ...note, status: 'in_progress' as const };
+		expect(report({ ...before, status: 'in_progress' }, started)).toBe(true);
+		expect(report(before, started)).toBe(false);
+		expect(report({ ...before, status: 'blocked', statusReason: '塌方' }, started)).toBe(false);
+		expect(report(before, note)).toBe(true);
+	});
+
+	it('keeps the reason of a blocked task: it may be reworded, not removed or emptied', () => {
+		const blocked = facts(task(actors.commander, 'team-a', { status: 'blocked', statusReason: '塌方' }));
+		const set = (reason: unknown) =>
+			whyNotSetField(
+				actors.fieldA,
+				'tasks',
+				blocked,
+				'statusReason',
+				reason,
+				{ ...blocked, statusReason: reason },
+				orgs
+			);
+		expect(set('道路塌方，等待挖掘机')).toBeNull();
+		expect(set('')).toMatch(/keeps a reason/);
+		expect(set(undefined)).toMatch(/keeps a reason/);
+	});
+
+	it('shows a closed incident read-only to everyone but commanders', () => {
+		for (const a of [actors.agency, actors.townshipA, actors.fieldA, actors.viewer, actors.admin]) {
+			expect(mayChangeIncident(a, { status: 'closed' }), a.userId).toBe(false);
+		}
+		expect(mayChangeIncident(actors.commander, { status: 'closed' })).toBe(true);
+		expect(mayChangeIncident(actors.townshipA, { status: 'active' })).toBe(true);
+		expect(mayChangeIncident(actors.viewer, { status: 'active' })).toBe(false);
 	});
 });

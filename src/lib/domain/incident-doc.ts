@@ -161,6 +161,20 @@ export const FIELDS = {
 
 export type EntityCollection = keyof typeof FIELDS;
 
+/**
+ * The fields an entity cannot do without, per collection: what the views need to show it at
+ * all (an annotation without a kind or geometry is not drawn; a task without a title, assignee,
+ * priority or status cannot be listed) and who made it. The guard refuses creating an entity
+ * without them and removing one later; the forms in the UI always fill them. The other fields
+ * may be absent, empty or null (a task's statusReason is needed only while it is 受阻/已取消).
+ */
+export const REQUIRED_FIELDS = {
+	log: ['kind', 'text', 'createdBy', 'ownerOrgId', 'createdAt'],
+	annotations: ['kind', 'geometry', 'createdBy', 'ownerOrgId', 'createdAt'],
+	tasks: ['title', 'assigneeOrgId', 'priority', 'status', 'createdBy', 'ownerOrgId', 'createdAt'],
+	feeds: ['name', 'kind', 'url', 'createdBy', 'ownerOrgId', 'createdAt']
+} as const satisfies { [C in EntityCollection]: ReadonlyArray<(typeof FIELDS)[C][number]> };
+
 /** Typed access to one incident document. Holds no state of its own besides the doc. */
 export class IncidentDoc {
 	constructor(readonly doc: Y.Doc) {}

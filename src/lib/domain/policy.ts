@@ -33,8 +33,17 @@ export type EntityFacts = Readonly<Record<string, unknown>>;
 /** What an action is about, with the facts the policy needs to decide. */
 export type Target =
 	| { collection: EntityCollection; entity: EntityFacts }
-	/** A task's progress thread: `entry` is the progress update added or removed. */
-	| { collection: 'taskUpdates'; task: EntityFacts; entry: Partial<TaskUpdate> | null }
+	/**
+	 * A task's progress thread: `entry` is the progress update added or removed; `task` is the
+	 * task as it is once the change is applied and `before` as it was (null: the change creates
+	 * it), which an entry recording a status move is checked against.
+	 */
+	| {
+			collection: 'taskUpdates';
+			task: EntityFacts;
+			entry: Partial<TaskUpdate> | null;
+			before?: EntityFacts | null;
+	  }
 	| { collection: 'figures'; township: string }
 	| { collection: 'meta' }
 	/** A user's live position; `entry` is the position written (create/update). */
@@ -134,11 +143,68 @@ export function canAssignTo(actor: Actor, orgId: unknown, orgs: OrgDirectory): b
 	return false;
 }
 
+/**
+ * Whether the actor may tag a task with `township` (or null: no township). The leaders' screen
+ * counts a task in its township's progress, so a township duty officer tags only with their own
+ * township; agencies work across townships and commanders tag with any. Whether the value is a
+ * well-formed code is the value checks' business.
+ */
+export function canTagTownship(actor: Actor, township: unknown): boolean {
+	switch (actor.role) {
+		case 'commander':
+		case 'agency':
+			return true;
+		case 'township':
+			return township === actor.township;
+		default:
+			return false;
+	}
+}
+
+function ownTownshipOnly(actor: Actor): string {
+	return `a township duty officer tags tasks only with their own township (${actor.township ?? 'none'})`;
+}
+
 /** Whether the actor is on the receiving end of a task (works it and reports on it). */
 function worksOnTask(actor: Actor, task: EntityFacts, orgs: OrgDirectory): boolean {
 	if (actor.role === 'field') return task.assigneeOrgId === actor.orgId;
 	if (actor.role === 'agency' || actor.role === 'township') return isOwnTeam(actor, task.assigneeOrgId, orgs);
 	return false;
+}
+
+function blank(v: unknown): boolean {
+	return typeof v !== 'string' || v.trim() === '';
+}
+
+/**
+ * 受阻 and 已取消 carry their reason for as long as the task stays so: the commander sees why
+ * without asking, so the reason may be reworded but not removed or emptied.
+ */
+function whyNotTaskReason(task: EntityFacts, field: string | null): string | null {
+	const status = task.status;
+	if (!isTaskStatus(status) || !transitionNeedsReason(status) || !blank(task.statusReason)) return null;
+	return field === 'statusReason'
+		? `a ${status} task keeps a reason; reword it instead of removing it`
+		: `a task set to ${status} needs a reason`;
+}
+
+/**
+ * A progress update that records a status move (`entry.status`, shown as "→ 已完成") must
+ * come with that very move of the task in the same change, or the thread would tell a story
+ * the task's status does not.
+ */
+function whyNotRecordMove(
+	to: unknown,
+	before: EntityFacts | null | undefined,
+	after: EntityFacts
+): string | null {
+	if (!before) return 'a new task’s thread records no move; its status is where it starts';
+	const from = before.status;
+	const now = after.status;
+	if (from !== now && now === to) return null;
+	const what =
+		from === now ? `the task stays ${String(now)}` : `the task goes from ${String(from)} to ${String(now)}`;
+	return `this progress update records a move to ${String(to)}, but ${what} in this change`;
 }
 
 /** Attribution of a new entity: made by the actor, owned by their organisation (commanders may name another). */
@@ -158,6 +224,17 @@ function whyNotCreateEntity(
 ): string | null {
 	const attribution = whyNotAttribution(actor, e, orgs);
 	if (attribution) return attribution;
+	const role = whyNotCreateByRole(actor, collection, e, orgs);
+	if (role) return role;
+	return collection === 'tasks' ? whyNotTaskReason(e, null) : null;
+}
+
+function whyNotCreateByRole(
+	actor: Actor,
+	collection: EntityCollection,
+	e: EntityFacts,
+	orgs: OrgDirectory
+): string | null {
 	switch (actor.role) {
 		case 'commander':
 			if (collection === 'tasks' && !canAssignTo(actor, e.assigneeOrgId, orgs))
@@ -172,6 +249,7 @@ function whyNotCreateEntity(
 						: 'a township creates tasks only for teams in its township';
 				}
 				if (e.status !== 'new' && e.status !== 'dispatched') return 'a new task starts as new or dispatched';
+				if (!canTagTownship(actor, e.township)) return ownTownshipOnly(actor);
 			}
 			return null;
 		case 'field':
@@ -252,21 +330,40 @@ export function whyNotSetField(
 	if (collection === 'tasks') {
 		if (field === 'assigneeOrgId' && !canAssignTo(actor, value, orgs))
 			return 'you may not assign this task to that organisation';
+		if (field === 'township' && !canTagTownship(actor, value)) return ownTownshipOnly(actor);
 		if (field === 'status') {
 			const from = before.status;
 			if (!isTaskStatus(value)) return 'unknown task status';
 			if (actor.role !== 'commander' && (!isTaskStatus(from) || !canTransition(from, value))) {
 				return `a task cannot go from ${String(from)} to ${value}`;
 			}
-			if (
-				transitionNeedsReason(value) &&
-				(typeof after.statusReason !== 'string' || after.statusReason.trim() === '')
-			) {
-				return `a task set to ${value} needs a reason`;
-			}
 		}
+		if (field === 'status' || field === 'statusReason') return whyNotTaskReason(after, field);
 	}
 	return null;
+}
+
+/**
+ * The incident itself as the policy needs it: its state before the change being judged (the
+ * server's document before the update; the UI's copy as it stands).
+ */
+export type IncidentFacts = Readonly<{ status?: unknown }>;
+
+/**
+ * Whether the actor may change anything inside the incident at all, before asking about the
+ * change itself. A closed incident is the record of what happened: only a commander changes it
+ * then (a correction, or reopening it, which is a change of `meta` and commander-only anyway).
+ */
+export function whyNotChangeIncident(actor: Actor, incident: IncidentFacts): string | null {
+	if (!writes(actor)) return readOnlyReason(actor);
+	if (incident.status === 'closed' && actor.role !== 'commander')
+		return 'the incident is closed; only a commander may change it';
+	return null;
+}
+
+/** Whether the UI offers the actor any control that changes the incident (see whyNotChangeIncident). */
+export function mayChangeIncident(actor: Actor, incident: IncidentFacts): boolean {
+	return whyNotChangeIncident(actor, incident) === null;
 }
 
 /** The statuses the actor may move a task to now (for the buttons the UI offers). */
@@ -304,9 +401,12 @@ export function whyNot(actor: Actor, action: Action, target: Target, orgs: OrgDi
 			if (entry && (entry.by !== actor.userId || entry.orgId !== actor.orgId)) {
 				return 'a progress update must carry its author and their organisation';
 			}
-			if (actor.role === 'commander' || worksOnTask(actor, task, orgs)) return null;
-			if ((actor.role === 'agency' || actor.role === 'township') && ownsEntity(actor, task)) return null;
-			return 'only the task’s assignee, its owner or a commander reports progress on it';
+			const reports =
+				actor.role === 'commander' ||
+				worksOnTask(actor, task, orgs) ||
+				((actor.role === 'agency' || actor.role === 'township') && ownsEntity(actor, task));
+			if (!reports) return 'only the task’s assignee, its owner or a commander reports progress on it';
+			return entry?.status === undefined ? null : whyNotRecordMove(entry.status, target.before, task);
 		}
 		case 'figures':
 			if (actor.role === 'commander') return null;

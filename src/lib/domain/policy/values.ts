@@ -6,7 +6,8 @@
  * Hand-written checks rather than zod: they run for every field of every incoming update on
  * the server's hot path, and are small enough to read.
  */
-import type { EntityCollection } from '../incident-doc.ts';
+import { feedUrlProblem, MAX_FEED_URL_LENGTH, type FeedUrlProblem } from '../feeds.ts';
+import { REQUIRED_FIELDS, type EntityCollection } from '../incident-doc.ts';
 import {
 	ANNOTATION_KINDS,
 	FEED_KINDS,
@@ -33,6 +34,12 @@ const str =
 	(max: number): Check =>
 	(v) =>
 		typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : null;
+
+/** Text whose emptiness would mean nothing: a title, a name, a log entry's text. */
+const nonBlank =
+	(max: number): Check =>
+	(v) =>
+		str(max)(v) ?? ((v as string).trim() === '' ? 'must not be empty' : null);
 
 const oneOf =
 	(values: readonly string[]): Check =>
@@ -92,11 +99,27 @@ const idList: Check = (v) =>
 /** ISO-8601-like timestamps; the exact format is the client's, the server's log keeps real time. */
 const timestamp = str(64);
 
+/** The feed address rules' problems as the sentence a refused sender reads. */
+const FEED_URL_PROBLEMS: Readonly<Record<FeedUrlProblem, string>> = {
+	'not-a-string': 'must be a string',
+	'too-long': `must be at most ${MAX_FEED_URL_LENGTH} characters`,
+	'not-a-url': 'must be a web or stream address with a host',
+	'scheme-not-allowed': 'must be an http, https, rtsp, rtmp or webrtc address',
+	'has-credentials':
+		'must not carry a user name or password: everyone in the room sees the address (credentials belong in the video gateway)'
+};
+
+// The register-a-feed form asks the same function: a second copy of the rules would drift.
+const feedUrl: Check = (v) => {
+	const problem = feedUrlProblem(v);
+	return problem === null ? null : FEED_URL_PROBLEMS[problem];
+};
+
 const authored = { createdBy: id, ownerOrgId: id, createdAt: timestamp };
 
 /** Value checks per entity collection and field. `updates` (a Y.Array) is checked structurally. */
 export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<string, Check>>>> = {
-	log: { kind: oneOf(LOG_KINDS), text: str(MAX_TEXT), ...authored },
+	log: { kind: oneOf(LOG_KINDS), text: nonBlank(MAX_TEXT), ...authored },
 	annotations: {
 		kind: oneOf(ANNOTATION_KINDS),
 		label: str(MAX_LABEL),
@@ -107,7 +130,7 @@ export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<str
 		...authored
 	},
 	tasks: {
-		title: str(MAX_LABEL),
+		title: nonBlank(MAX_LABEL),
 		description: str(MAX_TEXT),
 		assigneeOrgId: id,
 		township: nullable(id),
@@ -119,15 +142,9 @@ export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<str
 		...authored
 	},
 	feeds: {
-		name: str(MAX_LABEL),
+		name: nonBlank(MAX_LABEL),
 		kind: oneOf(FEED_KINDS),
-		url: (v) => {
-			const e = str(2048)(v);
-			if (e) return e;
-			return /^(https?|rtsp|rtmp|webrtc):\/\//i.test(v as string)
-				? null
-				: 'must be an http, https, rtsp, rtmp or webrtc address';
-		},
+		url: feedUrl,
 		position: nullable(lonLat),
 		...authored
 	}
@@ -150,6 +167,28 @@ export function checkFieldValue(collection: EntityCollection, field: string, val
 	if (!check) return `unknown field ${collection}.${field}`;
 	const e = check(value);
 	return e && `${collection}.${field} ${e}`;
+}
+
+const REQUIRED_SETS = Object.fromEntries(
+	Object.entries(REQUIRED_FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
+) as unknown as Record<EntityCollection, ReadonlySet<string>>;
+
+/** Whether a new entity carries every field its collection requires (REQUIRED_FIELDS). */
+export function checkRequiredFields(
+	collection: EntityCollection,
+	entity: Readonly<Record<string, unknown>>
+): string | null {
+	for (const field of REQUIRED_FIELDS[collection]) {
+		if (entity[field] === undefined) return `${collection}.${field} is required`;
+	}
+	return null;
+}
+
+/** Whether a field may be removed from an existing entity: required fields stay. */
+export function checkFieldRemoval(collection: EntityCollection, field: string): string | null {
+	return REQUIRED_SETS[collection].has(field)
+		? `${collection}.${field} is required and cannot be removed`
+		: null;
 }
 
 export function checkMetaValue(field: string, value: unknown): string | null {

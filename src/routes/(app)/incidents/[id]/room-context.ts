@@ -17,6 +17,12 @@ export interface RoomContext {
 	/** The typed document; a getter because the connection replaces its doc after a refusal. */
 	readonly doc: IncidentDoc;
 	readonly actor: Actor;
+	/**
+	 * Whether this user may change anything in the incident now (the policy's mayChangeIncident:
+	 * a closed incident is read-only to everyone but commanders). Every editing control asks it
+	 * before asking the policy about its own change.
+	 */
+	readonly writable: boolean;
 	readonly orgs: OrgDirectory;
 	readonly selection: Selection;
 	/** Asks the user to click a point on the room's map; null if they cancel. */
