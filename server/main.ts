@@ -24,7 +24,7 @@ import { identityMigrations } from './identity/schema.ts';
 import { setUpIdentity } from './identity/setup.ts';
 import { incidentMigrations } from './incidents/schema.ts';
 import { setUpIncidents } from './incidents/setup.ts';
-import { whyNotRead } from './incidents/room-access.ts';
+import { mayRead } from './incidents/room-access.ts';
 import { cachedGuardDecision, guardMigrations, setUpGuard } from './guard/setup.ts';
 import { auditRouter } from './api/audit.ts';
 
@@ -132,7 +132,7 @@ export async function startSitroom(
 			userName: (id) => identity.users.byId(id)?.displayName,
 			orgName: (id) => identity.orgs.get(id)?.name
 		},
-		whyNotRead: (actor, id) => whyNotRead(incidents.index, actor, id)
+		mayRead: (actor, id) => mayRead(incidents.index, actor, id)
 	});
 	await incidents.start();
 
