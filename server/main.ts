@@ -143,7 +143,8 @@ export async function startSitroom(
 		api: [...auth.api, ...incidents.api, audit],
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
-		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
+		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024),
+		trustProxy: config.trustProxy
 	});
 	const server = http.createServer(app);
 	const authenticate = auth.authenticate;

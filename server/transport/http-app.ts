@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../log.ts';
 import { nextConnectionId } from './connection-id.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export interface HttpAppOptions {
 	log: Logger;
@@ -19,12 +20,14 @@ export interface HttpAppOptions {
 	appBuildDir: string | null;
 	/** Largest JSON body accepted by the API. */
 	maxBodyBytes: number;
+	/** Proxies whose X-Forwarded-For sets req.ip (TRUST_PROXY); false: the socket's address. */
+	trustProxy: TrustProxy;
 }
 
 export async function createHttpApp(opts: HttpAppOptions): Promise<express.Express> {
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	app.set('trust proxy', opts.trustProxy);
 
 	app.use((req, res, next) => {
 		const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || nextConnectionId('req');
