@@ -107,7 +107,7 @@ const schema = z.object({
 	// Incidents and feeds (see server/incidents/setup.ts).
 	/** Rooms that are not incidents may be joined (dev pages, tests). Default: on unless SITROOM_DEMO=0. */
 	ALLOW_ADHOC_ROOMS: bool.optional(),
-	/** Hosts and networks the server may contact to check HLS feeds; empty = none. */
+	/** Hosts or networks, each with its port (feeds/allowlist.ts), the server may contact to check HLS feeds; empty = none. */
 	FEED_CHECK_ALLOW: z
 		.string()
 		.default('')
