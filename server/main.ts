@@ -5,6 +5,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { tileOrigins } from '#domain/map-layers';
 import { Close } from '#domain/protocol';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -144,7 +145,9 @@ export async function startSitroom(
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
 		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024),
-		trustProxy: config.trustProxy
+		trustProxy: config.trustProxy,
+		// The pages show the configured online map layers: their tile servers are images to allow.
+		pageSources: { 'img-src': tileOrigins(incidents.mapLayers) }
 	});
 	const server = http.createServer(app);
 	const authenticate = auth.authenticate;
