@@ -11,23 +11,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Sources to add, by directive: `{ 'img-src': ['https://t0.tianditu.gov.cn'] }`. */
 export type PolicySources = Readonly<Record<string, readonly string[]>>;
 
-/** The policy with `extra` appended to the named directives (added when missing). */
+/**
+ * The policy with `extra` appended to the named directives. A directive the policy lacks is added
+ * with default-src's sources first, which it fell back to before.
+ */
 export function withSources(policy: string, extra: PolicySources): string {
-	const directives = policy
-		.split(';')
-		.map((d) => d.trim())
-		.filter((d) => d.length > 0);
+	const directives = new Map<string, string[]>();
+	for (const d of policy.split(';')) {
+		const [name, ...sources] = d.trim().split(/\s+/);
+		if (name) directives.set(name.toLowerCase(), sources);
+	}
 	for (const [name, sources] of Object.entries(extra)) {
 		if (sources.length === 0) continue;
-		const i = directives.findIndex((d) => d.split(/\s+/, 1)[0]!.toLowerCase() === name);
-		if (i < 0) directives.push([name, ...sources].join(' '));
-		else
-			directives[i] = [
-				directives[i],
-				...sources.filter((s) => !directives[i]!.split(/\s+/).includes(s))
-			].join(' ');
+		const current = directives.get(name) ?? directives.get('default-src') ?? [];
+		directives.set(name, [...current, ...sources.filter((s) => !current.includes(s))]);
 	}
-	return directives.join('; ');
+	return [...directives].map(([name, sources]) => [name, ...sources].join(' ')).join('; ');
 }
 
 export function extendPagePolicy(extra: PolicySources) {

@@ -1,9 +1,9 @@
 /**
- * Headers every response carries, whatever serves it (the API, health probes, static files,
- * the app's pages; Socket.IO's long-polling answers, which engine.io writes, in socketio.ts). Pages replace the Content-Security-Policy below with their own
- * (svelte.config.js kit.csp); everything else is never meant to run or show anything, so its
- * policy allows nothing, which also covers a JSON answer or an uploaded-looking file opened
- * directly in a tab.
+ * Headers every response carries, whatever serves it: the API, health probes, static files, the
+ * app's pages, and Socket.IO's long-polling answers (engine.io writes those; see socketio.ts).
+ * Pages replace the Content-Security-Policy below with their own (svelte.config.js kit.csp);
+ * everything else is never meant to run or show anything, so its policy allows nothing, which
+ * also covers a JSON answer or a static file opened directly in a tab.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
