@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FeedAllowlist } from './feeds/allowlist.ts';
+import { parseTrustProxy, type TrustProxy } from './transport/trust-proxy.ts';
 
 const MiB = 1024 * 1024;
 const HOUR = 3_600_000;
@@ -93,6 +94,20 @@ const schema = z.object({
 	LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
 	LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
 	IDENTITY_SWEEP_MS: z.coerce.number().int().positive().default(1000),
+	/**
+	 * Reverse proxies whose X-Forwarded-For gives the client's address (transport/trust-proxy.ts);
+	 * empty: none, the socket's own address counts.
+	 */
+	TRUST_PROXY: z
+		.string()
+		.default('')
+		.superRefine((v, ctx) => {
+			try {
+				parseTrustProxy(v);
+			} catch (err) {
+				ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+			}
+		}),
 	/** Extra origins (comma-separated) allowed to log in and open cookie-authenticated sockets. */
 	TRUSTED_ORIGINS: z.string().default(''),
 	// Incidents and feeds (see server/incidents/setup.ts).
@@ -102,7 +117,7 @@ const schema = z.object({
 	 * else. Default off.
 	 */
 	ALLOW_ADHOC_ROOMS: bool.default(false),
-	/** Hosts and networks the server may contact to check HLS feeds; empty = none. */
+	/** Hosts or networks, each with its port (feeds/allowlist.ts), the server may contact to check HLS feeds; empty = none. */
 	FEED_CHECK_ALLOW: z
 		.string()
 		.default('')
@@ -168,6 +183,7 @@ export type Config = {
 	shutdownGraceMs: number;
 	logLevel: string;
 	serveApp: boolean;
+	trustProxy: TrustProxy;
 	jurisdictionDir: string;
 	identity: IdentityConfig;
 	allowAdhocRooms: boolean;
@@ -203,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
 		logLevel: e.LOG_LEVEL,
 		serveApp: e.SERVE_APP,
+		trustProxy: parseTrustProxy(e.TRUST_PROXY),
 		jurisdictionDir: path.resolve(e.JURISDICTION_DIR),
 		identity: identityConfig(e),
 		// Regression (security review): ad hoc rooms were on in the demo's default configuration, so

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { tileOrigins } from '#domain/map-layers';
 import { Close } from '#domain/protocol';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -24,7 +25,7 @@ import { identityMigrations } from './identity/schema.ts';
 import { setUpIdentity } from './identity/setup.ts';
 import { incidentMigrations } from './incidents/schema.ts';
 import { setUpIncidents } from './incidents/setup.ts';
-import { whyNotRead } from './incidents/room-access.ts';
+import { mayRead } from './incidents/room-access.ts';
 import { cachedGuardDecision, guardMigrations, setUpGuard } from './guard/setup.ts';
 import { auditRouter } from './api/audit.ts';
 
@@ -133,7 +134,7 @@ export async function startSitroom(
 			userName: (id) => identity.users.byId(id)?.displayName,
 			orgName: (id) => identity.orgs.get(id)?.name
 		},
-		whyNotRead: (actor, id) => whyNotRead(incidents.index, actor, id)
+		mayRead: (actor, id) => mayRead(incidents.index, actor, id)
 	});
 	await incidents.start();
 
@@ -144,7 +145,10 @@ export async function startSitroom(
 		api: [...auth.api, ...incidents.api, audit],
 		appBuildDir: config.serveApp ? path.resolve('build') : null,
 		// REST bodies carry reference data and imports, never documents: 10 MiB is ample.
-		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024)
+		maxBodyBytes: Math.min(config.maxMessageBytes, 10 * 1024 * 1024),
+		trustProxy: config.trustProxy,
+		// The pages show the configured online map layers: their tile servers are images to allow.
+		pageSources: { 'img-src': tileOrigins(incidents.mapLayers) }
 	});
 	const server = http.createServer(app);
 	const authenticate = auth.authenticate;

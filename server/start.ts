@@ -16,7 +16,12 @@ async function main(): Promise<void> {
 	const buildDir = path.resolve('build');
 	if (config.serveApp && !buildIsCurrent(root, buildDir)) {
 		log.info('the app build is missing or out of date: building it first (about a minute)');
-		const r = spawnSync('npx', ['vite', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+		// A production build whatever NODE_ENV says: otherwise Vite would build Svelte's development
+		// code and the development pages (src/hooks.ts).
+		const r = spawnSync('npx', ['vite', 'build'], {
+			stdio: ['ignore', 'inherit', 'inherit'],
+			env: { ...process.env, NODE_ENV: 'production' }
+		});
 		if (r.status !== 0) throw new Error('the app build failed');
 		writeBuildStamp(root, buildDir);
 	}

@@ -14,7 +14,8 @@ import { z } from 'zod';
 import type { Actor } from '#domain/actor';
 import { requireActor, actorOf } from '../identity/middleware.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
-import { ApiError, parseParams, parseQuery } from './validate.ts';
+import { incidentNotFound } from './incident-access.ts';
+import { parseParams, parseQuery } from './validate.ts';
 
 export interface AuditDirectory {
 	userName(userId: string): string | undefined;
@@ -24,8 +25,11 @@ export interface AuditDirectory {
 export interface AuditRouterOptions {
 	attribution: AttributionStore;
 	names: AuditDirectory;
-	/** Why the actor may not read this incident (null if they may); the incidents module decides. */
-	whyNotRead?: (actor: Actor, incidentId: string) => string | null;
+	/**
+	 * Whether the incident exists and the actor may read it; the incidents module decides. Both
+	 * "no" answers get the same 404 (server/api/incident-access.ts).
+	 */
+	mayRead: (actor: Actor, incidentId: string) => boolean;
 }
 
 const params = z.object({ id: z.string().min(1).max(128) });
@@ -56,8 +60,7 @@ export function auditRouter(opts: AuditRouterOptions): Router {
 		orgName: orgId ? (opts.names.orgName(orgId) ?? null) : null
 	});
 	const checkRead = (actor: Actor, id: string): void => {
-		const why = opts.whyNotRead?.(actor, id);
-		if (why) throw new ApiError(403, 'forbidden', why);
+		if (!opts.mayRead(actor, id)) throw incidentNotFound();
 	};
 
 	r.get('/incidents/:id/audit', requireActor(), (req, res) => {

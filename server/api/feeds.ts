@@ -8,9 +8,9 @@ import { z } from 'zod';
 import type { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
 import { actorOf, requireActor } from '../identity/middleware.ts';
 import type { IncidentIndex } from '../incidents/incident-index.ts';
-import { whyNotRead } from '../incidents/room-access.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import { ApiError, parseParams } from './validate.ts';
+import { readableOr404 } from './incident-access.ts';
+import { parseParams } from './validate.ts';
 
 export interface FeedsApiDeps {
 	index: IncidentIndex;
@@ -31,10 +31,7 @@ export function feedsRouter(deps: FeedsApiDeps): Router {
 
 	r.post('/incidents/:id/feeds/check', workers, async (req, res) => {
 		const { id } = parseParams(idParams, req);
-		const incident = deps.index.get(id);
-		if (!incident) throw new ApiError(404, 'incident-not-found', `no incident ${id}`);
-		const why = whyNotRead(deps.index, actorOf(res), id);
-		if (why) throw new ApiError(403, 'forbidden', why);
+		readableOr404(deps.index, actorOf(res), id);
 		await deps.registry.open(id);
 		const checks = await deps.monitor.checkIncident(id);
 		res.json({ checksEnabled: deps.checksEnabled, checks });

@@ -4,7 +4,8 @@
  * incident is its Yjs document; level changes and closing are edits of its meta, not REST calls.
  *
  * Who may do what here:
- * - list / read: every signed-in user; a viewer only sees incidents shared with them.
+ * - list / read: every signed-in user; a viewer only sees incidents shared with them, and is
+ *   answered 404 for the others, as for ids that do not exist (server/api/incident-access.ts).
  * - open: `mayOpenIncident` in the shared policy (commander, agency, township); field members
  *   and viewers report into incidents, they do not declare them; admins manage accounts).
  * - share with viewers: commanders.
@@ -18,9 +19,9 @@ import type { IncidentIndex } from '../incidents/incident-index.ts';
 import { openIncidentSchema } from '../incidents/incident-meta.ts';
 import type { Jurisdiction } from '../incidents/jurisdiction.ts';
 import { openIncident } from '../incidents/open-incident.ts';
-import { whyNotRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
+import { readableOr404 } from './incident-access.ts';
 import { ApiError, parseBody, parseParams, parseQuery } from './validate.ts';
 import { INCIDENT_OPENERS } from '#domain/policy';
 
@@ -75,13 +76,8 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			return { ...v, username: u?.username ?? null, displayName: u?.displayName ?? null };
 		});
 
-	const readable = (id: string, res: Parameters<typeof actorOf>[0]) => {
-		const incident = deps.index.get(id);
-		if (!incident) throw new ApiError(404, 'incident-not-found', `no incident ${id}`);
-		const why = whyNotRead(deps.index, actorOf(res), id);
-		if (why) throw new ApiError(403, 'forbidden', why);
-		return incident;
-	};
+	const readable = (id: string, res: Parameters<typeof actorOf>[0]) =>
+		readableOr404(deps.index, actorOf(res), id);
 
 	r.get('/incidents', signedIn, (req, res) => {
 		const q = parseQuery(listQuery, req);

@@ -111,9 +111,12 @@ export class FeedHealthMonitor {
 	async #check(room: Room): Promise<FeedCheck[]> {
 		const incident = new IncidentDoc(room.doc);
 		const feeds = incident.list<{ url?: unknown }>('feeds');
-		const results = await Promise.all(
+		const outcomes = await Promise.all(
 			feeds.map(async (f) => ({ feedId: f.id, ...(await this.#limited(() => probeFeed(f.url, this.#opts))) }))
 		);
+		// The cause of an unreachable feed is for the log; the document and the API get the coarse result.
+		const results = outcomes.map(({ feedId, state, detail }) => ({ feedId, state, detail }));
+		const causes = new Map(outcomes.filter((o) => o.cause).map((o) => [o.feedId, o.cause]));
 		if (this.#stopped || room.state !== 'ready') return [];
 
 		const now = new Date();
@@ -141,7 +144,13 @@ export class FeedHealthMonitor {
 		});
 		if (changed.length > 0) {
 			this.#opts.log.info(
-				{ room: room.name, feeds: changed.map((c) => `${c.feedId}:${c.state}:${c.detail}`) },
+				{
+					room: room.name,
+					feeds: changed.map((c) => {
+						const cause = causes.get(c.feedId);
+						return `${c.feedId}:${c.state}:${c.detail}${cause ? `:${cause}` : ''}`;
+					})
+				},
 				'feed health changed'
 			);
 		}

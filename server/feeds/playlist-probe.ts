@@ -2,6 +2,11 @@
  * One health check of one feed: fetch its HLS playlist and say whether it looks alive. Online
  * means an answer of 200 whose body starts with `#EXTM3U` (RFC 8216 §4.3.1.1) within the timeout.
  * Redirects are not followed: the target could be a host the operator did not allow.
+ *
+ * No answer at all (refused, timed out, reset, closed, no such name, a TLS failure) is one
+ * outcome, `unreachable`: whoever may add a feed sees the result, and telling "refused" from
+ * "timeout" from "closed" would tell them which ports are open and which are filtered. Why it
+ * failed goes to the server log only (`cause`, never written to the document or answered).
  */
 import type { FeedHealth } from '#domain/vocabulary';
 import { parseFeedUrl } from '#domain/feeds';
@@ -9,8 +14,13 @@ import type { FeedAllowlist } from './allowlist.ts';
 
 export interface ProbeResult {
 	state: FeedHealth;
-	/** A short stable code for the UI: 'ok', 'http-404', 'timeout', 'not-allowed', … */
+	/** A short stable code for the UI: 'ok', 'http-404', 'unreachable', 'not-allowed', … */
 	detail: string;
+}
+
+/** A result with, for the operator's log only, why a feed was unreachable ('timeout', 'econnrefused', …). */
+export interface ProbeOutcome extends ProbeResult {
+	cause?: string;
 }
 
 export interface ProbeOptions {
@@ -21,7 +31,7 @@ export interface ProbeOptions {
 /** Enough to see the tag and to keep a hostile "playlist" from filling memory. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-export async function probeFeed(url: unknown, opts: ProbeOptions): Promise<ProbeResult> {
+export async function probeFeed(url: unknown, opts: ProbeOptions): Promise<ProbeOutcome> {
 	const parsed = parseFeedUrl(url);
 	if (!parsed.ok) return { state: 'unknown', detail: `invalid-url:${parsed.problem}` };
 	switch (parsed.playback) {
@@ -34,7 +44,7 @@ export async function probeFeed(url: unknown, opts: ProbeOptions): Promise<Probe
 		case 'hls':
 			break;
 	}
-	if (!opts.allowlist.allows(parsed.url.hostname)) return { state: 'unknown', detail: 'not-allowed' };
+	if (!opts.allowlist.allows(parsed.url)) return { state: 'unknown', detail: 'not-allowed' };
 
 	const signal = AbortSignal.timeout(opts.timeoutMs);
 	try {
@@ -53,8 +63,7 @@ export async function probeFeed(url: unknown, opts: ProbeOptions): Promise<Probe
 			? { state: 'online', detail: 'ok' }
 			: { state: 'offline', detail: 'not-a-playlist' };
 	} catch (err) {
-		if (signal.aborted) return { state: 'offline', detail: 'timeout' };
-		return { state: 'offline', detail: networkDetail(err) };
+		return { state: 'offline', detail: 'unreachable', cause: signal.aborted ? 'timeout' : networkCause(err) };
 	}
 }
 
@@ -77,8 +86,9 @@ async function readHead(res: Response, max: number): Promise<string> {
 }
 
 /** undici wraps the system error; its code (ECONNREFUSED, ENOTFOUND …) is what an operator needs. */
-function networkDetail(err: unknown): string {
-	const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
-	const code = typeof cause?.code === 'string' ? cause.code : null;
-	return code ? `network-${code.toLowerCase()}` : 'network-error';
+function networkCause(err: unknown): string {
+	const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+	if (typeof cause?.code === 'string') return cause.code.toLowerCase();
+	if (typeof cause?.message === 'string') return cause.message;
+	return err instanceof Error ? err.message : String(err);
 }

@@ -1,8 +1,13 @@
 /**
- * Who may join which room. An incident room may be joined by any signed-in user of the district
- * except viewers, who join only the incidents they were given (incident_viewers). A room that is
- * not an incident is refused as not found, unless ad hoc rooms are allowed (ALLOW_ADHOC_ROOMS:
- * development, demos and the core's tests, which sync arbitrary room names).
+ * Who may read which incident, for the realtime join and the REST routes alike. Every signed-in
+ * user of the district reads every incident except viewers, who read only the incidents they were
+ * given (incident_viewers). A room that is not an incident is refused as not found, unless ad hoc
+ * rooms are allowed (ALLOW_ADHOC_ROOMS: development, demos and the core's tests, which sync
+ * arbitrary room names); viewers never join those.
+ *
+ * To a viewer, an incident it may not read and one that does not exist must look the same:
+ * otherwise anyone with a leader's account could find out which incident ids exist. So both are
+ * refused as not found, with the same words.
  *
  * Reading is all a join grants; what a member may change is the guard's business.
  */
@@ -10,31 +15,45 @@ import type { Actor } from '#domain/actor';
 import { Close } from '#domain/protocol';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import { refuseAndClose } from '../rooms/refusal.ts';
-import type { IncidentIndex } from './incident-index.ts';
+import type { IncidentIndex, IncidentSummary } from './incident-index.ts';
 
 export interface RoomAccessOptions {
 	index: IncidentIndex;
 	allowAdhocRooms: boolean;
 }
 
-/** Why an actor may not read an incident, or null if they may. Shared by the REST routes. */
-export function whyNotRead(index: IncidentIndex, actor: Actor, incidentId: string): string | null {
-	if (actor.role !== 'viewer') return null;
-	return index.isViewerOf(incidentId, actor.userId)
-		? null
-		: 'this incident has not been shared with your account';
+/** The one answer for an incident that does not exist and for one the caller may not read. */
+export const NO_READABLE_INCIDENT = 'no incident with this id that you may read';
+
+/** Whether the incident exists and the actor may read it; the two are never told apart. */
+export function mayRead(index: IncidentIndex, actor: Actor, incidentId: string): boolean {
+	if (!index.has(incidentId)) return false;
+	return actor.role !== 'viewer' || index.isViewerOf(incidentId, actor.userId);
+}
+
+/** The incident's row if it exists and the actor may read it. */
+export function readableIncident(
+	index: IncidentIndex,
+	actor: Actor,
+	incidentId: string
+): IncidentSummary | undefined {
+	return mayRead(index, actor, incidentId) ? index.get(incidentId) : undefined;
 }
 
 export function roomAccessHooks(opts: RoomAccessOptions): RoomHooks {
 	return {
 		onJoin({ room, peer }) {
+			const actor = peer.identity;
+			if (actor?.role === 'viewer') {
+				if (!mayRead(opts.index, actor, room.name))
+					throw refuseAndClose(Close.RoomNotFound, NO_READABLE_INCIDENT);
+				return;
+			}
 			if (!opts.index.has(room.name)) {
 				if (opts.allowAdhocRooms) return;
-				throw refuseAndClose(Close.RoomNotFound, `no incident ${room.name}`);
+				throw refuseAndClose(Close.RoomNotFound, NO_READABLE_INCIDENT);
 			}
-			if (!peer.identity) throw refuseAndClose(Close.Unauthenticated, 'sign in to join an incident');
-			const why = whyNotRead(opts.index, peer.identity, room.name);
-			if (why) throw refuseAndClose(Close.Forbidden, why);
+			if (!actor) throw refuseAndClose(Close.Unauthenticated, 'sign in to join an incident');
 		}
 	};
 }

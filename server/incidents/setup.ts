@@ -12,6 +12,7 @@ import { FeedAllowlist } from '../feeds/allowlist.ts';
 import { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { Logger } from '../log.ts';
+import type { MapLayerConfig } from '#domain/map-layers';
 import type { Role } from '#domain/vocabulary';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -25,6 +26,8 @@ import { roomAccessHooks } from './room-access.ts';
 export interface IncidentParts {
 	index: IncidentIndex;
 	monitor: FeedHealthMonitor;
+	/** The operator's online map layers (MAP_LAYERS), validated. */
+	mapLayers: readonly MapLayerConfig[];
 	/** Register after identity's hooks: access decisions need an authenticated, live session. */
 	hooks: RoomHooks[];
 	api: Router[];
@@ -62,6 +65,7 @@ export function setUpIncidents(opts: {
 	return {
 		index,
 		monitor,
+		mapLayers,
 		hooks: [
 			roomAccessHooks({ index, allowAdhocRooms: config.allowAdhocRooms }),
 			indexSyncHooks(index, log),

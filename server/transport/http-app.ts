@@ -8,6 +8,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '../log.ts';
 import { nextConnectionId } from './connection-id.ts';
+import { extendPagePolicy, type PolicySources } from './page-policy.ts';
+import { securityHeaders } from './security-headers.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export interface HttpAppOptions {
 	log: Logger;
@@ -19,12 +22,17 @@ export interface HttpAppOptions {
 	appBuildDir: string | null;
 	/** Largest JSON body accepted by the API. */
 	maxBodyBytes: number;
+	/** Proxies whose X-Forwarded-For sets req.ip (TRUST_PROXY); false: the socket's address. */
+	trustProxy: TrustProxy;
+	/** Sources the app's pages need beyond their built-in policy (the map layers' tile servers). */
+	pageSources: PolicySources;
 }
 
 export async function createHttpApp(opts: HttpAppOptions): Promise<express.Express> {
 	const app = express();
 	app.disable('x-powered-by');
-	app.set('trust proxy', 'loopback');
+	app.set('trust proxy', opts.trustProxy);
+	app.use(securityHeaders());
 
 	app.use((req, res, next) => {
 		const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || nextConnectionId('req');
@@ -67,7 +75,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<express.Expre
 		const handlerFile = path.join(opts.appBuildDir, 'handler.js');
 		if (fs.existsSync(handlerFile)) {
 			const mod = (await import(pathToFileURL(handlerFile).href)) as { handler: express.RequestHandler };
-			app.use(mod.handler);
+			app.use(extendPagePolicy(opts.pageSources), mod.handler);
 		} else {
 			opts.log.warn({ handlerFile }, 'no app build found; serving the API only (run `npm run build`)');
 		}

@@ -20,6 +20,7 @@ import type { Room } from '../rooms/room.ts';
 import { Refusal } from '../rooms/refusal.ts';
 import type { Authenticate } from './authenticate.ts';
 import { nextConnectionId } from './connection-id.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 import { SLOW_CLOSE_GRACE_MS } from './slow-close.ts';
 
 interface SocketData {
@@ -73,6 +74,9 @@ export function attachSocketIO(http: HttpServer, opts: SocketIOOptions): Sitroom
 		pingInterval: 20_000,
 		pingTimeout: 20_000
 	});
+
+	// engine.io answers long-polling requests itself, past Express and its headers.
+	io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
 
 	io.use((socket, next) => {
 		opts

@@ -37,26 +37,59 @@ describe('feed addresses', () => {
 });
 
 describe('the feed check allowlist', () => {
-	it('matches exact names, wildcard subdomains, addresses and CIDR networks, and nothing else', () => {
+	it('matches address and port: names, wildcard subdomains, addresses and CIDR networks, each with its port', () => {
 		const a = new FeedAllowlist(
-			'127.0.0.1, 10.0.0.0/8, cameras.example.gov.cn, *.cam.example.invalid, fd00::/8'
+			'127.0.0.1:8088, 10.0.0.0/8:8080, *.cam.example.invalid:443, [fd00::/8]:8443, [fd12::1]:8000'
 		);
-		expect(a.allows('127.0.0.1')).toBe(true);
-		expect(a.allows('127.0.0.2')).toBe(false);
-		expect(a.allows('10.20.30.40')).toBe(true);
-		expect(a.allows('11.0.0.1')).toBe(false);
-		expect(a.allows('CAMERAS.example.gov.cn')).toBe(true);
-		expect(a.allows('evil.cameras.example.gov.cn')).toBe(false);
-		expect(a.allows('a.cam.example.invalid')).toBe(true);
-		expect(a.allows('cam.example.invalid')).toBe(false);
-		expect(a.allows('[fd12::1]')).toBe(true);
-		expect(a.allows('[fe80::1]')).toBe(false);
-		expect(a.allows('localhost')).toBe(false);
-		expect(new FeedAllowlist('').allows('127.0.0.1')).toBe(false);
+		const allows = (url: string) => a.allows(new URL(url));
+		expect(allows('http://127.0.0.1:8088/live/a.m3u8')).toBe(true);
+		expect(allows('http://127.0.0.1:8089/live/a.m3u8')).toBe(false);
+		expect(allows('http://127.0.0.1/live/a.m3u8')).toBe(false);
+		expect(allows('http://127.0.0.2:8088/live/a.m3u8')).toBe(false);
+		expect(allows('http://10.20.30.40:8080/a.m3u8')).toBe(true);
+		expect(allows('http://10.20.30.40:22/a.m3u8')).toBe(false);
+		expect(allows('http://11.0.0.1:8080/a.m3u8')).toBe(false);
+		expect(allows('https://a.cam.example.invalid/a.m3u8')).toBe(true);
+		expect(allows('http://a.cam.example.invalid:443/a.m3u8')).toBe(true);
+		expect(allows('https://a.cam.example.invalid:8443/a.m3u8')).toBe(false);
+		expect(allows('https://cam.example.invalid/a.m3u8')).toBe(false);
+		expect(allows('https://[fd00::5]:8443/a.m3u8')).toBe(true);
+		expect(allows('https://[fd00::5]/a.m3u8')).toBe(false);
+		expect(allows('http://[fd12::1]:8000/a.m3u8')).toBe(true);
+		expect(allows('http://[fe80::1]:8000/a.m3u8')).toBe(false);
+		expect(allows('http://localhost:8088/a.m3u8')).toBe(false);
+		expect(new FeedAllowlist('').allows(new URL('http://127.0.0.1/a.m3u8'))).toBe(false);
 	});
 
-	it('stops the server from starting with a malformed allowlist', () => {
+	it("allows only the scheme's default port for an entry without a port", () => {
+		const a = new FeedAllowlist('cameras.example.gov.cn, 10.1.2.0/24, fd00::/8, [fd12::1]');
+		const allows = (url: string) => a.allows(new URL(url));
+		expect(allows('https://CAMERAS.example.gov.cn/a.m3u8')).toBe(true);
+		expect(allows('http://cameras.example.gov.cn/a.m3u8')).toBe(true);
+		expect(allows('https://cameras.example.gov.cn:443/a.m3u8')).toBe(true);
+		expect(allows('https://cameras.example.gov.cn:8443/a.m3u8')).toBe(false);
+		expect(allows('http://cameras.example.gov.cn:443/a.m3u8')).toBe(false);
+		expect(allows('http://cameras.example.gov.cn:22/a.m3u8')).toBe(false);
+		expect(allows('http://evil.cameras.example.gov.cn/a.m3u8')).toBe(false);
+		expect(allows('http://10.1.2.3/a.m3u8')).toBe(true);
+		expect(allows('http://10.1.2.3:8080/a.m3u8')).toBe(false);
+		expect(allows('https://[fd00::1]/a.m3u8')).toBe(true);
+		expect(allows('https://[fd00::1]:8443/a.m3u8')).toBe(false);
+		expect(allows('http://[fd12::1]/a.m3u8')).toBe(true);
+	});
+
+	it('stops the server from starting with a malformed allowlist, naming the entry', () => {
 		expect(() => loadConfig({ FEED_CHECK_ALLOW: '10.0.0.0/33' })).toThrow(/FEED_CHECK_ALLOW.*CIDR/s);
 		expect(() => loadConfig({ FEED_CHECK_ALLOW: 'http://cam/' })).toThrow(/FEED_CHECK_ALLOW/);
+		for (const bad of [
+			'cam.example.invalid:0',
+			'cam.example.invalid:65536',
+			'cam.example.invalid:*',
+			'10.0.0.1:80:80'
+		]) {
+			expect(() => loadConfig({ FEED_CHECK_ALLOW: bad }), bad).toThrow(
+				new RegExp(`FEED_CHECK_ALLOW.*"${bad.replace(/[.*]/g, '\\$&')}"`, 's')
+			);
+		}
 	});
 });

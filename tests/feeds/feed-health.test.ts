@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedHealthState } from '../../src/lib/domain/incident-doc.ts';
 import type { FeedCheck } from '../../server/feeds/feed-health-monitor.ts';
@@ -14,6 +15,7 @@ function startCameraGateway() {
 	const server = http.createServer((req, res) => {
 		state.hits++;
 		if (req.url === '/live/hang.m3u8') return; // never answers: the checker must time out
+		if (req.url === '/live/drop.m3u8') return void req.socket.destroy(); // accepts, then hangs up
 		if (req.url !== '/live/cam1/index.m3u8') {
 			res.writeHead(404).end();
 			return;
@@ -33,12 +35,15 @@ describe('video feed health', () => {
 	let sitroom: TestServer | undefined;
 	let gateway: ReturnType<typeof startCameraGateway>;
 	let base: string;
+	/** The gateway's address as FEED_CHECK_ALLOW names it: host and port. */
+	let gatewayEntry: string;
 	let client: SioClient | undefined;
 
 	beforeEach(async () => {
 		gateway = startCameraGateway();
 		await new Promise<void>((r) => gateway.server.listen(0, '127.0.0.1', () => r()));
 		base = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+		gatewayEntry = new URL(base).host;
 	});
 	afterEach(async () => {
 		client?.destroy();
@@ -106,7 +111,7 @@ describe('video feed health', () => {
 	it('marks an HLS feed online or offline from its playlist, and leaves the rest unknown with a reason', async () => {
 		sitroom = await startTestServer({
 			ALLOW_ADHOC_ROOMS: '0',
-			FEED_CHECK_ALLOW: '127.0.0.1',
+			FEED_CHECK_ALLOW: gatewayEntry,
 			FEED_CHECK_TIMEOUT_MS: '300'
 		});
 		const { id, doc } = await incidentWithFeeds({
@@ -122,7 +127,7 @@ describe('video feed health', () => {
 		expect(byId).toEqual({
 			cam: 'online/ok',
 			missing: 'offline/http-404',
-			hang: 'offline/timeout',
+			hang: 'offline/unreachable',
 			other: 'unknown/not-allowed',
 			body: 'unknown/needs-gateway',
 			page: 'unknown/not-hls'
@@ -136,7 +141,7 @@ describe('video feed health', () => {
 	it('follows a feed going down and coming back on the periodic check, logging only changes', async () => {
 		sitroom = await startTestServer({
 			ALLOW_ADHOC_ROOMS: '0',
-			FEED_CHECK_ALLOW: '10.0.0.0/8,127.0.0.0/8',
+			FEED_CHECK_ALLOW: `10.0.0.0/8:8080,127.0.0.0/8:${new URL(base).port}`,
 			FEED_CHECK_INTERVAL_MS: '1000',
 			FEED_CHECK_TIMEOUT_MS: '500'
 		});
@@ -164,6 +169,63 @@ describe('video feed health', () => {
 		expect(room.lastSeq - seq).toBe(3);
 	});
 
+	it('reports a refused, a hung and a dropped connection alike as unreachable; the cause goes only to the server log', async () => {
+		const closedPort = await portWithNothingListening();
+		const logs: Array<Record<string, unknown>> = [];
+		const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+		sitroom = await startTestServer(
+			{
+				ALLOW_ADHOC_ROOMS: '0',
+				FEED_CHECK_ALLOW: `${gatewayEntry},127.0.0.1:${closedPort}`,
+				FEED_CHECK_TIMEOUT_MS: '300'
+			},
+			{ log }
+		);
+		const { id, doc } = await incidentWithFeeds({
+			refused: `http://127.0.0.1:${closedPort}/live/a.m3u8`,
+			hang: `${base}/live/hang.m3u8`,
+			drop: `${base}/live/drop.m3u8`
+		});
+		const checks = await checkNow(id);
+		for (const c of checks) {
+			// Nothing beyond the coarse outcome reaches the client.
+			expect(Object.keys(c).sort(), c.feedId).toEqual(['checkedAt', 'detail', 'feedId', 'state', 'written']);
+			expect(`${c.state}/${c.detail}`, c.feedId).toBe('offline/unreachable');
+		}
+		await eventually(() => Object.keys(health(doc)).length === 3, 5000, 'feed health in the document');
+		for (const h of Object.values(health(doc)))
+			expect(Object.keys(h).sort()).toEqual(['checkedAt', 'detail', 'state']);
+		expect(new Set(Object.values(health(doc)).map((h) => h.detail))).toEqual(new Set(['unreachable']));
+		// The operator still learns why, from the log.
+		const changed = logs.find((l) => l.msg === 'feed health changed');
+		expect(JSON.stringify(changed)).toMatch(/refused.*econnrefused/i);
+		expect(JSON.stringify(changed)).toMatch(/hang.*timeout/i);
+	});
+
+	it('does not contact a port of an allowed host that the allowlist does not name', async () => {
+		const other = http.createServer((_req, res) => {
+			otherHits++;
+			res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end('#EXTM3U\n');
+		});
+		let otherHits = 0;
+		await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+		try {
+			sitroom = await startTestServer({ ALLOW_ADHOC_ROOMS: '0', FEED_CHECK_ALLOW: gatewayEntry });
+			const otherPort = (other.address() as AddressInfo).port;
+			const { id } = await incidentWithFeeds({
+				cam: `${base}/live/cam1/index.m3u8`,
+				ssh: `http://127.0.0.1:${otherPort}/live/a.m3u8`,
+				web: 'http://127.0.0.1/live/a.m3u8'
+			});
+			const byId = Object.fromEntries((await checkNow(id)).map((c) => [c.feedId, `${c.state}/${c.detail}`]));
+			expect(byId).toEqual({ cam: 'online/ok', ssh: 'unknown/not-allowed', web: 'unknown/not-allowed' });
+			expect(otherHits).toBe(0);
+		} finally {
+			other.closeAllConnections();
+			await new Promise((r) => other.close(r));
+		}
+	});
+
 	it('contacts nothing when the allowlist is empty', async () => {
 		sitroom = await startTestServer({ ALLOW_ADHOC_ROOMS: '0' });
 		const { id, doc } = await incidentWithFeeds({ cam: `${base}/live/cam1/index.m3u8` });
@@ -172,3 +234,12 @@ describe('video feed health', () => {
 		expect(gateway.state.hits).toBe(0);
 	});
 });
+
+/** A local port that refuses connections: one the system just gave out and took back. */
+async function portWithNothingListening(): Promise<number> {
+	const s = http.createServer();
+	await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+	const { port } = s.address() as AddressInfo;
+	await new Promise((r) => s.close(r));
+	return port;
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.ts';
-import { silentLogger } from '../../server/log.ts';
+import { silentLogger, type Logger } from '../../server/log.ts';
 import { startSitroom, type Sitroom } from '../../server/main.ts';
 import { loginAt, realtimeTokenAt, type TestSession } from './auth.ts';
 
@@ -26,7 +26,8 @@ export function tempDataDir(prefix = 'sitroom-test-'): string {
 
 export async function startTestServer(
 	env: Record<string, string> = {},
-	opts: { dataDir?: string; keepData?: boolean } = {}
+	/** `log`: where the server logs (default: nowhere), for tests that look at what an operator sees. */
+	opts: { dataDir?: string; keepData?: boolean; log?: Logger } = {}
 ): Promise<TestServer> {
 	const dataDir = opts.dataDir ?? tempDataDir();
 	const config: Config = loadConfig({
@@ -37,7 +38,7 @@ export async function startTestServer(
 		LOG_LEVEL: 'silent',
 		...env
 	});
-	const s = await startSitroom(config, silentLogger());
+	const s = await startSitroom(config, opts.log ?? silentLogger());
 	const password = env.SITROOM_DEMO_PASSWORD;
 	return Object.assign(s, {
 		dataDir,

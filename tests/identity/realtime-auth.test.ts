@@ -183,14 +183,14 @@ describe('authentication of the realtime transports', () => {
 
 	it('closes connections of an account deactivated behind the API (another node, the database) within 5 s', async () => {
 		server = await startTestServer();
-		const sess = await server.login('leader');
+		const sess = await server.login('water');
 		const s = connectSio(server.url, 'room-g', { headers: { cookie: sess.cookie } });
-		const y = connectYws(server.url, 'room-g', { token: await server.token('leader') });
+		const y = connectYws(server.url, 'room-g', { token: await server.token('water') });
 		clients.push(s, y);
 		await Promise.all([waitForSioSync(s), waitForSync(y.provider)]);
 		const sio = sioClosures(s);
 		const codes = closeCodes(y);
-		server.db!.prepare("UPDATE users SET active = 0 WHERE username = 'leader'").run();
+		server.db!.prepare("UPDATE users SET active = 0 WHERE username = 'water'").run();
 		const t0 = Date.now();
 		await eventually(() => sio.disconnects.length > 0 && codes.length > 0, 5000, 'closed by the sweep');
 		expect(Date.now() - t0).toBeLessThan(5000);

@@ -190,11 +190,12 @@ describe('incidents over REST', () => {
 
 		const before = await joinAs(server.url, leader.cookie, inc.id);
 		before.socket.disconnect();
-		expect(before.ack).toMatchObject({ ok: false, reason: 'forbidden' });
+		// As if it did not exist (incident-existence.test.ts).
+		expect(before.ack).toMatchObject({ ok: false, reason: 'room-not-found' });
 		expect(
 			(await call<Many>(server.url, leader, 'GET', '/api/incidents')).body.incidents.map((i) => i.id)
 		).not.toContain(inc.id);
-		expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(403);
+		expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
 		// Everyone else in the district reads every incident.
 		const water = await server.login('water');
 		const agency = await joinAs(server.url, water.cookie, inc.id);
@@ -240,7 +241,7 @@ describe('incidents over REST', () => {
 			);
 			expect(revoke.status).toBe(200);
 			expect((await closed).reason).toBe('forbidden');
-			expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(403);
+			expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
 		} finally {
 			after.socket.disconnect();
 		}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MapLayerConfigListSchema, MapLayerConfigSchema } from '../../src/lib/domain/map-layers.ts';
-import { tiandituUrls, tileSources } from '../../src/lib/map/layers/online-sources.ts';
+import {
+	MapLayerConfigListSchema,
+	MapLayerConfigSchema,
+	tiandituUrls,
+	tileOrigins
+} from '../../src/lib/domain/map-layers.ts';
+import { tileSources } from '../../src/lib/map/layers/online-sources.ts';
 import { formatArea, formatLength, measure } from '../../src/lib/map/measure.ts';
 import { sameView } from '../../src/lib/map/view.ts';
 import { LineString, Polygon } from 'ol/geom.js';
@@ -43,6 +48,24 @@ describe('online layer configuration', () => {
 		const layer = { ...base, url: 'https://tiles.example/{z}/{x}/{y}.png' };
 		expect(MapLayerConfigListSchema.safeParse([layer, layer]).success).toBe(false);
 		expect(MapLayerConfigListSchema.safeParse([layer]).success).toBe(true);
+	});
+
+	it('names the origins the configured layers load tiles from, host ranges expanded, for the page policy', () => {
+		const layers = MapLayerConfigListSchema.parse([
+			{ type: 'xyz', id: 'osm', name, url: 'https://{a-c}.tile.example.org/{z}/{x}/{y}.png' },
+			{ type: 'xyz', id: 'intranet', name, url: 'http://10.1.2.3:8080/tiles/{z}/{x}/{-y}.png' },
+			{ type: 'tianditu', id: 'tdt', name, kind: 'img', key: 'k' }
+		]);
+		expect(tileOrigins(layers).sort()).toEqual(
+			[
+				'https://a.tile.example.org',
+				'https://b.tile.example.org',
+				'https://c.tile.example.org',
+				'http://10.1.2.3:8080',
+				...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `https://t${i}.tianditu.gov.cn`)
+			].sort()
+		);
+		expect(tileOrigins([])).toEqual([]);
 	});
 
 	it('builds Tianditu Web-Mercator tile URLs with the key and a matching label layer', () => {

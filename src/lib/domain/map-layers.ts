@@ -52,3 +52,52 @@ export const MapLayerConfigListSchema = z
 export type XyzLayerConfig = z.infer<typeof XyzLayerConfigSchema>;
 export type TiandituLayerConfig = z.infer<typeof TiandituLayerConfigSchema>;
 export type MapLayerConfig = z.infer<typeof MapLayerConfigSchema>;
+
+/** Tianditu (天地图) as Web-Mercator tiles (`*_w`), with its label layer; both need the key. */
+export function tiandituUrls(config: TiandituLayerConfig): { base: string; labels: string } {
+	const url = (layer: string) =>
+		`https://t{0-7}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0` +
+		`&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}` +
+		`&tk=${encodeURIComponent(config.key)}`;
+	return config.kind === 'vec'
+		? { base: url('vec'), labels: url('cva') }
+		: { base: url('img'), labels: url('cia') };
+}
+
+/** The URL templates a layer's tiles are loaded from (a Tianditu layer has two). */
+export function tileUrlTemplates(config: MapLayerConfig): string[] {
+	if (config.type === 'xyz') return [config.url];
+	const { base, labels } = tiandituUrls(config);
+	return [base, labels];
+}
+
+/**
+ * The origins (`https://t0.tianditu.gov.cn`) the configured layers load tiles from, for the
+ * page's Content-Security-Policy. Ranges such as `{a-c}` or `{0-7}` in a host name are expanded
+ * as OpenLayers expands them.
+ */
+export function tileOrigins(layers: readonly MapLayerConfig[]): string[] {
+	const origins = new Set<string>();
+	for (const template of layers.flatMap(tileUrlTemplates)) {
+		for (const url of expandRanges(template)) {
+			try {
+				// Placeholders left in a host name cannot be named in a policy; the URL then fails to parse.
+				origins.add(new URL(url.replace(/\{-?[xyz]\}/g, '0')).origin);
+			} catch {
+				// Not a loadable tile address: the browser could not load it either.
+			}
+		}
+	}
+	return [...origins];
+}
+
+function expandRanges(template: string): string[] {
+	const m = /\{([a-z])-([a-z])\}|\{(\d)-(\d)\}/.exec(template);
+	if (!m) return [template];
+	const [from, to] = m[1] ? [m[1], m[2]!] : [m[3]!, m[4]!];
+	const out: string[] = [];
+	for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) {
+		out.push(...expandRanges(template.replace(m[0], String.fromCharCode(c))));
+	}
+	return out;
+}

@@ -31,6 +31,7 @@ export async function ensureAppBuild(): Promise<void> {
 		if (buildIsCurrent(ROOT, BUILD)) return;
 		execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
 			cwd: ROOT,
+			env: productionBuildEnv(),
 			stdio: 'pipe',
 			timeout: 600_000
 		});
@@ -39,4 +40,15 @@ export async function ensureAppBuild(): Promise<void> {
 		fs.closeSync(fd);
 		fs.rmSync(LOCK, { force: true });
 	}
+}
+
+/**
+ * The environment `npm start` builds in. Vitest sets NODE_ENV=test, and Vite builds with the
+ * 'development' export condition unless NODE_ENV is production: the app would then be built with
+ * Svelte's and SvelteKit's development code (`dev` true), which is not what anyone deploys.
+ */
+function productionBuildEnv(): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+	for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'TEST') delete env[k];
+	return env;
 }

@@ -4,17 +4,7 @@
  * need the operator's key. Tianditu is CGCS2000, which is WGS84 for display purposes.
  */
 import XYZ from 'ol/source/XYZ.js';
-import type { MapLayerConfig, TiandituLayerConfig } from '../../domain/map-layers.ts';
-
-export function tiandituUrls(config: TiandituLayerConfig): { base: string; labels: string } {
-	const url = (layer: string) =>
-		`https://t{0-7}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0` +
-		`&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}` +
-		`&tk=${encodeURIComponent(config.key)}`;
-	return config.kind === 'vec'
-		? { base: url('vec'), labels: url('cva') }
-		: { base: url('img'), labels: url('cia') };
-}
+import { tiandituUrls, type MapLayerConfig } from '../../domain/map-layers.ts';
 
 /** The sources of one configured layer, bottom first (a Tianditu layer has two). */
 export function tileSources(config: MapLayerConfig): XYZ[] {

@@ -180,7 +180,11 @@ export function sampleIncident(): IncidentDoc {
 			...by
 		});
 		doc.feedHealth.set('f-1', { state: 'online', checkedAt: '2024-07-11T08:40:00.000Z', detail: '' });
-		doc.feedHealth.set('f-2', { state: 'offline', checkedAt: '2024-07-11T08:40:00.000Z', detail: 'timeout' });
+		doc.feedHealth.set('f-2', {
+			state: 'offline',
+			checkedAt: '2024-07-11T08:40:00.000Z',
+			detail: 'unreachable'
+		});
 
 		doc.positions.set('team-fire', {
 			lonLat: [105.86, 32.655],

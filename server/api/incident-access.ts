@@ -1,0 +1,20 @@
+/**
+ * The REST side of incident access (server/incidents/room-access.ts): every route taking an
+ * incident id answers the same 404, with the same body, for an incident that does not exist and
+ * for one the caller may not read, so that a viewer cannot find out which ids exist.
+ */
+import type { Actor } from '#domain/actor';
+import type { IncidentIndex, IncidentSummary } from '../incidents/incident-index.ts';
+import { NO_READABLE_INCIDENT, readableIncident } from '../incidents/room-access.ts';
+import { ApiError } from './validate.ts';
+
+export function incidentNotFound(): ApiError {
+	return new ApiError(404, 'incident-not-found', NO_READABLE_INCIDENT);
+}
+
+/** The incident, or the 404 for one that does not exist or that the actor may not read. */
+export function readableOr404(index: IncidentIndex, actor: Actor, id: string): IncidentSummary {
+	const incident = readableIncident(index, actor, id);
+	if (!incident) throw incidentNotFound();
+	return incident;
+}
