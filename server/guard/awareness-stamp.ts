@@ -7,7 +7,13 @@
  * the rate are dropped, not refused: presence is lossy by nature (the next pointer move replaces
  * the dropped one), and refusing would make a client resync its document for a cursor wiggle.
  * A client going away (state null) is never dropped, so no ghost stays in the room.
+ *
+ * Presenting: the presenter is whoever started presenting last (`presentingSince`). Regression
+ * (security review): a viewer took presenter mode for ever with a far-future time. The server now
+ * writes the time itself, when a connection starts presenting, and keeps it while it presents;
+ * roles that may not present (policy `mayPresent`) publish null.
  */
+import { mayPresent } from '#domain/policy';
 import type { AwarenessEntry } from '../rooms/frames.ts';
 import type { PeerIdentity } from '../rooms/peer.ts';
 
@@ -34,6 +40,13 @@ export interface AwarenessRate {
 	perSecond: number;
 	/** Largest burst. */
 	burst: number;
+}
+
+/** One connection's presence as the server keeps it: its rate and since when it presents. */
+export class PeerPresence {
+	/** Server time this connection started presenting, or null. */
+	presentingSince: number | null = null;
+	constructor(readonly bucket: AwarenessBucket) {}
 }
 
 export class AwarenessBucket {
@@ -64,14 +77,23 @@ export class AwarenessBucket {
 export function stampAwareness(
 	entries: AwarenessEntry[],
 	identity: PeerIdentity | null,
-	bucket: AwarenessBucket
+	presence: PeerPresence,
+	now: () => number = Date.now
 ): void {
 	const user = identity ? stampedUser(identity) : null;
 	let kept = 0;
 	for (const e of entries) {
 		if (e.state !== null) {
-			if (!bucket.take()) continue;
+			if (!presence.bucket.take()) continue;
 			e.state.user = user;
+			if ('presentingSince' in e.state) {
+				if (typeof e.state.presentingSince === 'number' && mayPresent(identity)) {
+					presence.presentingSince ??= now();
+				} else {
+					presence.presentingSince = null;
+				}
+				e.state.presentingSince = presence.presentingSince;
+			}
 		}
 		entries[kept++] = e;
 	}

@@ -16,7 +16,7 @@ import type { CheckUpdatePayload, CommittedPayload, RoomHooks, RoomInfo } from '
 import type { Peer } from '../rooms/peer.ts';
 import { refuse } from '../rooms/refusal.ts';
 import type { AttributionStore, ChangeRow } from './attribution-store.ts';
-import { AwarenessBucket, stampAwareness, type AwarenessRate } from './awareness-stamp.ts';
+import { AwarenessBucket, PeerPresence, stampAwareness, type AwarenessRate } from './awareness-stamp.ts';
 import { ClientClaims } from './client-claims.ts';
 import type { ClientOwnerStore } from './client-owners.ts';
 import { describeTransaction } from './describe-transaction.ts';
@@ -86,7 +86,7 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 	/** Client ids each connection has bound. */
 	const boundBy = new WeakMap<Peer, number>();
 	const limits = opts.clientIdLimits ?? DEFAULT_CLIENT_ID_LIMITS;
-	const buckets = new WeakMap<Peer, AwarenessBucket>();
+	const presences = new WeakMap<Peer, PeerPresence>();
 	const rate = opts.awarenessRate ?? DEFAULT_AWARENESS_RATE;
 	const log = opts.log ?? createLogger();
 	const claimsOf = (room: RoomInfo): ClientClaims => {
@@ -200,9 +200,9 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 		},
 
 		onAwareness({ peer, entries }): void {
-			let bucket = buckets.get(peer);
-			if (!bucket) buckets.set(peer, (bucket = new AwarenessBucket(rate)));
-			stampAwareness(entries, peer.identity, bucket);
+			let presence = presences.get(peer);
+			if (!presence) presences.set(peer, (presence = new PeerPresence(new AwarenessBucket(rate))));
+			stampAwareness(entries, peer.identity, presence);
 		},
 
 		onCommitted({ room, updates }: CommittedPayload): void {

@@ -48,8 +48,13 @@ export interface RoomLimits {
 	 * (a big room's first sync) still goes out when nothing else is queued. Default 32 MiB.
 	 */
 	maxQueuedBytes?: number;
-	/** Sync requests (step 1) a connection may send: a burst, refilled per second. Default 10, 1/s. */
-	syncRequests?: { burst: number; perSecond: number };
+	/**
+	 * Bytes of sync answers (step 2) a connection may be sent: a burst, refilled per second. An
+	 * answer over the budget waits (the newest request replacing a waiting one) rather than being
+	 * refused; one answer larger than the burst still goes out when the budget is full. Default
+	 * 32 MiB, 2 MiB/s.
+	 */
+	syncAnswerBudget?: { burstBytes: number; bytesPerSecond: number };
 }
 
 /** A connection's sync request is answered once less than this is still queued for it. */
@@ -57,7 +62,9 @@ const ANSWER_WHEN_QUEUED_BELOW = 256 * 1024;
 /** How often a deferred sync answer looks again whether the connection has drained. */
 const ANSWER_RETRY_MS = 50;
 const DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
-const DEFAULT_SYNC_REQUESTS = { burst: 10, perSecond: 1 };
+const DEFAULT_SYNC_ANSWER_BUDGET = { burstBytes: 32 * 1024 * 1024, bytesPerSecond: 2 * 1024 * 1024 };
+/** What an answer costs besides its bytes (working out the difference, framing). */
+const ANSWER_OVERHEAD_BYTES = 4 * 1024;
 
 export type FrameResult = { ok: true } | { ok: false; close: CloseReason; message: string };
 type Ack = (result: FrameResult) => void;
@@ -81,15 +88,15 @@ interface PeerState {
 	/** Awareness client ids this peer has published (removed when it leaves). */
 	awarenessIds: Set<number>;
 	/**
-	 * The newest sync request not yet answered: a connection has at most one answer in the making,
-	 * and a request that arrives meanwhile replaces the waiting one (they ask the same question).
+	 * The newest sync request not yet answered (see #answerSyncRequest): a request that arrives
+	 * while one waits replaces it (they ask the same question, and the newer vector is the truer).
 	 */
 	wanted: { stateVector: Uint8Array; clients: number } | null;
 	/** Set while an answer waits for the connection to drain. */
 	retry: NodeJS.Timeout | null;
-	/** Sync requests left in the bucket, and when it was last refilled. */
-	syncTokens: number;
-	syncRefilledAt: number;
+	/** Bytes of sync answers left in the budget (may go below zero), and when it was refilled. */
+	answerBudget: number;
+	answerBudgetAt: number;
 }
 
 /** Transaction origin for updates replayed from storage: not logged again. */
@@ -158,6 +165,12 @@ export class Room {
 	readonly loaded: Promise<void>;
 	/** Awareness client id → the peer that owns it. */
 	#awarenessOwner = new Map<number, Peer>();
+	/**
+	 * Awareness client id → the user (or, signed out, the connection) that first announced it, for
+	 * the room's life. Regression (security review): ids were free again once their connection
+	 * left; another member took a dropped user's id, and that user was hidden when they came back.
+	 */
+	#awarenessUser = new Map<number, string>();
 	/** Set when the room has no peers; the registry unloads it after the idle time. */
 	idleSince: number | null = Date.now();
 	/**
@@ -534,13 +547,13 @@ export class Room {
 			done(err);
 			return;
 		}
-		const syncRequests = this.limits.syncRequests ?? DEFAULT_SYNC_REQUESTS;
+		const budget = this.limits.syncAnswerBudget ?? DEFAULT_SYNC_ANSWER_BUDGET;
 		this.#peers.set(peer, {
 			awarenessIds: new Set(),
 			wanted: null,
 			retry: null,
-			syncTokens: syncRequests.burst,
-			syncRefilledAt: performance.now()
+			answerBudget: budget.burstBytes,
+			answerBudgetAt: performance.now()
 		});
 		after.push(() => {
 			if (!this.#peers.has(peer)) return;
@@ -606,13 +619,11 @@ export class Room {
 					} catch (err) {
 						throw refuseAndClose(Close.MalformedMessage, `malformed state vector: ${String(err)}`);
 					}
-					const st = this.#peers.get(peer)!;
-					this.#takeSyncToken(st);
 					// Regression (security review): every request was answered with the whole document
 					// however much the connection had not yet taken; one that stopped reading grew the
-					// server by hundreds of MB. One answer at a time; a newer request replaces a waiting one.
-					st.wanted = { stateVector: sv, clients: svClients };
-					after.push(() => this.#answerSyncRequest(peer));
+					// server by hundreds of MB. See #answerSyncRequest.
+					const request = { stateVector: sv, clients: svClients };
+					after.push(() => this.#answerSyncRequest(peer, request));
 					break;
 				}
 				case 'sync-step2':
@@ -671,35 +682,31 @@ export class Room {
 		}
 	}
 
-	/** Spends one of the peer's sync requests; a connection that asks too often is closed. */
-	#takeSyncToken(st: PeerState): void {
-		const { burst, perSecond } = this.limits.syncRequests ?? DEFAULT_SYNC_REQUESTS;
-		const now = performance.now();
-		st.syncTokens = Math.min(burst, st.syncTokens + ((now - st.syncRefilledAt) / 1000) * perSecond);
-		st.syncRefilledAt = now;
-		if (st.syncTokens < 1) {
-			throw refuseAndClose(
-				Close.RateLimited,
-				`more than ${burst} sync requests at once (${perSecond} per second after that)`
-			);
-		}
-		st.syncTokens -= 1;
-	}
-
 	/**
-	 * Answers the peer's waiting sync request, after a commit (the document holds exactly what is
-	 * written). While the peer has not yet taken what it was sent, the answer waits and the
-	 * question is asked again through the inbox shortly.
+	 * Answers a peer's sync request after a commit (the document then holds exactly what is
+	 * written). A connection gets one answer at a time: while less than it was sent is still
+	 * queued, or its answer budget is spent, the request waits, a newer one replaces it, and it is
+	 * looked at again shortly through the inbox. Called with no request for that second look.
 	 */
-	#answerSyncRequest(peer: Peer): void {
+	#answerSyncRequest(peer: Peer, request: PeerState['wanted'] = null): void {
 		const st = this.#peers.get(peer);
+		if (!st) return;
+		if (request) st.wanted = request;
 		// A document that must be reloaded may hold a half-applied update: never send it.
-		if (!st || st.wanted === null || this.#mustReload) return;
-		if ((peer.queuedBytes?.() ?? 0) >= ANSWER_WHEN_QUEUED_BELOW) {
+		if (st.wanted === null || this.#mustReload) return;
+		const { burstBytes, bytesPerSecond } = this.limits.syncAnswerBudget ?? DEFAULT_SYNC_ANSWER_BUDGET;
+		const now = performance.now();
+		st.answerBudget = Math.min(
+			burstBytes,
+			st.answerBudget + ((now - st.answerBudgetAt) / 1000) * bytesPerSecond
+		);
+		st.answerBudgetAt = now;
+		if ((peer.queuedBytes?.() ?? 0) >= ANSWER_WHEN_QUEUED_BELOW || st.answerBudget < 0) {
+			const wait = Math.max(ANSWER_RETRY_MS, (-st.answerBudget / bytesPerSecond) * 1000);
 			st.retry ??= setTimeout(() => {
 				st.retry = null;
 				if (this.#peers.has(peer)) this.#enqueue({ kind: 'answer', peer });
-			}, ANSWER_RETRY_MS);
+			}, wait);
 			return;
 		}
 		const { stateVector, clients } = st.wanted;
@@ -712,6 +719,7 @@ export class Room {
 			this.log.error({ room: this.name, conn: peer.id, err }, 'sync answer failed');
 			return;
 		}
+		st.answerBudget -= answer.byteLength + ANSWER_OVERHEAD_BYTES;
 		this.#send(peer, answer);
 	}
 
@@ -780,12 +788,19 @@ export class Room {
 				);
 			}
 		}
+		const who = peer.identity?.userId ?? peer.id;
 		const own = entries.filter((e) => {
 			const owner = this.#awarenessOwner.get(e.clientId);
-			if (owner) return owner === peer;
-			// Unowned: this peer's own id if it has none yet and is announcing itself.
+			if (owner === peer) return true;
+			// Another user's id, whether that user is here or not.
+			const user = this.#awarenessUser.get(e.clientId);
+			if (user !== undefined && user !== who) return false;
+			// This peer's own id if it has none yet and is announcing itself; an id of the same user
+			// still held by a connection of theirs the server has not yet seen go moves to this one.
 			if (st.awarenessIds.size > 0 || e.state === null) return false;
+			if (owner) this.#peers.get(owner)?.awarenessIds.delete(e.clientId);
 			this.#awarenessOwner.set(e.clientId, peer);
+			this.#awarenessUser.set(e.clientId, who);
 			st.awarenessIds.add(e.clientId);
 			return true;
 		});

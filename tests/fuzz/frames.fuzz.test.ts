@@ -15,7 +15,7 @@ import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { SyncType } from '../../src/lib/domain/protocol.ts';
 import { connectSio, connectYws, eventually, waitForSioSync, waitForSync } from '../helpers/clients.ts';
 import { connectRawSio, connectRawWs, syncFrame, type RawSio, type RawWs } from '../helpers/raw-clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { messageArb, seedCorpus, type FuzzMessage } from './fuzz-messages.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -202,7 +202,7 @@ describe('fuzzing both transports', () => {
 	const historyBefore = new Map<string, number>();
 
 	beforeAll(async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const session = await server.login('commander');
 		const me = (await (await fetch(`${server.url}/api/session`, { headers: session.headers })).json()) as {
 			user: { id: string; orgId: string };

@@ -20,6 +20,12 @@ export interface TestServer extends Sitroom {
 	token(username?: string, room?: string): Promise<string>;
 }
 
+/**
+ * The environment that lets a test use rooms that are no incident (ALLOW_ADHOC_ROOMS, unguarded):
+ * for tests of the realtime core itself, which sync arbitrary documents.
+ */
+export const ADHOC_ROOMS: Readonly<Record<string, string>> = { ALLOW_ADHOC_ROOMS: '1' };
+
 export function tempDataDir(prefix = 'sitroom-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

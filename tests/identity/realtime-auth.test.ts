@@ -8,7 +8,7 @@ import {
 	type SioClient,
 	type YwsClient
 } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { realtimeTokenAt, type TestSession } from '../helpers/auth.ts';
 
 /** Records the close codes a y-websocket client sees (it reconnects by itself afterwards). */
@@ -58,7 +58,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('refuses an unauthenticated Socket.IO connection with the named reason', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const c = connectSio(server.url, 'room-a');
 		clients.push(c);
 		const err = await new Promise<Error & { data?: { reason?: string } }>((resolve) =>
@@ -69,7 +69,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('refuses an unauthenticated or forged y-websocket connection with close code 4401', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		for (const params of [
 			{},
 			{ token: 'v1.eyJzaWQiOiJ4IiwiZXhwIjo5OTk5OTk5OTk5OTk5fQ.forged' },
@@ -86,7 +86,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('refuses a Socket.IO handshake carrying the cookie from another origin', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login('commander');
 		const c = connectSio(server.url, 'room-a', { headers: { cookie, origin: 'https://evil.example' } });
 		clients.push(c);
@@ -97,7 +97,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('syncs with the session cookie (Socket.IO and y-websocket) and with a token (y-websocket)', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login('commander');
 		const token = await server.token('field1');
 		const s = connectSio(server.url, 'room-b', { headers: { cookie } });
@@ -112,7 +112,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('accepts a room-scoped token only for its room', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const token = await server.token('commander', 'room-c');
 		const wrong = connectYws(server.url, 'room-d', { token });
 		const right = connectYws(server.url, 'room-c', { token });
@@ -124,7 +124,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('refuses an expired token with close code 4402', async () => {
-		server = await startTestServer({ REALTIME_TOKEN_TTL_MS: '200' });
+		server = await startTestServer({ ...ADHOC_ROOMS, REALTIME_TOKEN_TTL_MS: '200' });
 		const token = await server.token('commander');
 		await new Promise((r) => setTimeout(r, 300));
 		const c = connectYws(server.url, 'room-e', { token });
@@ -135,7 +135,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it("closes a deactivated user's live connections on both transports within 5 s", async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const admin = await server.login('admin');
 		const water = await server.login('water');
 		const s = connectSio(server.url, 'room-f', { headers: { cookie: water.cookie } });
@@ -182,7 +182,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it('closes connections of an account deactivated behind the API (another node, the database) within 5 s', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const sess = await server.login('water');
 		const s = connectSio(server.url, 'room-g', { headers: { cookie: sess.cookie } });
 		const y = connectYws(server.url, 'room-g', { token: await server.token('water') });
@@ -199,7 +199,7 @@ describe('authentication of the realtime transports', () => {
 	});
 
 	it("closes a session's connections at logout, and only that session's", async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const mine = await server.login('commander');
 		const other = await server.login('commander');
 		const s = connectSio(server.url, 'room-h', { headers: { cookie: mine.cookie } });
@@ -222,7 +222,7 @@ describe('authentication of the realtime transports', () => {
 
 	it('closes live connections with session-expired when the session reaches its expiry', async () => {
 		// Long enough to log in and connect on a busy machine; the sweep closes within a second of it.
-		server = await startTestServer({ SESSION_MAX_AGE_MS: '4000' });
+		server = await startTestServer({ ...ADHOC_ROOMS, SESSION_MAX_AGE_MS: '4000' });
 		const sess = await server.login('chaotian');
 		const s = connectSio(server.url, 'room-i', { headers: { cookie: sess.cookie } });
 		const y = connectYws(server.url, 'room-i', { token: await server.token('chaotian') });

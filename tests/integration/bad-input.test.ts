@@ -23,7 +23,7 @@ import {
 	syncFrame,
 	updateFrame
 } from '../helpers/raw-clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const MiB = 1024 * 1024;
 
@@ -149,7 +149,7 @@ describe('bad input', () => {
 	let token: string;
 
 	beforeAll(async () => {
-		server = await startTestServer(); // default limits: MAX_MESSAGE_BYTES = 10 MiB
+		server = await startTestServer(ADHOC_ROOMS); // default limits: MAX_MESSAGE_BYTES = 10 MiB
 		cookie = (await server.login()).cookie;
 		token = await server.token();
 	});

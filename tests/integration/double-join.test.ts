@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRawSio } from '../helpers/raw-clients.ts';
 import { eventually } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 describe('joining a room twice at once', () => {
 	let server: TestServer;
 	let cookie: string;
 
 	beforeAll(async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		cookie = (await server.login()).cookie;
 	});
 	afterAll(async () => {

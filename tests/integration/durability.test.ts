@@ -21,7 +21,7 @@ import {
 	type YwsClient
 } from '../helpers/clients.ts';
 import { connectRawSio, updateFrame } from '../helpers/raw-clients.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { ADHOC_ROOMS, tempDataDir } from '../helpers/server.ts';
 
 const EDITS = 500;
 
@@ -44,7 +44,7 @@ describe('durability across restarts', () => {
 	it('keeps every saved edit across a graceful restart (SIGTERM exits 0)', async () => {
 		const dataDir = tempDataDir('sitroom-durable-');
 		dirs.push(dataDir);
-		const first = await startChildServer(dataDir);
+		const first = await startChildServer(dataDir, ADHOC_ROOMS);
 		const a = connectSio(first.url, 'graceful', { headers: { cookie: (await credentials(first)).cookie } });
 		clients.push(a);
 		await waitForSioSync(a);
@@ -57,7 +57,7 @@ describe('durability across restarts', () => {
 
 		expect(await first.terminate()).toEqual({ code: 0, signal: null });
 
-		const second = await startChildServer(dataDir);
+		const second = await startChildServer(dataDir, ADHOC_ROOMS);
 		const b = connectYws(second.url, 'graceful', { token: (await credentials(second)).token });
 		clients.push(b);
 		await waitForSync(b.provider);
@@ -76,7 +76,7 @@ describe('durability across restarts', () => {
 			const dataDir = tempDataDir('sitroom-kill9-');
 			dirs.push(dataDir);
 			const env = { SNAPSHOT_EVERY: String(SNAPSHOT_EVERY) };
-			const first = await startChildServer(dataDir, env);
+			const first = await startChildServer(dataDir, { ...ADHOC_ROOMS, ...env });
 			const room = 'kill9';
 			const { cookie, token } = await credentials(first);
 
@@ -132,7 +132,7 @@ describe('durability across restarts', () => {
 			expect(fromLoad.getMap('m').toJSON(), what).toEqual(fromLog.getMap('m').toJSON());
 			if (history.length > 2 * SNAPSHOT_EVERY) expect(loaded.snapshot, what).not.toBeNull();
 
-			const second = await startChildServer(dataDir, env);
+			const second = await startChildServer(dataDir, { ...ADHOC_ROOMS, ...env });
 			const c = connectYws(second.url, room, { token: (await credentials(second)).token });
 			clients.push(c);
 			await waitForSync(c.provider);

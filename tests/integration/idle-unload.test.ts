@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.ts';
 import { connectSio, connectYws, eventually, waitForSioSync, waitForSync } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const IDLE_MS = 200;
 const SNAPSHOT_EVERY = 7;
@@ -32,7 +32,11 @@ describe('idle unload', () => {
 	}
 
 	it('unloads a room after its last client leaves and destroys its document', async () => {
-		server = await startTestServer({ ROOM_IDLE_MS: String(IDLE_MS), SNAPSHOT_EVERY: String(SNAPSHOT_EVERY) });
+		server = await startTestServer({
+			...ADHOC_ROOMS,
+			ROOM_IDLE_MS: String(IDLE_MS),
+			SNAPSHOT_EVERY: String(SNAPSHOT_EVERY)
+		});
 		// Opening the demo incident at start loads its room; it unloads like any other.
 		await eventually(() => server!.registry.size === 0, 5_000, 'the demo incident room to unload');
 		await edit(server, 'idle-a', 0, 3);
@@ -48,7 +52,11 @@ describe('idle unload', () => {
 	});
 
 	it('reloads from a snapshot plus the log written after it', async () => {
-		server = await startTestServer({ ROOM_IDLE_MS: String(IDLE_MS), SNAPSHOT_EVERY: String(SNAPSHOT_EVERY) });
+		server = await startTestServer({
+			...ADHOC_ROOMS,
+			ROOM_IDLE_MS: String(IDLE_MS),
+			SNAPSHOT_EVERY: String(SNAPSHOT_EVERY)
+		});
 		// 10 edits: a snapshot after 7 while loaded, and another as the room unloads.
 		await edit(server, 'idle-b', 0, 10);
 		await eventually(() => server!.registry.size === 0, 5_000, 'the first unload');
@@ -93,7 +101,11 @@ describe('idle unload', () => {
 	});
 
 	it('gives a client that joins while the room unloads the full state', async () => {
-		server = await startTestServer({ ROOM_IDLE_MS: String(IDLE_MS), SNAPSHOT_EVERY: String(SNAPSHOT_EVERY) });
+		server = await startTestServer({
+			...ADHOC_ROOMS,
+			ROOM_IDLE_MS: String(IDLE_MS),
+			SNAPSHOT_EVERY: String(SNAPSHOT_EVERY)
+		});
 		const token = await server.token();
 		await edit(server, 'idle-c', 0, 9);
 		const room = server.registry.get('idle-c') as Room;

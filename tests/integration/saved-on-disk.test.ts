@@ -22,7 +22,7 @@ import {
 	type SioClient,
 	type YwsClient
 } from '../helpers/clients.ts';
-import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 describe('saved once on disk', () => {
 	let server: TestServer | null = null;
@@ -38,7 +38,7 @@ describe('saved once on disk', () => {
 	 * reader in `room`, both synced.
 	 */
 	async function authorAndReader(room: string, env: Record<string, string> = {}) {
-		server = await startTestServer({ SYNC_INTERVAL_MS: '1000', ...env });
+		server = await startTestServer({ ...ADHOC_ROOMS, SYNC_INTERVAL_MS: '1000', ...env });
 		const author = connectSio(server.url, room, { headers: { cookie: (await server.login()).cookie } });
 		const other = connectYws(server.url, room, { token: await server.token() });
 		clients.push(author, other);

@@ -15,7 +15,7 @@ import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
 import { killAllChildServers, startChildServer } from '../helpers/child-server.ts';
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { connectRawSio, connectRawWs, updateFrame } from '../helpers/raw-clients.ts';
-import { startTestServer, tempDataDir } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, tempDataDir } from '../helpers/server.ts';
 
 /** `n` chained update frames from one client, each setting one key of map `m`. */
 function chainedUpdates(n: number): Uint8Array[] {
@@ -43,7 +43,7 @@ describe('graceful shutdown', () => {
 	});
 
 	it('commits every frame a room has received before it closes its peers', async () => {
-		const server = await startTestServer({}, { keepData: true });
+		const server = await startTestServer(ADHOC_ROOMS, { keepData: true });
 		dirs.push(server.dataDir);
 		const room = 'flush';
 		const writer = await connectRawSio(server.url, room, (await server.login()).cookie);
@@ -71,7 +71,7 @@ describe('graceful shutdown', () => {
 	it('on SIGTERM closes both transports with server-shutting-down (4503), keeps what was acknowledged, exits 0', async () => {
 		const dataDir = tempDataDir('sitroom-shutdown-');
 		dirs.push(dataDir);
-		const child = await startChildServer(dataDir);
+		const child = await startChildServer(dataDir, ADHOC_ROOMS);
 		const session = await loginAt(child.url, 'commander');
 		const room = 'sigterm';
 		const observer = await connectRawWs(child.url, room, await realtimeTokenAt(child.url, session));
@@ -111,7 +111,7 @@ describe('graceful shutdown', () => {
 	it('a Socket.IO client reconnects on its own after a graceful restart and saves what it edited meanwhile', async () => {
 		const dataDir = tempDataDir('sitroom-restart-');
 		dirs.push(dataDir);
-		const first = await startChildServer(dataDir);
+		const first = await startChildServer(dataDir, ADHOC_ROOMS);
 		const port = new URL(first.url).port;
 		const { cookie } = await loginAt(first.url, 'commander');
 		const room = 'restart';
@@ -136,7 +136,7 @@ describe('graceful shutdown', () => {
 			client.doc.getMap('m').set('during', 2); // made while the server is down
 
 			// Same data dir and port: the session cookie is still valid.
-			const second = await startChildServer(dataDir, { PORT: port });
+			const second = await startChildServer(dataDir, { ...ADHOC_ROOMS, PORT: port });
 			await eventually(() => client.provider.state.synced, 20_000, 'the client to resync by itself');
 			await eventually(() => !client.provider.state.unsaved, 10_000, 'the offline edit saved');
 			const reader = connectSio(second.url, room, { headers: { cookie } });

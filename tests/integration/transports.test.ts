@@ -8,7 +8,7 @@ import {
 	type SioClient,
 	type YwsClient
 } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 describe('Socket.IO and y-websocket transports', () => {
 	let server: TestServer;
@@ -19,7 +19,7 @@ describe('Socket.IO and y-websocket transports', () => {
 	});
 
 	it('converges two Socket.IO clients after concurrent edits', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login();
 		const a = connectSio(server.url, 'r1', { headers: { cookie } });
 		const b = connectSio(server.url, 'r1', { headers: { cookie } });
@@ -33,7 +33,7 @@ describe('Socket.IO and y-websocket transports', () => {
 	});
 
 	it('carries an edit made through Socket.IO to a y-websocket client and back', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login();
 		const token = await server.token();
 		const s = connectSio(server.url, 'mixed', { headers: { cookie } });
@@ -48,7 +48,7 @@ describe('Socket.IO and y-websocket transports', () => {
 	});
 
 	it('syncs over HTTP long-polling when WebSocket is unavailable', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login();
 		const token = await server.token();
 		const a = connectSio(server.url, 'poll', { headers: { cookie }, transports: ['polling'] });
@@ -61,7 +61,7 @@ describe('Socket.IO and y-websocket transports', () => {
 	});
 
 	it('reports a change as saved only after the server acknowledged it', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const { cookie } = await server.login();
 		const a = connectSio(server.url, 'acks', { headers: { cookie } });
 		clients.push(a);

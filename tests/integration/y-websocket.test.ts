@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectYws, eventually, waitForSync, type YwsClient } from '../helpers/clients.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 describe('y-websocket endpoint', () => {
 	let server: TestServer;
@@ -11,7 +11,7 @@ describe('y-websocket endpoint', () => {
 	});
 
 	it('converges two standard y-websocket clients after concurrent edits', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const token = await server.token();
 		const a = connectYws(server.url, 'incident-1', { token });
 		const b = connectYws(server.url, 'incident-1', { token });
@@ -24,7 +24,7 @@ describe('y-websocket endpoint', () => {
 	});
 
 	it('keeps clients that send back the presence of others (stock y-websocket does), and lets a client that reconnects announce itself again', async () => {
-		server = await startTestServer();
+		server = await startTestServer(ADHOC_ROOMS);
 		const token = await server.token();
 		const a = connectYws(server.url, 'incident-1', { token });
 		const b = connectYws(server.url, 'incident-1', { token });

@@ -113,6 +113,15 @@ export function whyNotWrite(actor: Actor): string | null {
 	return writes(actor) ? null : readOnlyReason(actor);
 }
 
+/**
+ * Whether the actor may present (drive everyone's map view in a consultation): the roles that
+ * work in an incident. Viewers and administrators watch. The server clears a presenter flag
+ * anyone else publishes.
+ */
+export function mayPresent(actor: Actor | null): boolean {
+	return actor !== null && writes(actor);
+}
+
 function ownsEntity(actor: Actor, e: EntityFacts): boolean {
 	return e.ownerOrgId === actor.orgId;
 }
