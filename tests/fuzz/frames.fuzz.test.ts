@@ -33,6 +33,8 @@ interface Tally {
 	refused: Set<string>;
 	/** Close or refusal reasons seen, with counts. */
 	reasons: Map<string, number>;
+	/** Hand-made updates accepted (not keyed: see updateKey). */
+	craftedAccepted: number;
 }
 
 const newTally = (): Tally => ({
@@ -40,7 +42,8 @@ const newTally = (): Tally => ({
 	reconnects: 0,
 	accepted: new Set(),
 	refused: new Set(),
-	reasons: new Map()
+	reasons: new Map(),
+	craftedAccepted: 0
 });
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /**
@@ -48,6 +51,11 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
  * (a mutated valid frame may still carry a valid update), whatever update it decodes to.
  */
 function updateKey(room: string, m: Extract<FuzzMessage, { kind: 'frame' }>): string | undefined {
+	// A hand-made update of one or two structs is byte for byte what the log holds of another that
+	// was accepted (a GC run of client 1 at clock 2 is refused before clocks 0 and 1 arrive, and is
+	// also the part a later run 0–2 adds): equality says nothing for them. The model-based property
+	// test (tests/guard/hostile-shapes.property.test.ts) checks what becomes of them.
+	if (m.label === 'crafted-update') return undefined;
 	let update = m.update;
 	if (!update) {
 		try {
@@ -97,6 +105,7 @@ async function fuzzSocketIO(
 			const update = m.kind === 'frame' ? updateKey(room, m) : undefined;
 			if (ack?.ok) {
 				if (update) tally.accepted.add(update);
+				else if (m.kind === 'frame' && m.label === 'crafted-update') tally.craftedAccepted++;
 			} else {
 				count(tally, ack ? ack.reason : 'gone');
 				if (update) tally.refused.add(update);
@@ -183,6 +192,7 @@ async function fuzzYWebsocket(
 			const update = m.kind === 'frame' ? updateKey(room, m) : undefined;
 			if (outcome === 'open') {
 				if (update) tally.accepted.add(update);
+				else if (m.kind === 'frame' && m.label === 'crafted-update') tally.craftedAccepted++;
 			} else {
 				c.isClosed = true;
 				count(tally, `${outcome.code} ${outcome.reason}`);
@@ -265,7 +275,8 @@ describe('fuzzing both transports', () => {
 			}
 		}
 		// Each accepted update is logged at most once (duplicates change nothing and log nothing).
-		expect(logged).toBeLessThanOrEqual(accepted.size);
+		const crafted = tallies['socket.io'].craftedAccepted + tallies['y-websocket'].craftedAccepted;
+		expect(logged).toBeLessThanOrEqual(accepted.size + crafted);
 		console.log(`logged ${logged} updates for ${accepted.size} distinct accepted ones`);
 	});
 

@@ -9,6 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { MessageType, SyncType } from '../../src/lib/domain/protocol.ts';
+import { craftUpdate, type CraftedStruct } from '../helpers/crafted-updates.ts';
 import { awarenessFrame, syncFrame, updateFrame } from '../helpers/raw-clients.ts';
 
 export type FuzzMessage =
@@ -118,6 +119,49 @@ function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
 
 const mutations = fc.array(mutationArb, { minLength: 1, maxLength: 4 });
 
+/**
+ * Hand-made updates of the shapes a hostile member sends (security review): GC runs and deleted
+ * content that touch no field, items of several clients that refer to each other (cycles Yjs
+ * parks), runs continuing client ids someone else wrote under, and floods of fresh client ids.
+ */
+const craftedUpdateArb: fc.Arbitrary<Uint8Array> = fc.oneof(
+	fc
+		.array(
+			fc.record({
+				client: fc.integer({ min: 1, max: 6 }),
+				gc: fc.boolean(),
+				origin: fc.option(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.nat({ max: 3 })), { nil: undefined }),
+				rightOrigin: fc.option(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.nat({ max: 3 })), {
+					nil: undefined
+				}),
+				root: fc.constantFrom('log', 'wall', 'tasks', 'm'),
+				start: fc.nat({ max: 2 })
+			}),
+			{ minLength: 1, maxLength: 6 }
+		)
+		.map((drawn) => {
+			const next = new Map<number, number>();
+			const structs = drawn.map((d): CraftedStruct => {
+				const clock = next.get(d.client) ?? d.start;
+				next.set(d.client, clock + 1);
+				if (d.gc) return { gc: 1, client: d.client, clock };
+				const own = (r: readonly [number, number] | undefined) =>
+					r && r[0] === d.client && r[1] >= clock ? undefined : r;
+				const origin = own(d.origin);
+				const rightOrigin = own(d.rightOrigin);
+				return origin || rightOrigin
+					? { client: d.client, clock, origin, rightOrigin, content: { deleted: 1 } }
+					: { client: d.client, clock, parent: d.root, content: { deleted: 1 } };
+			});
+			return craftUpdate(structs);
+		}),
+	fc
+		.tuple(fc.integer({ min: 33, max: 80 }), fc.integer({ min: 1, max: 2 ** 30 }))
+		.map(([n, base]) =>
+			craftUpdate(Array.from({ length: n }, (_, i) => ({ gc: 1, client: base + i, clock: 0 })))
+		)
+);
+
 /** Values of every JSON-able and non-JSON-able kind, for Socket.IO arguments. */
 const oddValue: fc.Arbitrary<unknown> = fc.oneof(
 	fc.string(),
@@ -184,6 +228,17 @@ export function messageArb(
 			}))
 		},
 		{ weight: 3, arbitrary: fc.constantFrom(...corpus.frames).map((f) => frame('valid-frame', f)) },
+		{
+			weight: 3,
+			arbitrary: fc
+				.tuple(craftedUpdateArb, fc.constantFrom(SyncType.update, SyncType.step2))
+				.map(([update, sub]) => ({
+					kind: 'frame' as const,
+					label: 'crafted-update',
+					bytes: syncFrame(sub, update),
+					update
+				}))
+		},
 		{
 			weight: 4,
 			arbitrary: fc
