@@ -1,54 +1,24 @@
 /**
- * Decodes incoming y-protocols frames strictly: every length is bounds-checked, trailing bytes
- * and unknown types are refused with a named reason. Nothing here touches a document.
+ * Decodes incoming y-protocols frames strictly (the shared codec, #domain/frames), awareness
+ * updates and Yjs updates, refusing anything malformed with a named reason. Nothing here touches a
+ * document.
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { Close, MessageType, SyncType } from '#domain/protocol';
+import { decodeFrame as decodeSharedFrame, FrameError, type Frame } from '#domain/frames';
+import { Close } from '#domain/protocol';
 import { refuseAndClose } from './refusal.ts';
 
-export type Frame =
-	| { kind: 'sync-step1'; stateVector: Uint8Array }
-	| { kind: 'sync-step2'; update: Uint8Array }
-	| { kind: 'sync-update'; update: Uint8Array }
-	| { kind: 'awareness'; update: Uint8Array }
-	| { kind: 'query-awareness' };
+export type { Frame } from '#domain/frames';
 
+/** Decodes one frame from a client; a frame that does not decode closes the connection. */
 export function decodeFrame(frame: Uint8Array): Frame {
-	if (!(frame instanceof Uint8Array) || frame.byteLength === 0) {
-		throw refuseAndClose(Close.MalformedMessage, 'empty or non-binary frame');
-	}
-	const d = decoding.createDecoder(frame);
-	let result: Frame;
 	try {
-		const type = decoding.readVarUint(d);
-		switch (type) {
-			case MessageType.sync: {
-				const sub = decoding.readVarUint(d);
-				const payload = decoding.readVarUint8Array(d);
-				if (sub === SyncType.step1) result = { kind: 'sync-step1', stateVector: payload };
-				else if (sub === SyncType.step2) result = { kind: 'sync-step2', update: payload };
-				else if (sub === SyncType.update) result = { kind: 'sync-update', update: payload };
-				else throw refuseAndClose(Close.UnknownMessageType, `unknown sync message type ${sub}`);
-				break;
-			}
-			case MessageType.awareness:
-				result = { kind: 'awareness', update: decoding.readVarUint8Array(d) };
-				break;
-			case MessageType.queryAwareness:
-				result = { kind: 'query-awareness' };
-				break;
-			default:
-				throw refuseAndClose(Close.UnknownMessageType, `unknown message type ${type}`);
-		}
+		return decodeSharedFrame(frame);
 	} catch (err) {
-		if (err instanceof Error && err.name === 'Refusal') throw err;
-		throw refuseAndClose(Close.MalformedMessage, `truncated or malformed frame: ${String(err)}`);
+		if (err instanceof FrameError) throw refuseAndClose(err.close, err.message);
+		throw err;
 	}
-	if (decoding.hasContent(d)) {
-		throw refuseAndClose(Close.MalformedMessage, 'trailing bytes after the frame');
-	}
-	return result;
 }
 
 export interface AwarenessEntry {

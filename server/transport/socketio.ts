@@ -10,7 +10,11 @@ import {
 	isValidRoomName,
 	type ClientToServerEvents,
 	type CloseReason,
-	type FrameAck,
+	MIN_CLIENT_PROTOCOL,
+	PROTOCOL_VERSION,
+	protocolMismatch,
+	type Ack,
+	type JoinHello,
 	type ServerToClientEvents
 } from '#domain/protocol';
 import type { Logger } from '../log.ts';
@@ -133,8 +137,24 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		return peer;
 	};
 
-	socket.on('join', (name, ack) => {
-		const reply = typeof ack === 'function' ? ack : () => undefined;
+	socket.on('join', (name, hello: unknown, ack: unknown) => {
+		// A client of protocol 1 sent (name, ack): its ack is where the hello now is.
+		const reply: (a: Ack) => void =
+			typeof ack === 'function'
+				? (ack as (a: Ack) => void)
+				: typeof hello === 'function'
+					? (hello as (a: Ack) => void)
+					: () => undefined;
+		const protocol = typeof hello === 'object' && hello !== null ? (hello as JoinHello).protocol : undefined;
+		const mismatch = protocolMismatch(protocol);
+		if (mismatch) {
+			reply({
+				ok: false,
+				...mismatch,
+				message: `this server speaks protocol ${MIN_CLIENT_PROTOCOL}–${PROTOCOL_VERSION}, the client ${String(protocol ?? 1)}`
+			});
+			return;
+		}
 		if (!isValidRoomName(name)) {
 			reply({ ok: false, ...Close.RoomNotFound, message: 'invalid room name' });
 			return;
@@ -202,7 +222,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			return;
 		}
 		j.room.receive(j.peer, frame, (res) => {
-			const a: FrameAck = res.ok
+			const a: Ack = res.ok
 				? res
 				: { ok: false, code: res.close.code, reason: res.close.reason, message: res.message };
 			reply?.(a);

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as encoding from 'lib0/encoding';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Close, isValidRoomName, MessageType, type CloseReason } from '#domain/protocol';
+import { Close, closeByReason, isValidRoomName, MessageType, type CloseReason } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { Peer } from '../rooms/peer.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -63,8 +63,7 @@ export function attachYWebsocket(http: HttpServer, opts: YWebsocketOptions): YWe
 				wss.handleUpgrade(req, socket, head, (ws) => {
 					wss.emit('connection', ws, req);
 					if (!auth.ok) {
-						const reason =
-							Object.values(Close).find((c) => c.reason === auth.reason) ?? Close.Unauthenticated;
+						const reason = closeByReason(auth.reason) ?? Close.Unauthenticated;
 						ws.close(reason.code, reason.reason);
 						return;
 					}

@@ -7,10 +7,10 @@ import { io as ioClient } from 'socket.io-client';
 import WebSocket from 'ws';
 import {
 	awarenessFrame,
+	PROTOCOL_VERSION,
 	SyncType,
 	syncFrame,
-	type FrameAck,
-	type JoinAck
+	type Ack
 } from '../../src/lib/domain/protocol.ts';
 import type { AppSocket } from '../../src/lib/realtime/sync-provider.ts';
 
@@ -32,7 +32,7 @@ export interface RawSio {
 	/** Frames the server sent for the room, in order. */
 	received: Uint8Array[];
 	/** Sends one frame; resolves with the server's ack, or null if the socket went away first. */
-	send(frame: Uint8Array | string): Promise<FrameAck | null>;
+	send(frame: Uint8Array | string): Promise<Ack | null>;
 	disconnect(): void;
 }
 
@@ -60,14 +60,14 @@ export async function connectRawSio(
 	});
 	socket.on('closed', (_room, c) => closed.push(c));
 	socket.on('refused', (_room, c) => refused.push(c));
-	const joined = await new Promise<JoinAck>((resolve, reject) => {
+	const joined = await new Promise<Ack>((resolve, reject) => {
 		const t = setTimeout(() => reject(new Error('join timed out')), timeoutMs);
 		socket.once('connect_error', (err) => {
 			clearTimeout(t);
 			reject(err);
 		});
 		socket.once('connect', () => {
-			socket.emit('join', room, (res) => {
+			socket.emit('join', room, { protocol: PROTOCOL_VERSION }, (res) => {
 				clearTimeout(t);
 				resolve(res);
 			});

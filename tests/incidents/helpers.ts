@@ -3,7 +3,12 @@
  * join (to see the server's answer), and a valid request to open an incident.
  */
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, JoinAck, ServerToClientEvents } from '../../src/lib/domain/protocol.ts';
+import {
+	PROTOCOL_VERSION,
+	type Ack,
+	type ClientToServerEvents,
+	type ServerToClientEvents
+} from '../../src/lib/domain/protocol.ts';
 import type { TestSession } from '../helpers/auth.ts';
 
 export interface JsonResponse<T = Record<string, unknown>> {
@@ -33,16 +38,16 @@ export async function joinAs(
 	baseUrl: string,
 	cookie: string,
 	room: string
-): Promise<{ socket: BareSocket; ack: JoinAck }> {
+): Promise<{ socket: BareSocket; ack: Ack }> {
 	const socket: BareSocket = ioClient(baseUrl, {
 		transports: ['websocket'],
 		extraHeaders: { cookie },
 		forceNew: true,
 		reconnection: false
 	});
-	const ack = await new Promise<JoinAck>((resolve, reject) => {
+	const ack = await new Promise<Ack>((resolve, reject) => {
 		const t = setTimeout(() => reject(new Error('join timed out')), 10_000);
-		socket.emit('join', room, (a) => {
+		socket.emit('join', room, { protocol: PROTOCOL_VERSION }, (a) => {
 			clearTimeout(t);
 			resolve(a);
 		});

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRawSio } from '../helpers/raw-clients.ts';
 import { eventually } from '../helpers/clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { PROTOCOL_VERSION } from '../../src/lib/domain/protocol.ts';
 
 describe('joining a room twice at once', () => {
 	let server: TestServer;
@@ -25,7 +26,7 @@ describe('joining a room twice at once', () => {
 			[1, 2].map(
 				() =>
 					new Promise<unknown>((resolve) => {
-						client.socket.emit('join', 'double-b', resolve);
+						client.socket.emit('join', 'double-b', { protocol: PROTOCOL_VERSION }, resolve);
 					})
 			)
 		);

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Close } from '../../src/lib/domain/protocol.ts';
+import { closeByCode } from '../../src/lib/domain/protocol.ts';
 import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync, type SioClient } from '../helpers/clients.ts';
 import { craftUpdate, cyclicPendingUpdate, type CraftedStruct } from '../helpers/crafted-updates.ts';
@@ -24,8 +24,7 @@ interface Sender {
 	close(): void;
 }
 
-const reasonOf = (code: number): string =>
-	Object.values(Close).find((c) => c.code === code)?.reason ?? `code ${code}`;
+const reasonOf = (code: number): string => closeByCode(code)?.reason ?? `code ${code}`;
 
 async function senderAs(server: TestServer, transport: Transport, username: string): Promise<Sender> {
 	const session = await loginAt(server.url, username);

@@ -6,13 +6,13 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { MessageType, SyncType, syncFrame, type FrameAck } from '../../src/lib/domain/protocol.ts';
+import { MessageType, SyncType, syncFrame, type Ack } from '../../src/lib/domain/protocol.ts';
 import { SyncProvider, type AppSocket, type SyncState } from '../../src/lib/realtime/sync-provider.ts';
 
 interface Sent {
 	sub: number;
 	payload: Uint8Array;
-	ack?: (a: FrameAck) => void;
+	ack?: (a: Ack) => void;
 }
 
 /** Just enough of a Socket.IO client socket: joins succeed, sync frames are recorded. */
@@ -33,7 +33,7 @@ function fakeSocket() {
 			return socket;
 		},
 		emit(ev: string, ...args: unknown[]) {
-			if (ev === 'join') (args[1] as (r: { ok: true }) => void)({ ok: true });
+			if (ev === 'join') (args[2] as (r: { ok: true }) => void)({ ok: true });
 			if (ev === 'y') {
 				const d = decoding.createDecoder(args[1] as Uint8Array);
 				if (decoding.readVarUint(d) !== MessageType.sync) return socket;

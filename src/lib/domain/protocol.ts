@@ -9,8 +9,15 @@
 
 import * as encoding from 'lib0/encoding';
 
-/** Bumped on any incompatible change to the events below. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change to the events below. A client says its version when it joins
+ * a room; the server takes versions from MIN_CLIENT_PROTOCOL up to its own and refuses others
+ * with ClientTooOld or ServerTooOld (a phone offline for days comes back with an old bundle).
+ * 2: `join` carries `{ protocol }`.
+ */
+export const PROTOCOL_VERSION = 2;
+/** The oldest client protocol this server still serves. */
+export const MIN_CLIENT_PROTOCOL = 2;
 
 /** y-websocket message types (the first varUint of every frame). */
 export const MessageType = {
@@ -44,11 +51,6 @@ export function awarenessFrame(update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-export interface CloseReason {
-	readonly code: number;
-	readonly reason: string;
-}
-
 /**
  * Why the server closes a connection or refuses a message. Codes in the 4000-4999 range are
  * free for applications in WebSocket close frames; the reason strings are stable identifiers
@@ -72,10 +74,38 @@ export const Close = {
 	StorageFailed: { code: 4500, reason: 'storage-failed' },
 	ShuttingDown: { code: 4503, reason: 'server-shutting-down' },
 	/** The room was reloaded from storage (after an update failed half-way); rejoin to resync. */
-	RoomReset: { code: 4205, reason: 'room-reset' }
-} as const satisfies Record<string, CloseReason>;
+	RoomReset: { code: 4205, reason: 'room-reset' },
+	/** The app is older than the server serves: reload it. */
+	ClientTooOld: { code: 4426, reason: 'client-too-old' },
+	/** The app is newer than the server (it was updated first): the server must be updated. */
+	ServerTooOld: { code: 4427, reason: 'server-too-old' }
+} as const satisfies Record<string, { code: number; reason: string }>;
 
-export type CloseReasonName = keyof typeof Close;
+/** One of the named reasons above. */
+export type CloseReason = (typeof Close)[keyof typeof Close];
+/** A close reason's stable identifier, as it travels on the wire. */
+export type CloseReasonName = CloseReason['reason'];
+
+const BY_REASON: ReadonlyMap<string, CloseReason> = new Map(Object.values(Close).map((c) => [c.reason, c]));
+const BY_CODE: ReadonlyMap<number, CloseReason> = new Map(Object.values(Close).map((c) => [c.code, c]));
+
+/** The close reason named `reason`, or undefined for one this code does not know (a newer server's). */
+export function closeByReason(reason: unknown): CloseReason | undefined {
+	return typeof reason === 'string' ? BY_REASON.get(reason) : undefined;
+}
+
+/** The close reason with WebSocket close code `code`, or undefined. */
+export function closeByCode(code: number): CloseReason | undefined {
+	return BY_CODE.get(code);
+}
+
+/** Why the server refuses a client that speaks `protocol`, or null if it serves it. */
+export function protocolMismatch(protocol: unknown): CloseReason | null {
+	if (typeof protocol !== 'number' || !Number.isInteger(protocol) || protocol < MIN_CLIENT_PROTOCOL)
+		return Close.ClientTooOld;
+	if (protocol > PROTOCOL_VERSION) return Close.ServerTooOld;
+	return null;
+}
 
 /** Room names: incident ids and other document names. Kept URL- and key-safe. */
 export const ROOM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -84,24 +114,40 @@ export function isValidRoomName(name: unknown): name is string {
 	return typeof name === 'string' && ROOM_NAME_PATTERN.test(name);
 }
 
-/** The answer to a Socket.IO `y` message that carried an update: sent once it is durable. */
-export type FrameAck = { ok: true } | { ok: false; code: number; reason: string; message: string };
+/**
+ * What the server says to a refused or closed client: the named reason, its code, and a sentence
+ * for logs and people.
+ */
+export interface ServerNotice {
+	code: number;
+	reason: CloseReasonName;
+	message: string;
+}
 
-export type JoinAck = { ok: true } | { ok: false; code: number; reason: string; message: string };
+/**
+ * The answer to a Socket.IO `join` (at once) and to a `y` message (once every update in it is
+ * durable).
+ */
+export type Ack = { ok: true } | ({ ok: false } & ServerNotice);
+
+/** What a client says about itself when it joins a room. */
+export interface JoinHello {
+	protocol: number;
+}
 
 /** Socket.IO events, client to server. */
 export interface ClientToServerEvents {
-	join: (room: string, ack: (result: JoinAck) => void) => void;
+	join: (room: string, hello: JoinHello, ack: (result: Ack) => void) => void;
 	leave: (room: string) => void;
 	/** A y-protocols frame for one room. The ack fires when every update in it is durable. */
-	y: (room: string, frame: Uint8Array, ack?: (result: FrameAck) => void) => void;
+	y: (room: string, frame: Uint8Array, ack?: (result: Ack) => void) => void;
 }
 
 /** Socket.IO events, server to client. */
 export interface ServerToClientEvents {
 	y: (room: string, frame: Uint8Array) => void;
 	/** The server refused an update; the client must drop its local change and resync. */
-	refused: (room: string, refusal: { code: number; reason: string; message: string }) => void;
+	refused: (room: string, refusal: ServerNotice) => void;
 	/** The server closed this room for this connection (the socket itself may stay open). */
-	closed: (room: string, close: CloseReason & { message: string }) => void;
+	closed: (room: string, close: ServerNotice) => void;
 }

@@ -113,6 +113,8 @@ export const en: Messages = {
 		'The server could not store the change; it was not saved. Contact technical duty staff',
 	'closeReason.server-shutting-down': 'The server is restarting; reconnecting shortly',
 	'closeReason.room-reset': 'The server reloaded this incident; reconnecting',
+	'closeReason.client-too-old': 'This app is out of date; reload the page to update it',
+	'closeReason.server-too-old': 'The server is older than this app; ask technical duty staff to update it',
 	'closeReason.unknown': 'Disconnected ({reason})',
 
 	'map.region': 'Situation map',

@@ -113,6 +113,8 @@ export const zhCN = {
 	'closeReason.storage-failed': '服务器存储故障，修改未保存，请联系值班技术人员',
 	'closeReason.server-shutting-down': '服务器正在重启，稍后自动重连',
 	'closeReason.room-reset': '服务器已重新载入本事件，正在自动重连',
+	'closeReason.client-too-old': '应用版本过旧，请刷新页面以更新应用',
+	'closeReason.server-too-old': '服务器版本较旧，暂时无法连接，请联系技术值班人员更新服务器',
 	'closeReason.unknown': '连接已断开（{reason}）',
 
 	'map.region': '态势地图',

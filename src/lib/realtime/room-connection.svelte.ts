@@ -5,14 +5,15 @@
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import { SyncProvider, type AppSocket, type ConnectionStatus, type Refusal } from './sync-provider.ts';
+import type { ServerNotice } from '../domain/protocol.ts';
+import { SyncProvider, type AppSocket, type ConnectionStatus } from './sync-provider.ts';
 
 export class RoomConnection {
 	#status = $state<ConnectionStatus>('connecting');
 	#synced = $state(false);
 	#unsaved = $state(false);
-	#refusal = $state<Refusal | null>(null);
-	#closed = $state<Refusal | null>(null);
+	#refusal = $state<ServerNotice | null>(null);
+	#closed = $state<ServerNotice | null>(null);
 	#doc = $state.raw<Y.Doc>(new Y.Doc());
 	#awareness = $state.raw<Awareness>(new Awareness(this.#doc));
 	#provider: SyncProvider;
@@ -34,11 +35,11 @@ export class RoomConnection {
 		return this.#unsaved;
 	}
 	/** The last refused change, until dismissed. */
-	get refusal(): Refusal | null {
+	get refusal(): ServerNotice | null {
 		return this.#refusal;
 	}
 	/** Set when the server closed the room for us (deactivated, shutting down …). */
-	get closed(): Refusal | null {
+	get closed(): ServerNotice | null {
 		return this.#closed;
 	}
 	/** The current document; replaced after a refusal, so read it reactively. */

@@ -7,29 +7,26 @@
  * step 1 asks for them and they are sent as one step 2, acknowledged once durable.
  */
 import type { Socket } from 'socket.io-client';
-import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { decodeFrame, FrameError, type Frame } from '../domain/frames.ts';
 import {
 	awarenessFrame,
 	Close,
-	MessageType,
+	closeByReason,
+	PROTOCOL_VERSION,
 	SyncType,
 	syncFrame,
+	type Ack,
 	type ClientToServerEvents,
-	type FrameAck,
+	type CloseReasonName,
+	type ServerNotice,
 	type ServerToClientEvents
 } from '../domain/protocol.ts';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
-
-export interface Refusal {
-	code: number;
-	reason: string;
-	message: string;
-}
 
 export interface SyncState {
 	status: ConnectionStatus;
@@ -47,9 +44,9 @@ export interface SyncProviderOptions {
 	 * The server refused a change (forbidden edit, stale dependency). The local document now
 	 * holds something the server will never accept: the owner must replace it with a fresh one.
 	 */
-	onRefused?: (refusal: Refusal) => void;
+	onRefused?: (refusal: ServerNotice) => void;
 	/** The server closed this room for this connection (deactivated account, shutdown, …). */
-	onClosed?: (close: Refusal) => void;
+	onClosed?: (close: ServerNotice) => void;
 }
 
 const REMOTE = Symbol('remote');
@@ -59,7 +56,7 @@ const REMOTE = Symbol('remote');
  * storage). After any other ('account-deactivated', 'unauthenticated', 'session-expired' …) a
  * socket the server disconnected stays disconnected and the owner shows why.
  */
-const COME_BACK_AFTER: ReadonlySet<string> = new Set([
+const COME_BACK_AFTER: ReadonlySet<CloseReasonName> = new Set<CloseReasonName>([
 	'server-shutting-down',
 	'room-reset',
 	'connection-too-slow'
@@ -75,7 +72,7 @@ export class SyncProvider {
 	#dirtyOffline = false;
 	#destroyed = false;
 	/** The reason of the server's last `closed` for this room, until the next successful join. */
-	#lastClose: string | null = null;
+	#lastClose: CloseReasonName | null = null;
 
 	constructor(
 		readonly socket: AppSocket,
@@ -118,7 +115,7 @@ export class SyncProvider {
 
 	#onConnect = (): void => {
 		this.#set({ status: 'connecting', synced: false });
-		this.socket.emit('join', this.room, (res) => {
+		this.socket.emit('join', this.room, { protocol: PROTOCOL_VERSION }, (res) => {
 			if (this.#destroyed) return;
 			if (!res.ok) {
 				this.opts.onClosed?.(res);
@@ -170,8 +167,8 @@ export class SyncProvider {
 		const reason = err.data?.reason;
 		if (typeof reason !== 'string' || this.#destroyed) return;
 		this.#set({ status: 'disconnected', synced: false });
-		const code = Object.values(Close).find((c) => c.reason === reason)?.code ?? Close.Unauthenticated.code;
-		this.opts.onClosed?.({ code, reason, message: err.message });
+		const close = closeByReason(reason) ?? Close.Unauthenticated;
+		this.opts.onClosed?.({ code: close.code, reason: close.reason, message: err.message });
 	};
 
 	#send(f: Uint8Array, carriesUpdate: boolean): void {
@@ -181,7 +178,7 @@ export class SyncProvider {
 		}
 		this.#inFlight++;
 		this.#refreshUnsaved();
-		this.socket.emit('y', this.room, f, (ack: FrameAck) => {
+		this.socket.emit('y', this.room, f, (ack: Ack) => {
 			if (this.#destroyed) return;
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
 			this.#refreshUnsaved();
@@ -235,33 +232,49 @@ export class SyncProvider {
 
 	#onFrame = (room: string, data: ArrayBuffer | Uint8Array): void => {
 		if (room !== this.room || this.#destroyed) return;
-		const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-		const d = decoding.createDecoder(bytes);
-		const type = decoding.readVarUint(d);
-		if (type === MessageType.sync) {
-			const sub = decoding.readVarUint(d);
-			const payload = decoding.readVarUint8Array(d);
-			if (sub === SyncType.step1) {
+		let f: Frame;
+		try {
+			f = decodeFrame(data instanceof Uint8Array ? data : new Uint8Array(data));
+		} catch (err) {
+			// The server sends only frames it made; one that does not decode is a bug to report, and
+			// skipping it loses nothing: the next sync asks for whatever it carried.
+			if (err instanceof FrameError)
+				console.error(`sitroom: undecodable frame from the server: ${err.message}`);
+			else throw err;
+			return;
+		}
+		switch (f.kind) {
+			case 'sync-step1': {
 				// The server asks for what we have that it lacks: this carries offline edits.
 				const hadOffline = this.#dirtyOffline;
 				this.#dirtyOffline = false;
-				const diff = Y.encodeStateAsUpdate(this.doc, payload);
+				const diff = Y.encodeStateAsUpdate(this.doc, f.stateVector);
 				this.#send(syncFrame(SyncType.step2, diff), true);
 				if (hadOffline) this.#refreshUnsaved();
-			} else {
-				Y.applyUpdate(this.doc, payload, REMOTE);
-				if (sub === SyncType.step2) this.#set({ synced: true });
+				return;
 			}
-		} else if (type === MessageType.awareness && this.opts.awareness) {
-			awarenessProtocol.applyAwarenessUpdate(this.opts.awareness, decoding.readVarUint8Array(d), REMOTE);
+			case 'sync-step2':
+				Y.applyUpdate(this.doc, f.update, REMOTE);
+				this.#set({ synced: true });
+				return;
+			case 'sync-update':
+				Y.applyUpdate(this.doc, f.update, REMOTE);
+				return;
+			case 'awareness':
+				if (this.opts.awareness)
+					awarenessProtocol.applyAwarenessUpdate(this.opts.awareness, f.update, REMOTE);
+				return;
+			case 'query-awareness':
+				// The server never asks; nothing to answer.
+				return;
 		}
 	};
 
-	#onRefused = (room: string, refusal: Refusal): void => {
+	#onRefused = (room: string, refusal: ServerNotice): void => {
 		if (room === this.room) this.opts.onRefused?.(refusal);
 	};
 
-	#onClosed = (room: string, close: Refusal): void => {
+	#onClosed = (room: string, close: ServerNotice): void => {
 		if (room !== this.room) return;
 		this.#lastClose = close.reason;
 		this.#set({ status: 'disconnected', synced: false });
