@@ -16,7 +16,6 @@ import { MemoryDocStore } from './store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from './store/sqlite/database.ts';
 import { docLogMigrations } from './store/sqlite/doc-log.ts';
 import { SqliteDocStore } from './store/sqlite/sqlite-doc-store.ts';
-import { ThreadedSqliteDocStore } from './store/sqlite/threaded-sqlite-doc-store.ts';
 import { createHttpApp } from './transport/http-app.ts';
 import { attachSocketIO, closeSocketIO } from './transport/socketio.ts';
 import { attachYWebsocket } from './transport/y-websocket.ts';
@@ -57,19 +56,11 @@ export async function startSitroom(
 			synchronous: config.sqliteSynchronous,
 			migrations: [...docLogMigrations, ...identityMigrations, ...incidentMigrations, ...guardMigrations]
 		});
-		store =
-			config.sqliteWriter === 'inline'
-				? // With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-					new SqliteDocStore(
-						db,
-						config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
-					)
-				: new ThreadedSqliteDocStore({
-						db,
-						file,
-						synchronous: config.sqliteSynchronous,
-						onWriterFailure: (err) => log.error({ err }, 'document store writer thread failed')
-					});
+		// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
+		store = new SqliteDocStore(
+			db,
+			config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
+		);
 	} else {
 		store = new MemoryDocStore();
 	}
