@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_INCIDENT_ID } from '../../server/incidents/demo-incident.ts';
-import type { Jurisdiction } from '../../server/incidents/jurisdiction.ts';
+import type { Jurisdiction } from '../../src/lib/domain/api/jurisdiction.ts';
 import { connectSio, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { call } from './helpers.ts';

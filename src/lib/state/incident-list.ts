@@ -1,7 +1,7 @@
 /**
  * Filtering the incident list: by status, type, township and severity, and a search by name.
  */
-import type { IncidentSummary } from '../api/incidents.ts';
+import type { IncidentSummary } from '$lib/domain/api/incidents';
 import type { IncidentStatus, IncidentType, Severity } from '../domain/vocabulary.ts';
 
 export interface IncidentFilter {
