@@ -19,7 +19,7 @@ import {
 	type ClientToServerEvents,
 	type FrameAck,
 	type ServerToClientEvents
-} from '../domain/protocol.ts';
+} from '$lib/domain/protocol';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -2,7 +2,7 @@
  * Filtering the incident list: by status, type, township and severity, and a search by name.
  */
 import type { IncidentSummary } from '$lib/domain/api/incidents';
-import type { IncidentStatus, IncidentType, Severity } from '../domain/vocabulary.ts';
+import type { IncidentStatus, IncidentType, Severity } from '$lib/domain/vocabulary';
 
 export interface IncidentFilter {
 	status: IncidentStatus;
