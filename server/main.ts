@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { readMapLayers } from './compose/map-layers.ts';
 import { restApi } from './compose/rest-api.ts';
 import { createRooms } from './compose/rooms.ts';
-import { setUpServices } from './compose/services.ts';
+import { setUpServices, type Services } from './compose/services.ts';
 import { openStores } from './compose/stores.ts';
 import { listen } from './compose/transports.ts';
 import type { Identity } from './identity/identity.ts';
@@ -39,9 +39,19 @@ export async function startSitroom(
 	const mapLayers = readMapLayers(config.mapLayers);
 	const stores = openStores(config);
 	const rooms = createRooms(config, stores.docs, log);
-	const services = await setUpServices({ config, tables: stores.tables, rooms, log });
+	let services: Services | undefined;
+	try {
+		services = await setUpServices({ config, tables: stores.tables, rooms, log });
+		await services.incidents.start();
+	} catch (err) {
+		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.
+		services?.incidents.stop();
+		services?.stop();
+		await rooms.registry.shutdown();
+		await stores.close();
+		throw err;
+	}
 	const { identity } = services.identity;
-	await services.incidents.start();
 
 	let stopping = false;
 	const transports = await listen({

@@ -28,37 +28,40 @@ export async function setUpServices(opts: {
 }): Promise<Services> {
 	const { config, tables, rooms, log } = opts;
 	const identity = await setUpIdentity({ config, db: tables, log, rooms: rooms.access });
-	rooms.use(identity.hooks);
-	const incidents = setUpIncidents({
-		config,
-		db: tables,
-		registry: rooms.registry,
-		identity: identity.identity,
-		log
-	});
-	rooms.use(...incidents.hooks);
-	const guard = setUpGuard({
-		db: tables,
-		// The database's file (':memory:' with the in-memory store): attribution rows get a
-		// connection of their own there.
-		file: tables.name,
-		log,
-		orgs: identity.identity.orgs,
-		guards: config.allowAdhocRooms
-			? cachedGuardDecision(
-					(room) => incidents.index.has(room),
-					() => incidents.index.membershipVersion
-				)
-			: () => true
-	});
-	rooms.use(guard.hooks);
-	return {
-		identity,
-		incidents,
-		guard,
-		stop() {
-			identity.identity.stop();
-			guard.stop();
-		}
-	};
+	try {
+		const incidents = setUpIncidents({
+			config,
+			db: tables,
+			registry: rooms.registry,
+			identity: identity.identity,
+			log
+		});
+		const guard = setUpGuard({
+			db: tables,
+			// The database's file (':memory:' with the in-memory store): attribution rows get a
+			// connection of their own there.
+			file: tables.name,
+			log,
+			orgs: identity.identity.orgs,
+			guards: config.allowAdhocRooms
+				? cachedGuardDecision(
+						(room) => incidents.index.has(room),
+						() => incidents.index.membershipVersion
+					)
+				: () => true
+		});
+		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		return {
+			identity,
+			incidents,
+			guard,
+			stop() {
+				identity.identity.stop();
+				guard.stop();
+			}
+		};
+	} catch (err) {
+		identity.identity.stop();
+		throw err;
+	}
 }

@@ -1,7 +1,7 @@
 /**
  * Puts incidents together for the composition root: the index, the jurisdiction, the room hooks
- * (access, index sync, feed checks after load), the demo incident, and the periodic feed health
- * monitor. Its REST routes are server/api/incidents.ts, feeds.ts and config.ts.
+ * (access, index sync, feed checks after load), the demo incident from the jurisdiction's demo
+ * scenario, and the periodic feed health monitor. Its REST routes are server/api/incidents.ts, feeds.ts and config.ts.
  */
 import type { Jurisdiction } from '#domain/api/jurisdiction';
 import type { Config } from '../config.ts';
@@ -13,6 +13,7 @@ import type { RoomHooks } from '../rooms/hooks.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import { seedDemoIncident } from './demo-incident.ts';
+import { readDemoScenario } from './demo-scenario.ts';
 import { IncidentIndex } from './incident-index.ts';
 import { indexSyncHooks } from './index-sync.ts';
 import { loadJurisdiction } from './jurisdiction.ts';
@@ -65,17 +66,21 @@ export function setUpIncidents(opts: {
 			monitor.hooks()
 		],
 		async start() {
-			if (config.identity.demo !== false) {
-				await seedDemoIncident({
-					registry,
-					index,
-					log,
-					userByUsername: (name) => {
-						// Only the seeded demo accounts author demo content, never a real user of that name.
-						const u = identity.users.byUsername(name);
-						return u?.demo && u.active ? { id: u.id, orgId: u.orgId } : undefined;
-					}
-				});
+			const scenario = config.identity.demo !== false ? readDemoScenario(config.jurisdictionDir) : null;
+			if (scenario) {
+				await seedDemoIncident(
+					{
+						registry,
+						index,
+						log,
+						userByUsername: (name) => {
+							// Only the seeded demo accounts author demo content, never a real user of that name.
+							const u = identity.users.byUsername(name);
+							return u?.demo && u.active ? { id: u.id, orgId: u.orgId } : undefined;
+						}
+					},
+					scenario
+				);
 			}
 			if (allowlist.isEmpty)
 				log.info('FEED_CHECK_ALLOW is empty: feeds are not checked (health stays unknown)');
