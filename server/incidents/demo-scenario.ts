@@ -110,6 +110,7 @@ const ChangeFile = z
 
 const DemoScenarioFile = z
 	.object({
+		$comment: z.string().optional(),
 		id: entityId,
 		startedMinutesAgo: z.number().int().min(0),
 		incident: z
