@@ -5,6 +5,20 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+/** What feature folders must not import: the HTTP framework, the transports' libraries, REST routes. */
+const NO_HTTP = [
+	{
+		group: ['express', 'express/*', 'socket.io', 'ws'],
+		message: 'feature code knows no HTTP framework or transport library'
+	},
+	{ regex: '^(\\.\\./)+api/', message: 'feature code must not import REST routes (server/api/)' }
+];
+/** The server runs the domain as it is (tsx): it reaches it as #domain/…, never through the app's alias. */
+const NO_APP_ALIAS = {
+	group: ['$lib', '$lib/*', '$app/*'],
+	message: 'the server imports the domain as #domain/…'
+};
+
 export default ts.config(
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'bench/results/'] },
 	js.configs.recommended,
@@ -47,8 +61,9 @@ export default ts.config(
 							message: 'domain code is shared with the browser'
 						},
 						{
-							group: ['svelte', 'svelte/*', '$app/*', '$lib/components/*'],
-							message: 'domain code must not depend on the UI'
+							group: ['svelte', 'svelte/*', '$app/*', '$lib/*'],
+							message:
+								'domain code must not depend on the UI, and the server loads it as #domain/*: import siblings relatively'
 						},
 						{ group: ['yjs/dist/*', 'yjs/src/*'], message: 'use the public yjs entry point' }
 					]
@@ -57,20 +72,51 @@ export default ts.config(
 		}
 	},
 	{
-		// The realtime core is transport-independent.
-		files: ['server/rooms/**/*.ts', 'server/store/**/*.ts', 'server/guard/**/*.ts'],
+		// The app reaches the domain one way: $lib/domain/… (the server's way is #domain/…).
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		ignores: ['src/lib/domain/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [{ regex: '^(\\.\\.?/)+domain/', message: 'import the domain as $lib/domain/…' }] }
+			]
+		}
+	},
+	{
+		files: ['server/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS] }] }
+	},
+	{
+		// The realtime core and the feature folders know neither HTTP nor a transport: the REST
+		// routes (server/api/) and the composition root (server/compose/) import them, not the
+		// other way round.
+		files: [
+			'server/rooms/**/*.ts',
+			'server/store/**/*.ts',
+			'server/guard/**/*.ts',
+			'server/incidents/**/*.ts',
+			'server/feeds/**/*.ts'
+		],
 		rules: {
 			'no-restricted-imports': [
 				'error',
 				{
 					patterns: [
+						NO_APP_ALIAS,
+						...NO_HTTP,
 						{
-							group: ['express', 'socket.io', 'ws', '../transport/*'],
+							group: ['../transport/*', '../../transport/*'],
 							message: 'the core must not import a transport'
 						}
 					]
 				}
 			]
 		}
+	},
+	{
+		// Identity implements the transports' Authenticate contract (transport/authenticate.ts), so
+		// it may name that type; like the operator commands, it knows no HTTP framework or REST route.
+		files: ['server/identity/**/*.ts', 'server/cli/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP] }] }
 	}
 );

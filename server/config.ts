@@ -22,12 +22,7 @@ const schema = z.object({
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 	/**
-	 * 'inline' writes the document log on the main thread and fsyncs it on libuv's thread pool
-	 * (store/sqlite/wal-sync.ts); 'thread' commits it on a worker thread (costs more CPU per commit).
-	 */
-	SQLITE_WRITER: z.enum(['thread', 'inline']).default('inline'),
-	/**
-	 * With 'full' and 'inline': the least time between two fsyncs of the document log. A change is
+	 * With 'full': the least time between two fsyncs of the document log. A change is
 	 * shown to others once written (it survives a killed process) and its author hears "saved"
 	 * once it is on disk, at most this long later. 0 fsyncs as often as the disk allows.
 	 */
@@ -172,7 +167,6 @@ export type Config = {
 	dataDir: string;
 	store: 'sqlite' | 'memory';
 	sqliteSynchronous: 'full' | 'normal';
-	sqliteWriter: 'thread' | 'inline';
 	syncIntervalMs: number;
 	visibleAfter: 'written' | 'disk';
 	maxMessageBytes: number;
@@ -208,7 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
-		sqliteWriter: e.SQLITE_WRITER,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		visibleAfter: e.VISIBLE_AFTER,
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,

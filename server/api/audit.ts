@@ -12,9 +12,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Actor } from '#domain/actor';
-import { requireActor, actorOf } from '../identity/middleware.ts';
+import { AuditQuerySchema, type IncidentAttribution, type IncidentAudit } from '#domain/api/audit';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import { incidentNotFound } from './incident-access.ts';
+import { actorOf, requireActor } from './session-middleware.ts';
 import { parseParams, parseQuery } from './validate.ts';
 
 export interface AuditDirectory {
@@ -34,23 +35,6 @@ export interface AuditRouterOptions {
 
 const params = z.object({ id: z.string().min(1).max(128) });
 
-/** Collections whose changes are recorded per entity; meta and wall have no entity id. */
-const ENTITY_COLLECTIONS = ['tasks', 'annotations', 'log', 'feeds', 'figures', 'positions'] as const;
-const WHOLE_COLLECTIONS = ['meta', 'wall'] as const;
-
-const auditQuery = z.discriminatedUnion('collection', [
-	z.object({
-		collection: z.enum(ENTITY_COLLECTIONS),
-		entity: z.string().min(1).max(128),
-		limit: z.coerce.number().int().min(1).max(1000).default(200)
-	}),
-	z.object({
-		collection: z.enum(WHOLE_COLLECTIONS),
-		entity: z.undefined().optional(),
-		limit: z.coerce.number().int().min(1).max(1000).default(200)
-	})
-]);
-
 export function auditRouter(opts: AuditRouterOptions): Router {
 	const r = Router();
 	const who = (userId: string | null, orgId: string | null) => ({
@@ -65,10 +49,10 @@ export function auditRouter(opts: AuditRouterOptions): Router {
 
 	r.get('/incidents/:id/audit', requireActor(), (req, res) => {
 		const { id } = parseParams(params, req);
-		const q = parseQuery(auditQuery, req);
+		const q = parseQuery(AuditQuerySchema, req);
 		checkRead(actorOf(res), id);
 		const rows = opts.attribution.changesOf(id, q.collection, q.entity ?? null, q.limit);
-		res.json({
+		const answer: IncidentAudit = {
 			incident: id,
 			collection: q.collection,
 			entity: q.entity ?? null,
@@ -79,13 +63,14 @@ export function auditRouter(opts: AuditRouterOptions): Router {
 				field: c.field,
 				op: c.op
 			}))
-		});
+		};
+		res.json(answer);
 	});
 
 	r.get('/incidents/:id/attribution', requireActor(), (req, res) => {
 		const { id } = parseParams(params, req);
 		checkRead(actorOf(res), id);
-		res.json({
+		const answer: IncidentAttribution = {
 			incident: id,
 			entities: opts.attribution.attribution(id).map((a) => ({
 				collection: a.collection,
@@ -97,7 +82,8 @@ export function auditRouter(opts: AuditRouterOptions): Router {
 				lastChangedByName: a.lastChangedBy ? (opts.names.userName(a.lastChangedBy) ?? null) : null,
 				lastChangedAt: new Date(a.lastChangedAt).toISOString()
 			}))
-		});
+		};
+		res.json(answer);
 	});
 	return r;
 }

@@ -5,11 +5,12 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { IncidentIdSchema } from '#domain/api/incidents';
 import type { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
-import { actorOf, requireActor } from '../identity/middleware.ts';
 import type { IncidentIndex } from '../incidents/incident-index.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { readableOr404 } from './incident-access.ts';
+import { actorOf, requireActor } from './session-middleware.ts';
 import { parseParams } from './validate.ts';
 
 export interface FeedsApiDeps {
@@ -20,9 +21,7 @@ export interface FeedsApiDeps {
 	checksEnabled: boolean;
 }
 
-const idParams = z.object({
-	id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'not an incident id')
-});
+const idParams = z.object({ id: IncidentIdSchema });
 
 export function feedsRouter(deps: FeedsApiDeps): Router {
 	const r = Router();

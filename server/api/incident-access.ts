@@ -4,9 +4,10 @@
  * for one the caller may not read, so that a viewer cannot find out which ids exist.
  */
 import type { Actor } from '#domain/actor';
-import type { IncidentIndex, IncidentSummary } from '../incidents/incident-index.ts';
+import { ApiError } from '#domain/api/errors';
+import type { IncidentSummary } from '#domain/api/incidents';
+import type { IncidentIndex } from '../incidents/incident-index.ts';
 import { NO_READABLE_INCIDENT, readableIncident } from '../incidents/room-access.ts';
-import { ApiError } from './validate.ts';
 
 export function incidentNotFound(): ApiError {
 	return new ApiError(404, 'incident-not-found', NO_READABLE_INCIDENT);

@@ -12,18 +12,25 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { ApiError } from '#domain/api/errors';
+import {
+	IncidentFilterSchema,
+	IncidentIdSchema,
+	newIncidentSchema,
+	ViewerGrantRequestSchema,
+	type ViewerGrant
+} from '#domain/api/incidents';
+import type { Jurisdiction } from '#domain/api/jurisdiction';
+import { INCIDENT_OPENERS } from '#domain/policy';
 import { Close } from '#domain/protocol';
-import { INCIDENT_STATUSES, INCIDENT_TYPES, SEVERITIES, type Role } from '#domain/vocabulary';
-import { actorOf, requireActor } from '../identity/middleware.ts';
+import type { Role } from '#domain/vocabulary';
 import type { IncidentIndex } from '../incidents/incident-index.ts';
-import { openIncidentSchema } from '../incidents/incident-meta.ts';
-import type { Jurisdiction } from '../incidents/jurisdiction.ts';
 import { openIncident } from '../incidents/open-incident.ts';
 import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { readableOr404 } from './incident-access.ts';
-import { ApiError, parseBody, parseParams, parseQuery } from './validate.ts';
-import { INCIDENT_OPENERS } from '#domain/policy';
+import { actorOf, requireActor } from './session-middleware.ts';
+import { parseBody, parseParams, parseQuery } from './validate.ts';
 
 export interface IncidentsApiDeps {
 	index: IncidentIndex;
@@ -42,35 +49,17 @@ interface ViewerRef {
 	displayName?: string;
 }
 
-const incidentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'not an incident id');
-const idParams = z.object({ id: incidentId });
-const viewerParams = z.object({ id: incidentId, userId: z.string().min(1).max(128) });
-
-const listQuery = z
-	.object({
-		status: z.enum(INCIDENT_STATUSES).optional(),
-		type: z.enum(INCIDENT_TYPES).optional(),
-		severity: z.enum(SEVERITIES).optional(),
-		township: z.string().min(1).max(32).optional(),
-		q: z.string().trim().max(200).optional(),
-		limit: z.coerce.number().int().min(1).max(500).optional(),
-		offset: z.coerce.number().int().min(0).optional()
-	})
-	.strict();
-
-const grantBody = z.union([
-	z.object({ userId: z.string().min(1).max(128) }).strict(),
-	z.object({ username: z.string().min(1).max(64) }).strict()
-]);
+const idParams = z.object({ id: IncidentIdSchema });
+const viewerParams = z.object({ id: IncidentIdSchema, userId: z.string().min(1).max(128) });
 
 export function incidentsRouter(deps: IncidentsApiDeps): Router {
 	const r = Router();
-	const openSchema = openIncidentSchema(deps.jurisdiction);
+	const openSchema = newIncidentSchema(deps.jurisdiction);
 	const signedIn = requireActor();
 	const commander = requireActor(['commander']);
 
 	// Commanders cannot list users (admin only), so the grants carry the names they show.
-	const viewersOf = (id: string) =>
+	const viewersOf = (id: string): ViewerGrant[] =>
 		deps.index.viewersOf(id).map((v) => {
 			const u = deps.userById(v.userId);
 			return { ...v, username: u?.username ?? null, displayName: u?.displayName ?? null };
@@ -80,7 +69,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 		readableOr404(deps.index, actorOf(res), id);
 
 	r.get('/incidents', signedIn, (req, res) => {
-		const q = parseQuery(listQuery, req);
+		const q = parseQuery(IncidentFilterSchema, req);
 		const actor = actorOf(res);
 		const incidents = deps.index.list({
 			...q,
@@ -111,7 +100,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 
 	r.post('/incidents/:id/viewers', commander, (req, res) => {
 		const { id } = parseParams(idParams, req);
-		const body = parseBody(grantBody, req);
+		const body = parseBody(ViewerGrantRequestSchema, req);
 		readable(id, res);
 		const user = 'userId' in body ? deps.userById(body.userId) : deps.userByUsername(body.username);
 		if (!user) throw new ApiError(404, 'user-not-found', 'no such user');

@@ -4,17 +4,20 @@
  * the same nodes without nesting.
  */
 import { Router } from 'express';
-import { z } from 'zod';
+import {
+	OrganisationsQuerySchema,
+	type FlatOrganisation,
+	type OrganisationTreeNode
+} from '#domain/api/organisations';
 import type { Identity } from '../identity/identity.ts';
-import type { OrgTreeNode } from '../identity/organisations.ts';
-import { requireActor } from '../identity/middleware.ts';
+import { requireActor } from './session-middleware.ts';
 import { parseQuery } from './validate.ts';
 
-const query = z.object({ format: z.enum(['tree', 'flat']).default('tree') });
-
-type FlatOrg = Omit<OrgTreeNode, 'children'> & { parentId: string | null };
-
-function flatten(nodes: OrgTreeNode[], parentId: string | null, out: FlatOrg[]): FlatOrg[] {
+function flatten(
+	nodes: OrganisationTreeNode[],
+	parentId: string | null,
+	out: FlatOrganisation[]
+): FlatOrganisation[] {
 	for (const { children, ...node } of nodes) {
 		out.push({ ...node, parentId });
 		flatten(children, node.id, out);
@@ -25,7 +28,7 @@ function flatten(nodes: OrgTreeNode[], parentId: string | null, out: FlatOrg[]):
 export function organisationsRouter(identity: Identity): Router {
 	const r = Router();
 	r.get('/organisations', requireActor(), (req, res) => {
-		const { format } = parseQuery(query, req);
+		const { format } = parseQuery(OrganisationsQuerySchema, req);
 		const tree = identity.orgs.tree();
 		res.json({
 			district: identity.seed.district,

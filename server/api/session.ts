@@ -4,16 +4,12 @@
  * cannot send one without a CORS preflight we never grant) and a same-site Origin.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { originAllowed, SESSION_COOKIE, sessionCookieOptions } from '../identity/cookies.ts';
+import { ApiError } from '#domain/api/errors';
+import { LoginSchema, type Session } from '#domain/api/session';
+import { originAllowed, SESSION_COOKIE } from '../identity/cookies.ts';
 import type { Identity } from '../identity/identity.ts';
-import { authOf, requireActor } from '../identity/middleware.ts';
-import { ApiError, parseBody } from './validate.ts';
-
-const loginBody = z.object({
-	username: z.string().trim().min(1).max(64),
-	password: z.string().min(1).max(1024)
-});
+import { authOf, requireActor, sessionCookieOptions } from './session-middleware.ts';
+import { parseBody } from './validate.ts';
 
 export function sessionRouter(identity: Identity): Router {
 	const r = Router();
@@ -29,7 +25,7 @@ export function sessionRouter(identity: Identity): Router {
 		if (!originAllowed(req.get('origin'), req.get('host'), identity.config.trustedOrigins)) {
 			throw new ApiError(403, 'forbidden-origin', 'login from another site is refused');
 		}
-		const body = parseBody(loginBody, req);
+		const body = parseBody(LoginSchema, req);
 		const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
 		const result = await identity.login(body.username, body.password, address);
 		if (!result.ok) {
@@ -56,7 +52,7 @@ export function sessionRouter(identity: Identity): Router {
 			user: identity.publicUser(result.user),
 			csrfToken: result.session.csrfToken,
 			expiresAt: result.session.expiresAt
-		});
+		} satisfies Session);
 	});
 
 	r.get('/session', requireActor(), (_req, res) => {
@@ -66,7 +62,7 @@ export function sessionRouter(identity: Identity): Router {
 			csrfToken: auth.session.csrfToken,
 			expiresAt: auth.session.expiresAt,
 			idleTimeoutMs: identity.config.sessionIdleMs
-		});
+		} satisfies Session);
 	});
 
 	r.delete('/session', requireActor(), (_req, res) => {

@@ -4,27 +4,23 @@
  * limited to one room. The token ends with the session that issued it.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import { isValidRoomName } from '#domain/protocol';
+import { RealtimeTokenRequestSchema, type RealtimeToken } from '#domain/api/tokens';
 import type { Identity } from '../identity/identity.ts';
-import { authOf, requireActor } from '../identity/middleware.ts';
+import { authOf, requireActor } from './session-middleware.ts';
 import { parseBody } from './validate.ts';
-
-const tokenBody = z
-	.object({
-		room: z.string().refine(isValidRoomName, 'not a valid room name').optional()
-	})
-	.strict()
-	.optional();
 
 export function tokensRouter(identity: Identity): Router {
 	const r = Router();
 	r.post('/tokens', requireActor(), (req, res) => {
-		const body = parseBody(tokenBody, req);
+		const body = parseBody(RealtimeTokenRequestSchema, req);
 		const { token, expiresAt } = identity.tokens.issue(authOf(res)!.session.id, body?.room);
-		res
-			.status(201)
-			.json({ token, expiresAt, ttlMs: identity.tokens.ttlMs, ...(body?.room ? { room: body.room } : {}) });
+		const answer: RealtimeToken = {
+			token,
+			expiresAt,
+			ttlMs: identity.tokens.ttlMs,
+			...(body?.room ? { room: body.room } : {})
+		};
+		res.status(201).json(answer);
 	});
 	return r;
 }

@@ -5,38 +5,19 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { ROLES } from '#domain/vocabulary';
+import { ApiError } from '#domain/api/errors';
+import { NewUserSchema, PasswordResetSchema, UserChangesSchema, type UserAccount } from '#domain/api/users';
 import { IdentityError, type Identity } from '../identity/identity.ts';
-import { actorOf, requireActor } from '../identity/middleware.ts';
 import { UsernameTakenError, type User } from '../identity/users.ts';
-import { ApiError, parseBody, parseParams } from './validate.ts';
+import { actorOf, requireActor } from './session-middleware.ts';
+import { parseBody, parseParams } from './validate.ts';
 
-export const usernameSchema = z
-	.string()
-	.regex(
-		/^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/,
-		'2–32 letters, digits, dot, dash or underscore, starting with a letter or digit'
-	);
-export const newPasswordSchema = z.string().min(10, 'at least 10 characters').max(200);
-const displayName = z.string().trim().min(1).max(64);
-const orgId = z.string().min(1).max(80);
-const role = z.enum(ROLES);
-
-const createBody = z
-	.object({ username: usernameSchema, displayName, orgId, role, password: newPasswordSchema })
-	.strict();
-const patchBody = z
-	.object({ displayName, orgId, role, active: z.boolean() })
-	.partial()
-	.strict()
-	.refine((b) => Object.keys(b).length > 0, 'name at least one of displayName, orgId, role, active');
-const passwordBody = z.object({ password: newPasswordSchema }).strict();
 const idParams = z.object({ id: z.string().uuid('not a user id') });
 
 export function usersRouter(identity: Identity): Router {
 	const r = Router();
 	const admin = requireActor(['admin']);
-	const view = (u: User): object => ({
+	const view = (u: User): UserAccount => ({
 		...identity.publicUser(u),
 		demo: u.demo,
 		createdAt: u.createdAt,
@@ -48,7 +29,7 @@ export function usersRouter(identity: Identity): Router {
 	});
 
 	r.post('/users', admin, async (req, res) => {
-		const body = parseBody(createBody, req);
+		const body = parseBody(NewUserSchema, req);
 		try {
 			const user = await identity.createUser(body);
 			res.status(201).json({ user: view(user) });
@@ -59,7 +40,7 @@ export function usersRouter(identity: Identity): Router {
 
 	r.patch('/users/:id', admin, (req, res) => {
 		const { id } = parseParams(idParams, req);
-		const body = parseBody(patchBody, req);
+		const body = parseBody(UserChangesSchema, req);
 		try {
 			res.json({ user: view(identity.updateUser(id, body, actorOf(res).userId)) });
 		} catch (err) {
@@ -69,7 +50,7 @@ export function usersRouter(identity: Identity): Router {
 
 	r.post('/users/:id/password', admin, async (req, res: Response) => {
 		const { id } = parseParams(idParams, req);
-		const { password } = parseBody(passwordBody, req);
+		const { password } = parseBody(PasswordResetSchema, req);
 		try {
 			await identity.resetPassword(id, password);
 		} catch (err) {

@@ -1,5 +1,5 @@
 /**
- * Validation of REST input with zod, and the API's typed errors. A route calls
+ * Validation of REST input with the shared zod schemas (src/lib/domain/api/). A route calls
  * `parseBody(schema, req)` (or parseParams / parseQuery) and gets typed data, or the call
  * throws an ApiError that the API's error handler renders as
  * 400 `{ error: 'invalid-request', message, issues: [{ path: 'a.b', message }] }`.
@@ -7,38 +7,9 @@
  */
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { ApiError, type ApiIssue } from '#domain/api/errors';
 
-export interface ApiIssue {
-	/** Dotted path of the offending field ('' for the body itself). */
-	path: string;
-	message: string;
-}
-
-export interface ApiErrorBody {
-	error: string;
-	message: string;
-	issues?: ApiIssue[];
-}
-
-/** An error with an HTTP status and a JSON body; rendered as is by the API's error handler. */
-export class ApiError extends Error {
-	override readonly name = 'ApiError';
-	readonly expose = true;
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly issues?: ApiIssue[]
-	) {
-		super(message);
-	}
-
-	get body(): ApiErrorBody {
-		return { error: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
-	}
-}
-
-export function toIssues(error: z.ZodError): ApiIssue[] {
+function toIssues(error: z.ZodError): ApiIssue[] {
 	return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 

@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { NewPasswordSchema, UsernameSchema } from '#domain/credentials';
 import { ConfigError, loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
-import { newPasswordSchema, usernameSchema } from '../api/users.ts';
 import { Identity } from '../identity/identity.ts';
 import { identityMigrations } from '../identity/schema.ts';
 import { openDatabase } from '../store/sqlite/database.ts';
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
 		options: { username: { type: 'string' }, 'display-name': { type: 'string' }, org: { type: 'string' } },
 		strict: true
 	});
-	const username = usernameSchema.safeParse(values.username ?? '');
+	const username = UsernameSchema.safeParse(values.username ?? '');
 	if (!username.success)
 		throw new UsageError(`--username: ${username.error.issues[0]?.message ?? 'required'}`);
 
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
 		const orgId = values.org ?? identity.seed.organisations.find((o) => o.kind === 'command_centre')?.id;
 		if (!orgId || !identity.orgs.canHoldUsers(orgId))
 			throw new UsageError(`--org: no organisation "${orgId ?? ''}"`);
-		const password = newPasswordSchema.safeParse(await readPassword());
+		const password = NewPasswordSchema.safeParse(await readPassword());
 		if (!password.success)
 			throw new UsageError(`password: ${password.error.issues[0]?.message ?? 'invalid'}`);
 		const user = await identity.createUser({

@@ -1,14 +1,10 @@
 /**
- * The session cookie: its name, its attributes, and reading it from a raw Cookie header (the
- * transports see only Node's IncomingMessage, not Express).
+ * The session cookie: its name, reading it from a raw Cookie header (the transports see only
+ * Node's IncomingMessage, not Express), and whether a request's Origin may use it. The REST API
+ * sets it (server/api/session-middleware.ts).
  */
-import type { CookieOptions } from 'express';
 
 export const SESSION_COOKIE = 'sitroom_session';
-
-export function sessionCookieOptions(secure: boolean, expiresAt: number): CookieOptions {
-	return { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(expiresAt) };
-}
 
 /** The value of one cookie in a Cookie header, or null. Malformed pairs are skipped. */
 export function readCookie(header: string | undefined, name: string): string | null {

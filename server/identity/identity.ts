@@ -4,9 +4,8 @@
  * when that changes (logout, deactivation, expiry). REST routes and transports call it; it
  * owns no HTTP.
  */
-import type { PublicUser } from '#domain/actor';
+import type { NewUser, PublicUser, UserChanges } from '#domain/api/users';
 import { Close, type CloseReason } from '#domain/protocol';
-import type { Role } from '#domain/vocabulary';
 import type { IdentityConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { PeerIdentity } from '../rooms/peer.ts';
@@ -19,7 +18,7 @@ import { OrganisationDirectory, OrganisationRepository } from './organisations.t
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { RealtimeTokens, serverSecret } from './realtime-tokens.ts';
 import { SessionManager, SessionRepository, type Session } from './sessions.ts';
-import { UserRepository, type User, type UserChanges } from './users.ts';
+import { UserRepository, type User } from './users.ts';
 
 export type LoginResult =
 	| { ok: true; user: User; session: Session; secret: string }
@@ -185,14 +184,7 @@ export class Identity {
 		};
 	}
 
-	async createUser(input: {
-		username: string;
-		displayName: string;
-		orgId: string;
-		role: Role;
-		password: string;
-		demo?: boolean;
-	}): Promise<User> {
+	async createUser(input: NewUser & { demo?: boolean }): Promise<User> {
 		this.#requireOrg(input.orgId);
 		const passwordHash = await hashPassword(input.password);
 		return this.users.create({ ...input, passwordHash });

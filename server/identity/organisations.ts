@@ -4,6 +4,7 @@
  * guard looks organisations up without touching SQL on every update.
  */
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
+import type { OrganisationTreeNode } from '#domain/api/organisations';
 import type { OrgKind } from '#domain/vocabulary';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import type { SeedOrg } from './jurisdiction-seed.ts';
@@ -48,16 +49,6 @@ export class OrganisationRepository {
 	}
 }
 
-/** A node of the tree as the REST API returns it. */
-export interface OrgTreeNode {
-	id: string;
-	name: string;
-	kind: OrgKind;
-	township: string | null;
-	code: string | null;
-	children: OrgTreeNode[];
-}
-
 /** The organisation table held in memory (it changes only when seeded). */
 export class OrganisationDirectory implements OrgDirectory {
 	#byId = new Map<string, SeedOrg>();
@@ -97,8 +88,9 @@ export class OrganisationDirectory implements OrgDirectory {
 		return this.#byId.size;
 	}
 
-	tree(): OrgTreeNode[] {
-		const nodes = new Map<string, OrgTreeNode>();
+	/** The tree as the REST API returns it. */
+	tree(): OrganisationTreeNode[] {
+		const nodes = new Map<string, OrganisationTreeNode>();
 		for (const o of this.#byId.values()) {
 			nodes.set(o.id, {
 				id: o.id,
@@ -109,7 +101,7 @@ export class OrganisationDirectory implements OrgDirectory {
 				children: []
 			});
 		}
-		const roots: OrgTreeNode[] = [];
+		const roots: OrganisationTreeNode[] = [];
 		const ordered = [...this.#byId.values()].sort((a, b) => a.sort - b.sort);
 		for (const o of ordered) {
 			const node = nodes.get(o.id)!;

@@ -3,6 +3,7 @@
  * through `passwordHashOf`, used only by login.
  */
 import { randomUUID } from 'node:crypto';
+import type { UserChanges } from '#domain/api/users';
 import type { Role } from '#domain/vocabulary';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 
@@ -19,7 +20,8 @@ export interface User {
 	updatedAt: number;
 }
 
-export interface NewUser {
+/** What the repository stores for a new user (the password already hashed). */
+export interface NewUserRecord {
 	username: string;
 	displayName: string;
 	orgId: string;
@@ -27,8 +29,6 @@ export interface NewUser {
 	passwordHash: string;
 	demo?: boolean;
 }
-
-export type UserChanges = Partial<Pick<User, 'displayName' | 'orgId' | 'role' | 'active'>>;
 
 interface UserRow {
 	id: string;
@@ -69,7 +69,7 @@ export class UserRepository {
 		this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
 	}
 
-	create(u: NewUser): User {
+	create(u: NewUserRecord): User {
 		const now = Date.now();
 		const id = randomUUID();
 		try {

@@ -2,41 +2,13 @@
  * The relational index of incidents: one row per incident document, mirroring its meta, plus
  * the viewer grants. All SQL for incidents lives here, so a PostgreSQL version can replace it.
  */
-import type { IncidentMeta, LonLat } from '#domain/incident-doc';
+import type { IncidentFilter, IncidentSummary } from '#domain/api/incidents';
+import type { IncidentMeta } from '#domain/incident-doc';
 import type { IncidentStatus, IncidentType, ResponseLevel, Severity } from '#domain/vocabulary';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 
-/** An incident as the index knows it (what lists and filters need, not the whole document). */
-export interface IncidentSummary {
-	id: string;
-	name: string;
-	type: IncidentType;
-	severity: Severity;
-	level: ResponseLevel;
-	status: IncidentStatus;
-	townships: string[];
-	location: LonLat | null;
-	occurredAt: string;
-	createdBy: string | null;
-	createdOrgId: string | null;
-	/** Server times, ISO-8601. */
-	createdAt: string;
-	updatedAt: string;
-	closedAt: string | null;
-}
-
-export interface IncidentFilter {
-	status?: IncidentStatus;
-	type?: IncidentType;
-	township?: string;
-	severity?: Severity;
-	/** Case-insensitive substring of the name. */
-	q?: string;
-	/** Only incidents this viewer was given. */
-	viewerUserId?: string;
-	limit?: number;
-	offset?: number;
-}
+/** Which incidents to list: the REST filter, and for a viewer only those shared with them. */
+export type IndexFilter = IncidentFilter & { viewerUserId?: string };
 
 /** The meta fields the index mirrors; everything the index needs to insert a row. */
 export type IndexedMeta = Omit<IncidentMeta, 'id'>;
@@ -149,7 +121,7 @@ export class IncidentIndex {
 		return true;
 	}
 
-	list(f: IncidentFilter = {}): IncidentSummary[] {
+	list(f: IndexFilter = {}): IncidentSummary[] {
 		const where: string[] = [];
 		const params: Record<string, unknown> = {};
 		if (f.status) {

@@ -6,29 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Jurisdiction } from '#domain/api/jurisdiction';
 import type { LonLat } from '#domain/incident-doc';
-
-export interface Village {
-	code: string;
-	name: string;
-	kind: string;
-}
-
-export interface Township {
-	code: string;
-	name: string;
-	kind: string;
-	/** The township government's seat in WGS84, when the data has one. */
-	seat: LonLat | null;
-	villages: Village[];
-}
-
-export interface Jurisdiction {
-	district: { code: string; name: string };
-	townships: Township[];
-	/** [minLon, minLat, maxLon, maxLat] of the district boundary, widened by a margin. */
-	bbox: [number, number, number, number];
-}
 
 /** Incidents just over the district line (a river upstream, a neighbouring pass) still count. */
 const BBOX_MARGIN_DEG = 0.2;
@@ -78,6 +57,7 @@ export function loadJurisdiction(dir: string): Jurisdiction {
 		throw new JurisdictionError(`no coordinates in ${dir}/district_boundary.wgs84.geojson`);
 
 	return {
+		name: divisions.district.name,
 		district: divisions.district,
 		townships: divisions.townships.map((t) => ({
 			code: t.code,
@@ -93,10 +73,6 @@ export function loadJurisdiction(dir: string): Jurisdiction {
 			box[3] + BBOX_MARGIN_DEG
 		]
 	};
-}
-
-export function insideBbox(j: Jurisdiction, [lon, lat]: LonLat): boolean {
-	return lon >= j.bbox[0] && lat >= j.bbox[1] && lon <= j.bbox[2] && lat <= j.bbox[3];
 }
 
 function readJson<T>(dir: string, file: string, schema: z.ZodType<T>): T {

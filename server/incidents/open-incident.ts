@@ -7,11 +7,11 @@
  * removed again, so the index never lists an incident without a document.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncidentSummary, NewIncident } from '#domain/api/incidents';
 import { IncidentDoc, type IncidentMeta } from '#domain/incident-doc';
 import type { ActingFor } from '../rooms/room.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { IncidentIndex, IncidentSummary } from './incident-index.ts';
-import type { OpenIncidentInput } from './incident-meta.ts';
+import type { IncidentIndex } from './incident-index.ts';
 
 /** `inc-` and 10 random base-32 characters: unguessable enough for a link, short enough to read. */
 export function newIncidentId(): string {
@@ -29,7 +29,7 @@ export interface OpenIncidentDeps {
 
 export async function openIncident(
 	deps: OpenIncidentDeps,
-	input: OpenIncidentInput,
+	input: NewIncident,
 	by: ActingFor,
 	id: string = newIncidentId()
 ): Promise<IncidentSummary> {

@@ -12,10 +12,11 @@
  * Reading is all a join grants; what a member may change is the guard's business.
  */
 import type { Actor } from '#domain/actor';
+import type { IncidentSummary } from '#domain/api/incidents';
 import { Close } from '#domain/protocol';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import { refuseAndClose } from '../rooms/refusal.ts';
-import type { IncidentIndex, IncidentSummary } from './incident-index.ts';
+import type { IncidentIndex } from './incident-index.ts';
 
 export interface RoomAccessOptions {
 	index: IncidentIndex;

@@ -1,23 +1,19 @@
 /**
- * Puts incidents together for the composition root: the index, the room hooks (access, index
- * sync, feed checks after load), the REST routers (incidents, feed checks, map and jurisdiction
- * configuration), the demo incident, and the periodic feed health monitor.
+ * Puts incidents together for the composition root: the index, the jurisdiction, the room hooks
+ * (access, index sync, feed checks after load), the demo incident from the jurisdiction's demo
+ * scenario, and the periodic feed health monitor. Its REST routes are server/api/incidents.ts, feeds.ts and config.ts.
  */
-import type { Router } from 'express';
-import { configRouter, readMapLayers } from '../api/config.ts';
-import { feedsRouter } from '../api/feeds.ts';
-import { incidentsRouter } from '../api/incidents.ts';
+import type { Jurisdiction } from '#domain/api/jurisdiction';
 import type { Config } from '../config.ts';
 import { FeedAllowlist } from '../feeds/allowlist.ts';
 import { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { Logger } from '../log.ts';
-import type { MapLayerConfig } from '#domain/map-layers';
-import type { Role } from '#domain/vocabulary';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import { seedDemoIncident } from './demo-incident.ts';
+import { readDemoScenario } from './demo-scenario.ts';
 import { IncidentIndex } from './incident-index.ts';
 import { indexSyncHooks } from './index-sync.ts';
 import { loadJurisdiction } from './jurisdiction.ts';
@@ -25,12 +21,12 @@ import { roomAccessHooks } from './room-access.ts';
 
 export interface IncidentParts {
 	index: IncidentIndex;
+	jurisdiction: Jurisdiction;
 	monitor: FeedHealthMonitor;
-	/** The operator's online map layers (MAP_LAYERS), validated. */
-	mapLayers: readonly MapLayerConfig[];
+	/** Whether the operator allowed the feed checks any host at all (FEED_CHECK_ALLOW). */
+	feedChecksEnabled: boolean;
 	/** Register after identity's hooks: access decisions need an authenticated, live session. */
 	hooks: RoomHooks[];
-	api: Router[];
 	/** Creates the demo incident when due and starts the feed monitor. */
 	start(): Promise<void>;
 	stop(): void;
@@ -47,7 +43,6 @@ export function setUpIncidents(opts: {
 	const log = opts.log.child({ module: 'incidents' });
 	const index = new IncidentIndex(opts.db);
 	const jurisdiction = loadJurisdiction(config.jurisdictionDir);
-	const mapLayers = readMapLayers(config.mapLayers);
 	const allowlist = new FeedAllowlist(config.feedChecks.allow);
 	const monitor = new FeedHealthMonitor({
 		registry,
@@ -59,42 +54,33 @@ export function setUpIncidents(opts: {
 		concurrency: config.feedChecks.concurrency,
 		log: log.child({ module: 'feed-health' })
 	});
-	const userRef = (u: { id: string; role: Role; username: string; displayName: string } | undefined) =>
-		u && { id: u.id, role: u.role, username: u.username, displayName: u.displayName };
 
 	return {
 		index,
+		jurisdiction,
 		monitor,
-		mapLayers,
+		feedChecksEnabled: !allowlist.isEmpty,
 		hooks: [
 			roomAccessHooks({ index, allowAdhocRooms: config.allowAdhocRooms }),
 			indexSyncHooks(index, log),
 			monitor.hooks()
 		],
-		api: [
-			incidentsRouter({
-				index,
-				registry,
-				jurisdiction,
-				userById: (id) => userRef(identity.users.byId(id)),
-				userByUsername: (name) => userRef(identity.users.byUsername(name)),
-				log
-			}),
-			feedsRouter({ index, registry, monitor, checksEnabled: !allowlist.isEmpty }),
-			configRouter({ mapLayers, jurisdiction })
-		],
 		async start() {
-			if (config.identity.demo !== false) {
-				await seedDemoIncident({
-					registry,
-					index,
-					log,
-					userByUsername: (name) => {
-						// Only the seeded demo accounts author demo content, never a real user of that name.
-						const u = identity.users.byUsername(name);
-						return u?.demo && u.active ? { id: u.id, orgId: u.orgId } : undefined;
-					}
-				});
+			const scenario = config.identity.demo !== false ? readDemoScenario(config.jurisdictionDir) : null;
+			if (scenario) {
+				await seedDemoIncident(
+					{
+						registry,
+						index,
+						log,
+						userByUsername: (name) => {
+							// Only the seeded demo accounts author demo content, never a real user of that name.
+							const u = identity.users.byUsername(name);
+							return u?.demo && u.active ? { id: u.id, orgId: u.orgId } : undefined;
+						}
+					},
+					scenario
+				);
 			}
 			if (allowlist.isEmpty)
 				log.info('FEED_CHECK_ALLOW is empty: feeds are not checked (health stays unknown)');

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ApiError } from '#domain/api/errors';
 import type { Logger } from '../log.ts';
 import { nextConnectionId } from './connection-id.ts';
 import { extendPagePolicy, type PolicySources } from './page-policy.ts';
@@ -94,18 +95,9 @@ function apiErrorHandler(err: unknown, _req: Request, res: Response, _next: Next
 		res.status(400).json({ error: 'malformed-json', message: 'request body is not valid JSON' });
 		return;
 	}
-	// Typed API errors (server/api/validate.ts ApiError) carry their own JSON body.
-	const body = (err as { body?: unknown }).body;
-	if (
-		e.expose &&
-		e.status &&
-		e.status >= 400 &&
-		e.status < 600 &&
-		typeof body === 'object' &&
-		body !== null &&
-		'error' in body
-	) {
-		res.status(e.status).json(body);
+	// The routes' named refusals (src/lib/domain/api/errors.ts) carry their own JSON body.
+	if (err instanceof ApiError && err.status >= 400 && err.status < 600) {
+		res.status(err.status).json(err.body);
 		return;
 	}
 	if (e.status && e.status >= 400 && e.status < 500) {

@@ -9,7 +9,6 @@
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_INCIDENT_ID } from '../../server/incidents/demo-incident.ts';
 import { decodeFrame } from '../../server/rooms/frames.ts';
 import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { SyncType } from '../../src/lib/domain/protocol.ts';
@@ -18,6 +17,8 @@ import { connectRawSio, connectRawWs, syncFrame, type RawSio, type RawWs } from 
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { messageArb, seedCorpus, type FuzzMessage } from './fuzz-messages.ts';
 
+/** The demo incident of jurisdiction/chaotian/demo-incident.json. */
+const DEMO_INCIDENT_ID = 'inc-demo-jialing';
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Messages per transport and room: 2 rooms × 2,600 = 5,200 per transport. */
 const PER_RUN = Number(process.env.FUZZ_MESSAGES ?? 2_600);

@@ -1,5 +1,5 @@
 /**
- * The update inspector against each shape described in shared/notes/yjs-update-inspection.md.
+ * The update inspector against each shape described in docs/yjs-update-inspection.md.
  * These also pin the Yjs internals the inspector reads (decodeUpdate's Item fields): if a yjs
  * upgrade changes them, these fail before the guard silently misreads updates.
  */

@@ -1,12 +1,26 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_INCIDENT_ID } from '../../server/incidents/demo-incident.ts';
-import type { Jurisdiction } from '../../server/incidents/jurisdiction.ts';
+import { readDemoScenario } from '../../server/incidents/demo-scenario.ts';
+import type { Jurisdiction } from '../../src/lib/domain/api/jurisdiction.ts';
 import { connectSio, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { call } from './helpers.ts';
 
 type Entity = Record<string, unknown> & { createdBy: string; ownerOrgId: string };
+
+const CHAOTIAN = path.resolve('jurisdiction/chaotian');
+const DEMO_INCIDENT_ID = readDemoScenario(CHAOTIAN)!.id;
+
+/** A copy of Chaotian's jurisdiction folder with another demo scenario, or none (null). */
+function jurisdictionWithDemo(scenario: unknown): string {
+	const dir = tempDataDir('sitroom-jurisdiction-');
+	fs.cpSync(CHAOTIAN, dir, { recursive: true });
+	const file = path.join(dir, 'demo-incident.json');
+	if (scenario === null) fs.rmSync(file);
+	else fs.writeFileSync(file, JSON.stringify(scenario));
+	return dir;
+}
 
 describe('the demo incident', () => {
 	let server: TestServer | undefined;
@@ -88,6 +102,83 @@ describe('the demo incident', () => {
 			}
 		} finally {
 			client.destroy();
+		}
+	});
+
+	it('comes from the jurisdiction folder, so another county seeds its own scenario', async () => {
+		const dir = jurisdictionWithDemo({
+			id: 'inc-demo-other',
+			startedMinutesAgo: 90,
+			incident: {
+				openedBy: 'commander',
+				name: '大滩镇山洪演练',
+				type: 'flood',
+				severity: 'general',
+				level: 'IV',
+				townships: ['510812101'],
+				location: [105.915, 32.77],
+				occurredAt: 0
+			},
+			changes: [
+				{
+					by: 'datan',
+					log: { 'log-1': { kind: 'initial_report', text: '演练开始', createdAt: 5 } },
+					figures: { '510812101': { relocated: 12 } }
+				}
+			]
+		});
+		try {
+			server = await startTestServer({ JURISDICTION_DIR: dir });
+			const commander = await server.login('commander');
+			const list = (
+				await call<{ incidents: Array<{ id: string; name: string }> }>(
+					server.url,
+					commander,
+					'GET',
+					'/api/incidents'
+				)
+			).body.incidents;
+			expect(list).toEqual([expect.objectContaining({ id: 'inc-demo-other', name: '大滩镇山洪演练' })]);
+			const history = await server.store.history('inc-demo-other');
+			const datan = server.identity.users.byUsername('datan')!;
+			expect(history.map((u) => u.userId)).toEqual([
+				server.identity.users.byUsername('commander')!.id,
+				datan.id
+			]);
+		} finally {
+			await server?.dispose();
+			server = undefined;
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('is not created when the jurisdiction ships no scenario', async () => {
+		const dir = jurisdictionWithDemo(null);
+		try {
+			server = await startTestServer({ JURISDICTION_DIR: dir });
+			expect(server.db!.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 0 });
+		} finally {
+			await server?.dispose();
+			server = undefined;
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('stops the server when the scenario is invalid, naming the file and the field', async () => {
+		const scenario = readDemoScenario(CHAOTIAN)!;
+		const broken = structuredClone(scenario) as unknown as {
+			changes: Array<{ log?: Record<string, object> }>;
+		};
+		broken.changes[0]!.log!['log-001'] = { kind: 'rumour', text: '?', createdAt: 10 };
+		const dir = jurisdictionWithDemo(broken);
+		const dataDir = tempDataDir();
+		try {
+			await expect(startTestServer({ JURISDICTION_DIR: dir }, { dataDir })).rejects.toThrow(
+				/demo-incident\.json .*\[changes\.0\.log\.log-001\.kind\]/s
+			);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	});
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncidentSummary } from '../../server/incidents/incident-index.ts';
+import type { IncidentSummary } from '../../src/lib/domain/api/incidents.ts';
 import type { TestSession } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

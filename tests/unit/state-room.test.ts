@@ -23,7 +23,7 @@ import {
 	type TaskItem
 } from '../../src/lib/state/tasks.ts';
 import { DEFAULT_INCIDENT_FILTER, filterIncidents } from '../../src/lib/state/incident-list.ts';
-import type { IncidentSummary } from '../../src/lib/api/incidents.ts';
+import type { IncidentSummary } from '../../src/lib/domain/api/incidents.ts';
 import { currentPresenter, readParticipant, readUser } from '../../src/lib/state/presence.svelte.ts';
 import {
 	changeTaskStatus,
@@ -147,6 +147,11 @@ describe('the incident list', () => {
 		townships: [CHAOTIAN],
 		location: null,
 		occurredAt: '2026-07-01T05:00:00Z',
+		createdBy: null,
+		createdOrgId: null,
+		createdAt: '2026-07-01T05:10:00Z',
+		updatedAt: '2026-07-01T05:10:00Z',
+		closedAt: null,
 		...fields
 	});
 	const list = [

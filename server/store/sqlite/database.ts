@@ -36,7 +36,7 @@ export function openDatabase(opts: OpenOptions): SqliteDatabase {
 
 /**
  * One more connection to a database that openDatabase has already brought up to date (the
- * document log's writer thread). busy_timeout makes either connection wait, rather than fail,
+ * connections of its own that the document log, attribution and client-id owners write on). busy_timeout makes either connection wait, rather than fail,
  * while the other holds the write lock.
  */
 export function openConnection(file: string, synchronous: 'full' | 'normal' = 'full'): SqliteDatabase {

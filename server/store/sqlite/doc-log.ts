@@ -1,6 +1,6 @@
 /**
- * The SQL of the document log, shared by the in-thread store and the writer thread: the writer
- * (one transaction per group, per-room sequence numbers) and the reads (load, history).
+ * The SQL of the document log: the writer (one transaction per group, per-room sequence numbers)
+ * and the reads (load, history).
  *
  * Deferred index. A room's entries are found through doc_update_index (room, seq → id), but a
  * commit does not write it: an index grouped by room puts each room's newest entries on a page of

@@ -1,6 +1,6 @@
 /**
  * The embedded document store: the update log and snapshots in SQLite, written on the main
- * thread (ThreadedSqliteDocStore is the worker-thread alternative).
+ * thread, fsynced off it.
  */
 import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
@@ -43,9 +43,9 @@ export interface SqliteDocStoreOptions {
 }
 
 /**
- * The store on the main thread (SQLITE_WRITER=inline, the default). Commits are group commits:
- * write() and append() queue their entries and the next turn of the event loop (under load, the
- * end of the commit gap) writes everything queued, from any rooms and callers, in one transaction.
+ * The store on the main thread. Commits are group commits: write() and append() queue their
+ * entries and the next turn of the event loop (under load, the end of the commit gap) writes
+ * everything queued, from any rooms and callers, in one transaction.
  *
  * With `file`, that write is a few write() calls into the page cache: from then on the entries
  * survive the process being killed, and write() resolves. Making them survive a power cut is the

@@ -5,12 +5,15 @@
  *   GET /api/incidents/:id/attribution                         per entity: created / last changed
  *   GET /api/incidents/:id/audit?collection=tasks&entity=t1     every change to one entity, newest first
  */
-import type { EntityCollection } from '../domain/incident-doc.ts';
+import type {
+	AttributedCollection,
+	AuditEntry,
+	IncidentAttribution,
+	IncidentAudit
+} from '$lib/domain/api/audit';
 import { api } from './client.ts';
 
-/** Collections whose entities are attributed: the document's entity maps plus township figure rows. */
-export type AttributedCollection = EntityCollection | 'figures';
-
+/** Who created an entity and who changed it last, as the entity's details show it. */
 export interface ChangeStamp {
 	userId: string | null;
 	userName: string | null;
@@ -22,33 +25,11 @@ export interface Attribution {
 	lastChanged: ChangeStamp | null;
 }
 
-export interface AuditEntry {
-	seq: number;
-	at: string;
-	userId: string | null;
-	userName: string | null;
-	orgId: string | null;
-	orgName: string | null;
-	field: string | null;
-	op: string;
-}
-
-interface AttributionRow {
-	collection: string;
-	entityId: string | null;
-	createdBy: string | null;
-	createdByName: string | null;
-	createdAt: string | null;
-	lastChangedBy: string | null;
-	lastChangedByName: string | null;
-	lastChangedAt: string;
-}
-
 const base = (incidentId: string) => `/api/incidents/${encodeURIComponent(incidentId)}`;
 
 /** Attribution of every entity of an incident, keyed `collection/entityId`. */
 export async function fetchAttributions(incidentId: string): Promise<Map<string, Attribution>> {
-	const p = await api.get<{ entities: AttributionRow[] }>(`${base(incidentId)}/attribution`);
+	const p = await api.get<IncidentAttribution>(`${base(incidentId)}/attribution`);
 	const out = new Map<string, Attribution>();
 	for (const row of p.entities) {
 		out.set(`${row.collection}/${row.entityId ?? ''}`, {
@@ -81,8 +62,6 @@ export async function fetchAudit(
 	collection: AttributedCollection,
 	id: string
 ): Promise<AuditEntry[]> {
-	const p = await api.get<{ changes: AuditEntry[] }>(
-		`${base(incidentId)}/audit${auditQuery(collection, id)}`
-	);
+	const p = await api.get<IncidentAudit>(`${base(incidentId)}/audit${auditQuery(collection, id)}`);
 	return p.changes;
 }

@@ -1,26 +1,10 @@
 /**
  * The app's one way to call the REST API: same-origin JSON, the session cookie, and the CSRF
- * token on every state-changing call. Every failure becomes an ApiError carrying the server's
- * stable `error` code, so pages can switch on codes and translate them instead of showing raw text.
+ * token on every state-changing call. Every failure becomes the shared ApiError carrying the
+ * server's stable `error` code (src/lib/domain/api/errors.ts), so pages can switch on codes and
+ * translate them instead of showing raw text.
  */
-
-export interface ApiIssue {
-	path: Array<string | number>;
-	message: string;
-}
-
-/** A refused or failed API call. `code` is the server's kebab-case error code. */
-export class ApiError extends Error {
-	override readonly name = 'ApiError';
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly issues: ApiIssue[] = []
-	) {
-		super(message);
-	}
-}
+import { ApiError, ApiErrorBodySchema } from '$lib/domain/api/errors';
 
 /** The network itself failed (offline, server down): no HTTP status at all. */
 export const NETWORK_ERROR = 'network-error';
@@ -60,12 +44,14 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
 		}
 	}
 	if (!res.ok) {
-		const e = (json ?? {}) as { error?: unknown; message?: unknown; issues?: unknown };
+		// A proxy's or framework's JSON may not be ours: read what fits, fall back on the status.
+		const parsed = ApiErrorBodySchema.partial().safeParse(json);
+		const e = parsed.success ? parsed.data : {};
 		throw new ApiError(
 			res.status,
-			typeof e.error === 'string' ? e.error : `http-${res.status}`,
-			typeof e.message === 'string' ? e.message : res.statusText,
-			Array.isArray(e.issues) ? (e.issues as ApiIssue[]) : []
+			e.error ?? `http-${res.status}`,
+			e.message ?? res.statusText,
+			e.issues ?? []
 		);
 	}
 	return json as T;

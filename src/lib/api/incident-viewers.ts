@@ -2,15 +2,8 @@
  * Which viewer accounts (leaders' screens) an incident is shared with; commanders only.
  * Grants are by username because only admins may list users.
  */
+import type { ViewerGrant, ViewerGrantRequest } from '$lib/domain/api/incidents';
 import { api } from './client.ts';
-
-export interface ViewerGrant {
-	userId: string;
-	username: string | null;
-	displayName: string | null;
-	grantedBy: string | null;
-	grantedAt: string;
-}
 
 type Payload = { viewers: ViewerGrant[] };
 const base = (incidentId: string) => `/api/incidents/${encodeURIComponent(incidentId)}/viewers`;
@@ -20,7 +13,7 @@ export async function listViewers(incidentId: string): Promise<ViewerGrant[]> {
 }
 
 export async function shareWith(incidentId: string, username: string): Promise<ViewerGrant[]> {
-	return (await api.post<Payload>(base(incidentId), { username })).viewers;
+	return (await api.post<Payload>(base(incidentId), { username } satisfies ViewerGrantRequest)).viewers;
 }
 
 export async function unshare(incidentId: string, userId: string): Promise<ViewerGrant[]> {

@@ -1,12 +1,12 @@
 /**
  * The operator's optional online base layers (GET /api/config/map). The offline basemap needs
- * none of this; a failed request simply leaves the map offline.
+ * none of this; a failed request or an invalid answer simply leaves the map offline.
  */
-import { MapLayerConfigListSchema, type MapLayerConfig } from '../domain/map-layers.ts';
+import { MapConfigSchema } from '$lib/domain/api/map-config';
+import type { MapLayerConfig } from '$lib/domain/map-layers';
 import { api } from './client.ts';
 
 export async function fetchMapLayers(): Promise<MapLayerConfig[]> {
-	const p = await api.get<{ layers: unknown }>('/api/config/map');
-	const parsed = MapLayerConfigListSchema.safeParse(p.layers);
-	return parsed.success ? parsed.data : [];
+	const parsed = MapConfigSchema.safeParse(await api.get<unknown>('/api/config/map'));
+	return parsed.success ? parsed.data.layers : [];
 }

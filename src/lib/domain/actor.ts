@@ -28,20 +28,3 @@ export interface OrgInfo {
 export interface OrgDirectory {
 	get(orgId: string): OrgInfo | undefined;
 }
-
-/**
- * A user as the API shows them to anyone (never the password hash): the session's user, and with
- * administration facts added, an entry of the user list. Shared by the server that sends it and
- * the app that reads it.
- */
-export interface PublicUser {
-	id: string;
-	username: string;
-	displayName: string;
-	role: Role;
-	orgId: string;
-	orgName: string;
-	/** Township code of the user's organisation, if it belongs to one. */
-	township: string | null;
-	active: boolean;
-}

@@ -53,6 +53,31 @@ export type XyzLayerConfig = z.infer<typeof XyzLayerConfigSchema>;
 export type TiandituLayerConfig = z.infer<typeof TiandituLayerConfigSchema>;
 export type MapLayerConfig = z.infer<typeof MapLayerConfigSchema>;
 
+/** Why the operator's map layers cannot be used: the message names their source and each wrong field. */
+export class MapLayerConfigError extends Error {
+	override readonly name = 'MapLayerConfigError';
+}
+
+/**
+ * The operator's map layers from JSON text (MAP_LAYERS or the file MAP_LAYERS_FILE names); blank
+ * or absent text means none. `where` names the source in the error.
+ */
+export function parseMapLayerList(text: string | null, where: string): MapLayerConfig[] {
+	if (text === null || text.trim() === '') return [];
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text);
+	} catch (err) {
+		throw new MapLayerConfigError(`${where} is not valid JSON: ${String(err)}`);
+	}
+	const parsed = MapLayerConfigListSchema.safeParse(raw);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  [${i.path.join('.')}] ${i.message}`);
+		throw new MapLayerConfigError(`${where} is not a valid list of map layers:\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}
+
 /** Tianditu (天地图) as Web-Mercator tiles (`*_w`), with its label layer; both need the key. */
 export function tiandituUrls(config: TiandituLayerConfig): { base: string; labels: string } {
 	const url = (layer: string) =>

@@ -8,7 +8,7 @@
  * stored converted.
  */
 import gcoord from 'gcoord';
-import type { Geometry, LonLat } from '../domain/incident-doc.ts';
+import type { Geometry, LonLat } from '$lib/domain/incident-doc';
 
 export const DISPLAY_CRS = ['wgs84', 'gcj02'] as const;
 export type DisplayCrs = (typeof DISPLAY_CRS)[number];

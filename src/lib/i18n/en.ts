@@ -252,6 +252,8 @@ export const en: Messages = {
 	'incidents.search': 'Search by name',
 	'incidents.searchPlaceholder': 'Part of the incident name',
 	'incidents.namePlaceholder': 'e.g. Chaotian town landslide',
+	'incidents.locationRequired':
+		'Give the incident a location: a township seat, a point on the map, or longitude and latitude',
 	'incidents.none': 'No incidents match',
 	'incident.name': 'Name',
 	'incident.type': 'Type',

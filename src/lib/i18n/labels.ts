@@ -16,7 +16,7 @@ import type {
 	Severity,
 	TaskPriority,
 	TaskStatus
-} from '../domain/vocabulary.ts';
+} from '$lib/domain/vocabulary';
 import { zhCN, type MessageKey } from './zh-CN.ts';
 
 export const incidentTypeKey = (c: IncidentType) => `incidentType.${c}` as const satisfies MessageKey;

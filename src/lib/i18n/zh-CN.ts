@@ -250,6 +250,7 @@ export const zhCN = {
 	'incidents.search': '按名称搜索',
 	'incidents.searchPlaceholder': '输入事件名称关键字',
 	'incidents.namePlaceholder': '如：朝天镇滑坡',
+	'incidents.locationRequired': '请填写事件位置：取乡镇驻地、在地图上选点或输入经纬度',
 	'incidents.none': '没有符合条件的事件',
 	'incident.name': '事件名称',
 	'incident.type': '事件类型',

@@ -7,7 +7,7 @@ import { LineString, Point, Polygon } from 'ol/geom.js';
 import { fromLonLat, toLonLat } from 'ol/proj.js';
 import type { Coordinate } from 'ol/coordinate.js';
 import { fromDisplay, toDisplay, type DisplayCrs } from '../geo/crs.ts';
-import type { Geometry, LonLat } from '../domain/incident-doc.ts';
+import type { Geometry, LonLat } from '$lib/domain/incident-doc';
 
 export function lonLatToView(p: LonLat, crs: DisplayCrs): Coordinate {
 	return fromLonLat(toDisplay(p, crs));

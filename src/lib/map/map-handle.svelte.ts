@@ -9,7 +9,7 @@ import type BaseLayer from 'ol/layer/Base.js';
 import type { Extent } from 'ol/extent.js';
 import type { Coordinate } from 'ol/coordinate.js';
 import { getContext, setContext, untrack } from 'svelte';
-import type { LonLat } from '../domain/incident-doc.ts';
+import type { LonLat } from '$lib/domain/incident-doc';
 import type { DisplayCrs } from '../geo/crs.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { lonLatToView, viewToLonLat } from './geometry.ts';

@@ -1,6 +1,6 @@
 /** The shared map view (presenter mode): where the map looks, in WGS84 and a zoom level. */
 import type OlMap from 'ol/Map.js';
-import type { LonLat } from '../domain/incident-doc.ts';
+import type { LonLat } from '$lib/domain/incident-doc';
 import type { DisplayCrs } from '../geo/crs.ts';
 import { lonLatToView, viewToLonLat } from './geometry.ts';
 

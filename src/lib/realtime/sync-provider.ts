@@ -22,7 +22,7 @@ import {
 	type CloseReasonName,
 	type ServerNotice,
 	type ServerToClientEvents
-} from '../domain/protocol.ts';
+} from '$lib/domain/protocol';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

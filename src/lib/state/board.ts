@@ -2,8 +2,8 @@
  * The situation board's arithmetic: township rows, totals, and the log in reading order.
  * Pure functions so the board, the leaders' screen and the tests agree on every figure.
  */
-import type { LogEntry, TownshipFigures } from '../domain/incident-doc.ts';
-import { FIGURE_KEYS, type FigureKey } from '../domain/vocabulary.ts';
+import type { LogEntry, TownshipFigures } from '$lib/domain/incident-doc';
+import { FIGURE_KEYS, type FigureKey } from '$lib/domain/vocabulary';
 
 export type FigureTotals = Record<FigureKey, number>;
 

@@ -1,10 +1,12 @@
 /**
- * Filtering the incident list: by status, type, township and severity, and a search by name.
+ * Filtering the incident list in the page: by status, type, township and severity, and a search
+ * by name. (The REST API's own filter is IncidentFilter in src/lib/domain/api/incidents.ts; the
+ * page loads the list once and filters it here as the user types.)
  */
-import type { IncidentSummary } from '../api/incidents.ts';
-import type { IncidentStatus, IncidentType, Severity } from '../domain/vocabulary.ts';
+import type { IncidentSummary } from '$lib/domain/api/incidents';
+import type { IncidentStatus, IncidentType, Severity } from '$lib/domain/vocabulary';
 
-export interface IncidentFilter {
+export interface IncidentListFilter {
 	status: IncidentStatus;
 	type: IncidentType | null;
 	township: string | null;
@@ -13,7 +15,7 @@ export interface IncidentFilter {
 	search: string;
 }
 
-export const DEFAULT_INCIDENT_FILTER: IncidentFilter = {
+export const DEFAULT_INCIDENT_FILTER: IncidentListFilter = {
 	status: 'active',
 	type: null,
 	township: null,
@@ -21,7 +23,7 @@ export const DEFAULT_INCIDENT_FILTER: IncidentFilter = {
 	search: ''
 };
 
-export function filterIncidents(list: readonly IncidentSummary[], f: IncidentFilter): IncidentSummary[] {
+export function filterIncidents(list: readonly IncidentSummary[], f: IncidentListFilter): IncidentSummary[] {
 	const q = f.search.trim().toLocaleLowerCase();
 	return list
 		.filter(

@@ -2,7 +2,7 @@
  * One pending "click a point on the map" request at a time. A form calls `request()`; the map
  * resolves it with the clicked point; Escape or a new request cancels the old one with null.
  */
-import type { LonLat } from '../domain/incident-doc.ts';
+import type { LonLat } from '$lib/domain/incident-doc';
 
 export class MapPick {
 	#resolve: ((p: LonLat | null) => void) | null = null;

@@ -6,8 +6,8 @@
  * move the map themselves, and can go back with one click (`follow()`).
  */
 import type { Awareness } from 'y-protocols/awareness';
-import type { LonLat } from '../domain/incident-doc.ts';
-import type { Role } from '../domain/vocabulary.ts';
+import type { LonLat } from '$lib/domain/incident-doc';
+import type { Role } from '$lib/domain/vocabulary';
 
 /** The session's view of this user (see api/session.ts). */
 export interface SelfUser {

@@ -3,8 +3,9 @@
  * and the organisation tree. Loaded once per page load and shared; a failed load is retried on
  * the next call rather than cached.
  */
-import type { OrgDirectory, OrgInfo } from '../domain/actor.ts';
-import { fetchJurisdiction, type Township } from '../api/incidents.ts';
+import type { OrgDirectory, OrgInfo } from '$lib/domain/actor';
+import type { Township } from '$lib/domain/api/jurisdiction';
+import { fetchJurisdiction } from '../api/incidents.ts';
 import { listOrganisations } from '../api/organisations.ts';
 
 class ReferenceData {

@@ -3,9 +3,9 @@
  * stamps the author's user and organisation (the server checks them against the session and
  * refuses a forgery); the time is the client's, for display, the server keeps the real one.
  */
-import { IncidentDoc, type LonLat, type Task } from '../domain/incident-doc.ts';
-import type { Actor } from '../domain/actor.ts';
-import { transitionNeedsReason } from '../domain/task-workflow.ts';
+import { IncidentDoc, type LonLat, type Task } from '$lib/domain/incident-doc';
+import type { Actor } from '$lib/domain/actor';
+import { transitionNeedsReason } from '$lib/domain/task-workflow';
 import type {
 	FeedKind,
 	FigureKey,
@@ -13,7 +13,7 @@ import type {
 	LogKind,
 	ResponseLevel,
 	TaskStatus
-} from '../domain/vocabulary.ts';
+} from '$lib/domain/vocabulary';
 
 export function newId(prefix: string): string {
 	return `${prefix}-${crypto.randomUUID()}`;

@@ -17,7 +17,7 @@ import {
 	type Position,
 	type TaskUpdate,
 	type TownshipFigures
-} from '../domain/incident-doc.ts';
+} from '$lib/domain/incident-doc';
 import type { LogItem } from './board.ts';
 import type { TaskItem } from './tasks.ts';
 

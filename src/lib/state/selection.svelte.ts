@@ -2,7 +2,7 @@
  * What is selected in a room (a task, annotation, figure row, log entry or feed), so the
  * attribution panel can say who made it and who last changed it.
  */
-import type { AttributedCollection } from '../api/attribution.ts';
+import type { AttributedCollection } from '$lib/domain/api/audit';
 
 export interface Selected {
 	collection: AttributedCollection;

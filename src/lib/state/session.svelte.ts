@@ -2,8 +2,10 @@
  * Who is logged in, for every page: loaded once per page load, replaced on login, cleared on
  * logout (which also closes the realtime socket, so no room keeps the old identity).
  */
-import type { Actor } from '../domain/actor.ts';
-import { actorOf, fetchSession, login, logout, type Session, type SessionUser } from '../api/session.ts';
+import type { Actor } from '$lib/domain/actor';
+import type { Session } from '$lib/domain/api/session';
+import type { PublicUser } from '$lib/domain/api/users';
+import { actorOf, fetchSession, login, logout } from '../api/session.ts';
 import { closeAppSocket } from '../realtime/socket.ts';
 
 class SessionState {
@@ -11,7 +13,7 @@ class SessionState {
 	#loaded = $state(false);
 	#loading: Promise<Session | null> | null = null;
 
-	get user(): SessionUser | null {
+	get user(): PublicUser | null {
 		return this.#session?.user ?? null;
 	}
 	get actor(): Actor | null {
@@ -38,7 +40,7 @@ class SessionState {
 		return this.#loading;
 	}
 
-	async login(username: string, password: string): Promise<SessionUser> {
+	async login(username: string, password: string): Promise<PublicUser> {
 		const s = await login(username, password);
 		// The socket may have connected anonymously (or as someone else): reconnect as this user.
 		closeAppSocket();

@@ -2,9 +2,9 @@
  * Task views: filtering, overdue detection, status columns and progress by township. Pure, so
  * that the task panel, the leaders' screen and the tests share one definition of each.
  */
-import type { Task } from '../domain/incident-doc.ts';
-import { isOpenStatus } from '../domain/task-workflow.ts';
-import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '../domain/vocabulary.ts';
+import type { Task } from '$lib/domain/incident-doc';
+import { isOpenStatus } from '$lib/domain/task-workflow';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from '$lib/domain/vocabulary';
 
 export type TaskItem = Omit<Task, 'updates'> & { id: string };
 

@@ -2,7 +2,8 @@
  * Turns an error from the API client into a sentence in the user's language: known error codes
  * have their own message (`apiError.<code>`), anything else a generic one naming the code.
  */
-import { ApiError, NETWORK_ERROR } from '$lib/api/client';
+import { NETWORK_ERROR } from '$lib/api/client';
+import { ApiError } from '$lib/domain/api/errors';
 import type { MessageKey, Translate } from '$lib/i18n';
 import { zhCN } from '$lib/i18n/zh-CN';
 

@@ -4,9 +4,9 @@
  * Authorship comes from the acting user; the server checks it against the session.
  */
 import * as Y from 'yjs';
-import type { Actor } from '../../domain/actor.ts';
-import type { Annotation, Geometry, IncidentDoc } from '../../domain/incident-doc.ts';
-import { ANNOTATION_KINDS } from '../../domain/vocabulary.ts';
+import type { Actor } from '$lib/domain/actor';
+import type { Annotation, Geometry, IncidentDoc } from '$lib/domain/incident-doc';
+import { ANNOTATION_KINDS } from '$lib/domain/vocabulary';
 import { parseGeometry, type ImportedAnnotation } from './annotation-geojson.ts';
 
 export type AnnotationWithId = Annotation & { id: string };

@@ -6,8 +6,8 @@
  * Coordinates must be WGS84 lon/lat (RFC 7946); altitudes are dropped. Export writes what is
  * stored: WGS84, whatever base layer is on screen.
  */
-import type { Annotation, Geometry, LonLat } from '../../domain/incident-doc.ts';
-import { ANNOTATION_KINDS, type AnnotationKind } from '../../domain/vocabulary.ts';
+import type { Annotation, Geometry, LonLat } from '$lib/domain/incident-doc';
+import { ANNOTATION_KINDS, type AnnotationKind } from '$lib/domain/vocabulary';
 import { en } from '../../i18n/en.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 

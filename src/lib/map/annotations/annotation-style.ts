@@ -9,8 +9,8 @@
 import type { FeatureLike } from 'ol/Feature.js';
 import { LineString, Point, Polygon, type Geometry as OlGeometry } from 'ol/geom.js';
 import { Circle, Fill, Icon, RegularShape, Stroke, Style, Text } from 'ol/style.js';
-import type { AnnotationKind } from '../../domain/vocabulary.ts';
-import { ANNOTATION_KINDS } from '../../domain/vocabulary.ts';
+import type { AnnotationKind } from '$lib/domain/vocabulary';
+import { ANNOTATION_KINDS } from '$lib/domain/vocabulary';
 import { ANNOTATION_SYMBOLS, symbolDataUri, withAlpha } from './annotation-symbols.ts';
 
 /** From this resolution up (metres per pixel, ≈ zoom 12.5) labels are hidden: they would only overlap. */

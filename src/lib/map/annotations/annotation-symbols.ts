@@ -3,8 +3,8 @@
  * in the legend alike. Colours follow common emergency-map practice: red for danger and
  * blockage, green for safety (shelters, evacuation routes), blue for water, orange-red for fire.
  */
-import type { AnnotationKind } from '../../domain/vocabulary.ts';
-import type { Geometry } from '../../domain/incident-doc.ts';
+import type { AnnotationKind } from '$lib/domain/vocabulary';
+import type { Geometry } from '$lib/domain/incident-doc';
 
 export type GeometryType = Geometry['type'];
 

@@ -1,7 +1,7 @@
 /** How tasks, feeds and positions of the incident document become map features. */
 import { Point } from 'ol/geom.js';
-import type { Feed, LonLat, Position, Task } from '../../domain/incident-doc.ts';
-import { FEED_HEALTH, TASK_PRIORITIES, TASK_STATUSES } from '../../domain/vocabulary.ts';
+import type { Feed, LonLat, Position, Task } from '$lib/domain/incident-doc';
+import { FEED_HEALTH, TASK_PRIORITIES, TASK_STATUSES } from '$lib/domain/vocabulary';
 import type { EntityAdapter } from '../entity-sync.ts';
 import { lonLatToView } from '../geometry.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { FeatureLike } from 'ol/Feature.js';
 import { Circle, Fill, Icon, RegularShape, Stroke, Style, Text } from 'ol/style.js';
-import type { FeedHealth, TaskPriority, TaskStatus } from '../../domain/vocabulary.ts';
+import type { FeedHealth, TaskPriority, TaskStatus } from '$lib/domain/vocabulary';
 
 export const TASK_STATUS_COLORS: Record<TaskStatus, string> = {
 	new: '#6b7280',

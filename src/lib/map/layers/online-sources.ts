@@ -4,7 +4,7 @@
  * need the operator's key. Tianditu is CGCS2000, which is WGS84 for display purposes.
  */
 import XYZ from 'ol/source/XYZ.js';
-import { tiandituUrls, type MapLayerConfig } from '../../domain/map-layers.ts';
+import { tiandituUrls, type MapLayerConfig } from '$lib/domain/map-layers';
 
 /** The sources of one configured layer, bottom first (a Tianditu layer has two). */
 export function tileSources(config: MapLayerConfig): XYZ[] {

@@ -3,7 +3,7 @@
  * feeds and team positions around Chaotian town, in a local Y.Doc (no server involved).
  */
 import * as Y from 'yjs';
-import { IncidentDoc, type Annotation, type LonLat } from '$lib/domain/incident-doc.ts';
+import { IncidentDoc, type Annotation, type LonLat } from '$lib/domain/incident-doc';
 
 const by = { createdBy: 'demo-commander', ownerOrgId: 'org-command', createdAt: '2024-07-11T08:30:00.000Z' };
 const links = { taskIds: [], feedIds: [] };

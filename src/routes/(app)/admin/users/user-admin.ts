@@ -3,9 +3,9 @@
  * the filtered list, the organisation picker's indented order, and the server's field issues
  * turned into one translated message per form field.
  */
-import type { ApiIssue } from '$lib/api/client';
-import type { UserAccount } from '$lib/api/users';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '$lib/api/users';
+import type { ApiIssue } from '$lib/domain/api/errors';
+import type { UserAccount } from '$lib/domain/api/users';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '$lib/domain/credentials';
 import type { OrgInfo } from '$lib/domain/actor';
 import type { Role } from '$lib/domain/vocabulary';
 import type { Translate } from '$lib/i18n';
@@ -60,12 +60,10 @@ export type FieldErrors = Partial<Record<UserField, string>>;
  * One message per field named in the server's issues, in the user's language (the server's
  * own messages are English). Issues on other paths are left to the general error line.
  */
-export function fieldErrors(t: Translate, issues: ApiIssue[]): FieldErrors {
+export function fieldErrors(t: Translate, issues: readonly ApiIssue[]): FieldErrors {
 	const out: FieldErrors = {};
 	for (const issue of issues) {
-		// The server sends a dotted path; the client type also allows an array of segments.
-		const path: unknown = issue.path;
-		const field = String(Array.isArray(path) ? path[0] : path).split('.')[0] ?? '';
+		const field = issue.path.split('.')[0] ?? '';
 		if (!(USER_FIELDS as readonly string[]).includes(field)) continue;
 		const f = field as UserField;
 		out[f] =

@@ -7,14 +7,14 @@
  *   router.post('/incidents', requireActor(['commander']), (req, res) => { const a = actorOf(res); … });
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Actor } from '#domain/actor';
 import type { Role } from '#domain/vocabulary';
+import { readCookie, SESSION_COOKIE } from '../identity/cookies.ts';
+import type { AuthFailure, Identity } from '../identity/identity.ts';
+import type { Session } from '../identity/sessions.ts';
+import type { User } from '../identity/users.ts';
 import type { PeerIdentity } from '../rooms/peer.ts';
-import { readCookie, SESSION_COOKIE, sessionCookieOptions } from './cookies.ts';
-import type { AuthFailure, Identity } from './identity.ts';
-import type { Session } from './sessions.ts';
-import type { User } from './users.ts';
 
 /** The caller of a request, as routes see it. */
 export interface RequestActor extends Actor {
@@ -31,6 +31,10 @@ export interface RequestAuth {
 
 export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function sessionCookieOptions(secure: boolean, expiresAt: number): CookieOptions {
+	return { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(expiresAt) };
+}
 
 /** The authenticated session of this request, if any (set by sessionMiddleware). */
 export function authOf(res: Response): RequestAuth | undefined {

@@ -1,0 +1,62 @@
+/**
+ * The REST API's routers, in the order they are mounted under /api: the session middleware
+ * first (every route asks who is calling, and it enforces CSRF), then one router per resource.
+ */
+import express, { type Router } from 'express';
+import type { MapLayerConfig } from '#domain/map-layers';
+import type { Role } from '#domain/vocabulary';
+import { auditRouter } from '../api/audit.ts';
+import { configRouter } from '../api/config.ts';
+import { feedsRouter } from '../api/feeds.ts';
+import { incidentsRouter } from '../api/incidents.ts';
+import { organisationsRouter } from '../api/organisations.ts';
+import { sessionRouter } from '../api/session.ts';
+import { sessionMiddleware } from '../api/session-middleware.ts';
+import { tokensRouter } from '../api/tokens.ts';
+import { usersRouter } from '../api/users.ts';
+import { mayRead } from '../incidents/room-access.ts';
+import type { Logger } from '../log.ts';
+import type { RoomRegistry } from '../rooms/registry.ts';
+import type { Services } from './services.ts';
+
+export function restApi(deps: {
+	services: Services;
+	registry: RoomRegistry;
+	mapLayers: readonly MapLayerConfig[];
+	log: Logger;
+}): Router[] {
+	const { identity } = deps.services.identity;
+	const { index, jurisdiction, monitor, feedChecksEnabled } = deps.services.incidents;
+	const { registry } = deps;
+	const log = deps.log.child({ module: 'incidents' });
+	const userRef = (u: { id: string; role: Role; username: string; displayName: string } | undefined) =>
+		u && { id: u.id, role: u.role, username: u.username, displayName: u.displayName };
+
+	const sessions = express.Router();
+	sessions.use(sessionMiddleware(identity));
+	return [
+		sessions,
+		sessionRouter(identity),
+		tokensRouter(identity),
+		usersRouter(identity),
+		organisationsRouter(identity),
+		incidentsRouter({
+			index,
+			registry,
+			jurisdiction,
+			userById: (id) => userRef(identity.users.byId(id)),
+			userByUsername: (name) => userRef(identity.users.byUsername(name)),
+			log
+		}),
+		feedsRouter({ index, registry, monitor, checksEnabled: feedChecksEnabled }),
+		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
+		auditRouter({
+			attribution: deps.services.guard.attribution,
+			names: {
+				userName: (id) => identity.users.byId(id)?.displayName,
+				orgName: (id) => identity.orgs.get(id)?.name
+			},
+			mayRead: (actor, id) => mayRead(index, actor, id)
+		})
+	];
+}
