@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { ServerNotice } from '../domain/protocol.ts';
+import type { ServerNotice } from '$lib/domain/protocol';
 import { SyncProvider, type AppSocket, type ConnectionStatus } from './sync-provider.ts';
 
 export class RoomConnection {

@@ -9,7 +9,7 @@
 import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { decodeFrame, FrameError, type Frame } from '../domain/frames.ts';
+import { decodeFrame, FrameError, type Frame } from '$lib/domain/frames';
 import {
 	awarenessFrame,
 	Close,
