@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IncidentDoc, type IncidentMeta } from '#domain/incident-doc';
-import type { ActingFor } from '../rooms/room.ts';
+import type { ActingFor } from '../rooms/origin.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { IncidentIndex, IncidentSummary } from './incident-index.ts';
 import type { OpenIncidentInput } from './incident-meta.ts';
