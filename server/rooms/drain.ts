@@ -68,7 +68,7 @@ export class Acknowledgements {
 export class Drain {
 	/** Updates produced, in order (any made between drains first). */
 	readonly updates: PendingUpdate[];
-	/** Peers to admit once the frames before them are applied. */
+	/** Peers to admit once the drain's changes are applied, before the commit (a refused join never sees state). */
 	readonly joins: JoinItem[] = [];
 	readonly acknowledgements = new Acknowledgements();
 	readonly #afterCommit: Array<() => void> = [];
