@@ -74,6 +74,7 @@ export class FeedHealthMonitor {
 	/** Checks a room's feeds soon after it loads, so the first people in see fresh health. */
 	hooks(): RoomHooks {
 		return {
+			name: 'feed-health',
 			onLoaded: ({ room }) => {
 				if (!this.#opts.activeIncidents().includes(room.name)) return;
 				setTimeout(() => {

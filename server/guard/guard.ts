@@ -42,14 +42,9 @@ export interface GuardOptions {
 	guards?: (roomName: string) => boolean;
 }
 
-/** What checkUpdate hands to onCommitted for one accepted update. */
+/** What checkUpdate (or describeChange) hands to onCommitted for one accepted update. */
 export class GuardVerdict {
 	constructor(readonly changes: readonly Change[]) {}
-}
-
-function verdictOf(checks: readonly unknown[]): GuardVerdict | null {
-	for (const c of checks) if (c instanceof GuardVerdict) return c;
-	return null;
 }
 
 export const DEFAULT_AWARENESS_RATE: AwarenessRate = { perSecond: 20, burst: 20 };
@@ -87,7 +82,7 @@ interface RoomOwners {
 	perUser: Map<string, number>;
 }
 
-export function createGuard(opts: GuardOptions): RoomHooks {
+export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 	const claims = new WeakMap<RoomInfo, ClientClaims>();
 	const owners = new WeakMap<RoomInfo, RoomOwners>();
 	/** Client ids each connection has bound. */
@@ -173,6 +168,8 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 	};
 
 	return {
+		name: 'guard',
+
 		checkUpdate({ room, peer, update, decoded }: CheckUpdatePayload): GuardVerdict | undefined {
 			if (opts.guards && !opts.guards(room.name)) return undefined;
 			const actor = peer.identity;
@@ -218,11 +215,13 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 			stampAwareness(entries, peer.identity, presence);
 		},
 
-		onCommitted({ room, updates }: CommittedPayload): void {
+		onCommitted({ room, updates, resultOf }: CommittedPayload<GuardVerdict>): void {
 			const rows: ChangeRow[] = [];
 			for (const u of updates) {
-				const verdict = verdictOf(u.checks);
-				if (verdict === null) continue;
+				// A relayed update was attributed on the node that committed it.
+				if (u.origin.kind === 'relay') continue;
+				const verdict = resultOf(u);
+				if (verdict === undefined) continue;
 				for (const c of verdict.changes) {
 					rows.push({
 						room: room.name,
@@ -238,8 +237,8 @@ export function createGuard(opts: GuardOptions): RoomHooks {
 				}
 			}
 			if (rows.length === 0) return;
-			// onCommitted must not throw: a failed index write loses audit rows, never the update
-			// (doc_updates keeps its author either way).
+			// A failed write loses audit rows, never the update (doc_updates keeps its author either
+			// way). The room's hook runner would log the failure too; here it says which rows are lost.
 			try {
 				opts.attribution.record(rows);
 			} catch (err) {

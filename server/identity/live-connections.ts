@@ -46,6 +46,7 @@ export class LiveConnections {
 	/** Hooks that track room peers. `verifyJoin` may throw a Refusal (session no longer valid). */
 	hooks(verifyJoin: (identity: PeerIdentity) => void): RoomHooks {
 		return {
+			name: 'live-connections',
 			onJoin: ({ room, peer }: JoinPayload) => {
 				if (!peer.identity?.sessionId) return;
 				verifyJoin(peer.identity);

@@ -38,6 +38,7 @@ export function indexSyncHooks(index: IncidentIndex, log: Logger): RoomHooks {
 	};
 
 	return {
+		name: 'incident-index',
 		onLoaded({ room }) {
 			if (!index.has(room.name)) return;
 			room.doc.getMap(ROOTS.meta).observe(() => metaChanged.add(room.doc));
@@ -46,12 +47,9 @@ export function indexSyncHooks(index: IncidentIndex, log: Logger): RoomHooks {
 		onCommitted({ room }) {
 			if (!metaChanged.has(room.doc)) return;
 			metaChanged.delete(room.doc);
-			try {
-				sync(room);
-			} catch (err) {
-				// onCommitted must not throw; the next meta change or load retries.
-				log.error({ room: room.name, err }, 'incident index update failed');
-			}
+			// Should the index write fail, the room's hook runner logs it; the next meta change or
+			// load retries.
+			sync(room);
 		}
 	};
 }

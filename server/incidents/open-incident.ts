@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncidentSummary, NewIncident } from '#domain/api/incidents';
 import { IncidentDoc, type IncidentMeta } from '#domain/incident-doc';
-import type { ActingFor } from '../rooms/room.ts';
+import type { ActingFor } from '../rooms/origin.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import type { IncidentIndex } from './incident-index.ts';
 

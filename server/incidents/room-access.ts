@@ -43,6 +43,7 @@ export function readableIncident(
 
 export function roomAccessHooks(opts: RoomAccessOptions): RoomHooks {
 	return {
+		name: 'room-access',
 		onJoin({ room, peer }) {
 			const actor = peer.identity;
 			if (actor?.role === 'viewer') {

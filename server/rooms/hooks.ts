@@ -2,9 +2,17 @@
  * Extension points of the realtime core. Authentication, the permission guard, attribution
  * and the incident index plug in here; the core calls them in order and knows none of them.
  * Each hook gets one typed payload. A hook refuses by throwing a Refusal (see refusal.ts).
+ *
+ * Each hook has a rule, and the one runner (hook-runner.ts) enforces it, so no extension needs
+ * a try/catch of its own to keep the pipeline going:
+ * - may refuse: onJoin, checkUpdate, onAwareness (what they throw refuses the join or message);
+ * - must not throw: describeChange, onCommitted, onLeave (a failure is logged, the rest goes on);
+ * - onLoaded must not throw either, and one that does fails the room (a hook that could not
+ *   prepare the document, such as the guard typing its roots, could not judge changes to it).
  */
 import type * as Y from 'yjs';
 import type { AwarenessEntry, DecodedUpdate } from './frames.ts';
+import type { CommittedOrigin } from './origin.ts';
 import type { Peer } from './peer.ts';
 import type { StoredUpdate } from '../store/doc-store.ts';
 
@@ -27,6 +35,12 @@ export interface CheckUpdatePayload {
 	decoded: DecodedUpdate;
 }
 
+export interface DescribeChangePayload {
+	room: RoomInfo;
+	/** The finished transaction of the change. */
+	transaction: Y.Transaction;
+}
+
 export interface AwarenessPayload {
 	room: RoomInfo;
 	peer: Peer;
@@ -34,44 +48,55 @@ export interface AwarenessPayload {
 	entries: AwarenessEntry[];
 }
 
+/**
+ * An update as committed. A relayed one (origin `relay`) was logged and attributed by the node
+ * that committed it: its `seq` is that node's, its author fields are null, and this store holds
+ * nothing of it.
+ */
 export interface CommittedUpdate extends StoredUpdate {
-	/** The peer the update came from; null for server-made changes. */
-	peer: Peer | null;
-	/** What each hook's checkUpdate returned for it, by hook index (undefined if none ran). */
-	checks: readonly unknown[];
+	origin: CommittedOrigin;
 }
 
-export interface CommittedPayload {
+export interface CommittedPayload<Result> {
 	room: RoomInfo;
-	/** Updates just made durable, in order, with their sequence numbers and origins. */
-	updates: CommittedUpdate[];
+	/** Updates just made durable (or relayed), in order, with their sequence numbers and origins. */
+	updates: readonly CommittedUpdate[];
+	/** What this hook's checkUpdate or describeChange returned for one of `updates`, if anything. */
+	resultOf(update: CommittedUpdate): Result | undefined;
 }
 
-export interface RoomHooks {
-	/** Before a peer gets any state of the room. May be async (look-ups); throw to refuse. */
+/**
+ * One extension. `Result` is what its checkUpdate and describeChange return for an update; the
+ * core hands it back with that update, to this hook only, in onCommitted (`resultOf`), so the work
+ * is not done twice.
+ */
+export interface RoomHooks<Result = unknown> {
+	/** Names the hook in the server's log (which one failed). */
+	readonly name: string;
+	/** Before a peer gets any state of the room. May be async (look-ups). May refuse. */
 	onJoin?(payload: JoinPayload): void | Promise<void>;
-	/**
-	 * Before an incoming update is applied, persisted or broadcast. Synchronous by design.
-	 * Whatever it returns (e.g. the entities the update touches) is handed back with the
-	 * committed update in `onCommitted`, so the work is not done twice.
-	 */
-	checkUpdate?(payload: CheckUpdatePayload): unknown;
+	/** Before an incoming update is applied, persisted or broadcast. Synchronous by design. May refuse. */
+	checkUpdate?(payload: CheckUpdatePayload): Result | undefined;
 	/**
 	 * For a change the server makes for a user (`room.change(fn, by)`): what it did, read from its
-	 * transaction, returned like checkUpdate's result and handed to onCommitted with it. Not a
-	 * check (whoever called `change` authorised it); must not throw.
+	 * transaction. Not a check (whoever called `change` authorised it). Must not throw: a failure
+	 * loses what it would have returned, never the change.
 	 */
-	describeChange?(payload: { room: RoomInfo; transaction: Y.Transaction }): unknown;
-	/** Before an incoming awareness update is applied and relayed. */
+	describeChange?(payload: DescribeChangePayload): Result | undefined;
+	/** Before an incoming awareness update is applied and relayed. May refuse. */
 	onAwareness?(payload: AwarenessPayload): void;
-	/** After updates are durable and before they are broadcast. Must not throw. */
-	onCommitted?(payload: CommittedPayload): void;
+	/**
+	 * After updates are durable and before they are broadcast and acknowledged, which wait for it
+	 * (so it may be async). Must not throw or reject: a failure is logged, and the updates are
+	 * broadcast and acknowledged all the same.
+	 */
+	onCommitted?(payload: CommittedPayload<Result>): void | Promise<void>;
 	/**
 	 * Once the room's stored state is decoded into its document, before any change is applied to
 	 * it. Synchronous: it runs inside the first read of `room.doc`. A room that only serves new
-	 * clients from its stored bytes may not have run it yet.
+	 * clients from its stored bytes may not have run it yet. Must not throw: the room fails.
 	 */
 	onLoaded?(payload: { room: RoomInfo }): void;
-	/** After a peer left (closed, disconnected or refused). */
+	/** After a peer left (closed, disconnected or refused). Must not throw. */
 	onLeave?(payload: JoinPayload): void;
 }

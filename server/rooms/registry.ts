@@ -11,6 +11,7 @@ import { Room, type RoomLimits } from './room.ts';
 
 export interface RegistryOptions {
 	store: DocStore;
+	/** Complete before the first room opens (then it is frozen). */
 	hooks: readonly RoomHooks[];
 	limits: RoomLimits;
 	/** Unload a room this long after its last peer left. */
@@ -50,6 +51,9 @@ export class RoomRegistry {
 			}
 			let room = this.#rooms.get(name);
 			if (!room || room.state === 'failed' || room.state === 'closed') {
+				// A room sorts its hooks once, when it is made: one registered later would be missing
+				// from it (an unguarded room). Frozen, registering late throws instead.
+				Object.freeze(this.opts.hooks);
 				room = new Room(name, this.opts.store, this.opts.hooks, this.opts.limits, this.opts.log);
 				this.#rooms.set(name, room);
 			}

@@ -20,6 +20,7 @@ import {
 import type { Logger } from '../log.ts';
 import type { Peer, PeerIdentity } from '../rooms/peer.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
+import { frameAckOf, refused } from '../rooms/frame-result.ts';
 import type { Room } from '../rooms/room.ts';
 import { Refusal } from '../rooms/refusal.ts';
 import type { Authenticate } from './authenticate.ts';
@@ -156,7 +157,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			return;
 		}
 		if (!isValidRoomName(name)) {
-			reply({ ok: false, ...Close.RoomNotFound, message: 'invalid room name' });
+			reply(frameAckOf(refused(Close.RoomNotFound, 'invalid room name')));
 			return;
 		}
 		if (joined.has(name)) {
@@ -166,11 +167,14 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		// Regression (security review): one socket joined 2,000 rooms. A person follows a few
 		// incidents at once; each room held costs the server a peer and the client a document.
 		if (joined.size + joining >= MAX_ROOMS_PER_SOCKET) {
-			reply({
-				ok: false,
-				...Close.RateLimited,
-				message: `a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms at once; leave one first`
-			});
+			reply(
+				frameAckOf(
+					refused(
+						Close.RateLimited,
+						`a connection may be in at most ${MAX_ROOMS_PER_SOCKET} rooms at once; leave one first`
+					)
+				)
+			);
 			return;
 		}
 		const peer = makePeer(name);
@@ -197,7 +201,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 				const r = err instanceof Refusal ? err.close : Close.RoomNotFound;
 				const message = err instanceof Error ? err.message : String(err);
 				log.warn({ room: name, reason: r.reason }, `join refused: ${message}`);
-				reply({ ok: false, code: r.code, reason: r.reason, message });
+				reply(frameAckOf(refused(r, message)));
 			});
 	});
 
@@ -212,21 +216,16 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		const reply = typeof ack === 'function' ? ack : undefined;
 		const j = typeof name === 'string' ? joined.get(name) : undefined;
 		if (!j) {
-			reply?.({ ok: false, ...Close.RoomNotFound, message: 'join the room first' });
+			reply?.(frameAckOf(refused(Close.RoomNotFound, 'join the room first')));
 			return;
 		}
 		if (!(frame instanceof Uint8Array)) {
-			reply?.({ ok: false, ...Close.MalformedMessage, message: 'frame must be binary' });
+			reply?.(frameAckOf(refused(Close.MalformedMessage, 'frame must be binary')));
 			j.room.leave(j.peer);
 			j.peer.close(Close.MalformedMessage, 'frame must be binary');
 			return;
 		}
-		j.room.receive(j.peer, frame, (res) => {
-			const a: Ack = res.ok
-				? res
-				: { ok: false, code: res.close.code, reason: res.close.reason, message: res.message };
-			reply?.(a);
-		});
+		j.room.receive(j.peer, frame, reply && ((result) => reply(frameAckOf(result))));
 	});
 
 	socket.on('disconnect', (why) => {

@@ -109,11 +109,15 @@ describe('the guard’s onCommitted', () => {
 			userId: 'u-1',
 			orgId: 'org-1',
 			connectionId: 'c-1',
-			peer: null,
-			checks: [new GuardVerdict([{ collection: 'tasks', entityId: 't1', field: 'title', op: 'update' }])]
+			origin: { kind: 'server', actingFor: { userId: 'u-1', orgId: 'org-1' } }
 		});
+		const verdict = new GuardVerdict([{ collection: 'tasks', entityId: 't1', field: 'title', op: 'update' }]);
 		expect(() =>
-			guard.onCommitted!({ room: { name: 'inc-1', doc: new Y.Doc() }, updates: [update(7), update(8)] })
+			guard.onCommitted!({
+				room: { name: 'inc-1', doc: new Y.Doc() },
+				updates: [update(7), update(8)],
+				resultOf: () => verdict
+			})
 		).not.toThrow();
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toMatchObject({

@@ -2,7 +2,8 @@
  * Drives a real Room (the realtime core's pipeline with the SQLite store) with in-process peers
  * that behave like clients: each user has a Y.Doc, sends its changes as y-protocols update
  * frames, applies what the room broadcasts, and on a refusal drops its document and resyncs
- * from the server, as the app's provider does. The guard is the room's only hook.
+ * from the server, as the app's provider does. The guard is the room's first hook; a test may add
+ * its own after it.
  */
 import fs from 'node:fs';
 import * as decoding from 'lib0/decoding';
@@ -14,9 +15,11 @@ import { SqliteAttributionStore, attributionMigrations } from '../../server/guar
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
 import { createGuard, type GuardOptions } from '../../server/guard/guard.ts';
 import { silentLogger } from '../../server/log.ts';
+import type { RoomHooks } from '../../server/rooms/hooks.ts';
 import type { Peer } from '../../server/rooms/peer.ts';
 import { syncFrame } from '../../src/lib/domain/protocol.ts';
-import { Room, type FrameResult } from '../../server/rooms/room.ts';
+import type { FrameResult } from '../../server/rooms/frame-result.ts';
+import { Room } from '../../server/rooms/room.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
 import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
@@ -85,6 +88,7 @@ export class TestClient implements Peer {
 
 export interface Harness {
 	room: Room;
+	store: SqliteDocStore;
 	db: SqliteDatabase;
 	attribution: SqliteAttributionStore;
 	/** Joins a client for `actor` and syncs it with the room. */
@@ -94,9 +98,11 @@ export interface Harness {
 	dispose(): Promise<void>;
 }
 
+/** A room `roomName` with the guard and then `hooks`, on a fresh SQLite file. */
 export async function startHarness(
 	roomName = 'incident-1',
-	guardOptions: Partial<Pick<GuardOptions, 'clientIdLimits'>> = {}
+	guardOptions: Partial<Pick<GuardOptions, 'clientIdLimits'>> = {},
+	hooks: readonly RoomHooks[] = []
 ): Promise<Harness> {
 	const dir = tempDataDir('sitroom-guard-');
 	let db!: SqliteDatabase;
@@ -117,7 +123,7 @@ export async function startHarness(
 		room = new Room(
 			roomName,
 			store,
-			[guard],
+			[guard, ...hooks],
 			{ maxMessageBytes: 10 << 20, maxAwarenessStateBytes: 16384, snapshotEvery: 1000 },
 			silentLogger()
 		);
@@ -134,6 +140,9 @@ export async function startHarness(
 	const h: Harness = {
 		get room() {
 			return room;
+		},
+		get store() {
+			return store;
 		},
 		get db() {
 			return db;

@@ -132,6 +132,7 @@ describe('cold room', () => {
 	it('decodes the document before applying a change, and the change lands on the whole state', async () => {
 		const loadedSeen: number[] = [];
 		const hook: RoomHooks = {
+			name: 'recorder',
 			onLoaded: ({ room }) => loadedSeen.push(room.doc.getMap('annotations').size),
 			checkUpdate: ({ room }) => {
 				// A check sees the whole durable document.

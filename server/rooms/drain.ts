@@ -1,0 +1,179 @@
+/**
+ * One drain of a room's inbox: the updates its changes produced (committed together), the peers
+ * it admits, what waits for the commit (sync answers, a joiner's first sync, presence answers),
+ * and who waits to hear that the changes are on disk. The room makes one per turn of its pipeline.
+ */
+import type * as Y from 'yjs';
+import { Close } from '#domain/protocol';
+import type { AppendEntry, DocStore } from '../store/doc-store.ts';
+import { ACCEPTED, refused, type Ack } from './frame-result.ts';
+import type { CommittedEntry, HookResults } from './hook-runner.ts';
+import type { CommittedOrigin, PeerOrigin, RelayOrigin, ServerOrigin } from './origin.ts';
+import type { Peer } from './peer.ts';
+
+/** Settles a join, a server-made change or a relayed one: with nothing, or with why it failed. */
+export type Settle = (err?: unknown) => void;
+
+export type FrameItem = { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined };
+export type JoinItem = { kind: 'join'; peer: Peer; done: Settle };
+export type ChangeItem = { kind: 'change'; fn: (doc: Y.Doc) => void; origin: ServerOrigin; done: Settle };
+export type RelayItem = { kind: 'relay'; update: Uint8Array; origin: RelayOrigin; done: Settle };
+
+/** What a room is handed, in the order it arrives. */
+export type Inbound =
+	| FrameItem
+	| JoinItem
+	/** Look again at a peer's deferred sync request (sync-answer-pacer.ts). */
+	| { kind: 'answer'; peer: Peer }
+	| ChangeItem
+	| RelayItem;
+
+/** An update a change produced, waiting to be committed. */
+export interface PendingUpdate {
+	readonly update: Uint8Array;
+	readonly origin: CommittedOrigin;
+	readonly hookResults: HookResults;
+}
+
+const NOT_SAVED = refused(Close.StorageFailed, 'the change could not be saved to disk');
+
+/**
+ * Who waits to hear that a drain's changes are on disk: frame senders (their acks) and
+ * server-made changes. Kept apart from the drain so that waiting for the disk holds only these.
+ */
+export class Acknowledgements {
+	readonly #acks: Ack[] = [];
+	readonly #changes: Settle[] = [];
+
+	get empty(): boolean {
+		return this.#acks.length === 0 && this.#changes.length === 0;
+	}
+
+	frame(ack: Ack): void {
+		this.#acks.push(ack);
+	}
+
+	change(done: Settle): void {
+		this.#changes.push(done);
+	}
+
+	/** Everything written is on disk (`err` undefined), or could not be made so. */
+	settle(err?: unknown): void {
+		const result = err === undefined ? ACCEPTED : NOT_SAVED;
+		for (const ack of this.#acks) ack(result);
+		for (const done of this.#changes) done(err);
+	}
+}
+
+export class Drain {
+	/** Updates produced, in order (any made between drains first). */
+	readonly updates: PendingUpdate[];
+	/** Peers to admit once the drain's changes are applied, before the commit (a refused join never sees state). */
+	readonly joins: JoinItem[] = [];
+	readonly acknowledgements = new Acknowledgements();
+	readonly #afterCommit: Array<() => void> = [];
+
+	constructor(strays: PendingUpdate[]) {
+		this.updates = strays;
+	}
+
+	/** Runs `fn` once the updates are committed and broadcast: the document then holds exactly what is written. */
+	afterCommit(fn: () => void): void {
+		this.#afterCommit.push(fn);
+	}
+
+	/**
+	 * Writes the updates made here to the store in one call (a relayed one was written where it
+	 * was committed) and returns them all as committed, in order, with when the written ones are
+	 * on disk (null if none was written) and the highest sequence number among them.
+	 */
+	async write(store: DocStore, room: string): Promise<Commit> {
+		const pending = this.updates;
+		if (pending.length === 0) return NOTHING_COMMITTED;
+		const at = Date.now();
+		const entries: AppendEntry[] = [];
+		for (const { update, origin } of pending) {
+			if (origin.kind !== 'relay') entries.push(appendEntryOf(room, update, origin, at));
+		}
+		const { seqs, onDisk } = entries.length > 0 ? await store.write(entries) : { seqs: [], onDisk: null };
+		const committed = new Array<CommittedEntry>(pending.length);
+		let written = 0;
+		let lastSeq = 0;
+		for (let i = 0; i < pending.length; i++) {
+			const p = pending[i]!;
+			const seq = p.origin.kind === 'relay' ? p.origin.seq : seqs[written++]!;
+			committed[i] = committedEntryOf(room, p, seq, at);
+			if (seq > lastSeq) lastSeq = seq;
+		}
+		return { committed, onDisk, lastSeq };
+	}
+
+	/** The updates are committed and broadcast. */
+	committed(): void {
+		for (const fn of this.#afterCommit) fn();
+	}
+}
+
+/** What a drain's write committed. */
+export interface Commit {
+	committed: readonly CommittedEntry[];
+	onDisk: Promise<void> | null;
+	lastSeq: number;
+}
+
+const NOTHING_COMMITTED: Commit = { committed: [], onDisk: null, lastSeq: 0 };
+
+/** The log entry of an update made here. */
+function appendEntryOf(
+	room: string,
+	update: Uint8Array,
+	origin: PeerOrigin | ServerOrigin,
+	at: number
+): AppendEntry {
+	const author = authorOf(origin);
+	return {
+		room,
+		update,
+		at,
+		userId: author?.userId ?? null,
+		orgId: author?.orgId ?? null,
+		connectionId: origin.kind === 'peer' ? origin.peer.id : null
+	};
+}
+
+/** An update as committed: written here under `seq`, or relayed (`seq` is the relay's). */
+function committedEntryOf(room: string, pending: PendingUpdate, seq: number, at: number): CommittedEntry {
+	const { update, origin, hookResults } = pending;
+	const author = authorOf(origin);
+	return {
+		room,
+		update,
+		at,
+		userId: author?.userId ?? null,
+		orgId: author?.orgId ?? null,
+		connectionId: origin.kind === 'peer' ? origin.peer.id : null,
+		seq,
+		size: update.byteLength,
+		origin,
+		hookResults
+	};
+}
+
+/** Who an update is logged under here: a peer's user, the user a server-made change is for, or nobody. */
+function authorOf(origin: CommittedOrigin): { userId: string; orgId: string } | null {
+	switch (origin.kind) {
+		case 'peer':
+			return origin.peer.identity;
+		case 'server':
+			return origin.actingFor;
+		case 'relay':
+			// Logged under its author on the node that committed it.
+			return null;
+		default:
+			return exhaustive(origin);
+	}
+}
+
+function exhaustive(x: never): never {
+	throw new Error(`unexpected origin ${JSON.stringify(x)}`);
+}
