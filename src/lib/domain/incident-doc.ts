@@ -39,6 +39,7 @@ export type TaskUpdate = NestedEntryOf<'tasks', 'updates'>;
 export type Feed = EntityOf<'feeds'>;
 export type FeedHealthState = EntryOf<'feedHealth'>;
 export type Position = EntryOf<'positions'>;
+export type Warning = EntityOf<'warnings'>;
 
 /** Typed access to one incident document. Holds no state of its own besides the doc. */
 export class IncidentDoc {

@@ -73,7 +73,8 @@ export type PolicyCollection = Target['collection'];
  * refused with. A collection the schema marks as written by the server needs one.
  */
 const SERVER_ONLY: Readonly<Record<ServerWrittenCollection, string>> = {
-	feedHealth: 'feed health is written by the server only'
+	feedHealth: 'feed health is written by the server only',
+	warnings: 'warnings are written by the server only (mirrored from where they are issued)'
 };
 
 /** The refusal of any client write to `collection`, if only the server writes it. */

@@ -52,7 +52,10 @@ import {
 	RESPONSE_LEVELS,
 	SEVERITIES,
 	TASK_PRIORITIES,
-	TASK_STATUSES
+	TASK_STATUSES,
+	WARNING_KINDS,
+	WARNING_LEVELS,
+	WARNING_STATUSES
 } from './vocabulary.ts';
 import type { CollectionSpec, EditRule, FieldSpec } from './schema/kinds.ts';
 
@@ -71,6 +74,8 @@ const WORKFLOW = {
 } as const;
 /** Who owns an entity changes only by a commander. */
 const OWNERSHIP = { commander: ['any'] } as const;
+/** No member: the server writes the collection. */
+const NOBODY = {} as const;
 
 const required = <T>(check: Check<T>, edit: EditRule) => ({ check, required: true, edit }) as const;
 const optional = <T>(check: Check<T>, edit: EditRule) => ({ check, required: false, edit }) as const;
@@ -229,6 +234,28 @@ export const INCIDENT_SCHEMA = {
 		noun: 'wall',
 		writers: 'members',
 		entry: reworded(id, 'the wall lists feed ids')
+	},
+	/**
+	 * The warnings issued for the incident, mirrored in by the server from where they are issued
+	 * and kept current (acknowledgements), so the room shows them live: read-only in the room.
+	 */
+	warnings: {
+		kind: 'entities',
+		noun: 'warning',
+		writers: 'server',
+		authored: false,
+		fields: {
+			title: required(nonBlank(MAX_LABEL), NOBODY),
+			level: required(oneOf(WARNING_LEVELS), NOBODY),
+			kind: required(oneOf(WARNING_KINDS), NOBODY),
+			issuedAt: required(timestamp, NOBODY),
+			expiresAt: optional(nullable(timestamp), NOBODY),
+			status: required(oneOf(WARNING_STATUSES), NOBODY),
+			/** How many people or organisations it was sent to, and how many acknowledged it. */
+			targetCount: required(count, NOBODY),
+			acknowledgedCount: required(count, NOBODY)
+		},
+		lists: {}
 	}
 } as const satisfies Readonly<Record<string, CollectionSpec>>;
 
