@@ -93,7 +93,7 @@ function deny(reason: string | null): void {
 	if (reason) throw refuse(Close.Forbidden, reason);
 }
 
-/** A collection only the server writes (feed health) is refused for what it is, before its values are judged. */
+/** A collection only the server writes (feed health) is refused as such, before its values are judged. */
 function denyServerWritten(actor: Actor, collection: RootName): void {
 	if (writtenByServer(collection)) deny(whyNotWriteTo(actor, collection));
 }

@@ -59,7 +59,7 @@ describe('the warnings mirror', () => {
 		await refused('commander', (d) => d.remove('warnings', 'w-1'));
 	});
 
-	it('refuses every other writing role too, and a malformed warning for being one, not for its shape', async () => {
+	it('refuses every other writing role too, and a malformed warning as a warning, not for its shape', async () => {
 		for (const name of ['agency', 'townshipA', 'fieldA'] as const) {
 			await refused(name, (d) => d.addEntity('warnings', `w-${name}`, warning()));
 		}

@@ -1,13 +1,14 @@
 /**
  * The permission policy: who may change what inside an incident. Pure functions over an Actor,
  * the facts of the entity concerned and the organisation directory, with no Yjs and no I/O.
- * Who may edit which field of an entity, and which collections only the server writes, are the
- * schema's table (schema.ts); the rules here are the ones that depend on values and relations.
+ * Who may edit which field of an entity, and which collections only the server writes, are in
+ * the schema's table (schema.ts, worked out in policy/edit-rights.ts); the rules here are the
+ * ones that depend on values: assignees, township tags, the workflow, attribution.
  *
  * The UI asks it which controls to offer (`can`, `editableFields`, `allowedStatusChanges`);
  * the server's guard (server/guard) asks the same functions, with the facts it resolved from
  * each incoming Yjs update, and refuses the whole update on the first denial. The role matrix
- * in ARCHITECTURE.md is this file in table form; change both together.
+ * in ARCHITECTURE.md is this file and the schema's edit rules in table form; change them together.
  *
  * The `why*` functions return null when allowed, or a sentence saying why not (shown to the
  * refused sender and logged); `can` is the boolean the UI wants.

@@ -14,7 +14,7 @@ import type {
 	RowsCollection
 } from '../schema.ts';
 
-/** An entry added to or removed from a nested list of `owner` (`before`: as the server holds it; null: created now). */
+/** An entry added to or removed from a nested list of `owner` (`before`: as the server holds it; null: new). */
 export function nestedEntryTarget(
 	list: NestedListTarget,
 	owner: EntityFacts,

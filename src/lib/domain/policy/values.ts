@@ -23,34 +23,27 @@ type Lookup = ReadonlyMap<string, Check<unknown>>;
 
 // Maps, built once: these run for every field of every update on the server's hot path, and a
 // field name comes from the update (a plain object would answer "constructor").
-const lookup = (checks: Readonly<Record<string, Check<unknown>>>): Lookup => new Map(Object.entries(checks));
-
 const FIELD_CHECKS: ReadonlyMap<string, Lookup> = new Map(
 	Object.entries(INCIDENT_SCHEMA).flatMap(([c, spec]) =>
-		spec.kind === 'entities'
-			? [
-					[
-						c,
-						new Map(
-							Object.entries(spec.fields as Readonly<Record<string, FieldSpec>>).map(([f, s]) => [f, s.check])
-						)
-					] as const
-				]
-			: []
+		spec.kind === 'entities' ? [[c, checksOf(spec.fields)] as const] : []
 	)
 );
 
 const RECORD_CHECKS: ReadonlyMap<string, Lookup> = new Map(
 	Object.entries(INCIDENT_SCHEMA).flatMap(([c, spec]) =>
-		spec.kind === 'record' ? [[c, lookup(spec.fields)] as const] : []
+		spec.kind === 'record' ? [[c, new Map(Object.entries(spec.fields))] as const] : []
 	)
 );
+
+function checksOf(fields: Readonly<Record<string, FieldSpec>>): Lookup {
+	return new Map(Object.entries(fields).map(([name, f]) => [name, f.check]));
+}
 
 const REQUIRED_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
 	Object.entries(REQUIRED_FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
 );
 
-/** Whether `value` may be written to `field` of an entity of `collection` (a plain field; not a nested list). */
+/** Whether `value` may be written to `field` of an entity of `collection` (a plain field, not a list). */
 export function checkFieldValue(collection: EntityCollection, field: string, value: unknown): string | null {
 	const check = FIELD_CHECKS.get(collection)?.get(field);
 	if (!check) return `unknown field ${collection}.${field}`;

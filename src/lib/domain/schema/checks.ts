@@ -137,7 +137,7 @@ export const feedUrl: Check<string> = (v) => {
 
 type Checks = Readonly<Record<string, Check<unknown>>>;
 
-/** The values of an object whose `required` keys hold what their checks accept and `optional` keys may be absent. */
+/** An object whose `required` keys hold what their checks accept; `optional` keys may be absent. */
 export type ShapeOf<R extends Checks, O extends Checks> = { -readonly [K in keyof R]: Accepted<R[K]> } & {
 	-readonly [K in keyof O]?: Accepted<O[K]>;
 };

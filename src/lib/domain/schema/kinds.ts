@@ -26,7 +26,7 @@ export type Writers = 'members' | 'server';
 
 export interface FieldSpec<T = unknown> {
 	readonly check: Check<T>;
-	/** An entity is created with it and keeps it (the guard refuses creating one without it, and removing it). */
+	/** Created with the entity and kept: the guard refuses an entity without it, and removing it. */
 	readonly required: boolean;
 	readonly edit: EditRule;
 }
