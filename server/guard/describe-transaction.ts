@@ -6,13 +6,21 @@
  * one 'update' or 'delete' row; a task's progress thread one 'updates' row per direction).
  */
 import * as Y from 'yjs';
-import { ROOTS, type RootName } from '#domain/incident-doc';
+import { specOf, type CollectionSpec, type RootName } from '#domain/schema';
 import type { Change } from './evaluate.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Yjs type, as Yjs itself types them
 type YType = Y.AbstractType<any>;
 
-const ENTITY_ROOTS: ReadonlySet<string> = new Set([ROOTS.log, ROOTS.annotations, ROOTS.tasks, ROOTS.feeds]);
+/**
+ * The roots whose changes are a person's, with their schema entry. Collections only the server
+ * writes (feed health) are its own bookkeeping, never a person's change.
+ */
+function attributed(root: RootName | undefined): CollectionSpec | undefined {
+	if (root === undefined) return undefined;
+	const spec = specOf(root);
+	return spec?.writers === 'members' ? spec : undefined;
+}
 
 export function describeTransaction(tr: Y.Transaction): Change[] {
 	const rootNames = new Map<YType, RootName>();
@@ -32,14 +40,11 @@ export function describeTransaction(tr: Y.Transaction): Change[] {
 		if (item === null || isNew(item)) continue;
 		const parent = item.parent as YType;
 		const parentRoot = rootNames.get(parent);
-		if (parentRoot !== undefined && item.parentSub !== null && type instanceof Y.Map) {
-			// An entity's fields, or a township's figures.
-			const collection = ENTITY_ROOTS.has(parentRoot)
-				? parentRoot
-				: parentRoot === ROOTS.figures
-					? 'figures'
-					: null;
-			if (collection === null) continue;
+		const parentSpec = attributed(parentRoot);
+		if (parentSpec !== undefined && item.parentSub !== null && type instanceof Y.Map) {
+			// An entity's fields, or a row's cells (a township's figures).
+			if (parentSpec.kind !== 'entities' && parentSpec.kind !== 'rows') continue;
+			const collection = parentRoot!;
 			for (const key of keys) {
 				if (key === null) continue;
 				changes.push({
@@ -55,15 +60,14 @@ export function describeTransaction(tr: Y.Transaction): Change[] {
 		const entityItem = (parent as YType)._item;
 		if (type instanceof Y.Array && entityItem && item.parentSub !== null && !isNew(entityItem)) {
 			const entityRoot = rootNames.get(entityItem.parent as YType);
-			if (entityRoot === undefined || !ENTITY_ROOTS.has(entityRoot) || entityItem.parentSub === null)
-				continue;
+			if (attributed(entityRoot)?.kind !== 'entities' || entityItem.parentSub === null) continue;
 			let added = false;
 			let removed = false;
 			for (let i = type._start; i !== null; i = i.right) {
 				if (isNew(i)) added = true;
 				else if (i.deleted && Y.isDeleted(tr.deleteSet, i.id)) removed = true;
 			}
-			const base = { collection: entityRoot, entityId: entityItem.parentSub, field: item.parentSub };
+			const base = { collection: entityRoot!, entityId: entityItem.parentSub, field: item.parentSub };
 			if (added) changes.push({ ...base, op: 'create' });
 			if (removed) changes.push({ ...base, op: 'delete' });
 		}
@@ -78,28 +82,29 @@ function describeRoot(
 	isNew: (item: Y.Item | null) => boolean,
 	changes: Change[]
 ): void {
-	if (root === ROOTS.wall) {
-		changes.push({ collection: 'wall', entityId: null, field: null, op: 'update' });
+	const spec = attributed(root);
+	if (spec === undefined) return;
+	if (spec.kind === 'list') {
+		changes.push({ collection: root, entityId: null, field: null, op: 'update' });
 		return;
 	}
 	if (!(type instanceof Y.Map)) return;
 	for (const key of keys) {
 		if (key === null) continue;
 		const present = type.has(key);
-		if (root === ROOTS.meta) {
-			changes.push({ collection: 'meta', entityId: null, field: key, op: present ? 'update' : 'delete' });
-		} else if (root === ROOTS.positions) {
-			changes.push({
-				collection: 'positions',
-				entityId: key,
-				field: null,
-				op: present ? 'update' : 'delete'
-			});
-		} else if (ENTITY_ROOTS.has(root) || root === ROOTS.figures) {
-			const collection = root === ROOTS.figures ? 'figures' : root;
-			const op = !present ? 'delete' : isNew(type._map.get(key) ?? null) ? 'create' : 'update';
-			changes.push({ collection, entityId: key, field: null, op });
+		switch (spec.kind) {
+			case 'record':
+				changes.push({ collection: root, entityId: null, field: key, op: present ? 'update' : 'delete' });
+				break;
+			case 'entries':
+				changes.push({ collection: root, entityId: key, field: null, op: present ? 'update' : 'delete' });
+				break;
+			case 'entities':
+			case 'rows': {
+				const op = !present ? 'delete' : isNew(type._map.get(key) ?? null) ? 'create' : 'update';
+				changes.push({ collection: root, entityId: key, field: null, op });
+				break;
+			}
 		}
-		// feedHealth is the server's own bookkeeping, never a person's change.
 	}
 }

@@ -5,18 +5,35 @@
  * record for attribution (one row per entity created or deleted, per field changed).
  */
 import type { Actor, OrgDirectory } from '#domain/actor';
-import { whyNot, whyNotChangeIncident, whyNotSetField, type EntityFacts } from '#domain/policy';
 import {
+	whyNot,
+	whyNotAddEntries,
+	whyNotChangeIncident,
+	whyNotSetField,
+	whyNotWriteTo,
+	type EntityFacts
+} from '#domain/policy';
+import {
+	checkCellValue,
+	checkEntryValue,
 	checkFieldRemoval,
 	checkFieldValue,
-	checkFigureValue,
-	checkMetaValue,
-	checkPositionValue,
+	checkListEntry,
+	checkNestedEntry,
+	checkRecordValue,
 	checkRequiredFields,
-	checkTaskUpdateValue,
-	isTownshipCode
+	checkRowKey
 } from '#domain/policy/values';
-import { ROOTS, type TaskUpdate } from '#domain/incident-doc';
+import { entryTarget, listTarget, nestedEntryTarget, recordTarget, rowTarget } from '#domain/policy/targets';
+import {
+	INCIDENT_SCHEMA,
+	nestedListOf,
+	nestedListsOf,
+	ROOTS,
+	writtenByServer,
+	type RootName,
+	type SchemaNestedList
+} from '#domain/schema';
 import { Close } from '#domain/protocol';
 import type * as Y from 'yjs';
 import { refuse } from '../rooms/refusal.ts';
@@ -49,15 +66,36 @@ interface EntityGroup {
 	 * Last write wins, as in Yjs.
 	 */
 	fields: FieldChange[];
-	/** Progress updates added to / removed from a task's thread; null until there is one. */
-	threadAdds: unknown[] | null;
-	threadRemovals: unknown[] | null;
+	/** Entries added to / removed from the entity's nested lists (a task's thread); null until there is one. */
+	lists: NestedListChange[] | null;
+}
+
+/** What an update does to one nested list of an entity. */
+interface NestedListChange {
+	readonly field: string;
+	readonly list: SchemaNestedList;
+	readonly adds: unknown[];
+	readonly removals: unknown[];
+}
+
+/** The change to the nested list at `field` in the group, made on first use. */
+function nestedListChange(g: EntityGroup, field: string, list: SchemaNestedList): NestedListChange {
+	const lists = (g.lists ??= []);
+	for (const l of lists) if (l.field === field) return l;
+	const l: NestedListChange = { field, list, adds: [], removals: [] };
+	lists.push(l);
+	return l;
 }
 
 const NO_FACTS: EntityFacts = Object.freeze({});
 
 function deny(reason: string | null): void {
 	if (reason) throw refuse(Close.Forbidden, reason);
+}
+
+/** A collection only the server writes (feed health) is refused as such, before its values are judged. */
+function denyServerWritten(actor: Actor, collection: RootName): void {
+	if (writtenByServer(collection)) deny(whyNotWriteTo(actor, collection));
 }
 
 /** Sets or removes `field` in the group: the field keeps its first place, the last write its value. */
@@ -97,7 +135,7 @@ class Groups {
 }
 
 function newGroup(ref: EntityRef): EntityGroup {
-	return { ref, created: false, deleted: false, fields: [], threadAdds: null, threadRemovals: null };
+	return { ref, created: false, deleted: false, fields: [], lists: null };
 }
 
 /**
@@ -123,69 +161,69 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 				else setField(groups.of(t.entity), t.field, undefined, false);
 				break;
 			}
-			case 'taskUpdate': {
-				const g = groups.of(t.task);
-				if (t.op === 'insert') (g.threadAdds ??= []).push(t.value);
-				else (g.threadRemovals ??= []).push(t.value);
+			case 'nestedEntry': {
+				const l = nestedListChange(groups.of(t.entity), t.field, t.list);
+				if (t.op === 'insert') l.adds.push(t.value);
+				else l.removals.push(t.value);
 				break;
 			}
-			case 'figureRow':
-				if (!isTownshipCode(t.township)) deny(`figures are kept per township code, not "${t.township}"`);
-				deny(whyNot(actor, 'update', { collection: 'figures', township: t.township }, orgs));
+			case 'row':
+				denyServerWritten(actor, t.collection);
+				deny(checkRowKey(t.collection, t.key));
+				deny(whyNot(actor, 'update', rowTarget(t.collection, t.key), orgs));
 				changes.push({
-					collection: 'figures',
-					entityId: t.township,
+					collection: t.collection,
+					entityId: t.key,
 					field: null,
 					op: t.op === 'insert' ? 'create' : 'delete'
 				});
 				break;
-			case 'figure':
-				if (t.op === 'insert') deny(checkFigureValue(t.key, t.value));
-				deny(whyNot(actor, 'update', { collection: 'figures', township: t.township }, orgs));
+			case 'cell':
+				denyServerWritten(actor, t.collection);
+				if (t.op === 'insert') deny(checkCellValue(t.collection, t.column, t.value));
+				deny(whyNot(actor, 'update', rowTarget(t.collection, t.key), orgs));
 				changes.push({
-					collection: 'figures',
-					entityId: t.township,
-					field: t.key,
+					collection: t.collection,
+					entityId: t.key,
+					field: t.column,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
 				break;
-			case 'meta':
-				if (t.op === 'insert') deny(checkMetaValue(t.field, t.value));
-				deny(whyNot(actor, 'update', { collection: 'meta' }, orgs));
+			case 'recordField':
+				denyServerWritten(actor, t.collection);
+				if (t.op === 'insert') deny(checkRecordValue(t.collection, t.field, t.value));
+				deny(whyNot(actor, 'update', recordTarget(t.collection), orgs));
 				changes.push({
-					collection: 'meta',
+					collection: t.collection,
 					entityId: null,
 					field: t.field,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
 				break;
-			case 'position': {
-				if (t.op === 'insert') deny(checkPositionValue(t.value));
-				const entry = t.op === 'insert' ? (t.value as { orgId?: unknown }) : null;
+			case 'entry': {
+				denyServerWritten(actor, t.collection);
+				if (t.op === 'insert') deny(checkEntryValue(t.collection, t.value));
 				deny(
 					whyNot(
 						actor,
 						t.op === 'insert' ? 'update' : 'delete',
-						{ collection: 'positions', userId: t.userId, entry },
+						entryTarget(t.collection, t.key, t.op === 'insert' ? t.value : null),
 						orgs
 					)
 				);
 				changes.push({
-					collection: 'positions',
-					entityId: t.userId,
+					collection: t.collection,
+					entityId: t.key,
 					field: null,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
 				break;
 			}
-			case 'wall':
-				if (t.op === 'insert' && (typeof t.value !== 'string' || t.value.length > 128))
-					deny('the wall lists feed ids');
-				deny(whyNot(actor, 'update', { collection: 'wall' }, orgs));
-				changes.push({ collection: 'wall', entityId: null, field: null, op: 'update' });
-				break;
-			case 'feedHealth':
-				deny(whyNot(actor, 'update', { collection: 'feedHealth' }, orgs));
+			case 'listEntry':
+				denyServerWritten(actor, t.collection);
+				if (t.op === 'insert') deny(checkListEntry(t.collection, t.value));
+				deny(whyNot(actor, 'update', listTarget(t.collection), orgs));
+				changes.push({ collection: t.collection, entityId: null, field: null, op: 'update' });
 				break;
 			default:
 				exhaustive(t);
@@ -198,6 +236,7 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 
 function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: Change[]): void {
 	const { collection, entityId, type } = g.ref;
+	denyServerWritten(actor, collection);
 	if (g.deleted) {
 		// Whatever else the update does inside an entity it removes is invisible.
 		deny(whyNot(actor, 'delete', { collection, entity: type ? entityFacts(type) : NO_FACTS }, orgs));
@@ -208,19 +247,24 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 		const facts: Record<string, unknown> = {};
 		for (const { field, value, set } of g.fields) {
 			if (!set) continue;
-			if (field === 'updates') {
-				if (value !== NEW_TYPE) deny('tasks.updates must be a list');
+			if (nestedListOf(collection, field) !== undefined) {
+				if (value !== NEW_TYPE) deny(`${collection}.${field} must be a list`);
 				continue;
 			}
 			deny(checkFieldValue(collection, field, value));
 			facts[field] = value;
 		}
-		if (collection === 'tasks' && changeOf(g.fields, 'updates')?.value !== NEW_TYPE)
-			deny('a new task needs its progress thread');
+		const lists = nestedListsOf(collection);
+		if (lists !== null) {
+			for (const [field, list] of lists) {
+				if (list.required && changeOf(g.fields, field)?.value !== NEW_TYPE)
+					deny(`a new ${INCIDENT_SCHEMA[collection].noun} needs its ${list.noun}`);
+			}
+		}
 		deny(checkRequiredFields(collection, facts));
 		deny(whyNot(actor, 'create', { collection, entity: facts }, orgs));
 		changes.push({ collection, entityId, field: null, op: 'create' });
-		judgeThread(actor, g, null, facts, orgs, changes);
+		judgeNestedLists(actor, g, null, facts, orgs, changes);
 		return;
 	}
 	if (!type) throw new Error('an entity neither created nor on the server');
@@ -228,55 +272,37 @@ function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: 
 	const before = entityFacts(type);
 	const after = g.fields.length > 0 ? entityFacts(type, g.fields) : before;
 	for (const { field, value, set } of g.fields) {
-		if (set && field !== 'updates') deny(checkFieldValue(collection, field, value));
-		else if (!set) deny(checkFieldRemoval(collection, field));
+		if (!set) deny(checkFieldRemoval(collection, field));
+		else if (value !== NEW_TYPE) deny(checkFieldValue(collection, field, value));
 		deny(whyNotSetField(actor, collection, before, field, value, after, orgs));
 		changes.push({ collection, entityId, field, op: set ? 'update' : 'delete' });
 	}
-	judgeThread(actor, g, before, after, orgs, changes);
+	judgeNestedLists(actor, g, before, after, orgs, changes);
 }
 
-/** `before` is the task as the server holds it (null: created by this update), `task` as it would be. */
-function judgeThread(
+/** `before` is the entity as the server holds it (null: created by this update), `owner` as it would be. */
+function judgeNestedLists(
 	actor: Actor,
 	g: EntityGroup,
 	before: EntityFacts | null,
-	task: EntityFacts,
+	owner: EntityFacts,
 	orgs: OrgDirectory,
 	changes: Change[]
 ): void {
+	if (g.lists === null) return;
 	const { collection, entityId } = g.ref;
-	if (g.threadAdds !== null) {
-		let moves = 0;
-		for (const entry of g.threadAdds) {
-			deny(checkTaskUpdateValue(entry));
-			deny(
-				whyNot(
-					actor,
-					'create',
-					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate>, before },
-					orgs
-				)
-			);
-			// An update changes a task's status once, so one entry may record the move.
-			if ((entry as Partial<TaskUpdate>).status !== undefined && ++moves > 1)
-				deny('this change records the same status move twice; one progress update records it');
+	for (const { field, list, adds, removals } of g.lists) {
+		for (const entry of adds) {
+			deny(checkNestedEntry(list, entry));
+			deny(whyNot(actor, 'create', nestedEntryTarget(list.target, owner, entry, before), orgs));
 		}
-	}
-	if (g.threadRemovals !== null) {
-		for (const entry of g.threadRemovals) {
-			deny(
-				whyNot(
-					actor,
-					'delete',
-					{ collection: 'taskUpdates', task, entry: entry as Partial<TaskUpdate> },
-					orgs
-				)
-			);
+		if (adds.length > 1) deny(whyNotAddEntries(list.target, adds));
+		for (const entry of removals) {
+			deny(whyNot(actor, 'delete', nestedEntryTarget(list.target, owner, entry), orgs));
 		}
+		if (adds.length > 0) changes.push({ collection, entityId, field, op: 'create' });
+		if (removals.length > 0) changes.push({ collection, entityId, field, op: 'delete' });
 	}
-	if (g.threadAdds !== null) changes.push({ collection, entityId, field: 'updates', op: 'create' });
-	if (g.threadRemovals !== null) changes.push({ collection, entityId, field: 'updates', op: 'delete' });
 }
 
 /**

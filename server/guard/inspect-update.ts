@@ -18,7 +18,20 @@
  */
 import * as Y from 'yjs';
 import { Close } from '#domain/protocol';
-import { FIELDS, ROOTS, type EntityCollection, type RootName } from '#domain/incident-doc';
+import {
+	FIELDS,
+	INCIDENT_SCHEMA,
+	nestedListOf,
+	specOf,
+	type CollectionSpec,
+	type EntityCollection,
+	type EntriesCollection,
+	type ListCollection,
+	type SchemaNestedList,
+	type RecordCollection,
+	type RootName,
+	type RowsCollection
+} from '#domain/schema';
 import { refuse, type Refusal } from '../rooms/refusal.ts';
 
 /**
@@ -36,12 +49,15 @@ export interface EntityRef {
 	readonly type: Y.Map<unknown> | null;
 }
 
-/** Where an item lives: a root, an entity's field map, a task's progress thread, a township's figures. */
+/**
+ * Where an item lives: a root, an entity's field map, a list inside an entity (a task's progress
+ * thread), a row of a rows collection (a township's figures). Kinds as in #domain/schema.
+ */
 type Place =
-	| { kind: 'root'; root: RootName }
+	| { kind: 'root'; root: RootName; spec: CollectionSpec }
 	| { kind: 'entity'; entity: EntityRef }
-	| { kind: 'taskUpdates'; task: EntityRef }
-	| { kind: 'figureRow'; township: string; type: YType | null };
+	| { kind: 'nestedList'; entity: EntityRef; field: string; list: SchemaNestedList }
+	| { kind: 'row'; collection: RowsCollection; key: string; type: YType | null };
 
 export type Op = 'insert' | 'delete';
 
@@ -51,15 +67,18 @@ export type Touch =
 	| { kind: 'entity'; entity: EntityRef; op: Op }
 	/** A field of an entity set (insert, with its value) or removed (delete). */
 	| { kind: 'field'; entity: EntityRef; field: string; op: Op; value: unknown }
-	/** One progress update appended to or removed from a task's thread. */
-	| { kind: 'taskUpdate'; task: EntityRef; op: Op; value: unknown }
-	/** A township's figure row created or removed. */
-	| { kind: 'figureRow'; township: string; op: Op }
-	| { kind: 'figure'; township: string; key: string; op: Op; value: unknown }
-	| { kind: 'meta'; field: string; op: Op; value: unknown }
-	| { kind: 'position'; userId: string; op: Op; value: unknown }
-	| { kind: 'wall'; op: Op; value: unknown }
-	| { kind: 'feedHealth'; op: Op };
+	/** One entry appended to or removed from a list inside an entity (a task's progress update). */
+	| { kind: 'nestedEntry'; entity: EntityRef; field: string; list: SchemaNestedList; op: Op; value: unknown }
+	/** A row of a rows collection created or removed (a township's figure row). */
+	| { kind: 'row'; collection: RowsCollection; key: string; op: Op }
+	/** A cell of a row set or removed (one figure of a township). */
+	| { kind: 'cell'; collection: RowsCollection; key: string; column: string; op: Op; value: unknown }
+	/** A field of a record collection set or removed (the incident's own fields). */
+	| { kind: 'recordField'; collection: RecordCollection; field: string; op: Op; value: unknown }
+	/** The value at a key of an entries collection set or removed (a user's position). */
+	| { kind: 'entry'; collection: EntriesCollection; key: string; op: Op; value: unknown }
+	/** An entry of a list collection inserted or removed (a feed id on the wall). */
+	| { kind: 'listEntry'; collection: ListCollection; op: Op; value: unknown };
 
 export interface Inspection {
 	touches: Touch[];
@@ -70,8 +89,6 @@ export interface Inspection {
 /** A marker value for a nested Y type inserted by the update (an entity map, a thread). */
 export const NEW_TYPE = Symbol('new Y type');
 
-const ROOT_NAMES: ReadonlySet<string> = new Set(Object.values(ROOTS));
-const ENTITY_ROOTS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
 const FIELD_SETS = Object.fromEntries(
 	Object.entries(FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
 ) as unknown as Record<EntityCollection, ReadonlySet<string>>;
@@ -214,8 +231,9 @@ class Inspector {
 			const { parent, parentSub, origin, rightOrigin } = cur.item;
 			const p = parent as unknown;
 			if (typeof p === 'string') {
-				if (!ROOT_NAMES.has(p)) throw forbidden(`unknown root "${p}"`);
-				at = { place: { kind: 'root', root: p as RootName }, sub: parentSub };
+				const place = ROOT_PLACES.get(p);
+				if (place === undefined) throw forbidden(`unknown root "${p}"`);
+				at = { place, sub: parentSub };
 				break;
 			}
 			if (p instanceof Y.ID) {
@@ -252,7 +270,7 @@ class Inspector {
 	#checkSlotKind(at: { place: Place; sub: string | null } | null): void {
 		if (!at) return;
 		const isList =
-			at.place.kind === 'taskUpdates' || (at.place.kind === 'root' && at.place.root === ROOTS.wall);
+			at.place.kind === 'nestedList' || (at.place.kind === 'root' && at.place.spec.kind === 'list');
 		if (isList && at.sub !== null) throw forbidden('a list was written to as a map');
 		if (!isList && at.sub === null) throw forbidden('a map was written to as a list');
 	}
@@ -299,19 +317,15 @@ class Inspector {
 
 	/** What a nested type at (place, sub) is in the schema; refuses types the schema lacks. */
 	#formedPlace(place: Place, sub: string, type: YType, server: YType | null): Place {
-		if (place.kind === 'root' && ENTITY_ROOTS.has(place.root) && type instanceof Y.Map) {
-			return { kind: 'entity', entity: this.#entityRef(place.root as EntityCollection, sub, server) };
+		if (place.kind === 'root' && type instanceof Y.Map) {
+			if (place.spec.kind === 'entities')
+				return { kind: 'entity', entity: this.#entityRef(place.root as EntityCollection, sub, server) };
+			if (place.spec.kind === 'rows')
+				return { kind: 'row', collection: place.root as RowsCollection, key: sub, type: server };
 		}
-		if (place.kind === 'root' && place.root === ROOTS.figures && type instanceof Y.Map) {
-			return { kind: 'figureRow', township: sub, type: server };
-		}
-		if (
-			place.kind === 'entity' &&
-			place.entity.collection === 'tasks' &&
-			sub === 'updates' &&
-			type instanceof Y.Array
-		) {
-			return { kind: 'taskUpdates', task: place.entity };
+		if (place.kind === 'entity' && type instanceof Y.Array) {
+			const list = nestedListOf(place.entity.collection, sub);
+			if (list !== undefined) return { kind: 'nestedList', entity: place.entity, field: sub, list };
 		}
 		throw forbidden(`a ${type.constructor.name} is not allowed at ${describe(place)}.${sub}`);
 	}
@@ -370,51 +384,65 @@ class Inspector {
 	/** A map entry set or removed at (place, sub). `forms` is the place a nested type there forms. */
 	#slotTouch(place: Place, sub: string, op: Op, value: unknown, forms: Place | null): void {
 		switch (place.kind) {
-			case 'root':
-				switch (place.root) {
-					case 'meta':
-						if (forms) throw forbidden('incident fields hold plain values');
-						this.touches.push({ kind: 'meta', field: sub, op, value });
+			case 'root': {
+				const { root, spec } = place;
+				switch (spec.kind) {
+					case 'record':
+						if (forms) throw forbidden(`${spec.nouns} hold plain values`);
+						this.touches.push({
+							kind: 'recordField',
+							collection: root as RecordCollection,
+							field: sub,
+							op,
+							value
+						});
 						return;
-					case 'positions':
-						if (forms) throw forbidden('positions hold plain values');
-						this.touches.push({ kind: 'position', userId: sub, op, value });
+					case 'entries':
+						if (forms) throw forbidden(`${spec.nouns} hold plain values`);
+						this.touches.push({ kind: 'entry', collection: root as EntriesCollection, key: sub, op, value });
 						return;
-					case 'feedHealth':
-						this.touches.push({ kind: 'feedHealth', op });
+					case 'rows':
+						if (forms?.kind !== 'row' && value !== undefined)
+							throw forbidden(`a ${spec.noun} row must be a map`);
+						this.touches.push({ kind: 'row', collection: root as RowsCollection, key: sub, op });
 						return;
-					case 'figures':
-						if (forms?.kind !== 'figureRow' && value !== undefined)
-							throw forbidden('a figure row must be a map');
-						this.touches.push({ kind: 'figureRow', township: sub, op });
-						return;
-					case 'wall':
-						throw forbidden('the wall is a list');
-					default: {
+					case 'list':
+						throw forbidden(`the ${spec.noun} is a list`);
+					case 'entities': {
 						if (forms?.kind !== 'entity') {
-							if (op === 'delete') throw forbidden(`${place.root}.${sub} is not an entity`);
-							throw forbidden(`an entity of ${place.root} must be a map`);
+							if (op === 'delete') throw forbidden(`${root}.${sub} is not an entity`);
+							throw forbidden(`an entity of ${root} must be a map`);
 						}
 						if (op === 'insert') this.#displace(place, sub);
 						this.touches.push({ kind: 'entity', entity: forms.entity, op });
 						return;
 					}
 				}
+				return exhaustive(spec);
+			}
 			case 'entity': {
 				const { collection } = place.entity;
 				if (!FIELD_SETS[collection].has(sub)) throw forbidden(`unknown field ${collection}.${sub}`);
-				if (sub === 'updates' ? forms?.kind !== 'taskUpdates' && op === 'insert' : forms !== null) {
+				const isList = nestedListOf(collection, sub) !== undefined;
+				if (isList ? forms?.kind !== 'nestedList' && op === 'insert' : forms !== null) {
 					throw forbidden(`${collection}.${sub} has the wrong shape`);
 				}
 				this.touches.push({ kind: 'field', entity: place.entity, field: sub, op, value });
 				return;
 			}
-			case 'figureRow':
-				if (forms) throw forbidden('figures are plain numbers');
-				this.touches.push({ kind: 'figure', township: place.township, key: sub, op, value });
+			case 'row':
+				if (forms) throw forbidden(`${INCIDENT_SCHEMA[place.collection].nouns} are plain numbers`);
+				this.touches.push({
+					kind: 'cell',
+					collection: place.collection,
+					key: place.key,
+					column: sub,
+					op,
+					value
+				});
 				return;
-			case 'taskUpdates':
-				throw forbidden('a progress thread is a list');
+			case 'nestedList':
+				throw forbidden(`a ${place.list.noun} is a list`);
 		}
 	}
 
@@ -425,7 +453,7 @@ class Inspector {
 				? (this.doc.share.get(place.root) ?? null)
 				: place.kind === 'entity'
 					? place.entity.type
-					: place.kind === 'figureRow'
+					: place.kind === 'row'
 						? place.type
 						: null;
 		const current = type?._map.get(sub);
@@ -434,16 +462,21 @@ class Inspector {
 	}
 
 	#listTouch(place: Place, op: Op, value: unknown): void {
-		if (place.kind === 'taskUpdates') this.touches.push({ kind: 'taskUpdate', task: place.task, op, value });
-		else if (place.kind === 'root' && place.root === ROOTS.wall)
-			this.touches.push({ kind: 'wall', op, value });
+		if (place.kind === 'nestedList') {
+			const { entity, field, list } = place;
+			this.touches.push({ kind: 'nestedEntry', entity, field, list, op, value });
+		} else if (place.kind === 'root' && place.spec.kind === 'list')
+			this.touches.push({ kind: 'listEntry', collection: place.root as ListCollection, op, value });
 		else throw forbidden(`${describe(place)} is not a list`);
 	}
 }
 
-/** The place of each root of the schema. */
+/** The place of each root of the schema (a Map: a root name comes from the update, and may be anything). */
 const ROOT_PLACES: ReadonlyMap<string, Place> = new Map(
-	[...ROOT_NAMES].map((root) => [root, { kind: 'root', root: root as RootName }])
+	Object.keys(INCIDENT_SCHEMA).map((root) => [
+		root,
+		{ kind: 'root', root: root as RootName, spec: specOf(root)! }
+	])
 );
 
 /**
@@ -497,11 +530,15 @@ function describe(place: Place): string {
 			return place.root;
 		case 'entity':
 			return `${place.entity.collection}.${place.entity.entityId}`;
-		case 'taskUpdates':
-			return `tasks.${place.task.entityId}.updates`;
-		case 'figureRow':
-			return `figures.${place.township}`;
+		case 'nestedList':
+			return `${place.entity.collection}.${place.entity.entityId}.${place.field}`;
+		case 'row':
+			return `${place.collection}.${place.key}`;
 	}
+}
+
+function exhaustive(x: never): never {
+	throw new Error(`unexpected schema kind ${JSON.stringify(x)}`);
 }
 
 function forbidden(message: string): Refusal {
@@ -512,10 +549,10 @@ function missing(message: string): Refusal {
 	return refuse(Close.MissingDependencies, message);
 }
 
-/** Gives every root of the incident schema its type (a Y.Map, the wall a Y.Array), once loaded. */
+/** Gives every root of the incident schema its type (a Y.Map, a list collection a Y.Array), once loaded. */
 export function typeIncidentRoots(doc: Y.Doc): void {
-	for (const root of ROOT_NAMES) {
-		if (root === ROOTS.wall) doc.getArray(root);
+	for (const [root, spec] of Object.entries(INCIDENT_SCHEMA)) {
+		if (spec.kind === 'list') doc.getArray(root);
 		else doc.getMap(root);
 	}
 }

@@ -112,6 +112,39 @@ describe('describeTransaction', () => {
 	});
 });
 
+describe('describeTransaction of what only the server writes', () => {
+	it('records no rows for feed health or the warnings mirror: the server’s own bookkeeping, not a person’s change', () => {
+		const warning = {
+			title: '红色预警',
+			level: 'red',
+			kind: 'warning',
+			issuedAt: '2024-07-01T08:00:00+08:00',
+			expiresAt: null,
+			status: 'active',
+			targetCount: 1,
+			acknowledgedCount: 0
+		} as const;
+		expect(
+			rowsOf(
+				() => {},
+				(d) => d.feedHealth.set('f1', { state: 'online', checkedAt: '2024-07-01T08:00:00+08:00', detail: '' })
+			)
+		).toEqual([]);
+		expect(
+			rowsOf(
+				() => {},
+				(d) => d.addEntity('warnings', 'w1', warning)
+			)
+		).toEqual([]);
+		expect(
+			rowsOf(
+				(d) => d.addEntity('warnings', 'w1', warning),
+				(d) => d.patch('warnings', 'w1', { acknowledgedCount: 1 })
+			)
+		).toEqual([]);
+	});
+});
+
 describe('attribution of changes the server makes for a user', () => {
 	let server: TestServer;
 	let township: TestSession;

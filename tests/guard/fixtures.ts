@@ -4,13 +4,8 @@
  */
 import * as Y from 'yjs';
 import type { Actor, OrgDirectory, OrgInfo } from '../../src/lib/domain/actor.ts';
-import {
-	IncidentDoc,
-	type Annotation,
-	type Feed,
-	type LogEntry,
-	type Task
-} from '../../src/lib/domain/incident-doc.ts';
+import type { Annotation, Feed, LogEntry, Task } from '../../src/lib/domain/incident-doc.ts';
+import { INCIDENT_SCHEMA } from '../../src/lib/domain/schema.ts';
 import type { PeerIdentity } from '../../server/rooms/peer.ts';
 
 export const TOWNSHIP_A = '510812100';
@@ -133,16 +128,10 @@ export function capture(doc: Y.Doc, fn: () => void): Uint8Array {
 
 /** Every root of an incident document as JSON (Y.Doc.toJSON shows only roots already opened). */
 export function contentOf(doc: Y.Doc): Record<string, unknown> {
-	const d = new IncidentDoc(doc);
-	return {
-		meta: d.meta.toJSON(),
-		figures: d.figures.toJSON(),
-		log: d.log.toJSON(),
-		annotations: d.annotations.toJSON(),
-		tasks: d.tasks.toJSON(),
-		feeds: d.feeds.toJSON(),
-		feedHealth: d.feedHealth.toJSON(),
-		positions: d.positions.toJSON(),
-		wall: d.wall.toJSON()
-	};
+	return Object.fromEntries(
+		Object.entries(INCIDENT_SCHEMA).map(([root, spec]) => [
+			root,
+			(spec.kind === 'list' ? doc.getArray(root) : doc.getMap(root)).toJSON()
+		])
+	);
 }

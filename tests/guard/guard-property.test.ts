@@ -317,60 +317,67 @@ function allowed(ref: IncidentDoc, actor: Actor, e: Edit): boolean {
 	}
 }
 
+/** More runs once before a change to the schema or the policy: GUARD_PROPERTY_RUNS=1000 (about a minute). */
+const RUNS = Number(process.env.GUARD_PROPERTY_RUNS ?? 40);
+
 describe('the guard, as a property', () => {
-	it('keeps the server document equal to a reference that received only the allowed edits', async () => {
-		let runs = 0;
-		let accepted = 0;
-		let refused = 0;
-		await fc.assert(
-			fc.asyncProperty(
-				fc.array(fc.tuple(fc.constantFrom(...USERS), edit), { minLength: 1, maxLength: 25 }),
-				async (steps) => {
-					runs++;
-					const h = await startHarness(`prop-${runs}`);
-					try {
-						const ref = new Y.Doc();
-						const refDoc = new IncidentDoc(ref);
-						const cmd = await h.join(actors.commander);
-						const seed = (d: IncidentDoc) => {
-							d.addTask('t-a', task(actors.commander, 'team-a'));
-							d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }));
-							d.addTask(
-								't-w',
-								task(actors.commander, 'water-team', { ownerOrgId: 'water', status: 'accepted' })
-							);
-						};
-						expect(await cmd.change(seed)).toEqual({ ok: true });
-						Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc));
-						const clients = new Map<ActorName, Awaited<ReturnType<typeof h.join>>>();
-						for (const [name, e] of steps) {
-							let c = clients.get(name);
-							if (!c) clients.set(name, (c = await h.join(actors[name])));
-							Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(h.room.doc), 'server');
-							const actor = actors[name];
-							const ok = allowed(refDoc, actor, e);
-							// Edits that make no sense on the current state (no such task) are skipped.
-							if (!applicable(c.incident, e)) continue;
-							const r = await c.change((d) => void apply(d, actor, e));
-							expect(r.ok, `${name} ${JSON.stringify(e)}`).toBe(ok);
-							if (r.ok) {
-								accepted++;
-								// Apply the same edit to the reference the way the client did: from the server state.
-								Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc, Y.encodeStateVector(ref)));
-							} else refused++;
+	it(
+		'keeps the server document equal to a reference that received only the allowed edits',
+		async () => {
+			let runs = 0;
+			let accepted = 0;
+			let refused = 0;
+			await fc.assert(
+				fc.asyncProperty(
+					fc.array(fc.tuple(fc.constantFrom(...USERS), edit), { minLength: 1, maxLength: 25 }),
+					async (steps) => {
+						runs++;
+						const h = await startHarness(`prop-${runs}`);
+						try {
+							const ref = new Y.Doc();
+							const refDoc = new IncidentDoc(ref);
+							const cmd = await h.join(actors.commander);
+							const seed = (d: IncidentDoc) => {
+								d.addTask('t-a', task(actors.commander, 'team-a'));
+								d.addTask('t-b', task(actors.commander, 'team-b', { township: TOWNSHIP_B }));
+								d.addTask(
+									't-w',
+									task(actors.commander, 'water-team', { ownerOrgId: 'water', status: 'accepted' })
+								);
+							};
+							expect(await cmd.change(seed)).toEqual({ ok: true });
+							Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc));
+							const clients = new Map<ActorName, Awaited<ReturnType<typeof h.join>>>();
+							for (const [name, e] of steps) {
+								let c = clients.get(name);
+								if (!c) clients.set(name, (c = await h.join(actors[name])));
+								Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(h.room.doc), 'server');
+								const actor = actors[name];
+								const ok = allowed(refDoc, actor, e);
+								// Edits that make no sense on the current state (no such task) are skipped.
+								if (!applicable(c.incident, e)) continue;
+								const r = await c.change((d) => void apply(d, actor, e));
+								expect(r.ok, `${name} ${JSON.stringify(e)}`).toBe(ok);
+								if (r.ok) {
+									accepted++;
+									// Apply the same edit to the reference the way the client did: from the server state.
+									Y.applyUpdate(ref, Y.encodeStateAsUpdate(h.room.doc, Y.encodeStateVector(ref)));
+								} else refused++;
+								expect(contentOf(h.room.doc)).toEqual(contentOf(ref));
+							}
+							await h.restart();
 							expect(contentOf(h.room.doc)).toEqual(contentOf(ref));
+						} finally {
+							await h.dispose();
 						}
-						await h.restart();
-						expect(contentOf(h.room.doc)).toEqual(contentOf(ref));
-					} finally {
-						await h.dispose();
 					}
-				}
-			),
-			{ numRuns: 40 }
-		);
-		// Both kinds of edits were exercised.
-		expect(accepted).toBeGreaterThan(20);
-		expect(refused).toBeGreaterThan(20);
-	});
+				),
+				{ numRuns: RUNS }
+			);
+			// Both kinds of edits were exercised.
+			expect(accepted).toBeGreaterThan(20);
+			expect(refused).toBeGreaterThan(20);
+		},
+		Math.max(60_000, RUNS * 1_500)
+	);
 });

@@ -38,20 +38,18 @@ function simple(touches: Touch[]): unknown[] {
 				return ['entity', t.entity.collection, t.entity.entityId, t.op, t.entity.type ? 'server' : 'new'];
 			case 'field':
 				return ['field', t.entity.entityId, t.field, t.op, t.value === NEW_TYPE ? 'new-type' : t.value];
-			case 'taskUpdate':
-				return ['taskUpdate', t.task.entityId, t.op, (t.value as { id?: string }).id];
-			case 'figureRow':
-				return ['figureRow', t.township, t.op];
-			case 'figure':
-				return ['figure', t.township, t.key, t.op, t.value];
-			case 'meta':
-				return ['meta', t.field, t.op, t.value];
-			case 'position':
-				return ['position', t.userId, t.op];
-			case 'wall':
-				return ['wall', t.op, t.value];
-			case 'feedHealth':
-				return ['feedHealth', t.op];
+			case 'nestedEntry':
+				return ['nestedEntry', t.entity.entityId, t.field, t.op, (t.value as { id?: string }).id];
+			case 'row':
+				return ['row', t.collection, t.key, t.op];
+			case 'cell':
+				return ['cell', t.collection, t.key, t.column, t.op, t.value];
+			case 'recordField':
+				return ['recordField', t.collection, t.field, t.op, t.value];
+			case 'entry':
+				return ['entry', t.collection, t.key, t.op];
+			case 'listEntry':
+				return ['listEntry', t.collection, t.op, t.value];
 		}
 	});
 }
@@ -153,7 +151,7 @@ describe('inspectUpdate', () => {
 		step(p, (d) => d.addTask('t1', task(actors.townshipA, 'team-a')));
 		const entry = (id: string) => ({ id, by: 'u-field-a', orgId: 'team-a', at: 'x', text: id });
 		const s1 = simple(step(p, (d) => d.addTaskUpdate('t1', entry('p1'))));
-		expect(s1).toEqual([['taskUpdate', 't1', 'insert', 'p1']]);
+		expect(s1).toEqual([['nestedEntry', 't1', 'updates', 'insert', 'p1']]);
 		const s2 = simple(
 			step(p, (d) => {
 				d.addTaskUpdate('t1', entry('p2'));
@@ -161,20 +159,20 @@ describe('inspectUpdate', () => {
 			})
 		);
 		expect(s2).toEqual([
-			['taskUpdate', 't1', 'insert', 'p2'],
-			['taskUpdate', 't1', 'insert', 'p3']
+			['nestedEntry', 't1', 'updates', 'insert', 'p2'],
+			['nestedEntry', 't1', 'updates', 'insert', 'p3']
 		]);
 	});
 
 	it('resolves figures per township and key, and the wall as list inserts and deletes', () => {
 		const p = pair();
 		expect(simple(step(p, (d) => d.setFigure(TOWNSHIP_A, 'dead', 1)))).toEqual([
-			['figureRow', TOWNSHIP_A, 'insert'],
-			['figure', TOWNSHIP_A, 'dead', 'insert', 1]
+			['row', 'figures', TOWNSHIP_A, 'insert'],
+			['cell', 'figures', TOWNSHIP_A, 'dead', 'insert', 1]
 		]);
 		expect(simple(step(p, (d) => d.setFigure(TOWNSHIP_A, 'dead', 2)))).toEqual([
-			['figure', TOWNSHIP_A, 'dead', 'insert', 2],
-			['figure', TOWNSHIP_A, 'dead', 'delete', 1]
+			['cell', 'figures', TOWNSHIP_A, 'dead', 'insert', 2],
+			['cell', 'figures', TOWNSHIP_A, 'dead', 'delete', 1]
 		]);
 		step(p, (d) => d.wall.push(['f1', 'f2']));
 		// Moving f2 before f1: delete and re-insert.
@@ -185,21 +183,21 @@ describe('inspectUpdate', () => {
 			})
 		);
 		expect(s).toEqual([
-			['wall', 'insert', 'f2'],
-			['wall', 'delete', 'f2']
+			['listEntry', 'wall', 'insert', 'f2'],
+			['listEntry', 'wall', 'delete', 'f2']
 		]);
 	});
 
 	it('resolves meta fields and positions by key', () => {
 		const p = pair();
 		expect(simple(step(p, (d) => d.setMeta({ status: 'closed' })))).toEqual([
-			['meta', 'status', 'insert', 'closed']
+			['recordField', 'meta', 'status', 'insert', 'closed']
 		]);
 		expect(
 			simple(
 				step(p, (d) => d.positions.set('u-field-a', { lonLat: [105.9, 32.6], orgId: 'team-a', at: 'x' }))
 			)
-		).toEqual([['position', 'u-field-a', 'insert']]);
+		).toEqual([['entry', 'positions', 'u-field-a', 'insert']]);
 	});
 
 	it('counts a new entity put over an existing one as removing the existing one', () => {
@@ -250,7 +248,9 @@ describe('inspectUpdate', () => {
 				}
 			});
 			if (what === 'feed health') {
-				expect(simple(inspectUpdate(p.server, u).touches), what).toEqual([['feedHealth', 'insert']]);
+				expect(simple(inspectUpdate(p.server, u).touches), what).toEqual([
+					['entry', 'feedHealth', 'f1', 'insert']
+				]);
 				continue;
 			}
 			const r = refusalOf(() => inspectUpdate(p.server, u));

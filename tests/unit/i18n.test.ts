@@ -28,6 +28,9 @@ const PREFIXES: Record<string, string> = {
 	TASK_STATUSES: 'taskStatus',
 	FEED_KINDS: 'feedKind',
 	FEED_HEALTH: 'feedHealth',
+	WARNING_LEVELS: 'warningLevel',
+	WARNING_KINDS: 'warningKind',
+	WARNING_STATUSES: 'warningStatus',
 	ROLES: 'role',
 	ORG_KINDS: 'orgKind'
 };

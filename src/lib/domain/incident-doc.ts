@@ -1,179 +1,45 @@
 /**
- * The shape of an incident's shared Yjs document, and typed accessors over it.
- *
- * Every collection of entities is a root Y.Map keyed by entity id, whose values are Y.Maps of
- * fields. That keeps each change addressable as (collection, entity id, field), which is what
- * the server's permission guard resolves every incoming update to. Field values are plain JSON
- * (numbers, strings, small objects such as a GeoJSON geometry): a field is replaced whole, never
- * merged character by character, so a concurrent edit to one field resolves last-writer-wins
- * while edits to different fields of one entity both survive.
- *
- * The one exception is a task's progress thread (`updates`), a Y.Array that people append to
- * concurrently; and the video wall order (`wall`), a Y.Array of feed ids.
+ * Typed access to an incident's shared Yjs document, and the types of what it holds. The shape
+ * itself (roots, fields, value checks, nested lists) is the table in schema.ts; the types here
+ * are inferred from it, so a field added there is typed here without another edit.
  */
 import * as Y from 'yjs';
-import type {
-	AnnotationKind,
-	FeedHealth,
-	FeedKind,
-	FigureKey,
-	IncidentStatus,
-	IncidentType,
-	LogKind,
-	ResponseLevel,
-	Severity,
-	TaskPriority,
-	TaskStatus
-} from './vocabulary.ts';
+import {
+	nestedListsOf,
+	ROOTS,
+	type AuthoredOf,
+	type EntityCollection,
+	type EntityOf,
+	type EntryOf,
+	type NestedEntryOf,
+	type RecordOf,
+	type RowOf
+} from './schema.ts';
+import type { FigureKey } from './vocabulary.ts';
 
-/** The root names of an incident document. Anything else at the root is refused by the guard. */
-export const ROOTS = {
-	meta: 'meta',
-	figures: 'figures',
-	log: 'log',
-	annotations: 'annotations',
-	tasks: 'tasks',
-	feeds: 'feeds',
-	feedHealth: 'feedHealth',
-	positions: 'positions',
-	wall: 'wall'
-} as const;
-export type RootName = (typeof ROOTS)[keyof typeof ROOTS];
-
-export type LonLat = [lon: number, lat: number];
-
-/** GeoJSON geometry in WGS84 (EPSG:4326), as stored. Never stored in GCJ-02. */
-export type Geometry =
-	| { type: 'Point'; coordinates: LonLat }
-	| { type: 'LineString'; coordinates: LonLat[] }
-	| { type: 'Polygon'; coordinates: LonLat[][] };
+export {
+	FIELDS,
+	REQUIRED_FIELDS,
+	ROOTS,
+	type EntityCollection,
+	type FieldName,
+	type RootName
+} from './schema.ts';
+export type { Geometry, LonLat } from './schema/checks.ts';
 
 /** Fields every user-created entity carries; the guard checks them against the sender. */
-export interface Authored {
-	createdBy: string;
-	ownerOrgId: string;
-	/** Client clock, for display only; the server's log keeps the authoritative time. */
-	createdAt: string;
-}
+export type Authored = AuthoredOf;
 
-export interface IncidentMeta {
-	id: string;
-	name: string;
-	type: IncidentType;
-	severity: Severity;
-	level: ResponseLevel;
-	status: IncidentStatus;
-	townships: string[];
-	location: LonLat | null;
-	occurredAt: string;
-}
-
-export type TownshipFigures = Partial<Record<FigureKey, number>>;
-
-export interface LogEntry extends Authored {
-	kind: LogKind;
-	text: string;
-}
-
-export interface Annotation extends Authored {
-	kind: AnnotationKind;
-	label: string;
-	note: string;
-	geometry: Geometry;
-	taskIds: string[];
-	feedIds: string[];
-}
-
-export interface TaskUpdate {
-	id: string;
-	by: string;
-	orgId: string;
-	at: string;
-	text: string;
-	status?: TaskStatus;
-	position?: LonLat;
-	/** A photo as a reference (URL or upload id); photos are not kept in the document. */
-	photo?: string;
-}
-
-export interface Task extends Authored {
-	title: string;
-	description: string;
-	assigneeOrgId: string;
-	township: string | null;
-	priority: TaskPriority;
-	dueAt: string | null;
-	location: LonLat | null;
-	status: TaskStatus;
-	statusReason: string;
-}
-
-export interface Feed extends Authored {
-	name: string;
-	kind: FeedKind;
-	url: string;
-	position: LonLat | null;
-}
-
-export interface FeedHealthState {
-	state: FeedHealth;
-	checkedAt: string;
-	detail: string;
-}
-
-export interface Position {
-	lonLat: LonLat;
-	orgId: string;
-	at: string;
-}
-
-/** Field names per collection. The guard refuses any other field. */
-export const FIELDS = {
-	log: ['kind', 'text', 'createdBy', 'ownerOrgId', 'createdAt'],
-	annotations: [
-		'kind',
-		'label',
-		'note',
-		'geometry',
-		'taskIds',
-		'feedIds',
-		'createdBy',
-		'ownerOrgId',
-		'createdAt'
-	],
-	tasks: [
-		'title',
-		'description',
-		'assigneeOrgId',
-		'township',
-		'priority',
-		'dueAt',
-		'location',
-		'status',
-		'statusReason',
-		'createdBy',
-		'ownerOrgId',
-		'createdAt',
-		'updates'
-	],
-	feeds: ['name', 'kind', 'url', 'position', 'createdBy', 'ownerOrgId', 'createdAt']
-} as const satisfies Record<string, readonly string[]>;
-
-export type EntityCollection = keyof typeof FIELDS;
-
-/**
- * The fields an entity cannot do without, per collection: what the views need to show it at
- * all (an annotation without a kind or geometry is not drawn; a task without a title, assignee,
- * priority or status cannot be listed) and who made it. The guard refuses creating an entity
- * without them and removing one later; the forms in the UI always fill them. The other fields
- * may be absent, empty or null (a task's statusReason is needed only while it is 受阻/已取消).
- */
-export const REQUIRED_FIELDS = {
-	log: ['kind', 'text', 'createdBy', 'ownerOrgId', 'createdAt'],
-	annotations: ['kind', 'geometry', 'createdBy', 'ownerOrgId', 'createdAt'],
-	tasks: ['title', 'assigneeOrgId', 'priority', 'status', 'createdBy', 'ownerOrgId', 'createdAt'],
-	feeds: ['name', 'kind', 'url', 'createdBy', 'ownerOrgId', 'createdAt']
-} as const satisfies { [C in EntityCollection]: ReadonlyArray<(typeof FIELDS)[C][number]> };
+export type IncidentMeta = RecordOf<'meta'>;
+export type TownshipFigures = RowOf<'figures'>;
+export type LogEntry = EntityOf<'log'>;
+export type Annotation = EntityOf<'annotations'>;
+export type Task = EntityOf<'tasks'>;
+export type TaskUpdate = NestedEntryOf<'tasks', 'updates'>;
+export type Feed = EntityOf<'feeds'>;
+export type FeedHealthState = EntryOf<'feedHealth'>;
+export type Position = EntryOf<'positions'>;
+export type Warning = EntityOf<'warnings'>;
 
 /** Typed access to one incident document. Holds no state of its own besides the doc. */
 export class IncidentDoc {
@@ -232,20 +98,29 @@ export class IncidentDoc {
 		return this.figures.toJSON() as Record<string, TownshipFigures>;
 	}
 
+	/**
+	 * Puts a new entity into its collection in one transaction, with its nested lists (a task's
+	 * progress thread) created empty, as the guard requires of a new entity.
+	 */
+	addEntity<C extends EntityCollection>(collection: C, id: string, entity: EntityOf<C>): void {
+		this.doc.transact(() => {
+			const m = mapOf(entity);
+			const lists = nestedListsOf(collection);
+			if (lists) for (const field of lists.keys()) m.set(field, new Y.Array<unknown>());
+			this.doc.getMap<Y.Map<unknown>>(collection).set(id, m);
+		});
+	}
+
 	addLogEntry(id: string, entry: LogEntry): void {
-		this.doc.transact(() => this.log.set(id, mapOf(entry)));
+		this.addEntity('log', id, entry);
 	}
 
 	addAnnotation(id: string, a: Annotation): void {
-		this.doc.transact(() => this.annotations.set(id, mapOf(a)));
+		this.addEntity('annotations', id, a);
 	}
 
 	addTask(id: string, t: Task): void {
-		this.doc.transact(() => {
-			const m = mapOf(t);
-			m.set('updates', new Y.Array<TaskUpdate>());
-			this.tasks.set(id, m);
-		});
+		this.addEntity('tasks', id, t);
 	}
 
 	addTaskUpdate(taskId: string, u: TaskUpdate): void {
@@ -257,7 +132,7 @@ export class IncidentDoc {
 	}
 
 	addFeed(id: string, f: Feed): void {
-		this.doc.transact(() => this.feeds.set(id, mapOf(f)));
+		this.addEntity('feeds', id, f);
 	}
 
 	/** Sets fields of an existing entity in one transaction (one update on the wire). */

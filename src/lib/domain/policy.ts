@@ -1,19 +1,35 @@
 /**
  * The permission policy: who may change what inside an incident. Pure functions over an Actor,
  * the facts of the entity concerned and the organisation directory, with no Yjs and no I/O.
+ * Who may edit which field of an entity, and which collections only the server writes, are in
+ * the schema's table (schema.ts, worked out in policy/edit-rights.ts); the rules here are the
+ * ones that depend on values: assignees, township tags, the workflow, attribution.
  *
  * The UI asks it which controls to offer (`can`, `editableFields`, `allowedStatusChanges`);
  * the server's guard (server/guard) asks the same functions, with the facts it resolved from
  * each incoming Yjs update, and refuses the whole update on the first denial. The role matrix
- * in ARCHITECTURE.md is this file in table form; change both together.
+ * in ARCHITECTURE.md is this file and the schema's edit rules in table form; change them together.
  *
  * The `why*` functions return null when allowed, or a sentence saying why not (shown to the
  * refused sender and logged); `can` is the boolean the UI wants.
  */
 import type { Actor, OrgDirectory } from './actor.ts';
-import type { EntityCollection, TaskUpdate } from './incident-doc.ts';
+import type { TaskUpdate } from './incident-doc.ts';
+import { editableFields, isSetOnce, mayEditField } from './policy/edit-rights.ts';
+import { createdEntity, isOwnTeam, ownsEntity, worksOnTask } from './policy/relations.ts';
+import {
+	INCIDENT_SCHEMA,
+	isEntityCollection,
+	writtenByServer,
+	type EntityCollection,
+	type NestedListTarget,
+	type ServerWrittenCollection
+} from './schema.ts';
 import { canTransition, allowedNextStatuses, transitionNeedsReason } from './task-workflow.ts';
 import { TASK_STATUSES, type Role, type TaskStatus } from './vocabulary.ts';
+
+export { editableFields } from './policy/edit-rights.ts';
+export { isOwnTeam } from './policy/relations.ts';
 
 export type Action = 'create' | 'update' | 'delete';
 
@@ -53,40 +69,19 @@ export type Target =
 
 export type PolicyCollection = Target['collection'];
 
-/** Fields that record who made an entity. Set once at creation, never changed afterwards. */
-const IMMUTABLE_FIELDS: ReadonlySet<string> = new Set(['createdBy', 'createdAt']);
-
-/** The fields people edit, per collection (everything except attribution and the task thread). */
-const CONTENT_FIELDS: Readonly<Record<EntityCollection, readonly string[]>> = {
-	log: ['kind', 'text'],
-	annotations: ['kind', 'label', 'note', 'geometry', 'taskIds', 'feedIds'],
-	tasks: [
-		'title',
-		'description',
-		'assigneeOrgId',
-		'township',
-		'priority',
-		'dueAt',
-		'location',
-		'status',
-		'statusReason'
-	],
-	feeds: ['name', 'kind', 'url', 'position']
+/**
+ * Why nobody but the server writes a collection: the sentence a client's write to it is
+ * refused with. A collection the schema marks as written by the server needs one.
+ */
+const SERVER_ONLY: Readonly<Record<ServerWrittenCollection, string>> = {
+	feedHealth: 'feed health is written by the server only',
+	warnings: 'warnings are written by the server only (mirrored from where they are issued)'
 };
 
-/** What the assignee side of a task may change: where the work stands, not what the work is. */
-const ASSIGNEE_TASK_FIELDS = ['status', 'statusReason'] as const;
-
-const NONE: ReadonlySet<string> = new Set();
-
-// Built once: editableFields runs for every field of every update on the server's hot path.
-const setsOf = (extra: readonly string[]) =>
-	Object.fromEntries(
-		Object.entries(CONTENT_FIELDS).map(([c, fs]) => [c, new Set([...fs, ...extra])])
-	) as unknown as Record<EntityCollection, ReadonlySet<string>>;
-const CONTENT_SETS = setsOf([]);
-const COMMANDER_SETS = setsOf(['ownerOrgId']);
-const ASSIGNEE_SET: ReadonlySet<string> = new Set(ASSIGNEE_TASK_FIELDS);
+/** The refusal of any client write to `collection`, if only the server writes it. */
+function serverOnlyReason(collection: PolicyCollection): string | null {
+	return writtenByServer(collection) ? SERVER_ONLY[collection] : null;
+}
 
 /** Roles that may write anything at all inside an incident. */
 function writes(actor: Actor): boolean {
@@ -114,34 +109,20 @@ export function whyNotWrite(actor: Actor): string | null {
 }
 
 /**
+ * Why the actor may write nothing in `collection`, whatever the change: a read-only role, or a
+ * collection only the server writes (feed health). Null: it depends on the change (whyNot).
+ */
+export function whyNotWriteTo(actor: Actor, collection: PolicyCollection): string | null {
+	return writes(actor) ? serverOnlyReason(collection) : readOnlyReason(actor);
+}
+
+/**
  * Whether the actor may present (drive everyone's map view in a consultation): the roles that
  * work in an incident. Viewers and administrators watch. The server clears a presenter flag
  * anyone else publishes.
  */
 export function mayPresent(actor: Actor | null): boolean {
 	return actor !== null && writes(actor);
-}
-
-function ownsEntity(actor: Actor, e: EntityFacts): boolean {
-	return e.ownerOrgId === actor.orgId;
-}
-
-function createdEntity(actor: Actor, e: EntityFacts): boolean {
-	return e.createdBy === actor.userId;
-}
-
-/**
- * Whether `orgId` is one of the actor's teams: for an agency, its own organisation and the
- * organisations directly under it; for a township, any organisation in its township.
- */
-export function isOwnTeam(actor: Actor, orgId: unknown, orgs: OrgDirectory): boolean {
-	if (typeof orgId !== 'string') return false;
-	if (orgId === actor.orgId) return true;
-	const org = orgs.get(orgId);
-	if (!org) return false;
-	if (actor.role === 'agency') return org.parentId === actor.orgId;
-	if (actor.role === 'township') return actor.township !== null && org.township === actor.township;
-	return false;
 }
 
 /** Whether the actor may assign a task to `orgId`. */
@@ -172,13 +153,6 @@ export function canTagTownship(actor: Actor, township: unknown): boolean {
 
 function ownTownshipOnly(actor: Actor): string {
 	return `a township duty officer tags tasks only with their own township (${actor.township ?? 'none'})`;
-}
-
-/** Whether the actor is on the receiving end of a task (works it and reports on it). */
-function worksOnTask(actor: Actor, task: EntityFacts, orgs: OrgDirectory): boolean {
-	if (actor.role === 'field') return task.assigneeOrgId === actor.orgId;
-	if (actor.role === 'agency' || actor.role === 'township') return isOwnTeam(actor, task.assigneeOrgId, orgs);
-	return false;
 }
 
 function blank(v: unknown): boolean {
@@ -231,7 +205,7 @@ function whyNotCreateEntity(
 	e: EntityFacts,
 	orgs: OrgDirectory
 ): string | null {
-	const attribution = whyNotAttribution(actor, e, orgs);
+	const attribution = INCIDENT_SCHEMA[collection].authored ? whyNotAttribution(actor, e, orgs) : null;
 	if (attribution) return attribution;
 	const role = whyNotCreateByRole(actor, collection, e, orgs);
 	if (role) return role;
@@ -284,35 +258,6 @@ function whyNotDeleteEntity(actor: Actor, collection: EntityCollection, e: Entit
 }
 
 /**
- * The fields of an existing entity the actor may change. Value-dependent limits (status
- * transitions, whom a task may be assigned to) are checked by `whyNotSetField`.
- */
-export function editableFields(
-	actor: Actor,
-	collection: EntityCollection,
-	entity: EntityFacts,
-	orgs: OrgDirectory
-): ReadonlySet<string> {
-	switch (actor.role) {
-		case 'commander':
-			return COMMANDER_SETS[collection];
-		case 'agency':
-		case 'township': {
-			if (ownsEntity(actor, entity)) return CONTENT_SETS[collection];
-			if (collection === 'tasks' && worksOnTask(actor, entity, orgs)) return ASSIGNEE_SET;
-			return NONE;
-		}
-		case 'field': {
-			if (collection === 'tasks') return worksOnTask(actor, entity, orgs) ? ASSIGNEE_SET : NONE;
-			if (collection === 'annotations' && createdEntity(actor, entity)) return CONTENT_SETS.annotations;
-			return NONE;
-		}
-		default:
-			return NONE;
-	}
-}
-
-/**
  * Whether the actor may set `field` of an existing entity to `value`. `after` is the entity as it
  * would be once the whole change is applied (other fields set in the same change included).
  */
@@ -326,9 +271,11 @@ export function whyNotSetField(
 	orgs: OrgDirectory
 ): string | null {
 	if (!writes(actor)) return readOnlyReason(actor);
-	if (IMMUTABLE_FIELDS.has(field))
+	const serverOnly = serverOnlyReason(collection);
+	if (serverOnly !== null) return serverOnly;
+	if (isSetOnce(collection, field))
 		return `${field} records who made this ${singular(collection)} and never changes`;
-	if (!editableFields(actor, collection, before, orgs).has(field)) {
+	if (!mayEditField(actor, collection, before, field, orgs)) {
 		return `you may not change ${field} of this ${singular(collection)}`;
 	}
 	if (field === 'ownerOrgId' && (typeof value !== 'string' || !orgs.get(value)))
@@ -389,18 +336,17 @@ export function allowedStatusChanges(
 /** Why the actor may not do `action` on `target`, or null if they may. */
 export function whyNot(actor: Actor, action: Action, target: Target, orgs: OrgDirectory): string | null {
 	if (!writes(actor)) return readOnlyReason(actor);
+	const serverOnly = serverOnlyReason(target.collection);
+	if (serverOnly !== null) return serverOnly;
+	if (isEntityTarget(target)) {
+		const { collection, entity } = target;
+		if (action === 'create') return whyNotCreateEntity(actor, collection, entity, orgs);
+		if (action === 'delete') return whyNotDeleteEntity(actor, collection, entity);
+		return editableFields(actor, collection, entity, orgs).size > 0
+			? null
+			: `you may not change this ${singular(collection)}`;
+	}
 	switch (target.collection) {
-		case 'log':
-		case 'annotations':
-		case 'tasks':
-		case 'feeds': {
-			const { collection, entity } = target;
-			if (action === 'create') return whyNotCreateEntity(actor, collection, entity, orgs);
-			if (action === 'delete') return whyNotDeleteEntity(actor, collection, entity);
-			return editableFields(actor, collection, entity, orgs).size > 0
-				? null
-				: `you may not change this ${singular(collection)}`;
-		}
 		case 'taskUpdates': {
 			const { task, entry } = target;
 			if (action === 'delete') {
@@ -438,9 +384,28 @@ export function whyNot(actor: Actor, action: Action, target: Target, orgs: OrgDi
 		case 'wall':
 			return actor.role === 'commander' ? null : 'only a commander arranges the video wall';
 		case 'feedHealth':
-			return 'feed health is written by the server only';
+			// Answered above (SERVER_ONLY); here for the exhaustive switch.
+			return SERVER_ONLY.feedHealth;
 		default:
 			return exhaustive(target);
+	}
+}
+
+/**
+ * What entries added to one nested list in one change must not do together (each is judged on
+ * its own by whyNot). An update changes a task's status once, so one progress update records
+ * the move.
+ */
+export function whyNotAddEntries(list: NestedListTarget, entries: readonly unknown[]): string | null {
+	switch (list) {
+		case 'taskUpdates': {
+			let moves = 0;
+			for (const entry of entries) {
+				if ((entry as Partial<TaskUpdate>).status !== undefined && ++moves > 1)
+					return 'this change records the same status move twice; one progress update records it';
+			}
+			return null;
+		}
 	}
 }
 
@@ -454,16 +419,13 @@ export function isTaskStatus(v: unknown): v is TaskStatus {
 }
 
 function singular(collection: EntityCollection): string {
-	switch (collection) {
-		case 'log':
-			return 'log entry';
-		case 'annotations':
-			return 'annotation';
-		case 'tasks':
-			return 'task';
-		case 'feeds':
-			return 'feed';
-	}
+	return INCIDENT_SCHEMA[collection].noun;
+}
+
+type EntityTarget = Extract<Target, { entity: EntityFacts }>;
+
+function isEntityTarget(target: Target): target is EntityTarget {
+	return isEntityCollection(target.collection);
 }
 
 function exhaustive(x: never): never {

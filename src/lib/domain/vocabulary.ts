@@ -81,6 +81,18 @@ export type FeedKind = (typeof FEED_KINDS)[number];
 export const FEED_HEALTH = ['online', 'offline', 'unknown'] as const;
 export type FeedHealth = (typeof FEED_HEALTH)[number];
 
+/** 红色 / 橙色 / 黄色 / 蓝色预警; red is the most severe. */
+export const WARNING_LEVELS = ['red', 'orange', 'yellow', 'blue'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+/** 预警 (a warning to the public) or 指令 (an order, such as to evacuate). */
+export const WARNING_KINDS = ['warning', 'order'] as const;
+export type WarningKind = (typeof WARNING_KINDS)[number];
+
+/** 生效中 / 已解除 / 已过期 */
+export const WARNING_STATUSES = ['active', 'lifted', 'expired'] as const;
+export type WarningStatus = (typeof WARNING_STATUSES)[number];
+
 export const ROLES = ['admin', 'commander', 'agency', 'township', 'field', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 

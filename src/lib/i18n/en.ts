@@ -82,6 +82,16 @@ export const en: Messages = {
 	'feedHealth.offline': 'Offline',
 	'feedHealth.unknown': 'Unknown',
 
+	'warningLevel.red': 'Red warning',
+	'warningLevel.orange': 'Orange warning',
+	'warningLevel.yellow': 'Yellow warning',
+	'warningLevel.blue': 'Blue warning',
+	'warningKind.warning': 'Warning',
+	'warningKind.order': 'Order',
+	'warningStatus.active': 'In force',
+	'warningStatus.lifted': 'Lifted',
+	'warningStatus.expired': 'Expired',
+
 	'role.admin': 'Administrator',
 	'role.commander': 'Commander',
 	'role.agency': 'Department',

@@ -84,6 +84,16 @@ export const zhCN = {
 	'feedHealth.offline': '离线',
 	'feedHealth.unknown': '未知',
 
+	'warningLevel.red': '红色预警',
+	'warningLevel.orange': '橙色预警',
+	'warningLevel.yellow': '黄色预警',
+	'warningLevel.blue': '蓝色预警',
+	'warningKind.warning': '预警',
+	'warningKind.order': '指令',
+	'warningStatus.active': '生效中',
+	'warningStatus.lifted': '已解除',
+	'warningStatus.expired': '已过期',
+
 	'role.admin': '管理员',
 	'role.commander': '指挥长',
 	'role.agency': '部门',

@@ -1,177 +1,55 @@
 /**
- * What a well-formed value looks like for each field of an incident document. The server guard
- * refuses an update that writes anything else, so a buggy or hostile client cannot put a shape
- * into the shared document that the UI, the exporter or the replay would trip over.
- *
- * Hand-written checks rather than zod: they run for every field of every incoming update on
- * the server's hot path, and are small enough to read.
+ * The value checks of the incident schema (../schema.ts), by collection and field, phrased as
+ * the sentence a refused sender reads ("tasks.title must not be empty"). The server guard asks
+ * them about every value an incoming update writes; the checks themselves are the table's.
  */
-import { feedUrlProblem, MAX_FEED_URL_LENGTH, type FeedUrlProblem } from '../feeds.ts';
-import { REQUIRED_FIELDS, type EntityCollection } from '../incident-doc.ts';
 import {
-	ANNOTATION_KINDS,
-	FEED_KINDS,
-	FIGURE_KEYS,
-	INCIDENT_STATUSES,
-	INCIDENT_TYPES,
-	LOG_KINDS,
-	RESPONSE_LEVELS,
-	SEVERITIES,
-	TASK_PRIORITIES,
-	TASK_STATUSES
-} from '../vocabulary.ts';
+	INCIDENT_SCHEMA,
+	REQUIRED_FIELDS,
+	type EntityCollection,
+	type EntriesCollection,
+	type FieldSpec,
+	type ListCollection,
+	type SchemaNestedList,
+	type RecordCollection,
+	type RowsCollection
+} from '../schema.ts';
+import type { Check } from '../schema/checks.ts';
 
-/** Returns null when the value is acceptable, or a short reason. */
-type Check = (v: unknown) => string | null;
+export { isLonLat } from '../schema/checks.ts';
+export { isTownshipCode } from '../schema.ts';
 
-const MAX_ID = 128;
-const MAX_LABEL = 500;
-const MAX_TEXT = 20_000;
-const MAX_LIST = 1_000;
-const MAX_RING = 100_000;
+type Lookup = ReadonlyMap<string, Check<unknown>>;
 
-const str =
-	(max: number): Check =>
-	(v) =>
-		typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : null;
+// Maps, built once: these run for every field of every update on the server's hot path, and a
+// field name comes from the update (a plain object would answer "constructor").
+const FIELD_CHECKS: ReadonlyMap<string, Lookup> = new Map(
+	Object.entries(INCIDENT_SCHEMA).flatMap(([c, spec]) =>
+		spec.kind === 'entities' ? [[c, checksOf(spec.fields)] as const] : []
+	)
+);
 
-/** Text whose emptiness would mean nothing: a title, a name, a log entry's text. */
-const nonBlank =
-	(max: number): Check =>
-	(v) =>
-		str(max)(v) ?? ((v as string).trim() === '' ? 'must not be empty' : null);
+const RECORD_CHECKS: ReadonlyMap<string, Lookup> = new Map(
+	Object.entries(INCIDENT_SCHEMA).flatMap(([c, spec]) =>
+		spec.kind === 'record' ? [[c, new Map(Object.entries(spec.fields))] as const] : []
+	)
+);
 
-const oneOf =
-	(values: readonly string[]): Check =>
-	(v) =>
-		typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
-
-const nullable =
-	(check: Check): Check =>
-	(v) =>
-		v === null ? null : check(v);
-
-const id = str(MAX_ID);
-
-export function isLonLat(v: unknown): v is [number, number] {
-	return (
-		Array.isArray(v) &&
-		v.length === 2 &&
-		typeof v[0] === 'number' &&
-		typeof v[1] === 'number' &&
-		v[0] >= -180 &&
-		v[0] <= 180 &&
-		v[1] >= -90 &&
-		v[1] <= 90
-	);
+function checksOf(fields: Readonly<Record<string, FieldSpec>>): Lookup {
+	return new Map(Object.entries(fields).map(([name, f]) => [name, f.check]));
 }
 
-const lonLat: Check = (v) => (isLonLat(v) ? null : 'must be [lon, lat] in WGS84 degrees');
+const REQUIRED_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+	Object.entries(REQUIRED_FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
+);
 
-function lonLatList(v: unknown, min: number): boolean {
-	return Array.isArray(v) && v.length >= min && v.length <= MAX_RING && v.every(isLonLat);
-}
-
-const geometry: Check = (v) => {
-	if (typeof v !== 'object' || v === null) return 'must be a GeoJSON geometry';
-	const g = v as { type?: unknown; coordinates?: unknown };
-	const keys = Object.keys(g);
-	if (keys.length !== 2) return 'must have exactly type and coordinates';
-	if (g.type === 'Point') return isLonLat(g.coordinates) ? null : 'Point needs [lon, lat]';
-	if (g.type === 'LineString') return lonLatList(g.coordinates, 2) ? null : 'LineString needs 2+ positions';
-	if (g.type === 'Polygon') {
-		const rings = g.coordinates;
-		return Array.isArray(rings) &&
-			rings.length >= 1 &&
-			rings.length <= MAX_LIST &&
-			rings.every((r) => lonLatList(r, 4))
-			? null
-			: 'Polygon needs rings of 4+ positions';
-	}
-	return 'must be a Point, LineString or Polygon';
-};
-
-const idList: Check = (v) =>
-	Array.isArray(v) && v.length <= MAX_LIST && v.every((x) => typeof x === 'string' && x.length <= MAX_ID)
-		? null
-		: 'must be a list of ids';
-
-/** ISO-8601-like timestamps; the exact format is the client's, the server's log keeps real time. */
-const timestamp = str(64);
-
-/** The feed address rules' problems as the sentence a refused sender reads. */
-const FEED_URL_PROBLEMS: Readonly<Record<FeedUrlProblem, string>> = {
-	'not-a-string': 'must be a string',
-	'too-long': `must be at most ${MAX_FEED_URL_LENGTH} characters`,
-	'not-a-url': 'must be a web or stream address with a host',
-	'scheme-not-allowed': 'must be an http, https, rtsp, rtmp or webrtc address',
-	'has-credentials':
-		'must not carry a user name or password: everyone in the room sees the address (credentials belong in the video gateway)'
-};
-
-// The register-a-feed form asks the same function: a second copy of the rules would drift.
-const feedUrl: Check = (v) => {
-	const problem = feedUrlProblem(v);
-	return problem === null ? null : FEED_URL_PROBLEMS[problem];
-};
-
-const authored = { createdBy: id, ownerOrgId: id, createdAt: timestamp };
-
-/** Value checks per entity collection and field. `updates` (a Y.Array) is checked structurally. */
-export const FIELD_VALUES: Readonly<Record<EntityCollection, Readonly<Record<string, Check>>>> = {
-	log: { kind: oneOf(LOG_KINDS), text: nonBlank(MAX_TEXT), ...authored },
-	annotations: {
-		kind: oneOf(ANNOTATION_KINDS),
-		label: str(MAX_LABEL),
-		note: str(MAX_TEXT),
-		geometry,
-		taskIds: idList,
-		feedIds: idList,
-		...authored
-	},
-	tasks: {
-		title: nonBlank(MAX_LABEL),
-		description: str(MAX_TEXT),
-		assigneeOrgId: id,
-		township: nullable(id),
-		priority: oneOf(TASK_PRIORITIES),
-		dueAt: nullable(timestamp),
-		location: nullable(lonLat),
-		status: oneOf(TASK_STATUSES),
-		statusReason: str(MAX_TEXT),
-		...authored
-	},
-	feeds: {
-		name: nonBlank(MAX_LABEL),
-		kind: oneOf(FEED_KINDS),
-		url: feedUrl,
-		position: nullable(lonLat),
-		...authored
-	}
-};
-
-const META_VALUES: Readonly<Record<string, Check>> = {
-	id,
-	name: str(MAX_LABEL),
-	type: oneOf(INCIDENT_TYPES),
-	severity: oneOf(SEVERITIES),
-	level: oneOf(RESPONSE_LEVELS),
-	status: oneOf(INCIDENT_STATUSES),
-	townships: idList,
-	location: nullable(lonLat),
-	occurredAt: timestamp
-};
-
+/** Whether `value` may be written to `field` of an entity of `collection` (a plain field, not a list). */
 export function checkFieldValue(collection: EntityCollection, field: string, value: unknown): string | null {
-	const check = FIELD_VALUES[collection][field];
+	const check = FIELD_CHECKS.get(collection)?.get(field);
 	if (!check) return `unknown field ${collection}.${field}`;
 	const e = check(value);
 	return e && `${collection}.${field} ${e}`;
 }
-
-const REQUIRED_SETS = Object.fromEntries(
-	Object.entries(REQUIRED_FIELDS).map(([c, fs]) => [c, new Set<string>(fs)])
-) as unknown as Record<EntityCollection, ReadonlySet<string>>;
 
 /** Whether a new entity carries every field its collection requires (REQUIRED_FIELDS). */
 export function checkRequiredFields(
@@ -186,58 +64,64 @@ export function checkRequiredFields(
 
 /** Whether a field may be removed from an existing entity: required fields stay. */
 export function checkFieldRemoval(collection: EntityCollection, field: string): string | null {
-	return REQUIRED_SETS[collection].has(field)
+	return REQUIRED_SETS.get(collection)?.has(field)
 		? `${collection}.${field} is required and cannot be removed`
 		: null;
 }
 
-export function checkMetaValue(field: string, value: unknown): string | null {
-	const check = META_VALUES[field];
-	if (!check) return `unknown incident field meta.${field}`;
+/** An entry added to a nested list of an entity (a progress update). */
+export function checkNestedEntry(list: SchemaNestedList, value: unknown): string | null {
+	return list.entry(value);
+}
+
+/** A field of a record collection (the incident's own fields, `meta`). */
+export function checkRecordValue(collection: RecordCollection, field: string, value: unknown): string | null {
+	const check = RECORD_CHECKS.get(collection)?.get(field);
+	if (!check) return `unknown ${INCIDENT_SCHEMA[collection].noun} ${collection}.${field}`;
 	const e = check(value);
-	return e && `meta.${field} ${e}`;
+	return e && `${collection}.${field} ${e}`;
+}
+
+export function checkMetaValue(field: string, value: unknown): string | null {
+	return checkRecordValue('meta', field, value);
+}
+
+/** The key a row of a rows collection is kept under (figures: a township code). */
+export function checkRowKey(collection: RowsCollection, key: string): string | null {
+	const spec = INCIDENT_SCHEMA[collection];
+	return spec.key.test(key) ? null : `${spec.nouns} are kept per ${spec.key.noun}, not "${key}"`;
+}
+
+/** A cell of a row: a known column and a value its check accepts. */
+export function checkCellValue(collection: RowsCollection, column: string, value: unknown): string | null {
+	const spec = INCIDENT_SCHEMA[collection];
+	if (!(spec.columns as readonly string[]).includes(column)) return `unknown ${spec.noun} ${column}`;
+	const e = spec.value(value);
+	return e && `${spec.noun} ${column} ${e}`;
 }
 
 export function isFigureKey(key: string): boolean {
-	return (FIGURE_KEYS as readonly string[]).includes(key);
+	return (INCIDENT_SCHEMA.figures.columns as readonly string[]).includes(key);
 }
 
 export function checkFigureValue(key: string, value: unknown): string | null {
-	if (!isFigureKey(key)) return `unknown figure ${key}`;
-	return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1e9
-		? null
-		: `figure ${key} must be a whole number from 0`;
+	return checkCellValue('figures', key, value);
 }
 
-/** Township codes are 9-digit division codes (e.g. 510812100). */
-export function isTownshipCode(v: string): boolean {
-	return /^\d{9}$/.test(v);
-}
-
-export function checkTaskUpdateValue(v: unknown): string | null {
-	if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'a progress update must be an object';
-	const u = v as Record<string, unknown>;
-	for (const k of Object.keys(u)) {
-		if (!['id', 'by', 'orgId', 'at', 'text', 'status', 'position', 'photo'].includes(k)) {
-			return `progress update has unknown field ${k}`;
-		}
-	}
-	return (
-		id(u.id) ??
-		id(u.by) ??
-		id(u.orgId) ??
-		timestamp(u.at) ??
-		str(MAX_TEXT)(u.text) ??
-		(u.status === undefined ? null : oneOf(TASK_STATUSES)(u.status)) ??
-		(u.position === undefined ? null : lonLat(u.position)) ??
-		(u.photo === undefined ? null : str(2048)(u.photo))
-	);
+/** A value of an entries collection (a position). */
+export function checkEntryValue(collection: EntriesCollection, value: unknown): string | null {
+	return INCIDENT_SCHEMA[collection].value(value);
 }
 
 export function checkPositionValue(v: unknown): string | null {
-	if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'a position must be an object';
-	const p = v as Record<string, unknown>;
-	if (Object.keys(p).some((k) => !['lonLat', 'orgId', 'at'].includes(k)))
-		return 'a position has unknown fields';
-	return lonLat(p.lonLat) ?? id(p.orgId) ?? timestamp(p.at);
+	return checkEntryValue('positions', v);
+}
+
+/** An entry of a list collection (a feed id on the wall). */
+export function checkListEntry(collection: ListCollection, value: unknown): string | null {
+	return INCIDENT_SCHEMA[collection].entry(value);
+}
+
+export function checkTaskUpdateValue(v: unknown): string | null {
+	return INCIDENT_SCHEMA.tasks.lists.updates.entry(v);
 }
