@@ -3,7 +3,7 @@
  * incident document: every inserted item and every deleted range becomes a Touch naming the
  * collection, entity, field and value. The guard then asks the permission policy about each.
  *
- * An update names an item's parent only sometimes (see ../../../shared notes on update
+ * An update names an item's parent only sometimes (see docs/yjs-update-inspection.md on update
  * inspection): an item inserted next to a neighbour carries only `origin` / `rightOrigin`,
  * so its parent and map key are those of the neighbour, which is found in the server's
  * document or among the items of the same update. Deletes are bare ID ranges, looked up in
