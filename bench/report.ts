@@ -1,7 +1,8 @@
 /**
  * Turns the runs of a scenario into figures (medians, or the worst run for failure counts),
- * ratios ours/reference and goal verdicts, prints them as a table, and writes every run's raw
- * figures as JSON. Shared by every scenario, present and future.
+ * ratios of ours to each reference (the in-memory stock server, and the same with its durable
+ * store) and goal verdicts, prints them as a table, and writes every run's raw figures as JSON.
+ * Shared by every scenario, present and future.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,11 @@ export interface Row {
 	label: string;
 	ours: number;
 	reference: number;
-	/** ours / reference; NaN when the reference figure is zero or missing. */
+	durable: number;
+	/** ours / reference (in memory); NaN when the reference figure is zero or missing. */
 	ratio: number;
+	/** ours / the durable reference; NaN likewise. */
+	ratioDurable: number;
 	goal: string;
 	/** null when the figure has no goal or could not be judged. */
 	met: boolean | null;
@@ -35,15 +39,19 @@ function goalText(goal: Goal | undefined): string {
 	if (!goal) return '';
 	if (goal.kind === 'zero') return '0';
 	if (goal.kind === 'at-least') return `≥ ${goal.value.toLocaleString('en-US')}`;
-	return goal.ratio === 1 ? 'no slower (≤ 1.00×)' : `≤ ${goal.ratio.toFixed(2)}×`;
+	const of = goal.against === 'durable' ? ' durable' : ' ref';
+	return `${goal.ratio === 1 ? 'no slower (≤ 1.00×' : `≤ ${goal.ratio.toFixed(2)}×`}${of}${goal.ratio === 1 ? ')' : ''}`;
 }
 
-function judge(goal: Goal | undefined, ours: number, ratio: number): boolean | null {
+function judge(goal: Goal | undefined, ours: number, ratio: number, ratioDurable: number): boolean | null {
 	if (!goal) return null;
 	if (goal.kind === 'zero') return Number.isFinite(ours) ? ours === 0 : null;
 	if (goal.kind === 'at-least') return Number.isFinite(ours) ? ours >= goal.value : null;
-	return Number.isFinite(ratio) ? ratio <= goal.ratio : null;
+	const r = goal.against === 'durable' ? ratioDurable : ratio;
+	return Number.isFinite(r) ? r <= goal.ratio : null;
 }
+
+const ratioOf = (ours: number, of: number): number => (of !== 0 && Number.isFinite(of) ? ours / of : NaN);
 
 export function summarize(scenario: Scenario, runs: RunsByTarget): Row[] {
 	return scenario.metrics.map((m) => {
@@ -55,15 +63,22 @@ export function summarize(scenario: Scenario, runs: RunsByTarget): Row[] {
 			m,
 			runs.reference.map((r) => r[m.key] ?? NaN)
 		);
-		const ratio = reference !== 0 && Number.isFinite(reference) ? ours / reference : NaN;
+		const durable = combine(
+			m,
+			runs.durable.map((r) => r[m.key] ?? NaN)
+		);
+		const ratio = ratioOf(ours, reference);
+		const ratioDurable = ratioOf(ours, durable);
 		return {
 			key: m.key,
 			label: m.label,
 			ours,
 			reference,
+			durable,
 			ratio,
+			ratioDurable,
 			goal: goalText(m.goal),
-			met: judge(m.goal, ours, ratio)
+			met: judge(m.goal, ours, ratio, ratioDurable)
 		};
 	});
 }
@@ -75,12 +90,15 @@ function formatNumber(n: number, digits: number): string {
 
 export function formatTable(scenario: Scenario, rows: readonly Row[], runs: number): string {
 	const digits = new Map(scenario.metrics.map((m) => [m.key, m.digits]));
-	const header = ['figure', 'ours', 'reference', 'ours/ref', 'goal', 'met'];
+	const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
+	const header = ['figure', 'ours', 'reference', 'durable ref', 'ours/ref', 'ours/durable', 'goal', 'met'];
 	const body = rows.map((r) => [
 		r.label,
 		formatNumber(r.ours, digits.get(r.key) ?? 1),
 		formatNumber(r.reference, digits.get(r.key) ?? 1),
-		Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '–',
+		formatNumber(r.durable, digits.get(r.key) ?? 1),
+		times(r.ratio),
+		times(r.ratioDurable),
 		r.goal,
 		r.met === null ? '' : r.met ? 'yes' : 'NO'
 	]);

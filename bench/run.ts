@@ -103,7 +103,7 @@ async function main(): Promise<number> {
 				? 'Sitroom (in-memory store: nothing durable, for comparison only)'
 				: TARGET_LABELS.ours.replace('synchronous=full', `synchronous=${opts.sqliteSync}`)
 	};
-	for (const t of TARGET_IDS) console.log(`  ${t.padEnd(9)} ${labels[t]}`);
+	for (const t of TARGET_IDS) console.log(`  ${t.padEnd(10)} ${labels[t]}`);
 	console.log(
 		`  ${opts.runs} run(s) per server per scenario, interleaved; clients: y-websocket@3 WebsocketProvider, ` +
 			`presence ${opts.presence ? 'on' : 'off'}; node ${process.version}, ${os.cpus().length} cores\n`
@@ -122,9 +122,10 @@ async function main(): Promise<number> {
 
 	for (const scenario of selected) {
 		console.log(`${scenario.title}: ${scenario.detail}`);
-		const runs: RunsByTarget = { ours: [], reference: [] };
+		const runs: RunsByTarget = { ours: [], reference: [], durable: [] };
+		const targets = scenario.targets ?? TARGET_IDS;
 		for (let r = 1; r <= opts.runs; r++) {
-			for (const target of TARGET_IDS) {
+			for (const target of targets) {
 				console.log(`   run ${r}/${opts.runs} ${target}`);
 				const t0 = performance.now();
 				try {

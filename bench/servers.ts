@@ -1,8 +1,13 @@
 /**
- * The two servers under test, each started as its own child process so that it shares no
- * process with the clients and its CPU time and memory can be read from /proc:
+ * The servers under test, each started as its own child process so that it shares no process
+ * with the clients and its CPU time and memory can be read from /proc:
  * - `ours`: Sitroom (`server/start.ts`) with the durable SQLite store, synchronous=full;
- * - `reference`: stock @y/websocket-server@0.1.1, in memory (bench/reference-server.ts).
+ * - `reference`: stock @y/websocket-server@0.1.1, in memory (bench/reference-server.ts);
+ * - `durable`: the same stock server with its own documented persistence: `YPERSISTENCE=<dir>`
+ *   makes it store every update in LevelDB through y-leveldb (its optional dependency). It writes
+ *   each update as it applies it, without waiting for the write before it shows the update to
+ *   others, and never fsyncs: durable against a killed process once LevelDB's write lands, not
+ *   against a power cut, which ours is (the comparison favours it).
  *
  * Both run as `node --import tsx <entry>` rather than `npx tsx <entry>`: `npx` and the tsx CLI
  * each add a parent process, and /proc must be read for the process that serves.
@@ -12,13 +17,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, makeTempDir, removeTempDir, sleep, stopChild, track } from './processes.ts';
 
-export type TargetId = 'ours' | 'reference';
+export type TargetId = 'ours' | 'reference' | 'durable';
 
-export const TARGET_IDS: readonly TargetId[] = ['ours', 'reference'];
+export const TARGET_IDS: readonly TargetId[] = ['ours', 'reference', 'durable'];
 
 export const TARGET_LABELS: Record<TargetId, string> = {
 	ours: 'Sitroom (SQLite log, synchronous=full)',
-	reference: '@y/websocket-server@0.1.1 (in memory)'
+	reference: '@y/websocket-server@0.1.1 (in memory)',
+	durable: '@y/websocket-server@0.1.1 with its persistence (YPERSISTENCE, y-leveldb)'
 };
 
 export interface ServerUnderTest {
@@ -66,7 +72,7 @@ export function startServer(target: TargetId, opts: ServerStartOptions = {}): Pr
 	];
 	return target === 'ours'
 		? startOurs(nodeArgs, opts.sqliteSync ?? 'full', opts.store ?? 'sqlite')
-		: startReference(nodeArgs);
+		: startReference(nodeArgs, target === 'durable');
 }
 
 async function startOurs(
@@ -126,9 +132,15 @@ async function startOurs(
 	};
 }
 
-async function startReference(nodeArgs: string[]): Promise<ServerUnderTest> {
+async function startReference(nodeArgs: string[], durable: boolean): Promise<ServerUnderTest> {
 	const port = await freePort();
-	const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
+	const dataDir = durable ? makeTempDir('yws-leveldb-bench-') : null;
+	const env = {
+		...process.env,
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		...(dataDir ? { YPERSISTENCE: dataDir } : {})
+	};
 	const launch = async (): Promise<ChildProcess> => {
 		const child = track(
 			fork(path.join(repoRoot, 'bench', 'reference-server.ts'), [], {
@@ -138,25 +150,30 @@ async function startReference(nodeArgs: string[]): Promise<ServerUnderTest> {
 				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 			})
 		);
-		relayOutput(child, 'reference', /reference listening/);
+		relayOutput(
+			child,
+			durable ? 'durable reference' : 'reference',
+			/reference listening|Persisting documents/
+		);
 		await waitForHttp(`http://127.0.0.1:${port}/`, child);
 		return child;
 	};
 	let child = await launch();
 	return {
-		target: 'reference',
+		target: durable ? 'durable' : 'reference',
 		get pid() {
 			return child.pid!;
 		},
 		providerUrl: `ws://127.0.0.1:${port}`,
 		clientParams: () => Promise.resolve({}),
-		durable: false,
+		durable,
 		async restart() {
 			await stopChild(child, 'SIGTERM', 5_000);
 			child = await launch();
 		},
 		async stop() {
 			await stopChild(child, 'SIGTERM', 5_000);
+			if (dataDir) removeTempDir(dataDir);
 		}
 	};
 }

@@ -16,8 +16,9 @@ export function coldLoad(entries: number): Scenario {
 		title: `Cold load, ${entries.toLocaleString('en-US')} entries`,
 		detail: `a room with ${entries.toLocaleString('en-US')} annotations (Y.Map each: kind, label, note, geometry …); time for a new client to connect and sync`,
 		note:
-			'"new client sync, cold": ours after a server restart (room loaded from SQLite); ' +
-			'the in-memory reference cannot restart with data, so a fresh client against its live document.',
+			'"new client sync, cold": ours and the durable reference after a server restart (the room loaded ' +
+			'from SQLite, from LevelDB); the in-memory reference cannot restart with data, so a fresh client ' +
+			'against its live document.',
 		clientProcesses: 1,
 		metrics: [
 			{ key: 'encodedKB', label: 'encoded document size (KB)', digits: 0 },

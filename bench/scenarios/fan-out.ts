@@ -28,7 +28,15 @@ export interface FanOutPlan {
 export const fanOutMetrics: readonly MetricSpec[] = [
 	{ key: 'p50', label: 'latency p50 (ms)', digits: 1 },
 	{ key: 'p95', label: 'latency p95 (ms)', digits: 1 },
-	{ key: 'p99', label: 'latency p99 (ms)', digits: 1, goal: { kind: 'ratio-at-most', ratio: 1.25 } },
+	// Latency is judged against the in-memory stock server, CPU against the same with its durable
+	// store (issue 14's decision: what we spend on durability is judged against what durability
+	// costs the reference; the in-memory CPU ratio is printed beside it without a goal).
+	{
+		key: 'p99',
+		label: 'latency p99 (ms)',
+		digits: 1,
+		goal: { kind: 'ratio-at-most', ratio: 1.25, against: 'reference' }
+	},
 	{ key: 'max', label: 'latency max (ms)', digits: 1 },
 	{ key: 'delivered', label: 'deliveries', digits: 0 },
 	{ key: 'expected', label: 'deliveries expected', digits: 0 },
@@ -37,7 +45,7 @@ export const fanOutMetrics: readonly MetricSpec[] = [
 		key: 'cpuPer1k',
 		label: 'server CPU per 1,000 deliveries (ms)',
 		digits: 1,
-		goal: { kind: 'ratio-at-most', ratio: 1.25 }
+		goal: { kind: 'ratio-at-most', ratio: 1, against: 'durable' }
 	},
 	{ key: 'cpuMainPer1k', label: '  of which on its main thread (ms)', digits: 1 },
 	{ key: 'memPerConnKB', label: 'server memory per connection (KB)', digits: 1 },

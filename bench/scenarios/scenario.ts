@@ -4,11 +4,14 @@
  */
 import type { ClientPool } from '../client-pool.ts';
 import type { StopRecording } from '../perf-record.ts';
-import type { ServerUnderTest } from '../servers.ts';
+import type { ServerUnderTest, TargetId } from '../servers.ts';
 
-/** A goal on one figure, judged on ours/reference or on our figure alone. */
+/**
+ * A goal on one figure, judged on ours/reference or on our figure alone. `against` names the
+ * reference: the in-memory stock server (default) or the same with its durable store.
+ */
 export type Goal =
-	| { kind: 'ratio-at-most'; ratio: number }
+	| { kind: 'ratio-at-most'; ratio: number; against?: 'reference' | 'durable' }
 	/** Our figure (the worst of the runs) must be zero. */
 	| { kind: 'zero' }
 	/** Our figure itself (not the ratio) at least this much. */
@@ -49,6 +52,8 @@ export interface Scenario {
 	note?: string;
 	/** Client processes the scenario wants. */
 	clientProcesses: number;
+	/** The servers it is run against (default all); a scenario that ignores some leaves them out. */
+	targets?: readonly TargetId[];
 	metrics: readonly MetricSpec[];
 	run(ctx: ScenarioContext): Promise<Measures>;
 }

@@ -205,6 +205,8 @@ export function validation(annotations: number, updates: number): Scenario {
 			'Runs in the bench process, not against the servers: the "ours" column is validation ON, the "reference" ' +
 			'column validation OFF. Goals: ≥ 20,000 validated updates/s, time per update ≤ 1.33× (≤ 25% throughput cost).',
 		clientProcesses: 1,
+		// Guard on ("ours") against guard off ("reference"); no server is involved.
+		targets: ['ours', 'reference'],
 		metrics: [
 			{
 				key: 'updatesPerSec',
