@@ -9,8 +9,9 @@
  *   others, and never fsyncs: durable against a killed process once LevelDB's write lands, not
  *   against a power cut, which ours is (the comparison favours it).
  *
- * Both run as `node --import tsx <entry>` rather than `npx tsx <entry>`: `npx` and the tsx CLI
- * each add a parent process, and /proc must be read for the process that serves.
+ * Ours runs as `npm start` runs it, compiled by esbuild (`node scripts/run-server.mjs
+ * server/start.ts`); the reference as `node --import tsx <entry>`. Neither through `npx` or the
+ * tsx CLI, which each add a parent process: /proc must be read for the process that serves.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -66,13 +67,12 @@ export interface ServerStartOptions {
 export function startServer(target: TargetId, opts: ServerStartOptions = {}): Promise<ServerUnderTest> {
 	// One folder per server: V8 names each profile by date and process id.
 	const nodeArgs = [
-		...TSX,
 		...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfileDir, target)}`] : []),
 		...(opts.perfMap ? ['--perf-basic-prof'] : [])
 	];
 	return target === 'ours'
 		? startOurs(nodeArgs, opts.sqliteSync ?? 'full', opts.store ?? 'sqlite')
-		: startReference(nodeArgs, target === 'durable');
+		: startReference([...TSX, ...nodeArgs], target === 'durable');
 }
 
 async function startOurs(
@@ -101,7 +101,7 @@ async function startOurs(
 	};
 	const launch = async (): Promise<ChildProcess> => {
 		const child = track(
-			spawn(process.execPath, [...nodeArgs, 'server/start.ts'], {
+			spawn(process.execPath, [...nodeArgs, 'scripts/run-server.mjs', 'server/start.ts'], {
 				cwd: repoRoot,
 				env,
 				stdio: ['ignore', 'pipe', 'pipe']

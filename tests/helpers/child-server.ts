@@ -1,5 +1,6 @@
 /**
- * Runs the real server (`server/start.ts`, as `npm start` does) as a child process, so tests can
+ * Runs the real server as `npm start` does (`scripts/run-server.mjs server/start.ts`, compiled) as a
+ * child process, so tests can
  * SIGTERM it, SIGKILL it, and restart it on the same data directory. The chosen port is read from
  * the server's JSON log line "sitroom listening".
  */
@@ -38,7 +39,7 @@ export async function startChildServer(
 	env: Record<string, string> = {},
 	timeoutMs = 20_000
 ): Promise<ChildServer> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+	const child = spawn(process.execPath, ['scripts/run-server.mjs', 'server/start.ts'], {
 		cwd: repoRoot,
 		env: {
 			...process.env,
