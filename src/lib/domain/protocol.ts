@@ -125,10 +125,29 @@ export interface ServerNotice {
 }
 
 /**
- * The answer to a Socket.IO `join` (at once) and to a `y` message (once every update in it is
- * durable).
+ * One change of an accepted update that the server undid, because its author may not make it
+ * (offline edits are judged when they arrive, by the permissions then in force): the rest of the
+ * update stands. The author's device keeps what was typed and shows it until dismissed.
  */
-export type Ack = { ok: true } | ({ ok: false } & ServerNotice);
+export interface RefusedChange {
+	/** The refusal record's id (kept by the server with who, when and why). */
+	id: string;
+	collection: string;
+	/** Entity id, township code or user id; null for the incident's own fields and the wall. */
+	entityId: string | null;
+	field: string | null;
+	op: 'create' | 'update' | 'delete';
+	/** What the author tried to write: the value, or for a removal null. */
+	attempted: unknown;
+	/** Why not, as the policy says it (English; the UI shows its own words beside it). */
+	reason: string;
+}
+
+/**
+ * The answer to a Socket.IO `join` (at once) and to a `y` message (once every update in it is
+ * durable). An accepted update may carry the changes of it the server undid.
+ */
+export type Ack = { ok: true; refused?: readonly RefusedChange[] } | ({ ok: false } & ServerNotice);
 
 /** What a client says about itself when it joins a room. */
 export interface JoinHello {
