@@ -5,6 +5,7 @@ import { readDemoScenario } from '../../server/incidents/demo-scenario.ts';
 import type { Jurisdiction } from '../../src/lib/domain/api/jurisdiction.ts';
 import { connectSio, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 import { call } from './helpers.ts';
 
 type Entity = Record<string, unknown> & { createdBy: string; ownerOrgId: string };
@@ -85,7 +86,7 @@ describe('the demo incident', () => {
 				expect(users.get(e.createdBy), JSON.stringify(e)).toBe(e.ownerOrgId);
 			}
 			// Every change of the seeding is logged with its author.
-			const history = await server.store.history(DEMO_INCIDENT_ID);
+			const history = await historyOf(server.store, DEMO_INCIDENT_ID);
 			expect(history.length).toBeGreaterThanOrEqual(6);
 			for (const u of history) expect(u.userId).not.toBeNull();
 
@@ -139,7 +140,7 @@ describe('the demo incident', () => {
 				)
 			).body.incidents;
 			expect(list).toEqual([expect.objectContaining({ id: 'inc-demo-other', name: '大滩镇山洪演练' })]);
-			const history = await server.store.history('inc-demo-other');
+			const history = await historyOf(server.store, 'inc-demo-other');
 			const datan = server.identity.users.byUsername('datan')!;
 			expect(history.map((u) => u.userId)).toEqual([
 				server.identity.users.byUsername('commander')!.id,
