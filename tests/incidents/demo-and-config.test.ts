@@ -77,10 +77,12 @@ describe('the demo incident', () => {
 
 			// Attribution: each entity is by a demo user and owned by that user's organisation.
 			const users = new Map(
-				['commander', 'water', 'chaotian', 'datan'].map((u) => {
-					const x = server!.identity.users.byUsername(u)!;
-					return [x.id, x.orgId] as const;
-				})
+				await Promise.all(
+					['commander', 'water', 'chaotian', 'datan'].map(async (u) => {
+						const x = (await server!.identity.users.byUsername(u))!;
+						return [x.id, x.orgId] as const;
+					})
+				)
 			);
 			for (const e of [...log, ...annotations, ...tasks, ...feeds]) {
 				expect(users.get(e.createdBy), JSON.stringify(e)).toBe(e.ownerOrgId);
@@ -141,9 +143,9 @@ describe('the demo incident', () => {
 			).body.incidents;
 			expect(list).toEqual([expect.objectContaining({ id: 'inc-demo-other', name: '大滩镇山洪演练' })]);
 			const history = await historyOf(server.store, 'inc-demo-other');
-			const datan = server.identity.users.byUsername('datan')!;
+			const datan = (await server.identity.users.byUsername('datan'))!;
 			expect(history.map((u) => u.userId)).toEqual([
-				server.identity.users.byUsername('commander')!.id,
+				(await server.identity.users.byUsername('commander'))!.id,
 				datan.id
 			]);
 		} finally {
