@@ -22,7 +22,7 @@ export interface OrganisationRepository {
 	all(): Promise<SeedOrg[]>;
 }
 
-/** The organisation table held in memory (it changes only when seeded). */
+/** The organisation table held in memory (it changes when seeded, or when reloaded). */
 export class OrganisationDirectory implements OrgDirectory {
 	#byId = new Map<string, SeedOrg>();
 
