@@ -13,6 +13,22 @@ const NO_HTTP = [
 	},
 	{ regex: '^(\\.\\./)+api/', message: 'feature code must not import REST routes (server/api/)' }
 ];
+/** The core must not import a transport. */
+const NO_TRANSPORT = {
+	group: ['../transport/*', '../../transport/*'],
+	message: 'the core must not import a transport'
+};
+/**
+ * A feature reaches its tables through its repository interfaces; only its sqlite/ folder knows
+ * SQLite (PostgreSQL implementations will sit beside it).
+ */
+const NO_SQLITE = [
+	{ group: ['better-sqlite3'], message: 'only a feature’s sqlite/ folder knows SQLite' },
+	{
+		regex: '^(\\.\\./)+store/sqlite/',
+		message: 'only a feature’s sqlite/ folder knows SQLite; use the repository interfaces'
+	}
+];
 /** The server runs the domain as it is (tsx): it reaches it as #domain/…, never through the app's alias. */
 const NO_APP_ALIAS = {
 	group: ['$lib', '$lib/*', '$app/*'],
@@ -98,19 +114,7 @@ export default ts.config(
 			'server/feeds/**/*.ts'
 		],
 		rules: {
-			'no-restricted-imports': [
-				'error',
-				{
-					patterns: [
-						NO_APP_ALIAS,
-						...NO_HTTP,
-						{
-							group: ['../transport/*', '../../transport/*'],
-							message: 'the core must not import a transport'
-						}
-					]
-				}
-			]
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
 		}
 	},
 	{
@@ -118,5 +122,19 @@ export default ts.config(
 		// it may name that type; like the operator commands, it knows no HTTP framework or REST route.
 		files: ['server/identity/**/*.ts', 'server/cli/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP] }] }
+	},
+	{
+		// The features with tables, outside their sqlite/ folders (these rules replace the ones above
+		// for these files, so they repeat them).
+		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts'],
+		ignores: ['server/guard/sqlite/**', 'server/incidents/sqlite/**'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
+		}
+	},
+	{
+		files: ['server/identity/**/*.ts'],
+		ignores: ['server/identity/sqlite/**'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE] }] }
 	}
 );

@@ -37,11 +37,11 @@ export async function startSitroom(
 	log: Logger = createLogger(config.logLevel)
 ): Promise<Sitroom> {
 	const mapLayers = readMapLayers(config.mapLayers);
-	const stores = openStores(config);
+	const stores = openStores(config, log);
 	const rooms = createRooms(config, stores.docs, log);
 	let services: Services | undefined;
 	try {
-		services = await setUpServices({ config, tables: stores.tables, rooms, log });
+		services = await setUpServices({ config, repositories: stores.repositories, rooms, log });
 		await services.incidents.start();
 	} catch (err) {
 		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.

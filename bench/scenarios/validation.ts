@@ -16,7 +16,7 @@ import * as Y from 'yjs';
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
 import { IncidentDoc, type Annotation } from '#domain/incident-doc';
 import { SyncType, syncFrame, type CloseReason } from '#domain/protocol';
-import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/sqlite/client-owners.ts';
 import { createGuard } from '../../server/guard/guard.ts';
 import type { AttributionStore } from '../../server/guard/attribution-store.ts';
 import { silentLogger } from '../../server/log.ts';
@@ -47,13 +47,13 @@ const EDITOR: PeerIdentity = {
 /** Attribution rows are counted, not stored: the SQLite index write happens off the commit path. */
 class CountingAttribution implements AttributionStore {
 	rows = 0;
-	record(rows: readonly unknown[]): void {
+	async record(rows: readonly unknown[]): Promise<void> {
 		this.rows += rows.length;
 	}
-	changesOf(): never[] {
+	async changesOf(): Promise<never[]> {
 		return [];
 	}
-	attribution(): never[] {
+	async attribution(): Promise<never[]> {
 		return [];
 	}
 	close(): void {}

@@ -19,7 +19,8 @@ import { actorOf, requireActor } from './session-middleware.ts';
 import { parseParams, parseQuery } from './validate.ts';
 
 export interface AuditDirectory {
-	userName(userId: string): string | undefined;
+	userName(userId: string): Promise<string | undefined>;
+	/** From the in-memory organisation directory. */
 	orgName(orgId: string): string | undefined;
 }
 
@@ -30,28 +31,35 @@ export interface AuditRouterOptions {
 	 * Whether the incident exists and the actor may read it; the incidents module decides. Both
 	 * "no" answers get the same 404 (server/api/incident-access.ts).
 	 */
-	mayRead: (actor: Actor, incidentId: string) => boolean;
+	mayRead: (actor: Actor, incidentId: string) => Promise<boolean>;
 }
 
 const params = z.object({ id: z.string().min(1).max(128) });
 
 export function auditRouter(opts: AuditRouterOptions): Router {
 	const r = Router();
-	const who = (userId: string | null, orgId: string | null) => ({
-		userId,
-		userName: userId ? (opts.names.userName(userId) ?? null) : null,
-		orgId,
-		orgName: orgId ? (opts.names.orgName(orgId) ?? null) : null
-	});
-	const checkRead = (actor: Actor, id: string): void => {
-		if (!opts.mayRead(actor, id)) throw incidentNotFound();
+	/** The names of `userIds` (each looked up once), null for users that no longer exist. */
+	const userNames = async (userIds: ReadonlyArray<string | null>): Promise<Map<string, string | null>> => {
+		const unique = [...new Set(userIds.filter((u): u is string => u !== null))];
+		const names = await Promise.all(unique.map(async (u) => (await opts.names.userName(u)) ?? null));
+		return new Map(unique.map((u, i) => [u, names[i]!]));
+	};
+	const checkRead = async (actor: Actor, id: string): Promise<void> => {
+		if (!(await opts.mayRead(actor, id))) throw incidentNotFound();
 	};
 
-	r.get('/incidents/:id/audit', requireActor(), (req, res) => {
+	r.get('/incidents/:id/audit', requireActor(), async (req, res) => {
 		const { id } = parseParams(params, req);
 		const q = parseQuery(AuditQuerySchema, req);
-		checkRead(actorOf(res), id);
-		const rows = opts.attribution.changesOf(id, q.collection, q.entity ?? null, q.limit);
+		await checkRead(actorOf(res), id);
+		const rows = await opts.attribution.changesOf(id, q.collection, q.entity ?? null, q.limit);
+		const names = await userNames(rows.map((c) => c.userId));
+		const who = (userId: string | null, orgId: string | null) => ({
+			userId,
+			userName: userId ? (names.get(userId) ?? null) : null,
+			orgId,
+			orgName: orgId ? (opts.names.orgName(orgId) ?? null) : null
+		});
 		const answer: IncidentAudit = {
 			incident: id,
 			collection: q.collection,
@@ -67,19 +75,21 @@ export function auditRouter(opts: AuditRouterOptions): Router {
 		res.json(answer);
 	});
 
-	r.get('/incidents/:id/attribution', requireActor(), (req, res) => {
+	r.get('/incidents/:id/attribution', requireActor(), async (req, res) => {
 		const { id } = parseParams(params, req);
-		checkRead(actorOf(res), id);
+		await checkRead(actorOf(res), id);
+		const entities = await opts.attribution.attribution(id);
+		const names = await userNames(entities.flatMap((a) => [a.createdBy, a.lastChangedBy]));
 		const answer: IncidentAttribution = {
 			incident: id,
-			entities: opts.attribution.attribution(id).map((a) => ({
+			entities: entities.map((a) => ({
 				collection: a.collection,
 				entityId: a.entityId,
 				createdBy: a.createdBy,
-				createdByName: a.createdBy ? (opts.names.userName(a.createdBy) ?? null) : null,
+				createdByName: a.createdBy ? (names.get(a.createdBy) ?? null) : null,
 				createdAt: a.createdAt === null ? null : new Date(a.createdAt).toISOString(),
 				lastChangedBy: a.lastChangedBy,
-				lastChangedByName: a.lastChangedBy ? (opts.names.userName(a.lastChangedBy) ?? null) : null,
+				lastChangedByName: a.lastChangedBy ? (names.get(a.lastChangedBy) ?? null) : null,
 				lastChangedAt: new Date(a.lastChangedAt).toISOString()
 			}))
 		};

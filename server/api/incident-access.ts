@@ -6,7 +6,7 @@
 import type { Actor } from '#domain/actor';
 import { ApiError } from '#domain/api/errors';
 import type { IncidentSummary } from '#domain/api/incidents';
-import type { IncidentIndex } from '../incidents/incident-index.ts';
+import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import { NO_READABLE_INCIDENT, readableIncident } from '../incidents/room-access.ts';
 
 export function incidentNotFound(): ApiError {
@@ -14,8 +14,12 @@ export function incidentNotFound(): ApiError {
 }
 
 /** The incident, or the 404 for one that does not exist or that the actor may not read. */
-export function readableOr404(index: IncidentIndex, actor: Actor, id: string): IncidentSummary {
-	const incident = readableIncident(index, actor, id);
+export async function readableOr404(
+	index: IncidentRepository,
+	actor: Actor,
+	id: string
+): Promise<IncidentSummary> {
+	const incident = await readableIncident(index, actor, id);
 	if (!incident) throw incidentNotFound();
 	return incident;
 }

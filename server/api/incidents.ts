@@ -37,8 +37,8 @@ export interface IncidentsApiDeps {
 	registry: RoomRegistry;
 	jurisdiction: Jurisdiction;
 	/** Looks a user up for viewer grants (names let the sharing dialog say who, not a uuid). */
-	userById: (id: string) => ViewerRef | undefined;
-	userByUsername: (username: string) => ViewerRef | undefined;
+	userById: (id: string) => Promise<ViewerRef | undefined>;
+	userByUsername: (username: string) => Promise<ViewerRef | undefined>;
 	log: Logger;
 }
 
@@ -59,19 +59,21 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 	const commander = requireActor(['commander']);
 
 	// Commanders cannot list users (admin only), so the grants carry the names they show.
-	const viewersOf = (id: string): ViewerGrant[] =>
-		deps.index.viewersOf(id).map((v) => {
-			const u = deps.userById(v.userId);
-			return { ...v, username: u?.username ?? null, displayName: u?.displayName ?? null };
-		});
+	const viewersOf = async (id: string): Promise<ViewerGrant[]> =>
+		Promise.all(
+			(await deps.index.viewersOf(id)).map(async (v) => {
+				const u = await deps.userById(v.userId);
+				return { ...v, username: u?.username ?? null, displayName: u?.displayName ?? null };
+			})
+		);
 
 	const readable = (id: string, res: Parameters<typeof actorOf>[0]) =>
 		readableOr404(deps.index, actorOf(res), id);
 
-	r.get('/incidents', signedIn, (req, res) => {
+	r.get('/incidents', signedIn, async (req, res) => {
 		const q = parseQuery(IncidentFilterSchema, req);
 		const actor = actorOf(res);
-		const incidents = deps.index.list({
+		const incidents = await deps.index.list({
 			...q,
 			q: q.q || undefined,
 			viewerUserId: actor.role === 'viewer' ? actor.userId : undefined
@@ -87,22 +89,23 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 		res.status(201).location(`/api/incidents/${incident.id}`).json({ incident });
 	});
 
-	r.get('/incidents/:id', signedIn, (req, res) => {
+	r.get('/incidents/:id', signedIn, async (req, res) => {
 		const { id } = parseParams(idParams, req);
-		res.json({ incident: readable(id, res) });
+		res.json({ incident: await readable(id, res) });
 	});
 
-	r.get('/incidents/:id/viewers', commander, (req, res) => {
+	r.get('/incidents/:id/viewers', commander, async (req, res) => {
 		const { id } = parseParams(idParams, req);
-		readable(id, res);
-		res.json({ viewers: viewersOf(id) });
+		await readable(id, res);
+		res.json({ viewers: await viewersOf(id) });
 	});
 
-	r.post('/incidents/:id/viewers', commander, (req, res) => {
+	r.post('/incidents/:id/viewers', commander, async (req, res) => {
 		const { id } = parseParams(idParams, req);
 		const body = parseBody(ViewerGrantRequestSchema, req);
-		readable(id, res);
-		const user = 'userId' in body ? deps.userById(body.userId) : deps.userByUsername(body.username);
+		await readable(id, res);
+		const user =
+			'userId' in body ? await deps.userById(body.userId) : await deps.userByUsername(body.username);
 		if (!user) throw new ApiError(404, 'user-not-found', 'no such user');
 		if (user.role !== 'viewer') {
 			// Every other role reads every incident already; a grant would mislead whoever reads the list.
@@ -112,14 +115,14 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 				`this user has the role ${user.role} and reads every incident already`
 			);
 		}
-		deps.index.grantViewer(id, user.id, actorOf(res).userId);
-		res.status(201).json({ viewers: viewersOf(id) });
+		await deps.index.grantViewer(id, user.id, actorOf(res).userId);
+		res.status(201).json({ viewers: await viewersOf(id) });
 	});
 
-	r.delete('/incidents/:id/viewers/:userId', commander, (req, res) => {
+	r.delete('/incidents/:id/viewers/:userId', commander, async (req, res) => {
 		const { id, userId } = parseParams(viewerParams, req);
-		readable(id, res);
-		if (!deps.index.revokeViewer(id, userId)) {
+		await readable(id, res);
+		if (!(await deps.index.revokeViewer(id, userId))) {
 			throw new ApiError(404, 'grant-not-found', 'this incident is not shared with that user');
 		}
 		// Revoking takes effect now: the viewer's open screens of this incident are closed.
@@ -129,7 +132,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			room!.leave(peer);
 			peer.close(Close.Forbidden, 'this incident is no longer shared with your account');
 		}
-		res.json({ viewers: viewersOf(id) });
+		res.json({ viewers: await viewersOf(id) });
 	});
 
 	return r;

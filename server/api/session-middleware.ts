@@ -49,10 +49,10 @@ export function actorOf(res: Response): RequestActor {
 }
 
 export function sessionMiddleware(identity: Identity): RequestHandler {
-	return (req: Request, res: Response, next: NextFunction) => {
+	return async (req: Request, res: Response, next: NextFunction) => {
 		const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
 		if (secret) {
-			const r = identity.authenticateSecret(secret, true);
+			const r = await identity.authenticateSecret(secret, true);
 			if (r.ok) {
 				res.locals.auth = {
 					user: r.user,

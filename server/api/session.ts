@@ -42,7 +42,7 @@ export function sessionRouter(identity: Identity): Router {
 		}
 		// A login always starts a new session; the one this browser held (if any) ends.
 		const previous = authOf(res);
-		if (previous) identity.logout(previous.session.id);
+		if (previous) await identity.logout(previous.session.id);
 		res.cookie(
 			SESSION_COOKIE,
 			result.secret,
@@ -65,8 +65,8 @@ export function sessionRouter(identity: Identity): Router {
 		} satisfies Session);
 	});
 
-	r.delete('/session', requireActor(), (_req, res) => {
-		identity.logout(authOf(res)!.session.id);
+	r.delete('/session', requireActor(), async (_req, res) => {
+		await identity.logout(authOf(res)!.session.id);
 		res.clearCookie(SESSION_COOKIE, { path: '/' });
 		res.status(204).end();
 	});

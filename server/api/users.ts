@@ -24,8 +24,8 @@ export function usersRouter(identity: Identity): Router {
 		updatedAt: u.updatedAt
 	});
 
-	r.get('/users', admin, (_req, res) => {
-		res.json({ users: identity.users.list().map(view) });
+	r.get('/users', admin, async (_req, res) => {
+		res.json({ users: (await identity.users.list()).map(view) });
 	});
 
 	r.post('/users', admin, async (req, res) => {
@@ -38,11 +38,11 @@ export function usersRouter(identity: Identity): Router {
 		}
 	});
 
-	r.patch('/users/:id', admin, (req, res) => {
+	r.patch('/users/:id', admin, async (req, res) => {
 		const { id } = parseParams(idParams, req);
 		const body = parseBody(UserChangesSchema, req);
 		try {
-			res.json({ user: view(identity.updateUser(id, body, actorOf(res).userId)) });
+			res.json({ user: view(await identity.updateUser(id, body, actorOf(res).userId)) });
 		} catch (err) {
 			throw translate(err);
 		}

@@ -10,7 +10,8 @@ import { NewPasswordSchema, UsernameSchema } from '#domain/credentials';
 import { ConfigError, loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { Identity } from '../identity/identity.ts';
-import { identityMigrations } from '../identity/schema.ts';
+import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
+import { identityMigrations } from '../identity/sqlite/schema.ts';
 import { openDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 
@@ -63,15 +64,21 @@ async function main(): Promise<number> {
 		synchronous: config.sqliteSynchronous,
 		migrations: [...docLogMigrations, ...identityMigrations]
 	});
-	const identity = new Identity({
-		db,
-		config: config.identity,
-		jurisdictionDir: config.jurisdictionDir,
-		log: silentLogger(),
-		rooms: { leave: () => undefined, isPresent: () => false }
-	});
+	let identity: Identity;
 	try {
-		if (identity.users.countActiveAdmins() > 0) {
+		identity = await Identity.open({
+			repositories: sqliteIdentityRepositories(db),
+			config: config.identity,
+			jurisdictionDir: config.jurisdictionDir,
+			log: silentLogger(),
+			rooms: { leave: () => undefined, isPresent: () => false }
+		});
+	} catch (err) {
+		db.close();
+		throw err;
+	}
+	try {
+		if ((await identity.users.countActiveAdmins()) > 0) {
 			throw new UsageError('an administrator exists already; create further accounts in the app (用户管理)');
 		}
 		const orgId = values.org ?? identity.seed.organisations.find((o) => o.kind === 'command_centre')?.id;

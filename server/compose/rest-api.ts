@@ -44,8 +44,8 @@ export function restApi(deps: {
 			index,
 			registry,
 			jurisdiction,
-			userById: (id) => userRef(identity.users.byId(id)),
-			userByUsername: (name) => userRef(identity.users.byUsername(name)),
+			userById: async (id) => userRef(await identity.users.byId(id)),
+			userByUsername: async (name) => userRef(await identity.users.byUsername(name)),
 			log
 		}),
 		feedsRouter({ index, registry, monitor, checksEnabled: feedChecksEnabled }),
@@ -53,7 +53,7 @@ export function restApi(deps: {
 		auditRouter({
 			attribution: deps.services.guard.attribution,
 			names: {
-				userName: (id) => identity.users.byId(id)?.displayName,
+				userName: async (id) => (await identity.users.byId(id))?.displayName,
 				orgName: (id) => identity.orgs.get(id)?.name
 			},
 			mayRead: (actor, id) => mayRead(index, actor, id)

@@ -9,8 +9,8 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import type { Rooms } from './rooms.ts';
+import type { Repositories } from './stores.ts';
 
 export interface Services {
 	identity: IdentityParts;
@@ -22,25 +22,28 @@ export interface Services {
 
 export async function setUpServices(opts: {
 	config: Config;
-	tables: SqliteDatabase;
+	repositories: Repositories;
 	rooms: Rooms;
 	log: Logger;
 }): Promise<Services> {
-	const { config, tables, rooms, log } = opts;
-	const identity = await setUpIdentity({ config, db: tables, log, rooms: rooms.access });
+	const { config, repositories, rooms, log } = opts;
+	const identity = await setUpIdentity({
+		config,
+		repositories: repositories.identity,
+		log,
+		rooms: rooms.access
+	});
 	try {
-		const incidents = setUpIncidents({
+		const incidents = await setUpIncidents({
 			config,
-			db: tables,
+			incidents: repositories.incidents,
 			registry: rooms.registry,
 			identity: identity.identity,
 			log
 		});
 		const guard = setUpGuard({
-			db: tables,
-			// The database's file (':memory:' with the in-memory store): attribution rows get a
-			// connection of their own there.
-			file: tables.name,
+			attribution: repositories.attribution,
+			clientOwners: repositories.clientOwners,
 			log,
 			orgs: identity.identity.orgs,
 			guards: config.allowAdhocRooms
@@ -57,7 +60,6 @@ export async function setUpServices(opts: {
 			guard,
 			stop() {
 				identity.identity.stop();
-				guard.stop();
 			}
 		};
 	} catch (err) {

@@ -1,41 +1,66 @@
 /**
  * The stores a server runs on: the document store (the SQLite file under DATA_DIR, or memory)
- * and the relational tables of identity, incidents and the guard. Those live in the same SQLite
- * file, or, with the in-memory document store, in an in-memory database.
+ * and the repositories of identity, incidents and the guard. Those live in the same SQLite
+ * file, or, with the in-memory document store, in an in-memory database. A PostgreSQL set of
+ * repositories (a later issue) is opened here too, behind the same interfaces.
  */
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { guardMigrations } from '../guard/setup.ts';
-import { identityMigrations } from '../identity/schema.ts';
-import { incidentMigrations } from '../incidents/schema.ts';
+import type { AttributionStore } from '../guard/attribution-store.ts';
+import type { ClientOwnerStore } from '../guard/client-owners.ts';
+import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
+import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { IdentityRepositories } from '../identity/repositories.ts';
+import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
+import { identityMigrations } from '../identity/sqlite/schema.ts';
+import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import { SqliteIncidentRepository } from '../incidents/sqlite/incident-repository.ts';
+import { incidentMigrations } from '../incidents/sqlite/schema.ts';
+import type { Logger } from '../log.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
 
+/** The relational stores, each behind its interface (async, but for the client-id owners). */
+export interface Repositories {
+	identity: IdentityRepositories;
+	incidents: IncidentRepository;
+	attribution: AttributionStore;
+	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
+	clientOwners: ClientOwnerStore;
+}
+
 export interface Stores {
 	docs: DocStore;
 	/** The database in the SQLite file, or null with the in-memory document store. */
 	sqlite: SqliteDatabase | null;
-	/** Where the relational tables are: the SQLite file, or an in-memory database. */
-	tables: SqliteDatabase;
-	/** Commits what the document store holds and closes every database; after the rooms closed. */
+	repositories: Repositories;
+	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
 }
 
-const TABLE_MIGRATIONS = [...identityMigrations, ...incidentMigrations, ...guardMigrations];
+const TABLE_MIGRATIONS = [
+	...identityMigrations,
+	...incidentMigrations,
+	...attributionMigrations,
+	...clientOwnerMigrations
+];
 
-export function openStores(config: Config): Stores {
+export function openStores(config: Config, log: Logger): Stores {
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
 		const docs = new MemoryDocStore();
+		const repositories = sqliteRepositories(tables, null, log);
 		return {
 			docs,
 			sqlite: null,
-			tables,
+			repositories: repositories.open,
 			async close() {
 				await docs.close();
+				repositories.close();
 				tables.close();
 			}
 		};
@@ -46,6 +71,13 @@ export function openStores(config: Config): Stores {
 		synchronous: config.sqliteSynchronous,
 		migrations: [...docLogMigrations, ...TABLE_MIGRATIONS]
 	});
+	let repositories: ReturnType<typeof sqliteRepositories>;
+	try {
+		repositories = sqliteRepositories(db, file, log);
+	} catch (err) {
+		db.close();
+		throw err;
+	}
 	// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
 	const docs = new SqliteDocStore(
 		db,
@@ -54,10 +86,48 @@ export function openStores(config: Config): Stores {
 	return {
 		docs,
 		sqlite: db,
-		tables: db,
+		repositories: repositories.open,
 		async close() {
 			await docs.close();
+			repositories.close();
 			db.close();
+		}
+	};
+}
+
+/**
+ * The repositories on a migrated SQLite database. With its `file`, attribution rows and client-id
+ * bindings are written on connections of their own (sqlite/attribution-store.ts); `close` closes
+ * those, before the database itself is closed.
+ */
+function sqliteRepositories(
+	db: SqliteDatabase,
+	file: string | null,
+	log: Logger
+): { open: Repositories; close(): void } {
+	const recovered = backfillClientOwners(db);
+	if (recovered > 0)
+		log
+			.child({ module: 'guard' })
+			.info({ bindings: recovered }, 'client id owners recovered from the update log');
+	const attribution = new SqliteAttributionStore(db, { file });
+	let clientOwners: SqliteClientOwnerStore;
+	try {
+		clientOwners = new SqliteClientOwnerStore(db, { file });
+	} catch (err) {
+		attribution.close();
+		throw err;
+	}
+	return {
+		open: {
+			identity: sqliteIdentityRepositories(db),
+			incidents: new SqliteIncidentRepository(db),
+			attribution,
+			clientOwners
+		},
+		close() {
+			attribution.close();
+			clientOwners.close();
 		}
 	};
 }

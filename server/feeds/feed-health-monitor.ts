@@ -23,7 +23,7 @@ import { probeFeed, type ProbeResult } from './playlist-probe.ts';
 export interface FeedHealthOptions {
 	registry: RoomRegistry;
 	/** Ids of the incidents whose feeds are worth checking (the active ones). */
-	activeIncidents: () => readonly string[];
+	activeIncidents: () => Promise<readonly string[]>;
 	allowlist: FeedAllowlist;
 	/** Time between checks of a room. */
 	intervalMs: number;
@@ -76,11 +76,14 @@ export class FeedHealthMonitor {
 		return {
 			name: 'feed-health',
 			onLoaded: ({ room }) => {
-				if (!this.#opts.activeIncidents().includes(room.name)) return;
+				// Asked after the load: onLoaded is synchronous and the index is not.
 				setTimeout(() => {
-					this.checkIncident(room.name).catch((err: unknown) =>
-						this.#opts.log.warn({ room: room.name, err }, 'feed check after load failed')
-					);
+					this.#opts
+						.activeIncidents()
+						.then((active) => (active.includes(room.name) ? this.checkIncident(room.name) : undefined))
+						.catch((err: unknown) =>
+							this.#opts.log.warn({ room: room.name, err }, 'feed check after load failed')
+						);
 				}, 0).unref();
 			}
 		};
@@ -101,12 +104,17 @@ export class FeedHealthMonitor {
 	}
 
 	#tick(): void {
-		for (const id of this.#opts.activeIncidents()) {
-			if (!this.#opts.registry.get(id)) continue;
-			this.checkIncident(id).catch((err: unknown) =>
-				this.#opts.log.warn({ room: id, err }, 'feed check failed')
-			);
-		}
+		this.#opts
+			.activeIncidents()
+			.then((active) => {
+				for (const id of active) {
+					if (!this.#opts.registry.get(id)) continue;
+					this.checkIncident(id).catch((err: unknown) =>
+						this.#opts.log.warn({ room: id, err }, 'feed check failed')
+					);
+				}
+			})
+			.catch((err: unknown) => this.#opts.log.warn({ err }, 'feed check: active incidents not listed'));
 	}
 
 	async #check(room: Room): Promise<FeedCheck[]> {

@@ -3,18 +3,12 @@
  * it. Rows are derived from accepted updates by the guard (never from anything a client says)
  * and keyed to the update log's sequence number, so each row can be traced to its update.
  *
- * The SQLite store writes the rows of each call to `record` at once, in one small transaction:
- * the guard records them after the update log committed and before the room broadcasts or
- * acknowledges the update, so an update anyone was told was saved has its attribution too, even
- * if the process is killed right after. With a database file, rows are written on a connection
- * of the store's own with synchronous=NORMAL: a commit is a write() of the rows' pages into the
- * write-ahead log, no fsync on the main thread. That survives a killed process; the document
- * store's next fsync of the same log file (fsync is per file, wal-sync.ts) or SQLite's next
- * checkpoint makes it survive a power cut too. This connection never checkpoints itself
- * (wal_autocheckpoint=0), so a record call never pays for one: the document log's writer and
- * the main connection checkpoint as before.
+ * The guard records the rows of each committed batch in its onCommitted, which the room awaits
+ * before it broadcasts or acknowledges the batch: an update anyone was told was saved has its
+ * attribution written too. Async, so that a database server can implement it;
+ * sqlite/attribution-store.ts is the embedded one, and every implementation passes
+ * tests/guard/attribution-store-contract.ts.
  */
-import { openConnection, type Migration, type SqliteDatabase } from '../store/sqlite/database.ts';
 import type { ChangeOp } from './evaluate.ts';
 
 export interface ChangeRow {
@@ -39,162 +33,21 @@ export interface EntityAttribution {
 }
 
 export interface AttributionStore {
-	/** Stores the rows of one committed batch before returning; throws if they could not be. */
-	record(rows: readonly ChangeRow[]): void;
-	/** Every change to one entity (or, with entityId null, to the incident's own fields), newest first. */
-	changesOf(room: string, collection: string, entityId: string | null, limit?: number): ChangeRow[];
-	/** Per entity of a room: who created it and who changed it last. */
-	attribution(room: string): EntityAttribution[];
-	close(): void;
-}
-
-export const attributionMigrations: readonly Migration[] = [
-	{
-		id: 'guard/001-doc-changes',
-		sql: `
-			CREATE TABLE doc_changes (
-				id INTEGER PRIMARY KEY,
-				room TEXT NOT NULL,
-				seq INTEGER NOT NULL,
-				at INTEGER NOT NULL,
-				user_id TEXT,
-				org_id TEXT,
-				collection TEXT NOT NULL,
-				entity_id TEXT,
-				field TEXT,
-				op TEXT NOT NULL
-			);
-			CREATE INDEX doc_changes_entity ON doc_changes (room, collection, entity_id, seq);
-		`
-	}
-];
-
-interface Row {
-	room: string;
-	seq: number;
-	at: number;
-	user_id: string | null;
-	org_id: string | null;
-	collection: string;
-	entity_id: string | null;
-	field: string | null;
-	op: ChangeOp;
-}
-
-const toChange = (r: Row): ChangeRow => ({
-	room: r.room,
-	seq: r.seq,
-	at: r.at,
-	userId: r.user_id,
-	orgId: r.org_id,
-	collection: r.collection,
-	entityId: r.entity_id,
-	field: r.field,
-	op: r.op
-});
-
-export interface SqliteAttributionStoreOptions {
 	/**
-	 * The database's file (already migrated by openDatabase): rows are written and read on a
-	 * connection of the store's own, with synchronous=NORMAL, closed with the store. Without
-	 * it (an in-memory database), everything goes through `db`.
+	 * Stores the rows of one committed batch; resolves once they are written (they survive the
+	 * process being killed), rejects if they could not be (then none is).
 	 */
-	file?: string | null;
-}
-
-export class SqliteAttributionStore implements AttributionStore {
-	/** Our own connection (with `file`), closed by close(); otherwise null. */
-	readonly #own: SqliteDatabase | null;
-	readonly #insertAll;
-	readonly #ofEntity;
-	readonly #ofIncident;
-	readonly #summary;
-
-	constructor(db: SqliteDatabase, opts: SqliteAttributionStoreOptions = {}) {
-		const file = opts.file && opts.file !== ':memory:' ? opts.file : null;
-		if (file) {
-			const own = openConnection(file, 'normal');
-			try {
-				own.pragma('wal_autocheckpoint = 0');
-			} catch (err) {
-				own.close();
-				throw err;
-			}
-			this.#own = own;
-		} else {
-			this.#own = null;
-		}
-		const conn = this.#own ?? db;
-		const insert = conn.prepare(
-			'INSERT INTO doc_changes (room, seq, at, user_id, org_id, collection, entity_id, field, op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-		);
-		// Wrapped once here, not on every call. On our own connection the transaction takes the
-		// write lock when it begins (IMMEDIATE), so it waits for another writer (busy_timeout)
-		// instead of failing halfway.
-		const insertAll = conn.transaction((rows: readonly ChangeRow[]) => {
-			for (const r of rows) {
-				insert.run(r.room, r.seq, r.at, r.userId, r.orgId, r.collection, r.entityId, r.field, r.op);
-			}
-		});
-		this.#insertAll = this.#own ? insertAll.immediate : insertAll;
-		this.#ofEntity = conn.prepare(
-			'SELECT * FROM doc_changes WHERE room = ? AND collection = ? AND entity_id = ? ORDER BY seq DESC, id DESC LIMIT ?'
-		);
-		this.#ofIncident = conn.prepare(
-			'SELECT * FROM doc_changes WHERE room = ? AND collection = ? AND entity_id IS NULL ORDER BY seq DESC, id DESC LIMIT ?'
-		);
-		// Per entity: the first 'create' row and the newest row of any kind.
-		this.#summary = conn.prepare(`
-			SELECT c.collection, c.entity_id,
-				cr.user_id AS created_by, cr.at AS created_at,
-				c.user_id AS last_by, c.at AS last_at
-			FROM doc_changes c
-			JOIN (SELECT MAX(id) AS id FROM doc_changes WHERE room = ? AND entity_id IS NOT NULL GROUP BY collection, entity_id) latest
-				ON latest.id = c.id
-			LEFT JOIN (
-				SELECT collection, entity_id, user_id, at, MIN(id) FROM doc_changes
-				WHERE room = ? AND op = 'create' AND field IS NULL GROUP BY collection, entity_id
-			) cr ON cr.collection = c.collection AND cr.entity_id = c.entity_id
-			ORDER BY c.collection, c.entity_id
-		`);
-	}
-
-	/** Writes the rows now, in one transaction; throws if they could not be written. */
-	record(rows: readonly ChangeRow[]): void {
-		if (rows.length === 0) return;
-		this.#insertAll(rows);
-	}
-
-	changesOf(room: string, collection: string, entityId: string | null, limit = 1000): ChangeRow[] {
-		const rows = (
-			entityId === null
-				? this.#ofIncident.all(room, collection, limit)
-				: this.#ofEntity.all(room, collection, entityId, limit)
-		) as Row[];
-		return rows.map(toChange);
-	}
-
-	attribution(room: string): EntityAttribution[] {
-		const rows = this.#summary.all(room, room) as Array<{
-			collection: string;
-			entity_id: string;
-			created_by: string | null;
-			created_at: number | null;
-			last_by: string | null;
-			last_at: number;
-		}>;
-		return rows.map((r) => ({
-			collection: r.collection,
-			entityId: r.entity_id,
-			createdBy: r.created_by,
-			createdAt: r.created_at,
-			lastChangedBy: r.last_by,
-			lastChangedAt: r.last_at
-		}));
-	}
-
-	/** Closes the store's own connection (if any); call before closing the database. */
-	close(): void {
-		if (this.#own?.open) this.#own.close();
-	}
+	record(rows: readonly ChangeRow[]): Promise<void>;
+	/**
+	 * Every change to one entity (or, with entityId null, to the incident's own fields of that
+	 * collection), newest first: by seq, then the later-recorded row of one seq first.
+	 */
+	changesOf(room: string, collection: string, entityId: string | null, limit?: number): Promise<ChangeRow[]>;
+	/**
+	 * Per entity of a room, by collection and id: who created it (its first `create` of the
+	 * whole entity, if recorded) and who changed it last.
+	 */
+	attribution(room: string): Promise<EntityAttribution[]>;
+	/** Releases what the store holds; after the rooms closed, before the database. */
+	close(): void;
 }

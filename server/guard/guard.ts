@@ -3,8 +3,9 @@
  * what. Every incoming update is resolved to the entities and fields it touches
  * (inspect-update.ts) and judged by the shared policy (evaluate.ts → #domain/policy) before the
  * room applies it; a refused update is applied, stored and broadcast nowhere, and its sender is
- * told why. Accepted changes are attributed to the connection's user in the doc_changes table,
- * written once the update is durable and before anyone is told about it (onCommitted).
+ * told why. Accepted changes are attributed to the connection's user (attribution-store.ts),
+ * written once the update is durable and before anyone is told about it: onCommitted resolves
+ * once the rows are written, and the room waits for it.
  * Presence is stamped with the server's view of each user.
  */
 import * as Y from 'yjs';
@@ -95,6 +96,19 @@ export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 		let c = claims.get(room);
 		if (!c) claims.set(room, (c = new ClientClaims()));
 		return c;
+	};
+	/** Writes a batch's attribution rows; a failure is logged here with what is lost, never thrown. */
+	const record = async (room: string, rows: readonly ChangeRow[]): Promise<void> => {
+		// A failed write loses audit rows, never the update (the update log keeps its author either
+		// way). The room's hook runner would log the failure too; here it says which rows are lost.
+		try {
+			await opts.attribution.record(rows);
+		} catch (err) {
+			log.error(
+				{ err, room, seqs: [...new Set(rows.map((r) => r.seq))], rows: rows.length },
+				'attribution rows could not be recorded'
+			);
+		}
 	};
 	const ownersOf = (room: RoomInfo): RoomOwners => {
 		let o = owners.get(room);
@@ -215,7 +229,8 @@ export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 			stampAwareness(entries, peer.identity, presence);
 		},
 
-		onCommitted({ room, updates, resultOf }: CommittedPayload<GuardVerdict>): void {
+		/** Not async: a batch with nothing to attribute does not keep the room waiting for a promise. */
+		onCommitted({ room, updates, resultOf }: CommittedPayload<GuardVerdict>): Promise<void> | undefined {
 			const rows: ChangeRow[] = [];
 			for (const u of updates) {
 				// A relayed update was attributed on the node that committed it.
@@ -237,16 +252,7 @@ export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 				}
 			}
 			if (rows.length === 0) return;
-			// A failed write loses audit rows, never the update (doc_updates keeps its author either
-			// way). The room's hook runner would log the failure too; here it says which rows are lost.
-			try {
-				opts.attribution.record(rows);
-			} catch (err) {
-				log.error(
-					{ err, room: room.name, seqs: [...new Set(rows.map((r) => r.seq))], rows: rows.length },
-					'attribution rows could not be recorded'
-				);
-			}
+			return record(room.name, rows);
 		},
 
 		onLeave({ room, peer }): void {

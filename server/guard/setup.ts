@@ -1,26 +1,19 @@
 /**
- * Puts the permission guard together for the composition root: its migration, the attribution
- * store and the room hooks (the audit API over the same store is server/api/audit.ts). Register
- * the hooks after identity's and the incidents' (a refused join must never reach the guard) and
- * stop it after the rooms closed.
+ * Puts the permission guard together for the composition root: the room hooks over the
+ * attribution store and the client-id owner store the stores stage opened (the audit API over
+ * the attribution store is server/api/audit.ts). Register the hooks after identity's and the
+ * incidents' (a refused join must never reach the guard).
  */
 import type { OrgDirectory } from '#domain/actor';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { Logger } from '../log.ts';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
-import type { Migration } from '../store/sqlite/database.ts';
-import { attributionMigrations, SqliteAttributionStore } from './attribution-store.ts';
-import { backfillClientOwners } from './client-owners-backfill.ts';
-import { clientOwnerMigrations, SqliteClientOwnerStore } from './client-owners.ts';
+import type { AttributionStore } from './attribution-store.ts';
+import type { ClientOwnerStore } from './client-owners.ts';
 import { createGuard } from './guard.ts';
-
-export const guardMigrations: readonly Migration[] = [...attributionMigrations, ...clientOwnerMigrations];
 
 export interface GuardParts {
 	hooks: RoomHooks;
-	attribution: SqliteAttributionStore;
-	/** Closes the guard's store connections; call after the rooms have closed, before the database. */
-	stop(): void;
+	attribution: AttributionStore;
 }
 
 /**
@@ -49,28 +42,18 @@ export function cachedGuardDecision(
 }
 
 export function setUpGuard(opts: {
-	db: SqliteDatabase;
-	/**
-	 * `db`'s file: attribution rows are then written on a connection of their own with
-	 * synchronous=NORMAL (attribution-store.ts). Null or ':memory:' for an in-memory database.
-	 */
-	file: string | null;
+	attribution: AttributionStore;
+	clientOwners: ClientOwnerStore;
 	log: Logger;
+	/** The in-memory organisation directory: checkUpdate is synchronous. */
 	orgs: OrgDirectory;
 	/** Rooms that hold incident documents (others are ad hoc rooms, not guarded). */
 	guards: (roomName: string) => boolean;
 }): GuardParts {
+	const { attribution, clientOwners } = opts;
 	const log = opts.log.child({ module: 'guard' });
-	const recovered = backfillClientOwners(opts.db);
-	if (recovered > 0) log.info({ bindings: recovered }, 'client id owners recovered from the update log');
-	const attribution = new SqliteAttributionStore(opts.db, { file: opts.file });
-	const clientOwners = new SqliteClientOwnerStore(opts.db, { file: opts.file });
 	return {
 		hooks: createGuard({ orgs: opts.orgs, attribution, clientOwners, guards: opts.guards, log }),
-		attribution,
-		stop: () => {
-			attribution.close();
-			clientOwners.close();
-		}
+		attribution
 	};
 }

@@ -11,13 +11,16 @@ import { hashPassword } from './password.ts';
 
 export async function prepareAccounts(identity: Identity, log: Logger): Promise<void> {
 	const mode = identity.config.demo;
-	const demo = mode === 'auto' ? identity.users.count() === 0 : mode;
+	const demo = mode === 'auto' ? (await identity.users.count()) === 0 : mode;
 	if (demo) {
-		const missing = identity.seed.demoAccounts.filter((a) => !identity.users.byUsername(a.username));
+		const missing = [];
+		for (const a of identity.seed.demoAccounts) {
+			if (!(await identity.users.byUsername(a.username))) missing.push(a);
+		}
 		if (missing.length > 0) {
 			// One hash for all: they share a published password, so separate salts would protect nothing.
 			const passwordHash = await hashPassword(identity.config.demoPassword);
-			for (const a of missing) identity.users.create({ ...a, passwordHash, demo: true });
+			for (const a of missing) await identity.users.create({ ...a, passwordHash, demo: true });
 		}
 		log.info(
 			{ accounts: identity.seed.demoAccounts.map((a) => `${a.username} (${a.role})`) },
@@ -26,13 +29,13 @@ export async function prepareAccounts(identity: Identity, log: Logger): Promise<
 		return;
 	}
 	if (mode !== false) return;
-	for (const u of identity.users.list()) {
+	for (const u of await identity.users.list()) {
 		if (!u.demo || !u.active) continue;
-		identity.users.update(u.id, { active: false });
-		identity.sessions.repo.revokeAllOf(u.id, Date.now());
+		await identity.users.update(u.id, { active: false });
+		await identity.sessions.repo.revokeAllOf(u.id, Date.now());
 		log.warn({ username: u.username }, 'production mode: deactivated a demo account left from a demo run');
 	}
-	if (identity.users.countActiveAdmins() === 0) {
+	if ((await identity.users.countActiveAdmins()) === 0) {
 		log.warn(
 			'production mode: no administrator yet; create one with `npm run create-admin -- --username NAME`'
 		);

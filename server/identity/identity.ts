@@ -10,15 +10,15 @@ import type { IdentityConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { PeerIdentity } from '../rooms/peer.ts';
 import { refuseAndClose } from '../rooms/refusal.ts';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import { readJurisdictionSeed, type JurisdictionSeed } from './jurisdiction-seed.ts';
 import { LiveConnections, type RoomAccess, type SessionVerdict } from './live-connections.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { OrganisationDirectory, OrganisationRepository } from './organisations.ts';
+import { OrganisationDirectory } from './organisations.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
-import { RealtimeTokens, serverSecret } from './realtime-tokens.ts';
-import { SessionManager, SessionRepository, type Session } from './sessions.ts';
-import { UserRepository, type User } from './users.ts';
+import { RealtimeTokens } from './realtime-tokens.ts';
+import type { IdentityRepositories } from './repositories.ts';
+import { SessionManager, type Session } from './sessions.ts';
+import type { User, UserRepository } from './users.ts';
 
 export type LoginResult =
 	| { ok: true; user: User; session: Session; secret: string }
@@ -42,7 +42,7 @@ export class IdentityError extends Error {
 }
 
 export interface IdentityOptions {
-	db: SqliteDatabase;
+	repositories: IdentityRepositories;
 	config: IdentityConfig;
 	jurisdictionDir: string;
 	log: Logger;
@@ -59,32 +59,48 @@ export class Identity {
 	readonly seed: JurisdictionSeed;
 	readonly config: IdentityConfig;
 	#sweeper: NodeJS.Timeout;
+	/** The sweep in progress, if any: a slow one is not run twice at once. */
+	#sweeping: Promise<void> | null = null;
 	#log: Logger;
 
-	constructor(opts: IdentityOptions) {
+	/**
+	 * Seeds the jurisdiction's organisations, loads their directory, reads the token key and
+	 * drops sessions that ended long ago, then starts the periodic sweep of live connections.
+	 */
+	static async open(opts: IdentityOptions): Promise<Identity> {
+		const seed = readJurisdictionSeed(opts.jurisdictionDir);
+		const { organisations, users, sessions, secrets } = opts.repositories;
+		const orgs = await OrganisationDirectory.load(organisations);
+		await orgs.upsertAll(seed.organisations);
+		const key = await secrets.secret('realtime-token-key');
+		// Ended sessions are kept a month (who logged in when), then dropped.
+		await sessions.deleteEndedBefore(Date.now() - 30 * 24 * 3_600_000);
+		return new Identity(opts, { seed, orgs, users, key });
+	}
+
+	private constructor(
+		opts: IdentityOptions,
+		ready: { seed: JurisdictionSeed; orgs: OrganisationDirectory; users: UserRepository; key: Buffer }
+	) {
 		this.config = opts.config;
 		this.#log = opts.log.child({ module: 'identity' });
-		this.seed = readJurisdictionSeed(opts.jurisdictionDir);
-		const orgRepo = new OrganisationRepository(opts.db);
-		orgRepo.upsertAll(this.seed.organisations);
-		this.orgs = new OrganisationDirectory(orgRepo.all());
-		this.users = new UserRepository(opts.db);
+		this.seed = ready.seed;
+		this.orgs = ready.orgs;
+		this.users = ready.users;
 		const c = opts.config;
-		this.sessions = new SessionManager(new SessionRepository(opts.db), {
+		this.sessions = new SessionManager(opts.repositories.sessions, {
 			maxAgeMs: c.sessionMaxAgeMs,
 			idleMs: c.sessionIdleMs,
 			rotateMs: c.sessionRotateMs,
 			rotateGraceMs: c.sessionRotateGraceMs
 		});
-		this.tokens = new RealtimeTokens(serverSecret(opts.db, 'realtime-token-key'), c.realtimeTokenTtlMs);
+		this.tokens = new RealtimeTokens(ready.key, c.realtimeTokenTtlMs);
 		this.throttle = new LoginThrottle({
 			windowMs: c.loginWindowMs,
 			perAccount: c.loginMaxFailuresPerAccount,
 			perAddress: c.loginMaxFailuresPerAddress
 		});
 		this.connections = new LiveConnections(opts.rooms);
-		// Ended sessions are kept a month (who logged in when), then dropped.
-		this.sessions.repo.deleteEndedBefore(Date.now() - 30 * 24 * 3_600_000);
 		this.#sweeper = setInterval(() => this.#sweep(), c.sweepMs);
 		this.#sweeper.unref();
 	}
@@ -95,8 +111,8 @@ export class Identity {
 
 	/** Hooks for the room registry: track peers, and refuse joins of sessions that just ended. */
 	roomHooks(): ReturnType<LiveConnections['hooks']> {
-		return this.connections.hooks((identity) => {
-			const v = identity.sessionId ? this.#verdict(identity.sessionId) : { keep: true as const };
+		return this.connections.hooks(async (identity) => {
+			const v = identity.sessionId ? await this.#verdict(identity.sessionId) : { keep: true as const };
 			if (!v.keep) throw refuseAndClose(v.reason, v.message);
 		});
 	}
@@ -104,8 +120,8 @@ export class Identity {
 	async login(username: string, password: string, address: string): Promise<LoginResult> {
 		const retryAfterMs = this.throttle.retryAfterMs(username, address);
 		if (retryAfterMs > 0) return { ok: false, error: 'rate-limited', retryAfterMs };
-		const user = this.users.byUsername(username);
-		const hash = user && this.users.passwordHashOf(user.id);
+		const user = await this.users.byUsername(username);
+		const hash = user && (await this.users.passwordHashOf(user.id));
 		// Unknown, deactivated and wrong-password logins answer alike and take alike long.
 		const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstDummy(password);
 		if (!user || !ok || !user.active) {
@@ -114,44 +130,44 @@ export class Identity {
 			return { ok: false, error: 'invalid-credentials' };
 		}
 		this.throttle.recordSuccess(username);
-		const { session, secret } = this.sessions.create(user.id, address);
+		const { session, secret } = await this.sessions.create(user.id, address);
 		this.#log.info({ user: user.id, session: session.id }, 'logged in');
 		return { ok: true, user, session, secret };
 	}
 
 	/** Resolves a session cookie's secret (counts as activity; `reissue`: see SessionManager.resolve). */
-	authenticateSecret(secret: string, reissue: boolean): Authenticated {
-		const r = this.sessions.resolve(secret, reissue);
+	async authenticateSecret(secret: string, reissue: boolean): Promise<Authenticated> {
+		const r = await this.sessions.resolve(secret, reissue);
 		if (!r.ok)
 			return {
 				ok: false,
 				reason: r.state === 'unknown' || r.state === 'revoked' ? 'unauthenticated' : 'session-expired'
 			};
-		const user = this.users.byId(r.session.userId);
+		const user = await this.users.byId(r.session.userId);
 		if (!user) return { ok: false, reason: 'unauthenticated' };
 		if (!user.active) return { ok: false, reason: 'account-deactivated' };
 		return { ok: true, user, session: r.session, reissued: r.reissued };
 	}
 
 	/** Resolves a realtime token (`?token=`): valid only while its session is. */
-	authenticateToken(token: string, room: string | null): Authenticated {
+	async authenticateToken(token: string, room: string | null): Promise<Authenticated> {
 		const v = this.tokens.verify(token);
 		if (!v.ok) return { ok: false, reason: v.expired ? 'session-expired' : 'unauthenticated' };
 		if (v.claim.room !== undefined && v.claim.room !== room) return { ok: false, reason: 'unauthenticated' };
-		const session = this.sessions.repo.byId(v.claim.sid);
+		const session = await this.sessions.repo.byId(v.claim.sid);
 		if (!session) return { ok: false, reason: 'unauthenticated' };
 		const state = this.sessions.state(session);
 		if (state !== 'valid')
 			return { ok: false, reason: state === 'revoked' ? 'unauthenticated' : 'session-expired' };
-		const user = this.users.byId(session.userId);
+		const user = await this.users.byId(session.userId);
 		if (!user) return { ok: false, reason: 'unauthenticated' };
 		if (!user.active) return { ok: false, reason: 'account-deactivated' };
-		this.sessions.touch(session);
+		await this.sessions.touch(session);
 		return { ok: true, user, session, reissued: null };
 	}
 
-	logout(sessionId: string): void {
-		this.sessions.revoke(sessionId);
+	async logout(sessionId: string): Promise<void> {
+		await this.sessions.revoke(sessionId);
 		this.connections.closeSession(sessionId, Close.Unauthenticated, 'signed out');
 	}
 
@@ -195,8 +211,8 @@ export class Identity {
 	 * change of role or organisation closes live connections so they reconnect with the new
 	 * identity (permissions are decided from it).
 	 */
-	updateUser(id: string, changes: UserChanges, byUserId: string): User {
-		const before = this.users.byId(id);
+	async updateUser(id: string, changes: UserChanges, byUserId: string): Promise<User> {
+		const before = await this.users.byId(id);
 		if (!before) throw new IdentityError('unknown-user', `no user ${id}`);
 		if (changes.orgId !== undefined) this.#requireOrg(changes.orgId);
 		if (changes.active === false && id === byUserId) {
@@ -206,12 +222,12 @@ export class Identity {
 			before.role === 'admin' &&
 			before.active &&
 			(changes.active === false || (changes.role !== undefined && changes.role !== 'admin'));
-		if (losesAdmin && this.users.countActiveAdmins() <= 1) {
+		if (losesAdmin && (await this.users.countActiveAdmins()) <= 1) {
 			throw new IdentityError('last-admin', 'this is the last active administrator; appoint another first');
 		}
-		const after = this.users.update(id, changes)!;
+		const after = (await this.users.update(id, changes))!;
 		if (before.active && !after.active) {
-			this.sessions.repo.revokeAllOf(id, Date.now());
+			await this.sessions.repo.revokeAllOf(id, Date.now());
 			const n = this.connections.closeUser(id, Close.AccountDeactivated, 'this account was deactivated');
 			this.#log.info({ user: id, by: byUserId, closed: n }, 'user deactivated');
 		} else if (after.role !== before.role || after.orgId !== before.orgId) {
@@ -222,9 +238,9 @@ export class Identity {
 
 	/** Sets a new password and ends every session of the user (the old password may be known). */
 	async resetPassword(id: string, password: string): Promise<void> {
-		if (!this.users.byId(id)) throw new IdentityError('unknown-user', `no user ${id}`);
-		this.users.setPasswordHash(id, await hashPassword(password));
-		this.sessions.repo.revokeAllOf(id, Date.now());
+		if (!(await this.users.byId(id))) throw new IdentityError('unknown-user', `no user ${id}`);
+		await this.users.setPasswordHash(id, await hashPassword(password));
+		await this.sessions.repo.revokeAllOf(id, Date.now());
 		this.connections.closeUser(id, Close.Unauthenticated, 'your password was reset; sign in again');
 	}
 
@@ -234,29 +250,31 @@ export class Identity {
 		}
 	}
 
-	#verdict(sessionId: string): SessionVerdict {
-		const session = this.sessions.repo.byId(sessionId);
+	async #verdict(sessionId: string): Promise<SessionVerdict> {
+		const session = await this.sessions.repo.byId(sessionId);
 		const close = (reason: CloseReason, message: string): SessionVerdict => ({
 			keep: false,
 			reason,
 			message
 		});
 		if (!session || session.revokedAt !== null) return close(Close.Unauthenticated, 'the session has ended');
-		const user = this.users.byId(session.userId);
+		const user = await this.users.byId(session.userId);
 		if (!user) return close(Close.Unauthenticated, 'the account no longer exists');
 		if (!user.active) return close(Close.AccountDeactivated, 'this account was deactivated');
 		if (Date.now() >= session.expiresAt)
 			return close(Close.SessionExpired, 'the session expired; sign in again');
 		// A live connection is activity: a room left open on a wall screen does not idle out.
-		this.sessions.touch(session);
+		await this.sessions.touch(session);
 		return { keep: true };
 	}
 
 	#sweep(): void {
-		try {
-			this.connections.sweep((sid) => this.#verdict(sid));
-		} catch (err) {
-			this.#log.error({ err }, 'identity sweep failed');
-		}
+		if (this.#sweeping) return;
+		this.#sweeping = this.connections
+			.sweep((sid) => this.#verdict(sid))
+			.catch((err: unknown) => this.#log.error({ err }, 'identity sweep failed'))
+			.finally(() => {
+				this.#sweeping = null;
+			});
 	}
 }

@@ -43,13 +43,13 @@ export class LiveConnections {
 		return () => this.#remove(t);
 	}
 
-	/** Hooks that track room peers. `verifyJoin` may throw a Refusal (session no longer valid). */
-	hooks(verifyJoin: (identity: PeerIdentity) => void): RoomHooks {
+	/** Hooks that track room peers. `verifyJoin` may reject with a Refusal (session no longer valid). */
+	hooks(verifyJoin: (identity: PeerIdentity) => Promise<void>): RoomHooks {
 		return {
 			name: 'live-connections',
-			onJoin: ({ room, peer }: JoinPayload) => {
+			onJoin: async ({ room, peer }: JoinPayload) => {
 				if (!peer.identity?.sessionId) return;
-				verifyJoin(peer.identity);
+				await verifyJoin(peer.identity);
 				const t: Tracked = {
 					identity: peer.identity,
 					since: Date.now(),
@@ -100,8 +100,11 @@ export class LiveConnections {
 		return ordered.length;
 	}
 
-	/** Applies `verdict` to every tracked session; run periodically. */
-	sweep(verdict: (sessionId: string, sample: PeerIdentity) => SessionVerdict): void {
+	/**
+	 * Applies `verdict` to every tracked session, one after the other; run periodically. A session
+	 * whose connections all went while its verdict was asked for has nothing left to close.
+	 */
+	async sweep(verdict: (sessionId: string, sample: PeerIdentity) => Promise<SessionVerdict>): Promise<void> {
 		const now = Date.now();
 		for (const [peer, t] of [...this.#peers]) {
 			if (now - t.since > JOIN_SETTLE_MS && t.stillPresent && !t.stillPresent()) {
@@ -112,7 +115,7 @@ export class LiveConnections {
 		for (const [sid, set] of [...this.#bySession]) {
 			const first = set.values().next();
 			if (first.done) continue;
-			const v = verdict(sid, first.value.identity);
+			const v = await verdict(sid, first.value.identity);
 			if (!v.keep) this.closeSession(sid, v.reason, v.message);
 		}
 	}

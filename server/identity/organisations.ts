@@ -1,63 +1,50 @@
 /**
- * The organisation tree: a repository over the `organisations` table and an in-memory
- * directory of it. The directory implements the domain's OrgDirectory, so the permission
- * guard looks organisations up without touching SQL on every update.
+ * The organisation tree: the repository that stores it, and an in-memory directory of it. The
+ * directory implements the domain's OrgDirectory, so the permission guard, whose checkUpdate is
+ * synchronous, looks organisations up without a storage round trip on every update. It is loaded
+ * at start, writes go through it (it re-reads the repository after each), and `reload` takes in
+ * what another node wrote.
  */
 import type { OrgDirectory, OrgInfo } from '#domain/actor';
 import type { OrganisationTreeNode } from '#domain/api/organisations';
-import type { OrgKind } from '#domain/vocabulary';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import type { SeedOrg } from './jurisdiction-seed.ts';
 
-interface OrgRow {
-	id: string;
-	name: string;
-	kind: string;
-	parent_id: string | null;
-	township: string | null;
-	code: string | null;
-	sort: number;
+/**
+ * Where the organisation tree is stored (async, so that a database server can implement it;
+ * server/identity/sqlite/organisations.ts is the embedded one, and every implementation passes
+ * tests/identity/organisation-repository-contract.ts). Written only through the directory below,
+ * which keeps its copy current.
+ */
+export interface OrganisationRepository {
+	/** Inserts or updates the given organisations (parents before children); rows not given are kept. */
+	upsertAll(orgs: readonly SeedOrg[]): Promise<void>;
+	/** Every organisation, by `sort`, then id. */
+	all(): Promise<SeedOrg[]>;
 }
 
-export class OrganisationRepository {
-	constructor(private readonly db: SqliteDatabase) {}
-
-	/** Inserts or updates the seeded organisations; rows not in the seed are kept. */
-	upsertAll(orgs: readonly SeedOrg[]): void {
-		const stmt = this.db.prepare(
-			`INSERT INTO organisations (id, name, kind, parent_id, township, code, sort)
-			 VALUES (@id, @name, @kind, @parentId, @township, @code, @sort)
-			 ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent_id = excluded.parent_id,
-			   township = excluded.township, code = excluded.code, sort = excluded.sort`
-		);
-		this.db.transaction(() => {
-			for (const o of orgs) stmt.run(o);
-		})();
-	}
-
-	all(): SeedOrg[] {
-		const rows = this.db.prepare('SELECT * FROM organisations ORDER BY sort, id').all() as OrgRow[];
-		return rows.map((r) => ({
-			id: r.id,
-			name: r.name,
-			kind: r.kind as OrgKind,
-			parentId: r.parent_id,
-			township: r.township,
-			code: r.code,
-			sort: r.sort
-		}));
-	}
-}
-
-/** The organisation table held in memory (it changes only when seeded). */
+/** The organisation table held in memory (it changes when seeded, or when reloaded). */
 export class OrganisationDirectory implements OrgDirectory {
 	#byId = new Map<string, SeedOrg>();
 
-	constructor(orgs: readonly SeedOrg[]) {
-		this.reload(orgs);
+	private constructor(private readonly repo: OrganisationRepository) {}
+
+	/** The directory of what `repo` holds now. */
+	static async load(repo: OrganisationRepository): Promise<OrganisationDirectory> {
+		const directory = new OrganisationDirectory(repo);
+		await directory.reload();
+		return directory;
 	}
 
-	reload(orgs: readonly SeedOrg[]): void {
+	/** Stores the organisations (see OrganisationRepository.upsertAll), then holds what is stored. */
+	async upsertAll(orgs: readonly SeedOrg[]): Promise<void> {
+		await this.repo.upsertAll(orgs);
+		await this.reload();
+	}
+
+	/** Re-reads the repository: for changes this directory did not make (another node's). */
+	async reload(): Promise<void> {
+		const orgs = await this.repo.all();
+		// Replaced in one step: a synchronous reader sees the old table or the new one, never half.
 		this.#byId = new Map(orgs.map((o) => [o.id, o]));
 	}
 

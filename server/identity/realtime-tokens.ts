@@ -2,22 +2,14 @@
  * Short-lived tokens for the y-websocket endpoint's `?token=` (standard Yjs clients cannot
  * send our cookie from a script). A token is an HMAC-signed claim naming a session and an
  * expiry, optionally one room; it is worth nothing once its session ends, so logout and
- * deactivation revoke tokens too. The key is kept in the database, so every node of a
- * cluster and every restart accept the same tokens.
+ * deactivation revoke tokens too. The key is a stored server secret (secrets.ts), so every node
+ * of a cluster and every restart accept the same tokens. Tokens themselves are not stored.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 
 const claimSchema = z.object({ sid: z.string(), exp: z.number(), room: z.string().optional() });
 export type RealtimeClaim = z.infer<typeof claimSchema>;
-
-/** Returns the named secret, creating it on first use. */
-export function serverSecret(db: SqliteDatabase, name: string): Buffer {
-	db.prepare('INSERT OR IGNORE INTO identity_secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));
-	return (db.prepare('SELECT value FROM identity_secrets WHERE name = ?').get(name) as { value: Buffer })
-		.value;
-}
 
 export class RealtimeTokens {
 	constructor(

@@ -8,7 +8,6 @@
  * realtime tokens refer to the session by it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 
 export interface Session {
 	id: string;
@@ -21,124 +20,35 @@ export interface Session {
 	revokedAt: number | null;
 }
 
-interface SessionRow {
-	id: string;
-	user_id: string;
-	token_hash: string;
-	previous_token_hash: string | null;
-	previous_valid_until: number | null;
-	csrf_token: string;
-	created_at: number;
-	issued_at: number;
-	last_seen_at: number;
-	expires_at: number;
-	revoked_at: number | null;
-}
-
-const toSession = (r: SessionRow): Session => ({
-	id: r.id,
-	userId: r.user_id,
-	csrfToken: r.csrf_token,
-	createdAt: r.created_at,
-	issuedAt: r.issued_at,
-	lastSeenAt: r.last_seen_at,
-	expiresAt: r.expires_at,
-	revokedAt: r.revoked_at
-});
-
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const newSecret = (): string => randomBytes(32).toString('base64url');
 
-export class SessionRepository {
-	// Prepared once: these run on every authenticated request and connection.
-	readonly #byTokenHash;
-	readonly #byPreviousTokenHash;
-	readonly #byId;
-
-	constructor(private readonly db: SqliteDatabase) {
-		this.#byTokenHash = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
-		this.#byPreviousTokenHash = db.prepare(
-			'SELECT * FROM sessions WHERE previous_token_hash = ? AND previous_valid_until > ?'
-		);
-		this.#byId = db.prepare('SELECT * FROM sessions WHERE id = ?');
-	}
-
-	insert(s: Session, tokenHash: string, address: string | null): void {
-		this.db
-			.prepare(
-				`INSERT INTO sessions (id, user_id, token_hash, csrf_token, created_at, issued_at, last_seen_at, expires_at, address)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				s.id,
-				s.userId,
-				tokenHash,
-				s.csrfToken,
-				s.createdAt,
-				s.issuedAt,
-				s.lastSeenAt,
-				s.expiresAt,
-				address
-			);
-	}
-
+/**
+ * Where sessions are stored (async, so that a database server can implement it;
+ * server/identity/sqlite/sessions.ts is the embedded one, and every implementation passes
+ * tests/identity/session-repository-contract.ts). Secrets are stored only as their hashes.
+ */
+export interface SessionRepository {
+	insert(session: Session, tokenHash: string, address: string | null): Promise<void>;
 	/** The session whose current secret, or previous secret still in its grace, hashes to `tokenHash`. */
-	byTokenHash(tokenHash: string, now: number): { session: Session; current: boolean } | undefined {
-		const cur = this.#byTokenHash.get(tokenHash) as SessionRow | undefined;
-		if (cur) return { session: toSession(cur), current: true };
-		const prev = this.#byPreviousTokenHash.get(tokenHash, now) as SessionRow | undefined;
-		return prev && { session: toSession(prev), current: false };
-	}
-
-	byId(id: string): Session | undefined {
-		const r = this.#byId.get(id) as SessionRow | undefined;
-		return r && toSession(r);
-	}
-
+	byTokenHash(tokenHash: string, now: number): Promise<{ session: Session; current: boolean } | undefined>;
+	byId(id: string): Promise<Session | undefined>;
+	/** A new current secret; the previous one stays valid until `previousValidUntil`. */
 	rotate(
 		id: string,
 		tokenHash: string,
 		previousHash: string,
 		previousValidUntil: number,
 		issuedAt: number
-	): void {
-		this.db
-			.prepare(
-				`UPDATE sessions SET token_hash = ?, previous_token_hash = ?, previous_valid_until = ?, issued_at = ?, last_seen_at = ?
-				 WHERE id = ?`
-			)
-			.run(tokenHash, previousHash, previousValidUntil, issuedAt, issuedAt, id);
-	}
-
-	touch(id: string, at: number): void {
-		this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?').run(at, id, at);
-	}
-
-	revoke(id: string, at: number): void {
-		this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
-	}
-
+	): Promise<void>;
+	/** Records activity at `at`; never moves the last activity back. */
+	touch(id: string, at: number): Promise<void>;
+	/** Ends a session at `at`, unless it ended before. */
+	revoke(id: string, at: number): Promise<void>;
 	/** Revokes every open session of a user; returns their ids. */
-	revokeAllOf(userId: string, at: number): string[] {
-		return this.db.transaction(() => {
-			const ids = (
-				this.db
-					.prepare('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL')
-					.all(userId) as Array<{ id: string }>
-			).map((r) => r.id);
-			this.db
-				.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-				.run(at, userId);
-			return ids;
-		})();
-	}
-
-	/** Removes sessions that ended before `before` (kept a while for the audit of logins). */
-	deleteEndedBefore(before: number): number {
-		return this.db
-			.prepare('DELETE FROM sessions WHERE expires_at < ? OR (revoked_at IS NOT NULL AND revoked_at < ?)')
-			.run(before, before).changes;
-	}
+	revokeAllOf(userId: string, at: number): Promise<string[]>;
+	/** Removes sessions that expired, or were revoked, before `before`; returns how many. */
+	deleteEndedBefore(before: number): Promise<number>;
 }
 
 export interface SessionPolicy {
@@ -165,7 +75,11 @@ export class SessionManager {
 	) {}
 
 	/** A new session (login always starts a new one: the id of a session never survives a login). */
-	create(userId: string, address: string | null, now = Date.now()): { session: Session; secret: string } {
+	async create(
+		userId: string,
+		address: string | null,
+		now = Date.now()
+	): Promise<{ session: Session; secret: string }> {
 		const secret = newSecret();
 		const session: Session = {
 			id: `ses_${randomBytes(12).toString('base64url')}`,
@@ -177,7 +91,7 @@ export class SessionManager {
 			expiresAt: now + this.policy.maxAgeMs,
 			revokedAt: null
 		};
-		this.repo.insert(session, hashSecret(secret), address);
+		await this.repo.insert(session, hashSecret(secret), address);
 		return { session, secret };
 	}
 
@@ -191,15 +105,15 @@ export class SessionManager {
 	 * Resolves a cookie secret; counts as activity. With `reissue`, replaces the secret when it
 	 * is due: only where the answer can set the new cookie (HTTP responses, not socket handshakes).
 	 */
-	resolve(secret: string, reissue: boolean, now = Date.now()): ResolvedSession {
-		const found = this.repo.byTokenHash(hashSecret(secret), now);
+	async resolve(secret: string, reissue: boolean, now = Date.now()): Promise<ResolvedSession> {
+		const found = await this.repo.byTokenHash(hashSecret(secret), now);
 		if (!found) return { ok: false, state: 'unknown' };
 		const { session, current } = found;
 		const state = this.state(session, now);
 		if (state !== 'valid') return { ok: false, state };
 		if (reissue && current && now - session.issuedAt >= this.policy.rotateMs) {
 			const next = newSecret();
-			this.repo.rotate(
+			await this.repo.rotate(
 				session.id,
 				hashSecret(next),
 				hashSecret(secret),
@@ -208,17 +122,17 @@ export class SessionManager {
 			);
 			return { ok: true, session: { ...session, issuedAt: now, lastSeenAt: now }, reissued: next };
 		}
-		this.touch(session, now);
+		await this.touch(session, now);
 		return { ok: true, session, reissued: null };
 	}
 
 	/** Records activity, at most a few times per idle period (a write per request is waste). */
-	touch(session: Session, now = Date.now()): void {
+	async touch(session: Session, now = Date.now()): Promise<void> {
 		if (now - session.lastSeenAt >= Math.min(60_000, this.policy.idleMs / 4))
-			this.repo.touch(session.id, now);
+			await this.repo.touch(session.id, now);
 	}
 
-	revoke(id: string): void {
-		this.repo.revoke(id, Date.now());
+	async revoke(id: string): Promise<void> {
+		await this.repo.revoke(id, Date.now());
 	}
 }

@@ -7,11 +7,11 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { RoomHooks } from '../rooms/hooks.ts';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import type { Authenticate } from '../transport/authenticate.ts';
 import { prepareAccounts } from './accounts-at-start.ts';
 import { Identity } from './identity.ts';
 import type { RoomAccess } from './live-connections.ts';
+import type { IdentityRepositories } from './repositories.ts';
 import { createTransportAuthenticate } from './transport-auth.ts';
 
 export interface IdentityParts {
@@ -22,12 +22,12 @@ export interface IdentityParts {
 
 export async function setUpIdentity(opts: {
 	config: Config;
-	db: SqliteDatabase;
+	repositories: IdentityRepositories;
 	log: Logger;
 	rooms: RoomAccess;
 }): Promise<IdentityParts> {
-	const identity = new Identity({
-		db: opts.db,
+	const identity = await Identity.open({
+		repositories: opts.repositories,
 		config: opts.config.identity,
 		jurisdictionDir: opts.config.jurisdictionDir,
 		log: opts.log,

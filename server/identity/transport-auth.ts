@@ -18,7 +18,7 @@ export function createTransportAuthenticate(identity: Identity): Authenticate {
 		const room = url.pathname.startsWith(Y_PATH) ? safeDecode(url.pathname.slice(Y_PATH.length)) : null;
 		let r;
 		if (token) {
-			r = identity.authenticateToken(token, room);
+			r = await identity.authenticateToken(token, room);
 		} else {
 			const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
 			if (!secret)
@@ -26,7 +26,7 @@ export function createTransportAuthenticate(identity: Identity): Authenticate {
 			if (!originAllowed(header(req, 'origin'), header(req, 'host'), identity.config.trustedOrigins)) {
 				return { ok: false, reason: 'unauthenticated', message: 'cross-origin connection refused' };
 			}
-			r = identity.authenticateSecret(secret, false);
+			r = await identity.authenticateSecret(secret, false);
 		}
 		if (!r.ok) {
 			const message =

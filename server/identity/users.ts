@@ -1,11 +1,11 @@
 /**
- * The `users` table behind a small typed repository. Password hashes never leave it except
+ * Users: who they are, and the repository that stores them (async, so that a database server
+ * can implement it; server/identity/sqlite/users.ts is the embedded one, and every implementation
+ * passes tests/identity/user-repository-contract.ts). Password hashes never leave it except
  * through `passwordHashOf`, used only by login.
  */
-import { randomUUID } from 'node:crypto';
 import type { UserChanges } from '#domain/api/users';
 import type { Role } from '#domain/vocabulary';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 
 export interface User {
 	id: string;
@@ -30,120 +30,25 @@ export interface NewUserRecord {
 	demo?: boolean;
 }
 
-interface UserRow {
-	id: string;
-	username: string;
-	display_name: string;
-	org_id: string;
-	role: string;
-	password_hash: string;
-	active: number;
-	demo: number;
-	created_at: number;
-	updated_at: number;
-}
-
-const toUser = (r: UserRow): User => ({
-	id: r.id,
-	username: r.username,
-	displayName: r.display_name,
-	orgId: r.org_id,
-	role: r.role as Role,
-	active: r.active === 1,
-	demo: r.demo === 1,
-	createdAt: r.created_at,
-	updatedAt: r.updated_at
-});
-
 export class UsernameTakenError extends Error {
 	override readonly name = 'UsernameTakenError';
 }
 
-export class UserRepository {
-	// Prepared once: byId runs on every authenticated request and in the audit's name lookups.
-	readonly #byId;
-	readonly #byUsername;
-
-	constructor(private readonly db: SqliteDatabase) {
-		this.#byId = db.prepare('SELECT * FROM users WHERE id = ?');
-		this.#byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
-	}
-
-	create(u: NewUserRecord): User {
-		const now = Date.now();
-		const id = randomUUID();
-		try {
-			this.db
-				.prepare(
-					`INSERT INTO users (id, username, display_name, org_id, role, password_hash, active, demo, created_at, updated_at)
-					 VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`
-				)
-				.run(id, u.username, u.displayName, u.orgId, u.role, u.passwordHash, u.demo ? 1 : 0, now, now);
-		} catch (err) {
-			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-				throw new UsernameTakenError(`the username "${u.username}" is taken`);
-			}
-			throw err;
-		}
-		return this.byId(id)!;
-	}
-
-	byId(id: string): User | undefined {
-		const r = this.#byId.get(id) as UserRow | undefined;
-		return r && toUser(r);
-	}
-
-	byUsername(username: string): User | undefined {
-		const r = this.#byUsername.get(username) as UserRow | undefined;
-		return r && toUser(r);
-	}
-
-	passwordHashOf(id: string): string | undefined {
-		const r = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(id) as
-			{ password_hash: string } | undefined;
-		return r?.password_hash;
-	}
-
-	list(): User[] {
-		return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
-	}
-
-	count(): number {
-		return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
-	}
-
-	countActiveAdmins(): number {
-		return (
-			this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1").get() as {
-				n: number;
-			}
-		).n;
-	}
-
-	update(id: string, changes: UserChanges): User | undefined {
-		const columns: Record<keyof UserChanges, string> = {
-			displayName: 'display_name',
-			orgId: 'org_id',
-			role: 'role',
-			active: 'active'
-		};
-		const cols: string[] = [];
-		const values: Array<string | number> = [];
-		for (const key of Object.keys(columns) as Array<keyof UserChanges>) {
-			const v = changes[key];
-			if (v === undefined) continue;
-			cols.push(`${columns[key]} = ?`);
-			values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
-		}
-		cols.push('updated_at = ?');
-		values.push(Date.now());
-		this.db.prepare(`UPDATE users SET ${cols.join(', ')} WHERE id = ?`).run(...values, id);
-		return this.byId(id);
-	}
-
-	setPasswordHash(id: string, hash: string): void {
-		this.db
-			.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
-			.run(hash, Date.now(), id);
-	}
+export interface UserRepository {
+	/**
+	 * Stores a new, active user under a new id. Usernames are unique whatever their case: a
+	 * taken one is refused with UsernameTakenError.
+	 */
+	create(user: NewUserRecord): Promise<User>;
+	byId(id: string): Promise<User | undefined>;
+	/** The user of this username, whatever its case. */
+	byUsername(username: string): Promise<User | undefined>;
+	passwordHashOf(id: string): Promise<string | undefined>;
+	/** Every user, by username. */
+	list(): Promise<User[]>;
+	count(): Promise<number>;
+	countActiveAdmins(): Promise<number>;
+	/** Changes the given fields (and the time of the change); the user as changed, if it exists. */
+	update(id: string, changes: UserChanges): Promise<User | undefined>;
+	setPasswordHash(id: string, hash: string): Promise<void>;
 }

@@ -25,7 +25,7 @@ const MIN = 60_000;
 export interface SeedDemoDeps {
 	registry: RoomRegistry;
 	index: IncidentIndex;
-	userByUsername: (username: string) => DemoUserRef | undefined;
+	userByUsername: (username: string) => Promise<DemoUserRef | undefined>;
 	log: Logger;
 	now?: number;
 }
@@ -39,10 +39,10 @@ type Clock = (minutes: number) => string;
  * incidents, is left alone.
  */
 export async function seedDemoIncident(deps: SeedDemoDeps, scenario: DemoScenario): Promise<boolean> {
-	if (deps.index.count() > 0) return false;
+	if ((await deps.index.count()) > 0) return false;
 	const users = new Map<string, DemoUserRef>();
 	for (const u of [scenario.incident.openedBy, ...scenario.changes.map((c) => c.by)]) {
-		const ref = deps.userByUsername(u);
+		const ref = await deps.userByUsername(u);
 		if (!ref) {
 			deps.log.info({ missing: u }, 'demo incident not created: no demo account of that name');
 			return false;

@@ -34,13 +34,13 @@ export async function openIncident(
 	id: string = newIncidentId()
 ): Promise<IncidentSummary> {
 	const meta: IncidentMeta = { id, ...input, status: 'active' };
-	deps.index.insert(id, meta, by);
+	await deps.index.insert(id, meta, by);
 	try {
 		const room = await deps.registry.open(id);
 		await room.change((doc) => new IncidentDoc(doc).setMeta(meta), by);
 	} catch (err) {
-		deps.index.remove(id);
+		await deps.index.remove(id);
 		throw err;
 	}
-	return deps.index.get(id)!;
+	return (await deps.index.get(id))!;
 }

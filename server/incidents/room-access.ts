@@ -16,10 +16,11 @@ import type { IncidentSummary } from '#domain/api/incidents';
 import { Close } from '#domain/protocol';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import { refuseAndClose } from '../rooms/refusal.ts';
-import type { IncidentIndex } from './incident-index.ts';
+import type { IncidentRepository } from './incident-repository.ts';
 
 export interface RoomAccessOptions {
-	index: IncidentIndex;
+	/** Asked at every join: the stored index, not a node's copy of it (another node may have opened it). */
+	index: IncidentRepository;
 	allowAdhocRooms: boolean;
 }
 
@@ -27,31 +28,31 @@ export interface RoomAccessOptions {
 export const NO_READABLE_INCIDENT = 'no incident with this id that you may read';
 
 /** Whether the incident exists and the actor may read it; the two are never told apart. */
-export function mayRead(index: IncidentIndex, actor: Actor, incidentId: string): boolean {
-	if (!index.has(incidentId)) return false;
+export async function mayRead(index: IncidentRepository, actor: Actor, incidentId: string): Promise<boolean> {
+	if (!(await index.exists(incidentId))) return false;
 	return actor.role !== 'viewer' || index.isViewerOf(incidentId, actor.userId);
 }
 
 /** The incident's row if it exists and the actor may read it. */
-export function readableIncident(
-	index: IncidentIndex,
+export async function readableIncident(
+	index: IncidentRepository,
 	actor: Actor,
 	incidentId: string
-): IncidentSummary | undefined {
-	return mayRead(index, actor, incidentId) ? index.get(incidentId) : undefined;
+): Promise<IncidentSummary | undefined> {
+	return (await mayRead(index, actor, incidentId)) ? index.get(incidentId) : undefined;
 }
 
 export function roomAccessHooks(opts: RoomAccessOptions): RoomHooks {
 	return {
 		name: 'room-access',
-		onJoin({ room, peer }) {
+		async onJoin({ room, peer }) {
 			const actor = peer.identity;
 			if (actor?.role === 'viewer') {
-				if (!mayRead(opts.index, actor, room.name))
+				if (!(await mayRead(opts.index, actor, room.name)))
 					throw refuseAndClose(Close.RoomNotFound, NO_READABLE_INCIDENT);
 				return;
 			}
-			if (!opts.index.has(room.name)) {
+			if (!(await opts.index.exists(room.name))) {
 				if (opts.allowAdhocRooms) return;
 				throw refuseAndClose(Close.RoomNotFound, NO_READABLE_INCIDENT);
 			}

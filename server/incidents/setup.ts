@@ -11,10 +11,10 @@ import type { Identity } from '../identity/identity.ts';
 import type { Logger } from '../log.ts';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
 import { seedDemoIncident } from './demo-incident.ts';
 import { readDemoScenario } from './demo-scenario.ts';
 import { IncidentIndex } from './incident-index.ts';
+import type { IncidentRepository } from './incident-repository.ts';
 import { indexSyncHooks } from './index-sync.ts';
 import { loadJurisdiction } from './jurisdiction.ts';
 import { roomAccessHooks } from './room-access.ts';
@@ -32,21 +32,21 @@ export interface IncidentParts {
 	stop(): void;
 }
 
-export function setUpIncidents(opts: {
+export async function setUpIncidents(opts: {
 	config: Config;
-	db: SqliteDatabase;
+	incidents: IncidentRepository;
 	registry: RoomRegistry;
 	identity: Identity;
 	log: Logger;
-}): IncidentParts {
+}): Promise<IncidentParts> {
 	const { config, registry, identity } = opts;
 	const log = opts.log.child({ module: 'incidents' });
-	const index = new IncidentIndex(opts.db);
+	const index = await IncidentIndex.load(opts.incidents);
 	const jurisdiction = loadJurisdiction(config.jurisdictionDir);
 	const allowlist = new FeedAllowlist(config.feedChecks.allow);
 	const monitor = new FeedHealthMonitor({
 		registry,
-		activeIncidents: () => index.list({ status: 'active', limit: 10_000 }).map((i) => i.id),
+		activeIncidents: async () => (await index.list({ status: 'active', limit: 10_000 })).map((i) => i.id),
 		allowlist,
 		intervalMs: config.feedChecks.intervalMs,
 		timeoutMs: config.feedChecks.timeoutMs,
@@ -73,9 +73,9 @@ export function setUpIncidents(opts: {
 						registry,
 						index,
 						log,
-						userByUsername: (name) => {
+						userByUsername: async (name) => {
 							// Only the seeded demo accounts author demo content, never a real user of that name.
-							const u = identity.users.byUsername(name);
+							const u = await identity.users.byUsername(name);
 							return u?.demo && u.active ? { id: u.id, orgId: u.orgId } : undefined;
 						}
 					},

@@ -62,6 +62,22 @@ export interface Written {
 	onDisk: Promise<void>;
 }
 
+/** Which part of a room's log `history` reads, and how many entries it reads at a time. */
+export interface HistoryRange {
+	/** The first sequence number read (inclusive); default 1. */
+	fromSeq?: number;
+	/** The last sequence number read (inclusive); default the end of the log. */
+	toSeq?: number;
+	/** Entries read from storage at a time; default DEFAULT_HISTORY_PAGE_SIZE. */
+	pageSize?: number;
+}
+
+/**
+ * Entries `history` reads at a time unless told otherwise. An entry is at most one message
+ * (MAX_MESSAGE_BYTES), so a page stays a bounded amount of memory; most entries are far smaller.
+ */
+export const DEFAULT_HISTORY_PAGE_SIZE = 256;
+
 export interface DocStore {
 	/** A short name for logs and /readyz ("sqlite", "memory", …). */
 	readonly kind: string;
@@ -82,8 +98,13 @@ export interface DocStore {
 	 * the document's state vector (Y.encodeStateVector) when the caller has it.
 	 */
 	writeSnapshot(room: string, seq: number, state: Uint8Array, stateVector?: Uint8Array): Promise<void>;
-	/** The log of a room in sequence order, from `fromSeq` (inclusive). */
-	history(room: string, fromSeq?: number, toSeq?: number): Promise<StoredUpdate[]>;
+	/**
+	 * The log of a room in sequence order, within `range`, read from storage a page at a time:
+	 * a year-long incident is replayed without holding its whole log. Entries appended while
+	 * the reader is between pages are read if they fall in the range. Throws
+	 * InvalidHistoryRangeError at once for a page size that is not a positive whole number.
+	 */
+	history(room: string, range?: HistoryRange): AsyncIterable<StoredUpdate>;
 	/** Whether the store can take writes now (for /readyz). */
 	isReady(): boolean;
 	/** Commits anything pending and releases resources. */
@@ -95,4 +116,8 @@ export class StoreClosedError extends Error {
 	constructor() {
 		super('the document store is closed');
 	}
+}
+
+export class InvalidHistoryRangeError extends RangeError {
+	override readonly name = 'InvalidHistoryRangeError';
 }

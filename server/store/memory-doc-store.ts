@@ -2,8 +2,9 @@
  * An in-memory document store for tests and throwaway rooms. Same contract as the durable
  * stores (it passes the same contract suite), but nothing survives the process.
  */
-import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from './doc-store.ts';
+import type { AppendEntry, DocStore, HistoryRange, LoadedRoom, StoredUpdate, Written } from './doc-store.ts';
 import { StoreClosedError } from './doc-store.ts';
+import { pagedHistory } from './paged-history.ts';
 
 export class MemoryDocStore implements DocStore {
 	readonly kind = 'memory';
@@ -49,8 +50,11 @@ export class MemoryDocStore implements DocStore {
 			this.#snapshots.set(room, { seq, state: state.slice(), stateVector: stateVector?.slice() ?? null });
 	}
 
-	async history(room: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {
-		return (this.#log.get(room) ?? []).filter((u) => u.seq >= fromSeq && u.seq <= toSeq);
+	history(room: string, range: HistoryRange = {}): AsyncIterable<StoredUpdate> {
+		// A room's log holds seq n at index n - 1.
+		return pagedHistory(room, range, (r, after, upTo, limit) =>
+			(this.#log.get(r) ?? []).slice(after, Math.min(upTo, after + limit))
+		);
 	}
 
 	async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { SyncType } from '../../src/lib/domain/protocol.ts';
 import { connectSio, connectYws, eventually, waitForSioSync, waitForSync } from '../helpers/clients.ts';
 import { connectRawSio, connectRawWs, syncFrame, type RawSio, type RawWs } from '../helpers/raw-clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 import { messageArb, seedCorpus, type FuzzMessage } from './fuzz-messages.ts';
 
 /** The demo incident of jurisdiction/chaotian/demo-incident.json. */
@@ -219,7 +220,7 @@ describe('fuzzing both transports', () => {
 			user: { id: string; orgId: string };
 		};
 		author = { userId: me.user.id, orgId: me.user.orgId };
-		for (const r of rooms) historyBefore.set(r, (await server.store.history(r)).length);
+		for (const r of rooms) historyBefore.set(r, (await historyOf(server.store, r)).length);
 	});
 	afterAll(async () => {
 		await server?.dispose();
@@ -269,7 +270,7 @@ describe('fuzzing both transports', () => {
 		const refusedSet = new Set(refusedOnly);
 		let logged = 0;
 		for (const r of rooms) {
-			const entries = (await server.store.history(r)).slice(historyBefore.get(r));
+			const entries = (await historyOf(server.store, r)).slice(historyBefore.get(r));
 			logged += entries.length;
 			for (const e of entries) {
 				expect(refusedSet.has(`${r} ${hex(e.update)}`), `room ${r} seq ${e.seq}`).toBe(false);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IndexedMeta } from '../../server/incidents/incident-index.ts';
-import { IncidentIndex } from '../../server/incidents/incident-index.ts';
-import { incidentMigrations } from '../../server/incidents/schema.ts';
+import { IncidentIndex, type IndexedMeta } from '../../server/incidents/incident-index.ts';
+import { SqliteIncidentRepository } from '../../server/incidents/sqlite/incident-repository.ts';
+import { incidentMigrations } from '../../server/incidents/sqlite/schema.ts';
 import { cachedGuardDecision } from '../../server/guard/setup.ts';
-import { identityMigrations } from '../../server/identity/schema.ts';
+import { identityMigrations } from '../../server/identity/sqlite/schema.ts';
 import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
 
 const meta: IndexedMeta = {
@@ -24,9 +24,13 @@ describe('the cached decision of which rooms the guard guards', () => {
 		if (db?.open) db.close();
 	});
 
-	function setUp(): { index: IncidentIndex; guards: (room: string) => boolean; lookups: () => number } {
+	async function setUp(): Promise<{
+		index: IncidentIndex;
+		guards: (room: string) => boolean;
+		lookups: () => number;
+	}> {
 		db = openDatabase({ file: ':memory:', migrations: [...identityMigrations, ...incidentMigrations] });
-		const index = new IncidentIndex(db);
+		const index = await IncidentIndex.load(new SqliteIncidentRepository(db));
 		let lookups = 0;
 		const guards = cachedGuardDecision(
 			(room) => {
@@ -38,9 +42,9 @@ describe('the cached decision of which rooms the guard guards', () => {
 		return { index, guards, lookups: () => lookups };
 	}
 
-	it('asks the index once per room while no incident is opened or removed', () => {
-		const { index, guards, lookups } = setUp();
-		index.insert('inc-a', meta, by);
+	it('asks the index once per room while no incident is opened or removed', async () => {
+		const { index, guards, lookups } = await setUp();
+		await index.insert('inc-a', meta, by);
 		for (let i = 0; i < 100; i++) {
 			expect(guards('inc-a')).toBe(true);
 			expect(guards('scratch')).toBe(false);
@@ -48,18 +52,18 @@ describe('the cached decision of which rooms the guard guards', () => {
 		expect(lookups()).toBe(2);
 	});
 
-	it('guards a room from the moment an incident is opened under its name', () => {
-		const { index, guards } = setUp();
+	it('guards a room from the moment an incident is opened under its name', async () => {
+		const { index, guards } = await setUp();
 		expect(guards('inc-late')).toBe(false); // an ad hoc room of that name was written to first
-		index.insert('inc-late', meta, by);
+		await index.insert('inc-late', meta, by);
 		expect(guards('inc-late')).toBe(true);
 	});
 
-	it('stops guarding a room whose incident was removed (a failed opening)', () => {
-		const { index, guards } = setUp();
-		index.insert('inc-failed', meta, by);
+	it('stops guarding a room whose incident was removed (a failed opening)', async () => {
+		const { index, guards } = await setUp();
+		await index.insert('inc-failed', meta, by);
 		expect(guards('inc-failed')).toBe(true);
-		index.remove('inc-failed');
+		await index.remove('inc-failed');
 		expect(guards('inc-failed')).toBe(false);
 	});
 

@@ -69,8 +69,8 @@ describe('a change relayed from another node', () => {
 		expect(h.room.lastSeq).toBe(42);
 		// This node's store holds nothing of it, and attribution only what was made here.
 		expect((await h.store.load(ROOM)).updates).toHaveLength(logged);
-		expect(h.attribution.changesOf(ROOM, 'log', 'l-relayed')).toEqual([]);
-		expect(h.attribution.changesOf(ROOM, 'log', 'l-local')).not.toEqual([]);
+		expect(await h.attribution.changesOf(ROOM, 'log', 'l-relayed')).toEqual([]);
+		expect(await h.attribution.changesOf(ROOM, 'log', 'l-local')).not.toEqual([]);
 	});
 
 	it('is refused, with nothing of it applied, when it depends on changes this room lacks', async () => {

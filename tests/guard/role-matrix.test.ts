@@ -584,13 +584,13 @@ describe('the role matrix through the realtime core', () => {
 	});
 
 	it('records who changed what, and keeps exactly the allowed changes across a restart', async () => {
-		const changes = h.attribution.changesOf('incident-1', 'tasks', 't-a');
+		const changes = await h.attribution.changesOf('incident-1', 'tasks', 't-a');
 		expect(changes.map((c) => [c.userId, c.field, c.op])).toEqual([
 			['u-field-a', 'updates', 'create'],
 			['u-field-a', 'status', 'update'],
 			['u-cmd', null, 'create']
 		]);
-		const attribution = h.attribution.attribution('incident-1');
+		const attribution = await h.attribution.attribution('incident-1');
 		expect(attribution.find((a) => a.collection === 'annotations' && a.entityId === 'obs-1')).toMatchObject({
 			createdBy: 'u-field-a',
 			lastChangedBy: 'u-field-a'
@@ -606,6 +606,6 @@ describe('the role matrix through the realtime core', () => {
 		expect(h.room.doc.getMap<Y.Map<number>>('figures').get(TOWNSHIP_B)!.get('dead')).toBe(1);
 		expect(h.room.doc.getMap('meta').get('name')).toBeUndefined();
 		// Attribution survived too.
-		expect(h.attribution.changesOf('incident-1', 'tasks', 't-a')).toHaveLength(3);
+		expect(await h.attribution.changesOf('incident-1', 'tasks', 't-a')).toHaveLength(3);
 	});
 });

@@ -11,8 +11,11 @@ import * as Y from 'yjs';
 import type { Actor } from '../../src/lib/domain/actor.ts';
 import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { MessageType, SyncType, type CloseReason } from '../../src/lib/domain/protocol.ts';
-import { SqliteAttributionStore, attributionMigrations } from '../../server/guard/attribution-store.ts';
-import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/client-owners.ts';
+import {
+	SqliteAttributionStore,
+	attributionMigrations
+} from '../../server/guard/sqlite/attribution-store.ts';
+import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/sqlite/client-owners.ts';
 import { createGuard, type GuardOptions } from '../../server/guard/guard.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { RoomHooks } from '../../server/rooms/hooks.ts';

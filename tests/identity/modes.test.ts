@@ -114,7 +114,7 @@ describe('demo and production modes', () => {
 
 	it('creates no demo accounts on a production store that starts empty', async () => {
 		server = await startTestServer({ SITROOM_DEMO: '0' });
-		expect(server.identity.users.count()).toBe(0);
+		expect(await server.identity.users.count()).toBe(0);
 		expect(server.identity.orgs.size).toBe(15 + 12 * 2 + 139);
 	});
 });

@@ -10,6 +10,7 @@ import {
 } from '../helpers/clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { realtimeTokenAt, type TestSession } from '../helpers/auth.ts';
+import { historyOf } from '../helpers/history.ts';
 
 /** Records the close codes a y-websocket client sees (it reconnects by itself afterwards). */
 function closeCodes(c: YwsClient): number[] {
@@ -107,7 +108,7 @@ describe('authentication of the realtime transports', () => {
 		s.doc.getMap('m').set('k', 'v');
 		await eventually(() => y.doc.getMap('m').get('k') === 'v');
 		// The update log attributes each change to the authenticated user.
-		const history = await server.store.history('room-b');
+		const history = await historyOf(server.store, 'room-b');
 		expect(history.some((h) => h.userId !== null && h.orgId === 'command-centre')).toBe(true);
 	});
 

@@ -5,6 +5,7 @@ import { readDemoScenario } from '../../server/incidents/demo-scenario.ts';
 import type { Jurisdiction } from '../../src/lib/domain/api/jurisdiction.ts';
 import { connectSio, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 import { call } from './helpers.ts';
 
 type Entity = Record<string, unknown> & { createdBy: string; ownerOrgId: string };
@@ -76,16 +77,18 @@ describe('the demo incident', () => {
 
 			// Attribution: each entity is by a demo user and owned by that user's organisation.
 			const users = new Map(
-				['commander', 'water', 'chaotian', 'datan'].map((u) => {
-					const x = server!.identity.users.byUsername(u)!;
-					return [x.id, x.orgId] as const;
-				})
+				await Promise.all(
+					['commander', 'water', 'chaotian', 'datan'].map(async (u) => {
+						const x = (await server!.identity.users.byUsername(u))!;
+						return [x.id, x.orgId] as const;
+					})
+				)
 			);
 			for (const e of [...log, ...annotations, ...tasks, ...feeds]) {
 				expect(users.get(e.createdBy), JSON.stringify(e)).toBe(e.ownerOrgId);
 			}
 			// Every change of the seeding is logged with its author.
-			const history = await server.store.history(DEMO_INCIDENT_ID);
+			const history = await historyOf(server.store, DEMO_INCIDENT_ID);
 			expect(history.length).toBeGreaterThanOrEqual(6);
 			for (const u of history) expect(u.userId).not.toBeNull();
 
@@ -139,10 +142,10 @@ describe('the demo incident', () => {
 				)
 			).body.incidents;
 			expect(list).toEqual([expect.objectContaining({ id: 'inc-demo-other', name: '大滩镇山洪演练' })]);
-			const history = await server.store.history('inc-demo-other');
-			const datan = server.identity.users.byUsername('datan')!;
+			const history = await historyOf(server.store, 'inc-demo-other');
+			const datan = (await server.identity.users.byUsername('datan'))!;
 			expect(history.map((u) => u.userId)).toEqual([
-				server.identity.users.byUsername('commander')!.id,
+				(await server.identity.users.byUsername('commander'))!.id,
 				datan.id
 			]);
 		} finally {

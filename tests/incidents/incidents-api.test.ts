@@ -3,6 +3,7 @@ import type { IncidentSummary } from '../../src/lib/domain/api/incidents.ts';
 import type { TestSession } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 import { call, joinAs, validIncident } from './helpers.ts';
 
 type One = { incident: IncidentSummary };
@@ -48,7 +49,7 @@ describe('incidents over REST', () => {
 			name: '朝天镇内涝',
 			status: 'active'
 		});
-		const log = await server.store.history(inc.id);
+		const log = await historyOf(server.store, inc.id);
 		expect(log).toHaveLength(1);
 		expect(log[0]).toMatchObject({ userId: inc.createdBy, orgId: 'twp-510812100' });
 

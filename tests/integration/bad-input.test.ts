@@ -24,6 +24,7 @@ import {
 	updateFrame
 } from '../helpers/raw-clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 
 const MiB = 1024 * 1024;
 
@@ -173,7 +174,7 @@ describe('bad input', () => {
 	}
 
 	async function expectRoomStillWorks(room: string, yws: YwsClient, sio: SioClient, historyBefore: number) {
-		expect((await server.store.history(room)).length).toBe(historyBefore);
+		expect((await historyOf(server.store, room)).length).toBe(historyBefore);
 		expect(yws.provider.wsconnected).toBe(true);
 		expect(sio.socket.connected).toBe(true);
 		yws.doc.getMap('m').set('after-yws', 2);
@@ -189,7 +190,7 @@ describe('bad input', () => {
 	describe.each(cases)('$name', ({ frame, close }) => {
 		it(`closes only that y-websocket connection with ${close.reason} (${close.code}) and persists nothing`, async () => {
 			const { room, yws, sio } = await roomWithGoodClients();
-			const before = (await server.store.history(room)).length;
+			const before = (await historyOf(server.store, room)).length;
 			const bad = await connectRawWs(server.url, room, token);
 			bad.ws.send(frame());
 			expect(await bad.closed).toEqual({ code: close.code, reason: close.reason });
@@ -198,7 +199,7 @@ describe('bad input', () => {
 
 		it(`refuses it on Socket.IO with ${close.reason} (${close.code}) and persists nothing`, async () => {
 			const { room, yws, sio } = await roomWithGoodClients();
-			const before = (await server.store.history(room)).length;
+			const before = (await historyOf(server.store, room)).length;
 			const bad = await connectRawSio(server.url, room, cookie);
 			const ack = await bad.send(frame());
 			expect(ack).toMatchObject({ ok: false, code: close.code, reason: close.reason });
@@ -211,7 +212,7 @@ describe('bad input', () => {
 
 	it('persists nothing of an update that fails half-way in Yjs, and reloads the room for everyone else', async () => {
 		const { room, yws, sio } = await roomWithGoodClients();
-		const before = (await server.store.history(room)).length;
+		const before = (await historyOf(server.store, room)).length;
 		// An observer that throws makes Y.applyUpdate throw after the document has changed: the
 		// same situation as an update Yjs fails on half-way, which no shape check can rule out.
 		const loaded = server.registry.get(room)!;
@@ -221,7 +222,7 @@ describe('bad input', () => {
 		const bad = await connectRawWs(server.url, room, token);
 		bad.ws.send(updateFrame(validUpdate()));
 		expect(await bad.closed).toEqual({ code: Close.UpdateFailed.code, reason: Close.UpdateFailed.reason });
-		expect((await server.store.history(room)).length).toBe(before);
+		expect((await historyOf(server.store, room)).length).toBe(before);
 		expect(loaded.state).toBe('closed');
 
 		// Both good clients are sent RoomReset, rejoin on their own, and find the room reloaded.
@@ -285,7 +286,7 @@ describe('bad input', () => {
 				5000,
 				'the good clients to hold what the server holds'
 			);
-			return { ...r, before: (await server.store.history(r.room)).length, content };
+			return { ...r, before: (await historyOf(server.store, r.room)).length, content };
 		}
 
 		/**
@@ -345,7 +346,7 @@ describe('bad input', () => {
 			'both clients to hold all 20,000 annotations'
 		);
 		await eventually(() => !viaSio.provider.state.unsaved, 10_000, 'the big change to be saved');
-		const sizes = (await server.store.history(room)).map((u) => u.size);
+		const sizes = (await historyOf(server.store, room)).map((u) => u.size);
 		expect(sizes.filter((s) => s > 2 * MiB)).toHaveLength(2);
 	});
 });

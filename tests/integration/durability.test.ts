@@ -22,6 +22,7 @@ import {
 } from '../helpers/clients.ts';
 import { connectRawSio, updateFrame } from '../helpers/raw-clients.ts';
 import { ADHOC_ROOMS, tempDataDir } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 
 const EDITS = 500;
 
@@ -121,7 +122,7 @@ describe('durability across restarts', () => {
 			const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docLogMigrations });
 			const store = new SqliteDocStore(db);
 			const loaded = await store.load(room);
-			const history = await store.history(room);
+			const history = await historyOf(store, room);
 			await store.close();
 			db.close();
 			const fromLoad = new Y.Doc();

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.ts';
 import { connectSio, connectYws, eventually, waitForSioSync, waitForSync } from '../helpers/clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 
 const IDLE_MS = 200;
 const SNAPSHOT_EVERY = 7;
@@ -97,7 +98,7 @@ describe('idle unload', () => {
 		// Unloading again folds the log into a new snapshot; nothing is lost.
 		await eventually(() => server!.registry.size === 0, 5_000, 'the second unload');
 		expect((await server.store.load('idle-b')).snapshotSeq).toBe(13);
-		expect((await server.store.history('idle-b')).length).toBe(13);
+		expect((await historyOf(server.store, 'idle-b')).length).toBe(13);
 	});
 
 	it('gives a client that joins while the room unloads the full state', async () => {

@@ -78,6 +78,8 @@ describe.each<Transport>(['socket.io', 'y-websocket'])('presence over %s', (tran
 		// field1 comes back under its id and is seen again, as itself.
 		await announce('field1', 503, 2, { pointer: [105.9, 32.7] });
 		await eventually(() => seen(503) !== undefined, 5_000, 'field1 back');
-		expect((seen(503)!.user as { id: string }).id).toBe(server.identity.users.byUsername('field1')!.id);
+		expect((seen(503)!.user as { id: string }).id).toBe(
+			(await server.identity.users.byUsername('field1'))!.id
+		);
 	});
 });

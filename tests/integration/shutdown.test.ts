@@ -16,6 +16,7 @@ import { killAllChildServers, startChildServer } from '../helpers/child-server.t
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { connectRawSio, connectRawWs, updateFrame } from '../helpers/raw-clients.ts';
 import { ADHOC_ROOMS, startTestServer, tempDataDir } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 
 /** `n` chained update frames from one client, each setting one key of map `m`. */
 function chainedUpdates(n: number): Uint8Array[] {
@@ -29,7 +30,7 @@ function chainedUpdates(n: number): Uint8Array[] {
 async function historyOnDisk(dataDir: string, room: string): Promise<number> {
 	const db = openDatabase({ file: path.join(dataDir, 'sitroom.db'), migrations: docLogMigrations });
 	const store = new SqliteDocStore(db);
-	const n = (await store.history(room)).length;
+	const n = (await historyOf(store, room)).length;
 	await store.close();
 	db.close();
 	return n;

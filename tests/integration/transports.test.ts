@@ -9,6 +9,7 @@ import {
 	type YwsClient
 } from '../helpers/clients.ts';
 import { ADHOC_ROOMS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { historyOf } from '../helpers/history.ts';
 
 describe('Socket.IO and y-websocket transports', () => {
 	let server: TestServer;
@@ -70,7 +71,7 @@ describe('Socket.IO and y-websocket transports', () => {
 		a.doc.getMap('m').set('x', 1);
 		expect(a.provider.state.unsaved).toBe(true);
 		await eventually(() => !a.provider.state.unsaved);
-		const stored = await server.store.history('acks');
+		const stored = await historyOf(server.store, 'acks');
 		expect(stored.length).toBeGreaterThan(0);
 		expect(a.states.map((s) => s.unsaved)).toEqual([true, false]);
 	});

@@ -15,10 +15,10 @@ const indexedTo = (db: SqliteDatabase): number =>
 const indexRows = (db: SqliteDatabase): number =>
 	(db.prepare('SELECT COUNT(*) AS n FROM doc_update_index').get() as { n: number }).n;
 const seqsOf = (reader: DocLogReader, room: string): number[] =>
-	reader.history(room, 1, 1e9).map((u) => u.seq);
+	reader.page(room, 0, 1e9, 1e9).map((u) => u.seq);
 /** The one-byte payloads of a room's log, in order. */
 const bytesOf = (reader: DocLogReader, room: string): number[] =>
-	reader.history(room, 1, 1e9).map((u) => u.update[0]!);
+	reader.page(room, 0, 1e9, 1e9).map((u) => u.update[0]!);
 
 describe('document log with a deferred index', () => {
 	let dir: string;
@@ -43,8 +43,10 @@ describe('document log with a deferred index', () => {
 		expect(seqsOf(reader, 'a')).toEqual([1, 2, 3, 4, 5, 6]);
 		expect(bytesOf(reader, 'a')).toEqual([0, 1, 6, 7, 12, 13]);
 		expect(bytesOf(reader, 'b')).toEqual([2, 3, 8, 9]);
-		// Ranges cross the boundary between index and tail.
-		expect(reader.history('a', 4, 5).map((u) => u.seq)).toEqual([4, 5]);
+		// Ranges and pages cross the boundary between index and tail.
+		expect(reader.page('a', 3, 5, 1e9).map((u) => u.seq)).toEqual([4, 5]);
+		expect(reader.page('a', 3, 1e9, 2).map((u) => u.seq)).toEqual([4, 5]);
+		expect(reader.page('a', 0, 1e9, 4).map((u) => u.seq)).toEqual([1, 2, 3, 4]);
 		expect(reader.load('a').updates.map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
 		db.close();
 	});
@@ -112,7 +114,7 @@ describe('document log with a deferred index', () => {
 			.all();
 		expect(indexes).toEqual([]);
 		const reader = new DocLogReader(db);
-		const odd = reader.history('odd', 1, 1e9);
+		const odd = reader.page('odd', 0, 1e9, 1e9);
 		expect(odd.map((u) => u.update[0])).toEqual(Array.from({ length: 15 }, (_, i) => 2 * i + 1));
 		expect(odd[0]).toMatchObject({
 			room: 'odd',

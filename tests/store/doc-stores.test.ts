@@ -7,6 +7,7 @@ import { MemoryDocStore } from '../../server/store/memory-doc-store.ts';
 import type { SqliteDatabase } from '../../server/store/sqlite/database.ts';
 import { docLogMigrations } from '../../server/store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../../server/store/sqlite/sqlite-doc-store.ts';
+import { historyOf } from '../helpers/history.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { describeDocStoreContract } from './doc-store-contract.ts';
 import { entry, openAt, storeOnTempSqlite } from './temp-sqlite.ts';
@@ -46,7 +47,7 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 		// The writes went into the log file itself, which the fsync flushed.
 		expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
 		await store.close();
-		expect((await new SqliteDocStore(db).history('w')).map((u) => u.seq)).toHaveLength(21);
+		expect((await historyOf(new SqliteDocStore(db), 'w')).map((u) => u.seq)).toHaveLength(21);
 		db.close();
 	});
 
@@ -68,7 +69,7 @@ describe('SqliteDocStore with off-thread WAL fsync', () => {
 			writes.push(w);
 			await new Promise((r) => setTimeout(r, 20));
 		}
-		expect((await store.history('p')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+		expect((await historyOf(store, 'p')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
 		// …but none is on disk until the interval since the first flush has passed.
 		expect(onDisk).toBe(0);
 		expect(store.walFlushes).toBe(1);
@@ -163,7 +164,7 @@ describe('SqliteDocStore group commit', () => {
 		await expect(good).rejects.toThrow();
 		await expect(failing).rejects.toThrow();
 		expect(transactions()).toBe(2);
-		expect((await store.history('g')).map((u) => u.seq)).toEqual([1]);
+		expect((await historyOf(store, 'g')).map((u) => u.seq)).toEqual([1]);
 		expect(await store.append([entry('g', 4)])).toEqual([2]);
 		await store.close();
 	});

@@ -1,6 +1,6 @@
 /**
  * The SQL of the document log: the writer (one transaction per group, per-room sequence numbers)
- * and the reads (load, history).
+ * and the reads (load, and history one page at a time).
  *
  * Deferred index. A room's entries are found through doc_update_index (room, seq → id), but a
  * commit does not write it: an index grouped by room puts each room's newest entries on a page of
@@ -92,7 +92,11 @@ export const INDEX_EVERY = 1000;
 /** The log entries after the indexed mark (the tail), as a subquery's condition on `u`. */
 const TAIL = 'u.id > (SELECT indexed_to FROM doc_update_index_state)';
 
-/** A room's entries with after < seq <= upTo, indexed and tail alike, in order: one statement. */
+/**
+ * A room's entries with after < seq <= upTo, indexed and tail alike, in order: one statement.
+ * SQLite merges the two parts (MERGE (UNION ALL)), walking the index in order, so a LIMIT stops
+ * the read there; only the tail (fewer than INDEX_EVERY entries) is sorted whole.
+ */
 const ROOM_RANGE = `
 	SELECT u.id, u.room, i.seq, u.at, u.user_id, u.org_id, u.connection_id, u.size, u.data
 		FROM doc_update_index i JOIN doc_updates u ON u.id = i.id
@@ -234,12 +238,14 @@ interface UpdateRow {
 export class DocLogReader {
 	readonly #latestSnapshot;
 	readonly #updatesRange;
+	readonly #updatesPage;
 
 	constructor(db: SqliteDatabase) {
 		this.#latestSnapshot = db.prepare(
 			'SELECT seq, data, state_vector FROM doc_snapshots WHERE room = ? ORDER BY seq DESC LIMIT 1'
 		);
 		this.#updatesRange = db.prepare(ROOM_RANGE);
+		this.#updatesPage = db.prepare(`${ROOM_RANGE} LIMIT @limit`);
 	}
 
 	load(room: string): LoadedRoom {
@@ -257,8 +263,9 @@ export class DocLogReader {
 		};
 	}
 
-	history(room: string, fromSeq: number, toSeq: number): StoredUpdate[] {
-		return (this.#updatesRange.all({ room, after: fromSeq - 1, upTo: toSeq }) as UpdateRow[]).map(toStored);
+	/** Up to `limit` entries of a room with after < seq <= upTo, in order: one page of its history. */
+	page(room: string, after: number, upTo: number, limit: number): StoredUpdate[] {
+		return (this.#updatesPage.all({ room, after, upTo, limit }) as UpdateRow[]).map(toStored);
 	}
 }
 

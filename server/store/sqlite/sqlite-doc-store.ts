@@ -2,8 +2,9 @@
  * The embedded document store: the update log and snapshots in SQLite, written on the main
  * thread, fsynced off it.
  */
-import type { AppendEntry, DocStore, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
+import type { AppendEntry, DocStore, HistoryRange, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
+import { pagedHistory } from '../paged-history.ts';
 import { openConnection, type SqliteDatabase } from './database.ts';
 import { DocLogReader, DocLogWriter } from './doc-log.ts';
 import { WalSync } from './wal-sync.ts';
@@ -145,8 +146,8 @@ export class SqliteDocStore implements DocStore {
 		await this.#wal?.sync();
 	}
 
-	async history(room: string, fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): Promise<StoredUpdate[]> {
-		return this.#reader.history(room, fromSeq, toSeq);
+	history(room: string, range: HistoryRange = {}): AsyncIterable<StoredUpdate> {
+		return pagedHistory(room, range, (r, after, upTo, limit) => this.#reader.page(r, after, upTo, limit));
 	}
 
 	async close(): Promise<void> {

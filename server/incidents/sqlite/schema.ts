@@ -1,9 +1,9 @@
 /**
  * The incident tables. `incidents` is an index of every incident document's meta, for listing,
  * filtering and access checks; the document stays the live truth and the index follows it
- * (see index-sync.ts). `incident_viewers` lists which incidents each viewer-role user was given.
+ * (see ../index-sync.ts). `incident_viewers` lists which incidents each viewer-role user was given.
  */
-import type { Migration } from '../store/sqlite/database.ts';
+import type { Migration } from '../../store/sqlite/database.ts';
 
 export const incidentMigrations: readonly Migration[] = [
 	{

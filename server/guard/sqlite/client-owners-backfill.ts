@@ -1,12 +1,12 @@
 /**
  * Recovers the owners of Yjs client ids written before doc_client_owners existed, once: the first
  * user whose accepted update (in log order) wrote under an id owns it. Entries made by the server
- * itself (no connection) bind nothing, so their ids stay the server's (client-owners.ts).
+ * itself (no connection) bind nothing, so their ids stay the server's (../client-owners.ts).
  *
  * It reads the SQLite document log's table directly, as a one-time migration of the same file.
  */
 import * as Y from 'yjs';
-import type { SqliteDatabase } from '../store/sqlite/database.ts';
+import type { SqliteDatabase } from '../../store/sqlite/database.ts';
 
 const BACKFILL_ID = 'guard/003-client-owners-backfill';
 

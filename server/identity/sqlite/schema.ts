@@ -1,9 +1,9 @@
 /**
- * The identity tables: organisations, users, sessions and the server's signing secret. They
+ * The identity tables in SQLite: organisations, users, sessions and the server's secrets. They
  * live in the same database as the document log; SQL stays in the repositories beside this
  * file so that a PostgreSQL implementation can replace them without touching callers.
  */
-import type { Migration } from '../store/sqlite/database.ts';
+import type { Migration } from '../../store/sqlite/database.ts';
 
 export const identityMigrations: readonly Migration[] = [
 	{
