@@ -36,7 +36,9 @@ const NO_APP_ALIAS = {
 };
 
 export default ts.config(
-	{ ignores: ['build/', 'dist/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'bench/results/'] },
+	{
+		ignores: ['build/', 'dist/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'bench/results/']
+	},
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,
