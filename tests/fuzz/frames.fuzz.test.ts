@@ -24,6 +24,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 /** Messages per transport and room: 2 rooms × 2,600 = 5,200 per transport. */
 const PER_RUN = Number(process.env.FUZZ_MESSAGES ?? 2_600);
 const WORKERS = Number(process.env.FUZZ_WORKERS ?? 8);
+/** 240 s for the default run; a longer one (FUZZ_MESSAGES) gets time in proportion. */
+const FUZZ_TIMEOUT_MS = Math.max(240_000, PER_RUN * 92);
 const PROBE = syncFrame(SyncType.step1, Y.encodeStateVector(new Y.Doc()));
 
 interface Tally {
@@ -226,40 +228,44 @@ describe('fuzzing both transports', () => {
 		await server?.dispose();
 	});
 
-	it(`survives ${PER_RUN * 4} random and mutated messages on both transports (seed ${SEED})`, async () => {
-		console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
-		const corpus = seedCorpus(author);
-		const t0 = performance.now();
-		let seed = SEED;
-		for (const room of rooms) {
-			const sio = fc.sample(messageArb(corpus, room, true), { numRuns: PER_RUN, seed: seed++ });
-			// y-websocket has no Socket.IO events: draw only frames for it.
-			const yws = fc.sample(messageArb(corpus, room, false), { numRuns: PER_RUN, seed: seed++ });
-			await Promise.all([
-				fuzzSocketIO(server, room, sio, tallies['socket.io']),
-				fuzzYWebsocket(server, room, yws, tallies['y-websocket'])
-			]);
-		}
-		const secs = ((performance.now() - t0) / 1000).toFixed(1);
-		for (const [transport, t] of Object.entries(tallies)) {
+	it(
+		`survives ${PER_RUN * 4} random and mutated messages on both transports (seed ${SEED})`,
+		async () => {
+			console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
+			const corpus = seedCorpus(author);
+			const t0 = performance.now();
+			let seed = SEED;
+			for (const room of rooms) {
+				const sio = fc.sample(messageArb(corpus, room, true), { numRuns: PER_RUN, seed: seed++ });
+				// y-websocket has no Socket.IO events: draw only frames for it.
+				const yws = fc.sample(messageArb(corpus, room, false), { numRuns: PER_RUN, seed: seed++ });
+				await Promise.all([
+					fuzzSocketIO(server, room, sio, tallies['socket.io']),
+					fuzzYWebsocket(server, room, yws, tallies['y-websocket'])
+				]);
+			}
+			const secs = ((performance.now() - t0) / 1000).toFixed(1);
+			for (const [transport, t] of Object.entries(tallies)) {
+				console.log(
+					`${transport}: ${t.sent} messages, ${t.reconnects} connections, ${t.accepted.size} distinct updates accepted, ` +
+						`${t.refused.size} refused; reasons ${JSON.stringify(Object.fromEntries(t.reasons))}`
+				);
+			}
 			console.log(
-				`${transport}: ${t.sent} messages, ${t.reconnects} connections, ${t.accepted.size} distinct updates accepted, ` +
-					`${t.refused.size} refused; reasons ${JSON.stringify(Object.fromEntries(t.reasons))}`
+				`fuzz total ${tallies['socket.io'].sent + tallies['y-websocket'].sent} messages in ${secs} s`
 			);
-		}
-		console.log(
-			`fuzz total ${tallies['socket.io'].sent + tallies['y-websocket'].sent} messages in ${secs} s`
-		);
-		expect(tallies['socket.io'].sent).toBeGreaterThanOrEqual(5_000);
-		expect(tallies['y-websocket'].sent).toBeGreaterThanOrEqual(5_000);
-		expect(tallies['socket.io'].sent + tallies['y-websocket'].sent).toBeGreaterThanOrEqual(10_000);
-		// The fuzz exercised refusals on both transports, not only accepted frames.
-		for (const t of Object.values(tallies)) expect(t.reasons.size).toBeGreaterThan(2);
+			expect(tallies['socket.io'].sent).toBeGreaterThanOrEqual(5_000);
+			expect(tallies['y-websocket'].sent).toBeGreaterThanOrEqual(5_000);
+			expect(tallies['socket.io'].sent + tallies['y-websocket'].sent).toBeGreaterThanOrEqual(10_000);
+			// The fuzz exercised refusals on both transports, not only accepted frames.
+			for (const t of Object.values(tallies)) expect(t.reasons.size).toBeGreaterThan(2);
 
-		const health = await fetch(`${server.url}/healthz`);
-		expect(health.status).toBe(200);
-		// About 35 s on an idle 2-core machine; far longer when the machine is shared.
-	}, 240_000);
+			const health = await fetch(`${server.url}/healthz`);
+			expect(health.status).toBe(200);
+			// About 35 s on an idle 2-core machine; far longer when the machine is shared.
+		},
+		FUZZ_TIMEOUT_MS
+	);
 
 	it('persisted nothing a refused message carried, and no more than was accepted', async () => {
 		const accepted = new Set([...tallies['socket.io'].accepted, ...tallies['y-websocket'].accepted]);
