@@ -29,8 +29,10 @@ export function restApi(deps: {
 	const { index, jurisdiction, monitor, feedChecksEnabled } = deps.services.incidents;
 	const { registry } = deps;
 	const log = deps.log.child({ module: 'incidents' });
-	const userRef = (u: { id: string; role: Role; username: string; displayName: string } | undefined) =>
-		u && { id: u.id, role: u.role, username: u.username, displayName: u.displayName };
+	const access = { index, orgs: identity.orgs };
+	const userRef = (
+		u: { id: string; role: Role; orgId: string; username: string; displayName: string } | undefined
+	) => u && { id: u.id, role: u.role, orgId: u.orgId, username: u.username, displayName: u.displayName };
 
 	const sessions = express.Router();
 	sessions.use(sessionMiddleware(identity));
@@ -42,13 +44,14 @@ export function restApi(deps: {
 		organisationsRouter(identity),
 		incidentsRouter({
 			index,
+			orgs: identity.orgs,
 			registry,
 			jurisdiction,
 			userById: async (id) => userRef(await identity.users.byId(id)),
 			userByUsername: async (name) => userRef(await identity.users.byUsername(name)),
 			log
 		}),
-		feedsRouter({ index, registry, monitor, checksEnabled: feedChecksEnabled }),
+		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		auditRouter({
 			attribution: deps.services.guard.attribution,
@@ -56,7 +59,7 @@ export function restApi(deps: {
 				userName: async (id) => (await identity.users.byId(id))?.displayName,
 				orgName: (id) => identity.orgs.get(id)?.name
 			},
-			mayRead: (actor, id) => mayRead(index, actor, id)
+			mayRead: (actor, id) => mayRead(access, actor, id)
 		})
 	];
 }
