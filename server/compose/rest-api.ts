@@ -57,7 +57,7 @@ export function restApi(deps: {
 			attribution: deps.services.guard.attribution,
 			names: {
 				userName: async (id) => (await identity.users.byId(id))?.displayName,
-				orgName: (id) => identity.orgs.get(id)?.name
+				orgName: (id) => identity.orgs.nameOf(id)
 			},
 			mayRead: (actor, id) => mayRead(access, actor, id)
 		})
