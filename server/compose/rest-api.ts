@@ -13,6 +13,7 @@ import { organisationsRouter } from '../api/organisations.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
+import { townshipsRouter } from '../api/townships.ts';
 import { usersRouter } from '../api/users.ts';
 import { mayRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
@@ -53,6 +54,7 @@ export function restApi(deps: {
 		}),
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
+		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
 		auditRouter({
 			attribution: deps.services.guard.attribution,
 			names: {
