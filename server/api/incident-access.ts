@@ -13,11 +13,7 @@ export function incidentNotFound(): ApiError {
 }
 
 /** The incident, or the 404 for one that does not exist or that the actor may not read. */
-export async function readableOr404(
-	access: ReadAccess,
-	actor: Actor,
-	id: string
-): Promise<IncidentSummary> {
+export async function readableOr404(access: ReadAccess, actor: Actor, id: string): Promise<IncidentSummary> {
 	const incident = await readableIncident(access, actor, id);
 	if (!incident) throw incidentNotFound();
 	return incident;

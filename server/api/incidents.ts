@@ -72,8 +72,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			})
 		);
 
-	const readable = (id: string, res: Parameters<typeof actorOf>[0]) =>
-		readableOr404(deps, actorOf(res), id);
+	const readable = (id: string, res: Parameters<typeof actorOf>[0]) => readableOr404(deps, actorOf(res), id);
 
 	r.get('/incidents', signedIn, async (req, res) => {
 		const q = parseQuery(IncidentFilterSchema, req);
