@@ -10,7 +10,7 @@ import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import type { TestSession } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
-import { call } from '../incidents/helpers.ts';
+import { call, joinAs } from '../incidents/helpers.ts';
 
 type Answer = { organisation: FlatOrganisation };
 type Refusal = { error: string; message: string };
@@ -118,6 +118,24 @@ describe('organisations over REST', () => {
 		expect(moved.status).toBe(200);
 		expect(moved.body.organisation).toMatchObject({ parentId: DATAN, township: '510812101' });
 		expect((await changesOf(team.id))[0]!.fields).toEqual(['parentId', 'township']);
+	});
+
+	it('disconnects the people of a team moved to another township, to reconnect with their new township', async () => {
+		const field = await server.login('field1');
+		const { socket, ack } = await joinAs(server.url, field.cookie, DEMO);
+		try {
+			expect(ack).toEqual({ ok: true });
+			const closed = new Promise<{ reason: string }>((resolve) =>
+				socket.on('closed', (_room, c) => resolve(c))
+			);
+			expect((await change('twp-510812100-squad', { parentId: DATAN })).status).toBe(200);
+			expect((await closed).reason).toBe('session-expired');
+			const session = await call<{ user: { township: string } }>(server.url, field, 'GET', '/api/session');
+			expect(session.body.user.township).toBe('510812101');
+		} finally {
+			socket.disconnect();
+			await change('twp-510812100-squad', { parentId: CHAOTIAN });
+		}
 	});
 
 	it('refuses moving an organisation under itself or below it, and moving the root', async () => {
