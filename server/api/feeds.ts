@@ -7,14 +7,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { IncidentIdSchema } from '#domain/api/incidents';
 import type { FeedHealthMonitor } from '../feeds/feed-health-monitor.ts';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import type { ReadAccess } from '../incidents/room-access.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
 import { readableOr404 } from './incident-access.ts';
 import { actorOf, requireActor } from './session-middleware.ts';
 import { parseParams } from './validate.ts';
 
 export interface FeedsApiDeps {
-	index: IncidentRepository;
+	access: ReadAccess;
 	registry: RoomRegistry;
 	monitor: FeedHealthMonitor;
 	/** Whether the operator allowed any host at all (the UI explains why everything is unknown). */
@@ -30,7 +30,7 @@ export function feedsRouter(deps: FeedsApiDeps): Router {
 
 	r.post('/incidents/:id/feeds/check', workers, async (req, res) => {
 		const { id } = parseParams(idParams, req);
-		await readableOr404(deps.index, actorOf(res), id);
+		await readableOr404(deps.access, actorOf(res), id);
 		await deps.registry.open(id);
 		const checks = await deps.monitor.checkIncident(id);
 		res.json({ checksEnabled: deps.checksEnabled, checks });

@@ -6,20 +6,15 @@
 import type { Actor } from '#domain/actor';
 import { ApiError } from '#domain/api/errors';
 import type { IncidentSummary } from '#domain/api/incidents';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
-import { NO_READABLE_INCIDENT, readableIncident } from '../incidents/room-access.ts';
+import { NO_READABLE_INCIDENT, readableIncident, type ReadAccess } from '../incidents/room-access.ts';
 
 export function incidentNotFound(): ApiError {
 	return new ApiError(404, 'incident-not-found', NO_READABLE_INCIDENT);
 }
 
 /** The incident, or the 404 for one that does not exist or that the actor may not read. */
-export async function readableOr404(
-	index: IncidentRepository,
-	actor: Actor,
-	id: string
-): Promise<IncidentSummary> {
-	const incident = await readableIncident(index, actor, id);
+export async function readableOr404(access: ReadAccess, actor: Actor, id: string): Promise<IncidentSummary> {
+	const incident = await readableIncident(access, actor, id);
 	if (!incident) throw incidentNotFound();
 	return incident;
 }

@@ -4,14 +4,16 @@
  * incident is its Yjs document; level changes and closing are edits of its meta, not REST calls.
  *
  * Who may do what here:
- * - list / read: every signed-in user; a viewer only sees incidents shared with them, and is
- *   answered 404 for the others, as for ids that do not exist (server/api/incident-access.ts).
+ * - list / read: every signed-in user; a viewer outside the command centre only sees incidents
+ *   shared with them, and is answered 404 for the others, as for ids that do not exist
+ *   (server/api/incident-access.ts; the rule: src/lib/domain/incident-reading.ts).
  * - open: `mayOpenIncident` in the shared policy (commander, agency, township); field members
  *   and viewers report into incidents, they do not declare them; admins manage accounts).
- * - share with viewers: commanders.
+ * - share with viewers: commanders; only with viewers who do not read every incident already.
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { OrgDirectory } from '#domain/actor';
 import { ApiError } from '#domain/api/errors';
 import {
 	IncidentFilterSchema,
@@ -21,6 +23,7 @@ import {
 	type ViewerGrant
 } from '#domain/api/incidents';
 import type { Jurisdiction } from '#domain/api/jurisdiction';
+import { readsEveryIncident } from '#domain/incident-reading';
 import { INCIDENT_OPENERS } from '#domain/policy';
 import { Close } from '#domain/protocol';
 import type { Role } from '#domain/vocabulary';
@@ -34,6 +37,7 @@ import { parseBody, parseParams, parseQuery } from './validate.ts';
 
 export interface IncidentsApiDeps {
 	index: IncidentIndex;
+	orgs: OrgDirectory;
 	registry: RoomRegistry;
 	jurisdiction: Jurisdiction;
 	/** Looks a user up for viewer grants (names let the sharing dialog say who, not a uuid). */
@@ -45,6 +49,7 @@ export interface IncidentsApiDeps {
 interface ViewerRef {
 	id: string;
 	role: Role;
+	orgId: string;
 	username?: string;
 	displayName?: string;
 }
@@ -67,8 +72,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 			})
 		);
 
-	const readable = (id: string, res: Parameters<typeof actorOf>[0]) =>
-		readableOr404(deps.index, actorOf(res), id);
+	const readable = (id: string, res: Parameters<typeof actorOf>[0]) => readableOr404(deps, actorOf(res), id);
 
 	r.get('/incidents', signedIn, async (req, res) => {
 		const q = parseQuery(IncidentFilterSchema, req);
@@ -76,7 +80,7 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 		const incidents = await deps.index.list({
 			...q,
 			q: q.q || undefined,
-			viewerUserId: actor.role === 'viewer' ? actor.userId : undefined
+			viewerUserId: readsEveryIncident(actor, deps.orgs) ? undefined : actor.userId
 		});
 		res.json({ incidents });
 	});
@@ -107,12 +111,19 @@ export function incidentsRouter(deps: IncidentsApiDeps): Router {
 		const user =
 			'userId' in body ? await deps.userById(body.userId) : await deps.userByUsername(body.username);
 		if (!user) throw new ApiError(404, 'user-not-found', 'no such user');
+		// A grant to someone who reads every incident already would mislead whoever reads the list.
 		if (user.role !== 'viewer') {
-			// Every other role reads every incident already; a grant would mislead whoever reads the list.
 			throw new ApiError(
 				409,
 				'not-a-viewer',
 				`this user has the role ${user.role} and reads every incident already`
+			);
+		}
+		if (readsEveryIncident(user, deps.orgs)) {
+			throw new ApiError(
+				409,
+				'reads-every-incident',
+				'this viewer belongs to the command centre and reads every incident of the district already'
 			);
 		}
 		await deps.index.grantViewer(id, user.id, actorOf(res).userId);

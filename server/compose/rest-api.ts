@@ -13,6 +13,7 @@ import { organisationsRouter } from '../api/organisations.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
+import { townshipsRouter } from '../api/townships.ts';
 import { usersRouter } from '../api/users.ts';
 import { mayRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
@@ -29,8 +30,10 @@ export function restApi(deps: {
 	const { index, jurisdiction, monitor, feedChecksEnabled } = deps.services.incidents;
 	const { registry } = deps;
 	const log = deps.log.child({ module: 'incidents' });
-	const userRef = (u: { id: string; role: Role; username: string; displayName: string } | undefined) =>
-		u && { id: u.id, role: u.role, username: u.username, displayName: u.displayName };
+	const access = { index, orgs: identity.orgs };
+	const userRef = (
+		u: { id: string; role: Role; orgId: string; username: string; displayName: string } | undefined
+	) => u && { id: u.id, role: u.role, orgId: u.orgId, username: u.username, displayName: u.displayName };
 
 	const sessions = express.Router();
 	sessions.use(sessionMiddleware(identity));
@@ -42,21 +45,23 @@ export function restApi(deps: {
 		organisationsRouter(identity),
 		incidentsRouter({
 			index,
+			orgs: identity.orgs,
 			registry,
 			jurisdiction,
 			userById: async (id) => userRef(await identity.users.byId(id)),
 			userByUsername: async (name) => userRef(await identity.users.byUsername(name)),
 			log
 		}),
-		feedsRouter({ index, registry, monitor, checksEnabled: feedChecksEnabled }),
+		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
+		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
 		auditRouter({
 			attribution: deps.services.guard.attribution,
 			names: {
 				userName: async (id) => (await identity.users.byId(id))?.displayName,
-				orgName: (id) => identity.orgs.get(id)?.name
+				orgName: (id) => identity.orgs.nameOf(id)
 			},
-			mayRead: (actor, id) => mayRead(index, actor, id)
+			mayRead: (actor, id) => mayRead(access, actor, id)
 		})
 	];
 }

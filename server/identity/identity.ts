@@ -13,6 +13,7 @@ import { refuseAndClose } from '../rooms/refusal.ts';
 import { readJurisdictionSeed, type JurisdictionSeed } from './jurisdiction-seed.ts';
 import { LiveConnections, type RoomAccess, type SessionVerdict } from './live-connections.ts';
 import { LoginThrottle } from './login-throttle.ts';
+import { OrganisationAdmin, seedMissingOrganisations } from './organisation-admin.ts';
 import { OrganisationDirectory } from './organisations.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { RealtimeTokens } from './realtime-tokens.ts';
@@ -51,6 +52,8 @@ export interface IdentityOptions {
 
 export class Identity {
 	readonly orgs: OrganisationDirectory;
+	/** Administrators' changes of the organisation tree. */
+	readonly orgAdmin: OrganisationAdmin;
 	readonly users: UserRepository;
 	readonly sessions: SessionManager;
 	readonly tokens: RealtimeTokens;
@@ -64,14 +67,14 @@ export class Identity {
 	#log: Logger;
 
 	/**
-	 * Seeds the jurisdiction's organisations, loads their directory, reads the token key and
+	 * Seeds the jurisdiction's organisations not stored yet, loads their directory, reads the token key and
 	 * drops sessions that ended long ago, then starts the periodic sweep of live connections.
 	 */
 	static async open(opts: IdentityOptions): Promise<Identity> {
 		const seed = readJurisdictionSeed(opts.jurisdictionDir);
 		const { organisations, users, sessions, secrets } = opts.repositories;
 		const orgs = await OrganisationDirectory.load(organisations);
-		await orgs.upsertAll(seed.organisations);
+		await seedMissingOrganisations(orgs, seed.organisations);
 		const key = await secrets.secret('realtime-token-key');
 		// Ended sessions are kept a month (who logged in when), then dropped.
 		await sessions.deleteEndedBefore(Date.now() - 30 * 24 * 3_600_000);
@@ -101,6 +104,7 @@ export class Identity {
 			perAddress: c.loginMaxFailuresPerAddress
 		});
 		this.connections = new LiveConnections(opts.rooms);
+		this.orgAdmin = new OrganisationAdmin(this.orgs, this.users, this.connections, this.#log);
 		this.#sweeper = setInterval(() => this.#sweep(), c.sweepMs);
 		this.#sweeper.unref();
 	}
@@ -172,7 +176,8 @@ export class Identity {
 	}
 
 	publicUser(u: User): PublicUser {
-		const org = this.orgs.get(u.orgId);
+		// Deactivated organisations too: a deactivated user may still be in one.
+		const org = this.orgs.record(u.orgId);
 		return {
 			id: u.id,
 			username: u.username,

@@ -61,7 +61,7 @@ export async function setUpIncidents(opts: {
 		monitor,
 		feedChecksEnabled: !allowlist.isEmpty,
 		hooks: [
-			roomAccessHooks({ index, allowAdhocRooms: config.allowAdhocRooms }),
+			roomAccessHooks({ index, orgs: identity.orgs, allowAdhocRooms: config.allowAdhocRooms }),
 			indexSyncHooks(index, log),
 			monitor.hooks()
 		],

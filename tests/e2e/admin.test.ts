@@ -2,7 +2,8 @@
  * User administration and sharing an incident with leaders, end to end in real Chromium against a
  * real server serving the built app: an admin creates and deactivates an account through the
  * admin page, a commander is told the page is not for them, and a commander shares the demo
- * incident with the leader through the room's dialog. Screenshots go to test-results/.
+ * incident with a department head's leader account through the room's dialog (the command
+ * centre's own leader reads every incident without sharing). Screenshots go to test-results/.
  * Skips only when there is no Chromium at CHROMIUM_PATH (/usr/bin/chromium), and says so.
  */
 import fs from 'node:fs';
@@ -187,9 +188,23 @@ describe.skipIf(noChromium)('user administration in Chromium', () => {
 });
 
 describe.skipIf(noChromium)('sharing an incident with leaders in Chromium', () => {
-	it('lets a commander share the demo incident with the leader from the room, and the leader then sees it', async () => {
+	it('lets a commander share the demo incident with a department head’s leader account from the room, and they then see it', async () => {
+		const actx = await browser.newContext();
+		const adminCsrf = await loginThroughApi(actx, server.url, 'admin');
+		const made = await actx.request.post(`${server.url}/api/users`, {
+			data: {
+				username: 'zhu.ju',
+				displayName: '水利局局长',
+				orgId: 'dept-water',
+				role: 'viewer',
+				password: 'Ju-zhang-2026-ok'
+			},
+			headers: { 'x-csrf-token': adminCsrf, origin: server.url }
+		});
+		expect(made.status()).toBe(201);
+		await actx.close();
 		const lctx = await browser.newContext();
-		await loginThroughApi(lctx, server.url, 'leader');
+		await loginAs(lctx, 'zhu.ju', 'Ju-zhang-2026-ok');
 		expect(await sharedIncidentIds(lctx)).not.toContain(INCIDENT);
 
 		const cctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -207,20 +222,24 @@ describe.skipIf(noChromium)('sharing an incident with leaders in Chromium', () =
 		await room.keyboard.type('water');
 		await room.keyboard.press('Enter');
 		await dialog.locator('[data-testid=share-notice]', { hasText: '不是领导' }).waitFor();
-
+		// The command centre's leader needs no sharing, and is told so.
 		await dialog.locator('input[name=username]').fill('leader');
 		await dialog.locator('input[name=username]').press('Enter');
-		await dialog.locator('[data-testid=share-list] li[data-username=leader]').waitFor();
+		await dialog.locator('[data-testid=share-notice]', { hasText: '无需共享' }).waitFor();
+
+		await dialog.locator('input[name=username]').fill('zhu.ju');
+		await dialog.locator('input[name=username]').press('Enter');
+		await dialog.locator('[data-testid=share-list] li[data-username="zhu.ju"]').waitFor();
 		await expect(dialog.locator('[data-testid=share-notice]').innerText()).resolves.toContain(
-			'已共享给 leader'
+			'已共享给 zhu.ju'
 		);
 		await shot(room, 'share-dialog');
 		await room.keyboard.press('Escape');
 		await dialog.waitFor({ state: 'hidden' });
 
-		const leader = await lctx.newPage();
-		await leader.goto(`${server.url}/`);
-		await leader.locator(`[data-testid=incident-list] a[href="/incidents/${INCIDENT}"]`).waitFor();
+		const head = lctx.pages()[0]!;
+		await head.goto(`${server.url}/`);
+		await head.locator(`[data-testid=incident-list] a[href="/incidents/${INCIDENT}"]`).waitFor();
 		await cctx.close();
 		await lctx.close();
 	});

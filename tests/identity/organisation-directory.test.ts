@@ -4,6 +4,7 @@
  * for what another node wrote.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { OrganisationRefusal, planNewOrganisation } from '../../server/identity/organisation-changes.ts';
 import { OrganisationDirectory } from '../../server/identity/organisations.ts';
 import { SqliteOrganisationRepository } from '../../server/identity/sqlite/organisations.ts';
 import { identityMigrations } from '../../server/identity/sqlite/schema.ts';
@@ -49,5 +50,36 @@ describe('the organisation directory', () => {
 		await orgs.reload();
 		expect(orgs.get(CENTRE.id)?.name).toBe('朝天区应急管理局');
 		expect(orgs.canHoldUsers(TOWNSHIP.id)).toBe(true);
+	});
+
+	it('hides a deactivated organisation from the policy and from new members, and keeps its name', async () => {
+		const orgs = await OrganisationDirectory.load(repository());
+		await orgs.upsertAll([CENTRE, TOWNSHIP]);
+		await orgs.change((table) => {
+			const closed = { ...table.get(TOWNSHIP.id)!, active: false };
+			return { rows: [closed], changes: [], result: null };
+		});
+		expect(orgs.get(TOWNSHIP.id)).toBeUndefined();
+		expect(orgs.has(TOWNSHIP.id)).toBe(false);
+		expect(orgs.canHoldUsers(TOWNSHIP.id)).toBe(false);
+		expect(orgs.nameOf(TOWNSHIP.id)).toBe(TOWNSHIP.name);
+		expect(orgs.tree()[0]!.children[0]).toMatchObject({ id: TOWNSHIP.id, active: false });
+	});
+
+	it('makes changes one at a time, each on the table the one before left', async () => {
+		const orgs = await OrganisationDirectory.load(repository());
+		await orgs.upsertAll([CENTRE]);
+		const by = { userId: 'u-admin', at: 1_000 };
+		const add = () =>
+			orgs.change((table) => {
+				const p = planNewOrganisation(table, { name: '区专业救援队', kind: 'team', parentId: CENTRE.id }, by);
+				return { rows: p.rows, changes: p.changes, result: p.organisation.id };
+			});
+		// Two administrators submit the same new team at once: the second sees the first.
+		const [first, second] = await Promise.allSettled([add(), add()]);
+		expect(first.status).toBe('fulfilled');
+		expect(second.status).toBe('rejected');
+		expect((second as PromiseRejectedResult).reason).toBeInstanceOf(OrganisationRefusal);
+		expect(orgs.size).toBe(2);
 	});
 });

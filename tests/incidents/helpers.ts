@@ -9,7 +9,7 @@ import {
 	type ClientToServerEvents,
 	type ServerToClientEvents
 } from '../../src/lib/domain/protocol.ts';
-import type { TestSession } from '../helpers/auth.ts';
+import { loginAt, type TestSession } from '../helpers/auth.ts';
 
 export interface JsonResponse<T = Record<string, unknown>> {
 	status: number;
@@ -19,7 +19,7 @@ export interface JsonResponse<T = Record<string, unknown>> {
 export async function call<T = Record<string, unknown>>(
 	baseUrl: string,
 	session: TestSession | null,
-	method: 'GET' | 'POST' | 'DELETE',
+	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
 	path: string,
 	body?: unknown
 ): Promise<JsonResponse<T>> {
@@ -66,4 +66,27 @@ export function validIncident(overrides: Record<string, unknown> = {}): Record<s
 		occurredAt: '2026-03-02T14:20:00+08:00',
 		...overrides
 	};
+}
+
+/**
+ * A viewer account (a leader's screen) in organisation `orgId`, made through the admin API as an
+ * administrator would; logged in.
+ */
+export async function createViewer(
+	server: { url: string; login(username?: string): Promise<TestSession> },
+	username: string,
+	orgId: string,
+	displayName = username
+): Promise<TestSession> {
+	const admin = await server.login('admin');
+	const res = await call(server.url, admin, 'POST', '/api/users', {
+		username,
+		displayName,
+		orgId,
+		role: 'viewer',
+		password: 'Ling-dao-2026-ok'
+	});
+	if (res.status !== 201)
+		throw new Error(`creating viewer ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+	return loginAt(server.url, username, 'Ling-dao-2026-ok');
 }

@@ -1,26 +1,27 @@
 /**
- * A viewer (a leader's screen) reads only the incidents shared with it, and must not learn which
- * other incident ids exist: every route taking an incident id, and the realtime join, answer an
- * unshared incident exactly as they answer one that does not exist.
+ * A viewer outside the command centre (a department head's screen) reads only the incidents
+ * shared with it, and must not learn which other incident ids exist: every route taking an
+ * incident id, and the realtime join, answer an unshared incident exactly as they answer one that
+ * does not exist. (The command centre's own viewers read every incident: leaders-read.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestSession } from '../helpers/auth.ts';
+import { realtimeTokenAt, type TestSession } from '../helpers/auth.ts';
 import { connectRawWs } from '../helpers/raw-clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { call, joinAs, validIncident, type JsonResponse } from './helpers.ts';
+import { call, createViewer, joinAs, validIncident, type JsonResponse } from './helpers.ts';
 
 const UNKNOWN = 'inc-nosuchthing';
 
 describe('incidents a viewer may not read', () => {
 	let server: TestServer;
 	let commander: TestSession;
-	let leader: TestSession;
+	let departmentHead: TestSession;
 	let unshared: string;
 
 	beforeAll(async () => {
 		server = await startTestServer({ ALLOW_ADHOC_ROOMS: '0' });
 		commander = await server.login('commander');
-		leader = await server.login('leader');
+		departmentHead = await createViewer(server, 'shuili.juzhang', 'dept-water');
 		unshared = (
 			await call<{ incident: { id: string } }>(
 				server.url,
@@ -41,8 +42,8 @@ describe('incidents a viewer may not read', () => {
 		path: (id: string) => string
 	): Promise<[JsonResponse, JsonResponse]> {
 		return [
-			await call(server.url, leader, method, path(unshared)),
-			await call(server.url, leader, method, path(UNKNOWN))
+			await call(server.url, departmentHead, method, path(unshared)),
+			await call(server.url, departmentHead, method, path(UNKNOWN))
 		];
 	}
 
@@ -85,9 +86,9 @@ describe('incidents a viewer may not read', () => {
 	});
 
 	it('refuses a viewer’s Socket.IO join of an unshared incident as of an unknown room', async () => {
-		const a = await joinAs(server.url, leader.cookie, unshared);
+		const a = await joinAs(server.url, departmentHead.cookie, unshared);
 		a.socket.disconnect();
-		const b = await joinAs(server.url, leader.cookie, UNKNOWN);
+		const b = await joinAs(server.url, departmentHead.cookie, UNKNOWN);
 		b.socket.disconnect();
 		expect(a.ack).toMatchObject({ ok: false, reason: 'room-not-found' });
 		expect(a.ack).toEqual(b.ack);
@@ -95,7 +96,11 @@ describe('incidents a viewer may not read', () => {
 
 	it('closes a viewer’s y-websocket connection to an unshared incident as to an unknown room', async () => {
 		const closeOf = async (room: string) => {
-			const ws = await connectRawWs(server.url, room, await server.token('leader', room));
+			const ws = await connectRawWs(
+				server.url,
+				room,
+				await realtimeTokenAt(server.url, departmentHead, room)
+			);
 			return ws.closed;
 		};
 		const a = await closeOf(unshared);
@@ -106,7 +111,7 @@ describe('incidents a viewer may not read', () => {
 	it('keeps refusing a viewer an unknown room when ad hoc rooms are allowed (joinable rooms would tell)', async () => {
 		const adhoc = await startTestServer({ ALLOW_ADHOC_ROOMS: '1' });
 		try {
-			const viewer = await adhoc.login('leader');
+			const viewer = await createViewer(adhoc, 'shuili.juzhang', 'dept-water');
 			const { socket, ack } = await joinAs(adhoc.url, viewer.cookie, 'some-adhoc-room');
 			socket.disconnect();
 			expect(ack).toMatchObject({ ok: false, reason: 'room-not-found' });

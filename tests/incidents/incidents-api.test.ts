@@ -4,7 +4,7 @@ import type { TestSession } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { historyOf } from '../helpers/history.ts';
-import { call, joinAs, validIncident } from './helpers.ts';
+import { call, createViewer, joinAs, validIncident } from './helpers.ts';
 
 type One = { incident: IncidentSummary };
 type Many = { incidents: IncidentSummary[] };
@@ -183,20 +183,20 @@ describe('incidents over REST', () => {
 		expect(ack).toMatchObject({ ok: false, reason: 'room-not-found' });
 	});
 
-	it('shows viewers only the incidents shared with them, and closes their screen when unshared', async () => {
-		const leader = await server.login('leader');
+	it('shows viewers outside the command centre only the incidents shared with them, and closes their screen when unshared', async () => {
+		const departmentHead = await createViewer(server, 'shuili.juzhang', 'dept-water');
 		const inc = (
 			await call<One>(server.url, commander, 'POST', '/api/incidents', validIncident({ name: '李家镇地震' }))
 		).body.incident;
 
-		const before = await joinAs(server.url, leader.cookie, inc.id);
+		const before = await joinAs(server.url, departmentHead.cookie, inc.id);
 		before.socket.disconnect();
 		// As if it did not exist (incident-existence.test.ts).
 		expect(before.ack).toMatchObject({ ok: false, reason: 'room-not-found' });
 		expect(
-			(await call<Many>(server.url, leader, 'GET', '/api/incidents')).body.incidents.map((i) => i.id)
+			(await call<Many>(server.url, departmentHead, 'GET', '/api/incidents')).body.incidents.map((i) => i.id)
 		).not.toContain(inc.id);
-		expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
+		expect((await call(server.url, departmentHead, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
 		// Everyone else in the district reads every incident.
 		const water = await server.login('water');
 		const agency = await joinAs(server.url, water.cookie, inc.id);
@@ -205,8 +205,11 @@ describe('incidents over REST', () => {
 
 		// Only commanders share; only viewers are shared with.
 		expect(
-			(await call(server.url, water, 'POST', `/api/incidents/${inc.id}/viewers`, { username: 'leader' }))
-				.status
+			(
+				await call(server.url, water, 'POST', `/api/incidents/${inc.id}/viewers`, {
+					username: 'shuili.juzhang'
+				})
+			).status
 		).toBe(403);
 		expect(
 			(await call(server.url, commander, 'POST', `/api/incidents/${inc.id}/viewers`, { username: 'water' }))
@@ -218,18 +221,20 @@ describe('incidents over REST', () => {
 			'POST',
 			`/api/incidents/${inc.id}/viewers`,
 			{
-				username: 'leader'
+				username: 'shuili.juzhang'
 			}
 		);
 		expect(grant.status).toBe(201);
-		const leaderId = (await me(leader)).id;
-		expect(grant.body.viewers.map((v) => v.userId)).toEqual([leaderId]);
+		const headId = (await me(departmentHead)).id;
+		expect(grant.body.viewers.map((v) => v.userId)).toEqual([headId]);
 
-		const after = await joinAs(server.url, leader.cookie, inc.id);
+		const after = await joinAs(server.url, departmentHead.cookie, inc.id);
 		try {
 			expect(after.ack).toEqual({ ok: true });
 			expect(
-				(await call<Many>(server.url, leader, 'GET', '/api/incidents')).body.incidents.map((i) => i.id)
+				(await call<Many>(server.url, departmentHead, 'GET', '/api/incidents')).body.incidents.map(
+					(i) => i.id
+				)
 			).toEqual([inc.id]);
 			const closed = new Promise<{ reason: string }>((resolve) =>
 				after.socket.on('closed', (_room, c) => resolve(c))
@@ -238,11 +243,11 @@ describe('incidents over REST', () => {
 				server.url,
 				commander,
 				'DELETE',
-				`/api/incidents/${inc.id}/viewers/${leaderId}`
+				`/api/incidents/${inc.id}/viewers/${headId}`
 			);
 			expect(revoke.status).toBe(200);
 			expect((await closed).reason).toBe('forbidden');
-			expect((await call(server.url, leader, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
+			expect((await call(server.url, departmentHead, 'GET', `/api/incidents/${inc.id}`)).status).toBe(404);
 		} finally {
 			after.socket.disconnect();
 		}

@@ -1,5 +1,6 @@
 /**
- * The identity tables in SQLite: organisations, users, sessions and the server's secrets. They
+ * The identity tables in SQLite: organisations (with the record of their changes), users,
+ * sessions and the server's secrets. They
  * live in the same database as the document log; SQL stays in the repositories beside this
  * file so that a PostgreSQL implementation can replace them without touching callers.
  */
@@ -51,6 +52,24 @@ export const identityMigrations: readonly Migration[] = [
 				name TEXT PRIMARY KEY,
 				value BLOB NOT NULL
 			);
+		`
+	},
+	{
+		// Administrators change the tree: organisations are deactivated, never deleted (old tasks and
+		// records name them), and every change is recorded with who made it and the state before
+		// and after (JSON of the fields a change touches).
+		id: 'identity/002-organisation-changes',
+		sql: `
+			ALTER TABLE organisations ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+			CREATE TABLE organisation_changes (
+				seq INTEGER PRIMARY KEY AUTOINCREMENT,
+				org_id TEXT NOT NULL,
+				at INTEGER NOT NULL,
+				by_user_id TEXT,
+				before TEXT,
+				after TEXT NOT NULL
+			);
+			CREATE INDEX organisation_changes_org ON organisation_changes(org_id, seq);
 		`
 	}
 ];

@@ -93,6 +93,18 @@ export function isTownshipCode(v: string): boolean {
 	return /^\d{9}$/.test(v);
 }
 
+/**
+ * An incident's affected townships: the board has a row for each, and the incident list is
+ * filtered by them, so at least one, each a township code, none twice (the forms keep the same
+ * rules).
+ */
+const affectedTownships: Check<string[]> = (v) => {
+	if (!Array.isArray(v) || v.length === 0) return 'must list at least one affected township';
+	if (v.length > 1_000 || !v.every((c) => typeof c === 'string' && isTownshipCode(c)))
+		return 'must list township codes (9 digits)';
+	return new Set(v).size === v.length ? null : 'must not name a township twice';
+};
+
 const progressUpdate = shape({
 	noun: 'progress update',
 	required: { id, by: id, orgId: id, at: timestamp, text: text(MAX_TEXT) },
@@ -128,12 +140,12 @@ export const INCIDENT_SCHEMA = {
 		writers: 'members',
 		fields: {
 			id,
-			name: text(MAX_LABEL),
+			name: nonBlank(MAX_LABEL),
 			type: oneOf(INCIDENT_TYPES),
 			severity: oneOf(SEVERITIES),
 			level: oneOf(RESPONSE_LEVELS),
 			status: oneOf(INCIDENT_STATUSES),
-			townships: idList,
+			townships: affectedTownships,
 			location: nullable(lonLat),
 			occurredAt: timestamp
 		}

@@ -73,6 +73,12 @@ export class SyncProvider {
 	#destroyed = false;
 	/** The reason of the server's last `closed` for this room, until the next successful join. */
 	#lastClose: CloseReasonName | null = null;
+	/**
+	 * The server refused to let us in (not found or not shared, an app too old …): asking again at
+	 * every reconnect would only show "connecting" forever, so the provider stops and its owner
+	 * shows why.
+	 */
+	#joinRefused = false;
 
 	constructor(
 		readonly socket: AppSocket,
@@ -114,10 +120,13 @@ export class SyncProvider {
 	}
 
 	#onConnect = (): void => {
+		if (this.#joinRefused) return;
 		this.#set({ status: 'connecting', synced: false });
 		this.socket.emit('join', this.room, { protocol: PROTOCOL_VERSION }, (res) => {
 			if (this.#destroyed) return;
 			if (!res.ok) {
+				this.#joinRefused = !COME_BACK_AFTER.has(res.reason);
+				this.#set({ status: 'disconnected', synced: false });
 				this.opts.onClosed?.(res);
 				return;
 			}

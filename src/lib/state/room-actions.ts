@@ -3,7 +3,7 @@
  * stamps the author's user and organisation (the server checks them against the session and
  * refuses a forgery); the time is the client's, for display, the server keeps the real one.
  */
-import { IncidentDoc, type LonLat, type Task } from '$lib/domain/incident-doc';
+import { IncidentDoc, type IncidentMeta, type LonLat, type Task } from '$lib/domain/incident-doc';
 import type { Actor } from '$lib/domain/actor';
 import { transitionNeedsReason } from '$lib/domain/task-workflow';
 import type {
@@ -134,4 +134,28 @@ export function setResponseLevel(doc: IncidentDoc, level: ResponseLevel): void {
 
 export function setIncidentStatus(doc: IncidentDoc, status: IncidentStatus): void {
 	doc.setMeta({ status });
+}
+
+/** What the incident form changes after opening: how it is named and classified, where it is. */
+export type IncidentDetails = Pick<IncidentMeta, 'name' | 'type' | 'severity' | 'townships'>;
+
+/** Why these details would be refused (the guard's rules), or null: a message key's last part. */
+export function whyNotIncidentDetails(d: IncidentDetails): 'nameRequired' | 'townshipsRequired' | null {
+	if (d.name.trim() === '') return 'nameRequired';
+	if (d.townships.length === 0) return 'townshipsRequired';
+	return null;
+}
+
+/**
+ * Writes the fields that differ, in one transaction: one change, attributed to its author by the
+ * server like any other. Fields left as they were are not written (nor recorded as changed).
+ */
+export function editIncident(doc: IncidentDoc, before: Partial<IncidentMeta>, d: IncidentDetails): void {
+	const patch: Partial<IncidentMeta> = {};
+	if (d.name.trim() !== before.name) patch.name = d.name.trim();
+	if (d.type !== before.type) patch.type = d.type;
+	if (d.severity !== before.severity) patch.severity = d.severity;
+	if (JSON.stringify(d.townships) !== JSON.stringify(before.townships))
+		patch.townships = [...new Set(d.townships)];
+	if (Object.keys(patch).length > 0) doc.setMeta(patch);
 }
