@@ -6,6 +6,7 @@ import { Close, type CloseReason } from '#domain/protocol';
 import type { DocStore } from '../store/doc-store.ts';
 import type { Logger } from '../log.ts';
 import type { RoomHooks } from './hooks.ts';
+import { refuseAndClose } from './refusal.ts';
 import type { Peer } from './peer.ts';
 import { Room, type RoomLimits } from './room.ts';
 
@@ -42,7 +43,9 @@ export class RoomRegistry {
 
 	/** Returns the loaded room, loading it if needed. */
 	async open(name: string): Promise<Room> {
-		if (this.#shuttingDown) throw new Error('server is shutting down');
+		// Named, so that a client which reconnected in the last moments of a shutdown comes back
+		// after the restart instead of taking the refusal as final (a flaky-test finding).
+		if (this.#shuttingDown) throw refuseAndClose(Close.ShuttingDown, 'server is shutting down');
 		for (;;) {
 			const closing = this.#closing.get(name);
 			if (closing) {
