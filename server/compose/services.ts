@@ -9,6 +9,7 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import type { Rooms } from './rooms.ts';
 import type { Repositories } from './stores.ts';
 
@@ -16,6 +17,7 @@ export interface Services {
 	identity: IdentityParts;
 	incidents: IncidentParts;
 	guard: GuardParts;
+	registers: RegisterParts;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -54,10 +56,20 @@ export async function setUpServices(opts: {
 				: () => true
 		});
 		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		const registers = setUpRegisters({
+			config,
+			repo: repositories.registers,
+			orgs: identity.identity.orgs,
+			jurisdiction: incidents.jurisdiction,
+			incidents: repositories.incidents,
+			registry: rooms.registry,
+			log
+		});
 		return {
 			identity,
 			incidents,
 			guard,
+			registers,
 			stop() {
 				identity.identity.stop();
 			}

@@ -18,6 +18,9 @@ import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import { SqliteIncidentRepository } from '../incidents/sqlite/incident-repository.ts';
 import { incidentMigrations } from '../incidents/sqlite/schema.ts';
 import type { Logger } from '../log.ts';
+import type { RegisterRepository } from '../registers/repository.ts';
+import { SqliteRegisterRepository } from '../registers/sqlite/register-repository.ts';
+import { registerMigrations } from '../registers/sqlite/schema.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
@@ -31,6 +34,7 @@ export interface Repositories {
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
+	registers: RegisterRepository;
 }
 
 export interface Stores {
@@ -46,7 +50,8 @@ const TABLE_MIGRATIONS = [
 	...identityMigrations,
 	...incidentMigrations,
 	...attributionMigrations,
-	...clientOwnerMigrations
+	...clientOwnerMigrations,
+	...registerMigrations
 ];
 
 export function openStores(config: Config, log: Logger): Stores {
@@ -123,7 +128,8 @@ function sqliteRepositories(
 			identity: sqliteIdentityRepositories(db),
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
-			clientOwners
+			clientOwners,
+			registers: new SqliteRegisterRepository(db)
 		},
 		close() {
 			attribution.close();
