@@ -9,6 +9,7 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
 import type { Repositories } from './stores.ts';
 
@@ -16,6 +17,7 @@ export interface Services {
 	identity: IdentityParts;
 	incidents: IncidentParts;
 	guard: GuardParts;
+	warnings: WarningParts;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -54,11 +56,24 @@ export async function setUpServices(opts: {
 				: () => true
 		});
 		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		const warnings = setUpWarnings({
+			warnings: repositories.warnings,
+			duty: repositories.duty,
+			orgs: identity.identity.orgs,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
+			incidentExists: (id) => repositories.incidents.exists(id),
+			jurisdiction: incidents.jurisdiction,
+			jurisdictionDir: config.jurisdictionDir,
+			ackLimitsS: config.warningAckLimitsS,
+			log
+		});
 		return {
 			identity,
 			incidents,
 			guard,
+			warnings,
 			stop() {
+				warnings.stop();
 				identity.identity.stop();
 			}
 		};
