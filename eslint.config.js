@@ -139,5 +139,19 @@ export default ts.config(
 		files: ['server/identity/**/*.ts'],
 		ignores: ['server/identity/sqlite/**'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE] }] }
+	},
+	{
+		// Warnings and the duty roster: no HTTP or transport; SQLite only in their sqlite/ folders.
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
+		}
+	},
+	{
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		ignores: ['server/warnings/sqlite/**', 'server/duty/sqlite/**'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
+		}
 	}
 );

@@ -44,6 +44,7 @@ export async function startSitroom(
 		services = await setUpServices({ config, repositories: stores.repositories, rooms, log });
 		await services.incidents.start();
 		await services.registers.start();
+		await services.warnings.start();
 	} catch (err) {
 		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.
 		services?.incidents.stop();

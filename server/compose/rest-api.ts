@@ -7,6 +7,7 @@ import type { MapLayerConfig } from '#domain/map-layers';
 import type { Role } from '#domain/vocabulary';
 import { auditRouter } from '../api/audit.ts';
 import { configRouter } from '../api/config.ts';
+import { dutyRouter } from '../api/duty.ts';
 import { feedsRouter } from '../api/feeds.ts';
 import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
@@ -16,6 +17,7 @@ import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
 import { townshipsRouter } from '../api/townships.ts';
 import { usersRouter } from '../api/users.ts';
+import { warningsRouter } from '../api/warnings.ts';
 import { mayRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -68,6 +70,8 @@ export function restApi(deps: {
 				orgName: (id) => identity.orgs.nameOf(id)
 			},
 			mayRead: (actor, id) => mayRead(access, actor, id)
-		})
+		}),
+		warningsRouter({ ...deps.services.warnings, orgs: identity.orgs }),
+		dutyRouter({ roster: deps.services.warnings.roster, now: () => Date.now() })
 	];
 }

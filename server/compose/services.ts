@@ -10,6 +10,7 @@ import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
+import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
 import type { Repositories } from './stores.ts';
 
@@ -18,6 +19,7 @@ export interface Services {
 	incidents: IncidentParts;
 	guard: GuardParts;
 	registers: RegisterParts;
+	warnings: WarningParts;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -65,12 +67,25 @@ export async function setUpServices(opts: {
 			registry: rooms.registry,
 			log
 		});
+		const warnings = setUpWarnings({
+			warnings: repositories.warnings,
+			duty: repositories.duty,
+			orgs: identity.identity.orgs,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
+			incidentExists: (id) => repositories.incidents.exists(id),
+			jurisdiction: incidents.jurisdiction,
+			jurisdictionDir: config.jurisdictionDir,
+			ackLimitsS: config.warningAckLimitsS,
+			log
+		});
 		return {
 			identity,
 			incidents,
 			guard,
 			registers,
+			warnings,
 			stop() {
+				warnings.stop();
 				identity.identity.stop();
 			}
 		};

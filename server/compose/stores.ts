@@ -11,6 +11,9 @@ import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { DutyRepository } from '../duty/duty-repository.ts';
+import { SqliteDutyRepository } from '../duty/sqlite/duty-repository.ts';
+import { dutyMigrations } from '../duty/sqlite/schema.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -26,6 +29,9 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import { warningMigrations } from '../warnings/sqlite/schema.ts';
+import { SqliteWarningRepository } from '../warnings/sqlite/warning-repository.ts';
+import type { WarningRepository } from '../warnings/warning-repository.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
 export interface Repositories {
@@ -35,6 +41,8 @@ export interface Repositories {
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
 	registers: RegisterRepository;
+	warnings: WarningRepository;
+	duty: DutyRepository;
 }
 
 export interface Stores {
@@ -51,7 +59,9 @@ const TABLE_MIGRATIONS = [
 	...incidentMigrations,
 	...attributionMigrations,
 	...clientOwnerMigrations,
-	...registerMigrations
+	...registerMigrations,
+	...warningMigrations,
+	...dutyMigrations
 ];
 
 export function openStores(config: Config, log: Logger): Stores {
@@ -129,7 +139,9 @@ function sqliteRepositories(
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
 			clientOwners,
-			registers: new SqliteRegisterRepository(db)
+			registers: new SqliteRegisterRepository(db),
+			warnings: new SqliteWarningRepository(db),
+			duty: new SqliteDutyRepository(db)
 		},
 		close() {
 			attribution.close();
