@@ -113,7 +113,8 @@ export default ts.config(
 			'server/store/**/*.ts',
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
-			'server/feeds/**/*.ts'
+			'server/feeds/**/*.ts',
+			'server/attachments/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
@@ -128,8 +129,8 @@ export default ts.config(
 	{
 		// The features with tables, outside their sqlite/ folders (these rules replace the ones above
 		// for these files, so they repeat them).
-		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts'],
-		ignores: ['server/guard/sqlite/**', 'server/incidents/sqlite/**'],
+		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts', 'server/attachments/**/*.ts'],
+		ignores: ['server/guard/sqlite/**', 'server/incidents/sqlite/**', 'server/attachments/sqlite/**'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}

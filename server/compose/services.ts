@@ -4,6 +4,8 @@
  * the index, feed checks), and the permission guard last (it judges the updates of peers the
  * others admitted; a refused join must never reach it).
  */
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import { Photos } from '../attachments/photos.ts';
 import type { Config } from '../config.ts';
 import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
@@ -16,6 +18,8 @@ export interface Services {
 	identity: IdentityParts;
 	incidents: IncidentParts;
 	guard: GuardParts;
+	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
+	photos: Photos;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -23,6 +27,7 @@ export interface Services {
 export async function setUpServices(opts: {
 	config: Config;
 	repositories: Repositories;
+	attachmentFiles: AttachmentFiles;
 	rooms: Rooms;
 	log: Logger;
 }): Promise<Services> {
@@ -54,10 +59,17 @@ export async function setUpServices(opts: {
 				: () => true
 		});
 		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		const photos = new Photos({
+			repository: repositories.attachments,
+			files: opts.attachmentFiles,
+			orgs: identity.identity.orgs,
+			docOf: async (id) => (await rooms.registry.open(id)).doc
+		});
 		return {
 			identity,
 			incidents,
 			guard,
+			photos,
 			stop() {
 				identity.identity.stop();
 			}
