@@ -114,7 +114,8 @@ export default ts.config(
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
 			'server/feeds/**/*.ts',
-			'server/registers/**/*.ts'
+			'server/registers/**/*.ts',
+			'server/attachments/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
@@ -129,8 +130,18 @@ export default ts.config(
 	{
 		// The features with tables, outside their sqlite/ folders (these rules replace the ones above
 		// for these files, so they repeat them).
-		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts', 'server/registers/**/*.ts'],
-		ignores: ['server/guard/sqlite/**', 'server/incidents/sqlite/**', 'server/registers/sqlite/**'],
+		files: [
+			'server/guard/**/*.ts',
+			'server/incidents/**/*.ts',
+			'server/registers/**/*.ts',
+			'server/attachments/**/*.ts'
+		],
+		ignores: [
+			'server/guard/sqlite/**',
+			'server/incidents/sqlite/**',
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**'
+		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}

@@ -41,7 +41,13 @@ export async function startSitroom(
 	const rooms = createRooms(config, stores.docs, log);
 	let services: Services | undefined;
 	try {
-		services = await setUpServices({ config, repositories: stores.repositories, rooms, log });
+		services = await setUpServices({
+			config,
+			repositories: stores.repositories,
+			attachmentFiles: stores.attachmentFiles,
+			rooms,
+			log
+		});
 		await services.incidents.start();
 		await services.registers.start();
 		await services.warnings.start();

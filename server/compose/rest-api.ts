@@ -12,6 +12,7 @@ import { feedsRouter } from '../api/feeds.ts';
 import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
 import { registersRouter } from '../api/registers.ts';
+import { photosRouter } from '../api/photos.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
@@ -56,6 +57,7 @@ export function restApi(deps: {
 			log
 		}),
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
+		photosRouter({ access, photos: deps.services.photos }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
 		registersRouter({

@@ -4,6 +4,8 @@
  * the index, feed checks), and the permission guard last (it judges the updates of peers the
  * others admitted; a refused join must never reach it).
  */
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import { Photos } from '../attachments/photos.ts';
 import type { Config } from '../config.ts';
 import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
@@ -20,6 +22,8 @@ export interface Services {
 	guard: GuardParts;
 	registers: RegisterParts;
 	warnings: WarningParts;
+	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
+	photos: Photos;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -27,6 +31,7 @@ export interface Services {
 export async function setUpServices(opts: {
 	config: Config;
 	repositories: Repositories;
+	attachmentFiles: AttachmentFiles;
 	rooms: Rooms;
 	log: Logger;
 }): Promise<Services> {
@@ -78,12 +83,19 @@ export async function setUpServices(opts: {
 			ackLimitsS: config.warningAckLimitsS,
 			log
 		});
+		const photos = new Photos({
+			repository: repositories.attachments,
+			files: opts.attachmentFiles,
+			orgs: identity.identity.orgs,
+			docOf: async (id) => (await rooms.registry.open(id)).doc
+		});
 		return {
 			identity,
 			incidents,
 			guard,
 			registers,
 			warnings,
+			photos,
 			stop() {
 				warnings.stop();
 				identity.identity.stop();

@@ -5,6 +5,11 @@
  * repositories (a later issue) is opened here too, behind the same interfaces.
  */
 import path from 'node:path';
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
+import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
+import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
@@ -43,6 +48,8 @@ export interface Repositories {
 	registers: RegisterRepository;
 	warnings: WarningRepository;
 	duty: DutyRepository;
+	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
+	attachments: AttachmentRepository;
 }
 
 export interface Stores {
@@ -50,6 +57,8 @@ export interface Stores {
 	/** The database in the SQLite file, or null with the in-memory document store. */
 	sqlite: SqliteDatabase | null;
 	repositories: Repositories;
+	/** The bytes of photos: a folder under DATA_DIR (also with the in-memory document store). */
+	attachmentFiles: AttachmentFiles;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
 }
@@ -61,10 +70,12 @@ const TABLE_MIGRATIONS = [
 	...clientOwnerMigrations,
 	...registerMigrations,
 	...warningMigrations,
-	...dutyMigrations
+	...dutyMigrations,
+	...attachmentMigrations
 ];
 
 export function openStores(config: Config, log: Logger): Stores {
+	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
 		const docs = new MemoryDocStore();
@@ -73,6 +84,7 @@ export function openStores(config: Config, log: Logger): Stores {
 			docs,
 			sqlite: null,
 			repositories: repositories.open,
+			attachmentFiles,
 			async close() {
 				await docs.close();
 				repositories.close();
@@ -102,6 +114,7 @@ export function openStores(config: Config, log: Logger): Stores {
 		docs,
 		sqlite: db,
 		repositories: repositories.open,
+		attachmentFiles,
 		async close() {
 			await docs.close();
 			repositories.close();
@@ -141,7 +154,8 @@ function sqliteRepositories(
 			clientOwners,
 			registers: new SqliteRegisterRepository(db),
 			warnings: new SqliteWarningRepository(db),
-			duty: new SqliteDutyRepository(db)
+			duty: new SqliteDutyRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
 		},
 		close() {
 			attribution.close();
