@@ -1,8 +1,8 @@
 /**
  * The stores a server runs on: the document store (the SQLite file under DATA_DIR, or memory)
  * and the repositories of identity, incidents and the guard. Those live in the same SQLite
- * file, or, with the in-memory document store, in an in-memory database. A PostgreSQL set of
- * repositories (a later issue) is opened here too, behind the same interfaces.
+ * file, or, with the in-memory document store, in an in-memory database. With DATABASE_URL,
+ * all of them live in PostgreSQL instead (./postgres-stores.ts), behind the same interfaces.
  */
 import path from 'node:path';
 import type { Config } from '../config.ts';
@@ -23,6 +23,7 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import { openPostgresStores } from './postgres-stores.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
 export interface Repositories {
@@ -35,7 +36,7 @@ export interface Repositories {
 
 export interface Stores {
 	docs: DocStore;
-	/** The database in the SQLite file, or null with the in-memory document store. */
+	/** The database in the SQLite file, or null with the in-memory document store or PostgreSQL. */
 	sqlite: SqliteDatabase | null;
 	repositories: Repositories;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
@@ -49,7 +50,8 @@ const TABLE_MIGRATIONS = [
 	...clientOwnerMigrations
 ];
 
-export function openStores(config: Config, log: Logger): Stores {
+export async function openStores(config: Config, log: Logger): Promise<Stores> {
+	if (config.database) return openPostgresStores(config.database, log);
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
 		const docs = new MemoryDocStore();
