@@ -80,8 +80,7 @@ export async function openPgPool(opts: PgOpenOptions): Promise<PgPool> {
 	// would end the process. The next query gets a new connection, or fails and says why.
 	pool.on('error', () => undefined);
 	try {
-		if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schemaIdentifier(schema)}`);
-		await migratePg(pool, opts.migrations);
+		await migratePg(pool, opts.migrations, schema);
 	} catch (err) {
 		await pool.end();
 		throw err;
@@ -89,13 +88,21 @@ export async function openPgPool(opts: PgOpenOptions): Promise<PgPool> {
 	return pool;
 }
 
-/** Applies the migrations not applied yet, each in its own transaction, under MIGRATION_LOCK. */
-export async function migratePg(pool: PgPool, migrations: readonly PgMigration[]): Promise<string[]> {
+/**
+ * Applies the migrations not applied yet, each in its own transaction, under MIGRATION_LOCK; with
+ * `schema`, creates it first under the same lock (two nodes creating it at once would collide).
+ */
+export async function migratePg(
+	pool: PgPool,
+	migrations: readonly PgMigration[],
+	schema: string | null = null
+): Promise<string[]> {
 	const client = await pool.connect();
 	const applied: string[] = [];
 	try {
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+		if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schemaIdentifier(schema)}`);
 		await client.query(
 			'CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)'
 		);

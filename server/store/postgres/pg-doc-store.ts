@@ -16,6 +16,30 @@ import type { AppendEntry, DocStore, HistoryRange, LoadedRoom, StoredUpdate, Wri
 import { StoreClosedError } from '../doc-store.ts';
 import { pagedHistory } from '../paged-history.ts';
 import { bytea, inTransaction, type PgClient, type PgPool } from './database.ts';
+import type { Lease } from './leases.ts';
+
+/**
+ * An append to a room whose lease this node no longer holds under the epoch it wrote with: another
+ * node took it over. Nothing of the caller's entries is written.
+ */
+export class FencedWriteError extends Error {
+	override readonly name = 'FencedWriteError';
+	constructor(
+		readonly room: string,
+		readonly epoch: number
+	) {
+		super(`the lease of ${room} under epoch ${epoch} was taken over by another node; nothing was written`);
+	}
+}
+
+export interface PgDocStoreOptions {
+	/**
+	 * The lease this node writes a room under (several nodes: ./leases.ts), or undefined for a
+	 * room written without one (a single node). Each append of a fenced room checks, in its own
+	 * transaction, that the lease row still names this node and epoch.
+	 */
+	fence?: (room: string) => Lease | undefined;
+}
 
 /** Rows another module writes inside each group commit's transaction. */
 export interface PgCommitParticipant {
@@ -58,7 +82,14 @@ export class PgDocStore implements DocStore {
 	/** Transactions committed so far (for tests and measurements). */
 	commits = 0;
 
-	constructor(private readonly pool: PgPool) {}
+	readonly #fence: PgDocStoreOptions['fence'];
+
+	constructor(
+		private readonly pool: PgPool,
+		opts: PgDocStoreOptions = {}
+	) {
+		this.#fence = opts.fence;
+	}
 
 	/** Adds a participant to every later group commit. */
 	participate(p: PgCommitParticipant): void {
@@ -100,16 +131,31 @@ export class PgDocStore implements DocStore {
 		const batch = this.#queue;
 		this.#queue = [];
 		if (batch.length === 0) return;
-		const entries = batch.flatMap((p) => p.entries);
-		let seqs: number[];
+		let written: { kept: Pending[]; seqs: number[]; fenced: Map<Pending, FencedWriteError> };
 		try {
 			const after: Array<() => void> = [];
-			seqs = await inTransaction(this.pool, async (client) => {
+			written = await inTransaction(this.pool, async (client) => {
 				for (const p of this.#participants) {
 					const done = await p.stage(client);
 					if (done) after.push(done);
 				}
-				return appendEntries(client, entries);
+				// Callers whose rooms this node no longer owns are refused; the others are written.
+				const lost = await this.#fencedOff(client, batch);
+				const fenced = new Map<Pending, FencedWriteError>();
+				const kept: Pending[] = [];
+				for (const p of batch) {
+					const err = p.entries.map((e) => lost.get(e.room)).find((x) => x !== undefined);
+					if (err) fenced.set(p, err);
+					else kept.push(p);
+				}
+				const seqs =
+					kept.length > 0
+						? await appendEntries(
+								client,
+								kept.flatMap((p) => p.entries)
+							)
+						: [];
+				return { kept, seqs, fenced };
 			});
 			for (const done of after) done();
 			this.commits++;
@@ -119,12 +165,43 @@ export class PgDocStore implements DocStore {
 			for (const p of batch) p.reject(err);
 			return;
 		}
+		for (const [p, err] of written.fenced) p.reject(err);
 		const onDisk = Promise.resolve();
 		let i = 0;
-		for (const p of batch) {
-			p.resolve({ seqs: seqs.slice(i, i + p.entries.length), onDisk });
+		for (const p of written.kept) {
+			p.resolve({ seqs: written.seqs.slice(i, i + p.entries.length), onDisk });
 			i += p.entries.length;
 		}
+	}
+
+	/**
+	 * The fenced rooms of a group whose lease no longer names this node and epoch. The lease rows
+	 * are read FOR SHARE: a takeover waits until this transaction ends, so no append commits under
+	 * a lease that was taken over before it.
+	 */
+	async #fencedOff(client: PgClient, batch: readonly Pending[]): Promise<Map<string, FencedWriteError>> {
+		const lost = new Map<string, FencedWriteError>();
+		if (!this.#fence) return lost;
+		const leases = new Map<string, Lease>();
+		for (const p of batch) {
+			for (const e of p.entries) {
+				const lease = this.#fence(e.room);
+				if (lease) leases.set(e.room, lease);
+			}
+		}
+		if (leases.size === 0) return lost;
+		const rooms = [...leases.keys()].sort();
+		const res = await client.query<{ room: string; node: string; epoch: number }>(
+			'SELECT room, node, epoch FROM room_leases WHERE room = ANY($1::text[]) ORDER BY room FOR SHARE',
+			[rooms]
+		);
+		const rows = new Map(res.rows.map((r) => [r.room, r]));
+		for (const [room, lease] of leases) {
+			const row = rows.get(room);
+			if (!row || row.node !== lease.node || row.epoch !== lease.epoch)
+				lost.set(room, new FencedWriteError(room, lease.epoch));
+		}
+		return lost;
 	}
 
 	async load(room: string): Promise<LoadedRoom> {

@@ -34,5 +34,18 @@ export const docLogPgMigrations: readonly PgMigration[] = [
 				PRIMARY KEY (room, seq)
 			);
 		`
+	},
+	{
+		// One owner node per room (incident) at a time (./leases.ts): who, under which fencing epoch,
+		// until when (the database's clock, so the nodes' clocks do not matter).
+		id: 'docs/002-room-leases',
+		sql: `
+			CREATE TABLE room_leases (
+				room TEXT COLLATE "C" PRIMARY KEY,
+				node TEXT NOT NULL,
+				epoch BIGINT NOT NULL,
+				expires_at TIMESTAMPTZ NOT NULL
+			);
+		`
 	}
 ];
