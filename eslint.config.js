@@ -29,6 +29,14 @@ const NO_SQLITE = [
 		message: 'only a feature’s sqlite/ folder knows SQLite; use the repository interfaces'
 	}
 ];
+/** Likewise, only a feature's postgres/ folder knows PostgreSQL. */
+const NO_POSTGRES = [
+	{ group: ['pg'], message: 'only a feature’s postgres/ folder knows PostgreSQL' },
+	{
+		regex: '^(\\.\\./)+store/postgres/',
+		message: 'only a feature’s postgres/ folder knows PostgreSQL; use the repository interfaces'
+	}
+];
 /** The server runs the domain as it is (tsx): it reaches it as #domain/…, never through the app's alias. */
 const NO_APP_ALIAS = {
 	group: ['$lib', '$lib/*', '$app/*'],
@@ -137,18 +145,39 @@ export default ts.config(
 			'server/attachments/**/*.ts'
 		],
 		ignores: [
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**',
 			'server/guard/sqlite/**',
 			'server/incidents/sqlite/**',
-			'server/registers/sqlite/**',
-			'server/attachments/sqlite/**'
+			'server/guard/postgres/**',
+			'server/incidents/postgres/**'
 		],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		files: ['server/identity/**/*.ts'],
+		ignores: ['server/identity/sqlite/**', 'server/identity/postgres/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		// A feature's postgres/ folder knows PostgreSQL, not SQLite.
+		files: ['server/guard/postgres/**/*.ts', 'server/incidents/postgres/**/*.ts'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}
 	},
 	{
-		files: ['server/identity/**/*.ts'],
-		ignores: ['server/identity/sqlite/**'],
+		files: ['server/identity/postgres/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE] }] }
 	},
 	{

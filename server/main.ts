@@ -37,7 +37,7 @@ export async function startSitroom(
 	log: Logger = createLogger(config.logLevel)
 ): Promise<Sitroom> {
 	const mapLayers = readMapLayers(config.mapLayers);
-	const stores = openStores(config, log);
+	const stores = await openStores(config, log);
 	const rooms = createRooms(config, stores.docs, log);
 	let services: Services | undefined;
 	try {
