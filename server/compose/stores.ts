@@ -11,6 +11,8 @@ import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
+import { refusalLogCompanion, refusalMigrations, SqliteRefusalStore } from '../guard/sqlite/refusal-store.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -31,6 +33,8 @@ export interface Repositories {
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
+	/** Written with the update log's entries (the document store's companion); read here. */
+	refusals: RefusalStore;
 }
 
 export interface Stores {
@@ -46,13 +50,14 @@ const TABLE_MIGRATIONS = [
 	...identityMigrations,
 	...incidentMigrations,
 	...attributionMigrations,
-	...clientOwnerMigrations
+	...clientOwnerMigrations,
+	...refusalMigrations
 ];
 
 export function openStores(config: Config, log: Logger): Stores {
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
-		const docs = new MemoryDocStore();
+		const docs = new MemoryDocStore([refusalLogCompanion(tables)]);
 		const repositories = sqliteRepositories(tables, null, log);
 		return {
 			docs,
@@ -79,10 +84,10 @@ export function openStores(config: Config, log: Logger): Stores {
 		throw err;
 	}
 	// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-	const docs = new SqliteDocStore(
-		db,
-		config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
-	);
+	const docs = new SqliteDocStore(db, {
+		...(config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}),
+		companions: [refusalLogCompanion]
+	});
 	return {
 		docs,
 		sqlite: db,
@@ -123,7 +128,8 @@ function sqliteRepositories(
 			identity: sqliteIdentityRepositories(db),
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
-			clientOwners
+			clientOwners,
+			refusals: new SqliteRefusalStore(db)
 		},
 		close() {
 			attribution.close();
