@@ -45,8 +45,10 @@ interface FieldClient {
 
 async function actorOf(server: TestServer, session: TestSession): Promise<Actor> {
 	const res = await fetch(`${server.url}/api/session`, { headers: { cookie: session.cookie } });
-	const body = (await res.json()) as { user: { id: string; orgId: string; role: Actor['role'] } };
-	return { userId: body.user.id, orgId: body.user.orgId, role: body.user.role };
+	const body = (await res.json()) as {
+		user: { id: string; orgId: string; role: Actor['role']; township: string | null };
+	};
+	return { userId: body.user.id, orgId: body.user.orgId, role: body.user.role, township: body.user.township };
 }
 
 async function fieldClient(
