@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { PgAttributionStore } from '../guard/postgres/attribution-store.ts';
 import { PgClientOwnerStore } from '../guard/postgres/client-owners.ts';
+import { PgRefusalStore, pgRefusalCompanion, refusalPgMigrations } from '../guard/postgres/refusal-store.ts';
 import { guardPgMigrations } from '../guard/postgres/schema.ts';
 import { pgIdentityRepositories } from '../identity/postgres/repositories.ts';
 import { identityPgMigrations } from '../identity/postgres/schema.ts';
@@ -27,7 +28,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...docLogPgMigrations,
 	...identityPgMigrations,
 	...incidentPgMigrations,
-	...guardPgMigrations
+	...guardPgMigrations,
+	...refusalPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -44,6 +46,7 @@ export async function openPostgresStores(
 		const docs = new PgDocStore(pool);
 		const clientOwners = await PgClientOwnerStore.load(pool);
 		docs.participate(clientOwners);
+		docs.accompany(pgRefusalCompanion);
 		const storeLog = log.child({ module: 'store' });
 		storeLog.info({ schema: database.schema ?? 'public' }, 'PostgreSQL stores open');
 		// Not yet on PostgreSQL: these features' tables stay in a SQLite file (one node only).
@@ -60,6 +63,7 @@ export async function openPostgresStores(
 				incidents: new PgIncidentRepository(pool),
 				attribution: new PgAttributionStore(pool),
 				clientOwners,
+				refusals: new PgRefusalStore(pool),
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

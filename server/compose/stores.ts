@@ -13,6 +13,8 @@ import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
+import { refusalLogCompanion, refusalMigrations, SqliteRefusalStore } from '../guard/sqlite/refusal-store.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -35,6 +37,8 @@ export interface Repositories extends FeatureRepositories {
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
+	/** Written with the update log's entries (the document store's companion); read here. */
+	refusals: RefusalStore;
 }
 
 export interface Stores {
@@ -53,7 +57,8 @@ const TABLE_MIGRATIONS = [
 	...incidentMigrations,
 	...attributionMigrations,
 	...clientOwnerMigrations,
-	...FEATURE_MIGRATIONS
+	...FEATURE_MIGRATIONS,
+	...refusalMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
@@ -61,7 +66,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
-		const docs = new MemoryDocStore();
+		const docs = new MemoryDocStore([refusalLogCompanion(tables)]);
 		const repositories = sqliteRepositories(tables, null, log);
 		return {
 			docs,
@@ -89,10 +94,10 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 		throw err;
 	}
 	// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-	const docs = new SqliteDocStore(
-		db,
-		config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
-	);
+	const docs = new SqliteDocStore(db, {
+		...(config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}),
+		companions: [refusalLogCompanion]
+	});
 	return {
 		docs,
 		sqlite: db,
@@ -135,7 +140,8 @@ function sqliteRepositories(
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
 			clientOwners,
-			...sqliteFeatureRepositories(db)
+			...sqliteFeatureRepositories(db),
+			refusals: new SqliteRefusalStore(db)
 		},
 		close() {
 			attribution.close();
