@@ -126,7 +126,7 @@ async function main(): Promise<void> {
 
 		await page.waitForTimeout(500);
 		const events: TraceEvent[] = [];
-		cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as TraceEvent[])));
+		cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
 		const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
 		await cdp.send('Tracing.start', {
 			traceConfig: {
