@@ -34,6 +34,7 @@ import { ensureAppBuild } from '../../tests/e2e/helpers/app-build.ts';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from '../../tests/e2e/helpers/browser.ts';
 import { makeTempDir, removeTempDir } from '../processes.ts';
+import { measureMainThreadCpu } from '../main-thread-cpu.ts';
 import { median } from '../stats.ts';
 import type { Measures, Scenario } from './scenario.ts';
 
@@ -343,6 +344,10 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'frames', label: 'frames rendered while panning/zooming', digits: 0 },
 			{ key: 'longFrames', label: 'long animation frames (> 50 ms) while panning/zooming', digits: 0 },
 			{ key: 'longFrameMs', label: 'time in long animation frames while panning/zooming (ms)', digits: 0 },
+			{ key: 'cpuMs', label: 'main-thread CPU while panning/zooming (ms, thread time)', digits: 0 },
+			{ key: 'cpuMaxTaskMs', label: 'longest main-thread task, CPU (ms)', digits: 0 },
+			{ key: 'cpuTasksOver50', label: 'main-thread tasks over 50 ms CPU', digits: 0 },
+			{ key: 'cpuTasksOver200', label: 'main-thread tasks over 200 ms CPU', digits: 0 },
 			{
 				key: 'firstRenderOverGoal',
 				label: 'first render over 1,500 ms (1 = yes)',
@@ -410,7 +415,8 @@ export function render(annotations: number, tasks: number): Scenario {
 				await fpage.goto(`${roomUrl}#tasks`);
 				await waitForDrawn(fpage);
 				await fpage.evaluate(RECORD_FRAMES);
-				await panAndZoom(fpage);
+				// Traced (thread time of the page's main thread): what the map costs whatever the load.
+				const cpu = await measureMainThreadCpu(fpage, () => panAndZoom(fpage));
 				// Let the last frame's successor start before stopping.
 				await fpage.waitForTimeout(200);
 				const { frames, longFrames } = await fpage.evaluate(() => {
@@ -437,6 +443,10 @@ export function render(annotations: number, tasks: number): Scenario {
 					frames: frames.length,
 					longFrames: longFrames ? longFrames.length : NaN,
 					longFrameMs: longFrames ? longFrames.reduce((a, b) => a + b, 0) : NaN,
+					cpuMs: cpu.totalMs,
+					cpuMaxTaskMs: cpu.maxTaskMs,
+					cpuTasksOver50: cpu.tasksOver50,
+					cpuTasksOver200: cpu.tasksOver200,
 					firstRenderOverGoal: first.drawnAt > 1500 ? 1 : 0,
 					// No frame measured (the map never redrew while the mouse dragged it) fails the goal.
 					frameOverGoal: frames.length === 0 || frameMedianMs > 16 ? 1 : 0
