@@ -36,8 +36,29 @@ export interface SyncState {
 	unsaved: boolean;
 }
 
+/**
+ * A durable record of local changes (the device's outbox, src/lib/offline): told of each local
+ * change before it is sent, and of what the server has acknowledged as on disk.
+ */
+export interface LocalChanges {
+	/** A local change was made; returns its number (increasing). */
+	add(update: Uint8Array): number;
+	/** The number of the newest local change (0: none yet). */
+	latest(): number;
+	/** The server has change `seq` on disk (with `upTo`, every change numbered up to it). */
+	saved(seq: number, upTo: boolean): void;
+}
+
+/** Which local changes a frame carries, for its acknowledgement. */
+interface Carried {
+	seq: number;
+	upTo: boolean;
+}
+
 export interface SyncProviderOptions {
 	awareness?: awarenessProtocol.Awareness;
+	/** Where local changes are kept until the server has them (offline outbox). */
+	localChanges?: LocalChanges;
 	/** Called on every state change (status, synced, unsaved). */
 	onState?: (state: SyncState) => void;
 	/**
@@ -180,7 +201,7 @@ export class SyncProvider {
 		this.opts.onClosed?.({ code: close.code, reason: close.reason, message: err.message });
 	};
 
-	#send(f: Uint8Array, carriesUpdate: boolean): void {
+	#send(f: Uint8Array, carriesUpdate: boolean, carried?: Carried): void {
 		if (!carriesUpdate) {
 			this.socket.emit('y', this.room, f);
 			return;
@@ -191,6 +212,7 @@ export class SyncProvider {
 			if (this.#destroyed) return;
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
 			this.#refreshUnsaved();
+			if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
 			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
 		});
 	}
@@ -222,12 +244,17 @@ export class SyncProvider {
 
 	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
 		if (origin === REMOTE) return;
+		const seq = this.opts.localChanges?.add(update);
 		if (this.#state.status !== 'connected') {
 			this.#dirtyOffline = true;
 			this.#refreshUnsaved();
 			return;
 		}
-		this.#send(syncFrame(SyncType.update, update), true);
+		this.#send(
+			syncFrame(SyncType.update, update),
+			true,
+			seq === undefined ? undefined : { seq, upTo: false }
+		);
 	};
 
 	#onAwarenessUpdate = (
@@ -258,7 +285,9 @@ export class SyncProvider {
 				const hadOffline = this.#dirtyOffline;
 				this.#dirtyOffline = false;
 				const diff = Y.encodeStateAsUpdate(this.doc, f.stateVector);
-				this.#send(syncFrame(SyncType.step2, diff), true);
+				// The diff holds every local change the server lacks: its ack covers all made so far.
+				const latest = this.opts.localChanges?.latest();
+				this.#send(syncFrame(SyncType.step2, diff), true, latest ? { seq: latest, upTo: true } : undefined);
 				if (hadOffline) this.#refreshUnsaved();
 				return;
 			}

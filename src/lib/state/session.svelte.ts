@@ -6,11 +6,15 @@ import type { Actor } from '$lib/domain/actor';
 import type { Session } from '$lib/domain/api/session';
 import type { PublicUser } from '$lib/domain/api/users';
 import { actorOf, fetchSession, login, logout } from '../api/session.ts';
+import { NETWORK_ERROR } from '../api/client.ts';
+import { ApiError } from '$lib/domain/api/errors';
+import { forgetIdentity, rememberedIdentity, rememberIdentity } from '../offline/identity.ts';
 import { closeAppSocket } from '../realtime/socket.ts';
 
 class SessionState {
 	#session = $state<Session | null>(null);
 	#loaded = $state(false);
+	#offline = $state(false);
 	#loading: Promise<Session | null> | null = null;
 
 	get user(): PublicUser | null {
@@ -23,6 +27,13 @@ class SessionState {
 	get loaded(): boolean {
 		return this.#loaded;
 	}
+	/**
+	 * The page opened with no network and works as the person who last used this device: their
+	 * rooms and outbox open, and the server judges every change when it arrives.
+	 */
+	get offline(): boolean {
+		return this.#offline;
+	}
 
 	/** Loads the session once; later calls share the first answer. */
 	load(): Promise<Session | null> {
@@ -30,9 +41,20 @@ class SessionState {
 			(s) => {
 				this.#session = s;
 				this.#loaded = true;
+				this.#offline = false;
+				if (s) rememberIdentity(s.user);
 				return s;
 			},
 			(err: unknown) => {
+				const known = rememberedIdentity();
+				if (err instanceof ApiError && err.code === NETWORK_ERROR && known) {
+					// No token: nothing state-changing goes over REST until the server answers again.
+					const s: Session = { user: known, csrfToken: '', expiresAt: 0 };
+					this.#session = s;
+					this.#loaded = true;
+					this.#offline = true;
+					return s;
+				}
 				this.#loading = null;
 				throw err;
 			}
@@ -40,12 +62,44 @@ class SessionState {
 		return this.#loading;
 	}
 
+	/**
+	 * Asks the server again after the page worked offline: a live session gives back the CSRF token
+	 * REST writes need. Returns false when the session is gone (expired or revoked while offline);
+	 * the identity stays, so the person can sign in again without losing what waits.
+	 */
+	async recheck(): Promise<boolean> {
+		const s = await fetchSession();
+		if (!s) return false;
+		rememberIdentity(s.user);
+		this.#session = s;
+		this.#offline = false;
+		this.#loading = Promise.resolve(s);
+		return true;
+	}
+
+	/**
+	 * Signs the same person in again (the session expired while they worked offline) without
+	 * closing the realtime socket: the rooms on it reconnect with the new session cookie and send
+	 * what waits in their outbox.
+	 */
+	async renew(password: string): Promise<void> {
+		const username = this.user?.username;
+		if (!username) throw new Error('nobody to sign in again');
+		const s = await login(username, password);
+		rememberIdentity(s.user);
+		this.#session = s;
+		this.#offline = false;
+		this.#loading = Promise.resolve(s);
+	}
+
 	async login(username: string, password: string): Promise<PublicUser> {
 		const s = await login(username, password);
 		// The socket may have connected anonymously (or as someone else): reconnect as this user.
 		closeAppSocket();
+		rememberIdentity(s.user);
 		this.#session = s;
 		this.#loaded = true;
+		this.#offline = false;
 		this.#loading = Promise.resolve(s);
 		return s.user;
 	}
@@ -55,6 +109,7 @@ class SessionState {
 			await logout();
 		} finally {
 			closeAppSocket();
+			forgetIdentity();
 			this.#session = null;
 			this.#loading = Promise.resolve(null);
 		}
