@@ -3,9 +3,14 @@
  * the incident room once, loses the network, writes progress notes, reloads with no network (the
  * service worker serves the page; the room and the waiting changes come back from IndexedDB),
  * and once back online the commander sees every note. The same with the server restarted while
- * the phone was offline. Skips only without Chromium, and says so.
+ * the phone was offline, and with the session expired while it was offline (the page asks for the
+ * password, then sends). Skips only without Chromium, and says so.
  */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_DEMO_PASSWORD } from '../../server/config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
@@ -32,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 	await server?.dispose();
+	fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function openRoom(ctx: BrowserContext): Promise<Page> {
@@ -131,11 +137,47 @@ describe.skipIf(noChromium)('a field member offline on a phone', () => {
 		await reloadOffline(field);
 		await expect(waitingCount(field)).resolves.toBeGreaterThanOrEqual(1);
 
-		server = await startTestServer({ SERVE_APP: '1', PORT: port }, { dataDir, keepData: false });
+		server = await startTestServer({ SERVE_APP: '1', PORT: port }, { dataDir, keepData: true });
 		await fieldCtx.setOffline(false);
 		await field.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 });
 		// The commander's page came back by itself, the task still open.
 		await commander.locator('[data-testid=incident-room][data-synced=true]').waitFor({ timeout: 30_000 });
+		await commander.locator('[data-testid=task-thread]', { hasText: note }).waitFor({ timeout: 10_000 });
+	}, 120_000);
+
+	it('asks for the password when the session expired while offline, then sends what waited', async () => {
+		await fieldCtx.setOffline(true);
+		await field
+			.locator('[data-testid=connection-state] [data-state=disconnected]')
+			.waitFor({ timeout: 10_000 });
+		const note = `登录过期期间的记录 ${Date.now() % 10_000}`;
+		await openTask(field);
+		await writeNote(field, note);
+		await field.locator('[data-testid=save-state][data-stored-locally=true]').waitFor();
+
+		// Every session of field1 runs out while the phone is away (the server down meanwhile, so
+		// the change is to its stored sessions only).
+		const port = new URL(server.url).port;
+		await server.stop();
+		const db = new Database(path.join(dataDir, 'sitroom.db'));
+		const expired = db
+			.prepare(
+				`UPDATE sessions SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE username = 'field1')`
+			)
+			.run(Date.now() - 1_000);
+		db.close();
+		expect(expired.changes).toBeGreaterThan(0);
+		server = await startTestServer({ SERVE_APP: '1', PORT: port }, { dataDir, keepData: true });
+
+		await fieldCtx.setOffline(false);
+		const dialog = field.locator('[data-testid=session-renew]');
+		await dialog.waitFor({ timeout: 30_000 });
+		// Nothing was sent or dropped: the change still waits, on the phone.
+		await expect(waitingCount(field)).resolves.toBeGreaterThanOrEqual(1);
+		await expect(commander.locator('[data-testid=task-thread]', { hasText: note }).count()).resolves.toBe(0);
+		await dialog.locator('input[name=password]').fill(DEFAULT_DEMO_PASSWORD);
+		await dialog.locator('button[type=submit]').click();
+		await field.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 });
 		await commander.locator('[data-testid=task-thread]', { hasText: note }).waitFor({ timeout: 10_000 });
 	}, 120_000);
 });

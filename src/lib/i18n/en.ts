@@ -271,7 +271,6 @@ export const en: Messages = {
 		'The {count} changes you made offline are still on this device and upload once you sign in.',
 	'offline.renew.password': 'Password',
 	'offline.renew.submit': 'Sign in and upload',
-	'offline.renew.other': 'Sign in as someone else (changes stay on this device)',
 	'offline.logout.confirm':
 		'{count} changes are not on the server yet; they upload only when you sign in again with a network. Log out?',
 	'offline.refused.title': '{count} changes were not accepted by the server',
@@ -282,7 +281,6 @@ export const en: Messages = {
 	'offline.refused.copied': 'Copied',
 	'offline.refused.sendAsLog': 'Write it to the incident log instead',
 	'offline.refused.sendAsNote': 'Add it as a task progress note instead',
-	'offline.refused.sent': 'Written to the log',
 	'offline.refused.dismiss': 'Dismiss',
 	'offline.refused.removed': '(removal)',
 	'offline.refused.reason.forbidden':

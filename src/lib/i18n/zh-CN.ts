@@ -266,7 +266,6 @@ export const zhCN = {
 	'offline.renew.body': '您在离线时做的 {count} 项修改仍保存在本机，输入密码后会自动上传。',
 	'offline.renew.password': '密码',
 	'offline.renew.submit': '登录并上传',
-	'offline.renew.other': '换其他账号登录（本机修改保留）',
 	'offline.logout.confirm':
 		'还有 {count} 项修改没有上传到服务器，退出后要等您再次登录并联网才会上传。确定退出吗？',
 	'offline.refused.title': '{count} 项修改未被服务器接受',
@@ -277,7 +276,6 @@ export const zhCN = {
 	'offline.refused.copied': '已复制',
 	'offline.refused.sendAsLog': '改为写入事件日志',
 	'offline.refused.sendAsNote': '改为任务进展说明',
-	'offline.refused.sent': '已改为日志写入',
 	'offline.refused.dismiss': '不再显示',
 	'offline.refused.removed': '（删除）',
 	'offline.refused.reason.forbidden': '您没有修改这一项的权限（离线期间权限或分工可能已变化）',

@@ -8,7 +8,8 @@
 import * as Y from 'yjs';
 import { done, openDatabase, request } from './idb.ts';
 import { Outbox, OUTBOX, type OutboxRecord } from './outbox.ts';
-import { REFUSED } from './refused-changes.svelte.ts';
+import type { RefusedChange } from '$lib/domain/protocol';
+import { REFUSED, RefusedChanges } from './refused-changes.svelte.ts';
 import { recordWaiting } from './waiting-registry.ts';
 
 const DOC = 'doc';
@@ -26,7 +27,7 @@ export function roomDatabaseName(userId: string, room: string): string {
 export function openRoomDatabase(userId: string, room: string): Promise<IDBDatabase> {
 	return openDatabase(roomDatabaseName(userId, room), 1, (db) => {
 		if (!db.objectStoreNames.contains(DOC)) db.createObjectStore(DOC);
-		if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: 'seq' });
+		if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: ['page', 'seq'] });
 		if (!db.objectStoreNames.contains(REFUSED)) db.createObjectStore(REFUSED, { keyPath: 'id' });
 	});
 }
@@ -45,6 +46,8 @@ export class LocalRoom {
 		readonly userId: string,
 		readonly room: string,
 		readonly db: IDBDatabase,
+		/** Changes the server refused, kept until the person dismisses each. */
+		readonly refused: RefusedChanges,
 		private readonly snapshot: Uint8Array | undefined,
 		private readonly records: OutboxRecord[]
 	) {
@@ -65,7 +68,8 @@ export class LocalRoom {
 			request(tx.objectStore(DOC).get(STATE_KEY) as IDBRequest<Uint8Array | undefined>),
 			request(tx.objectStore(OUTBOX).getAll() as IDBRequest<OutboxRecord[]>)
 		]);
-		return new LocalRoom(userId, room, db, snapshot, records);
+		const refused = await RefusedChanges.open(db, room);
+		return new LocalRoom(userId, room, db, refused, snapshot, records);
 	}
 
 	/** Changes made here that the server has not acknowledged as on disk. */
@@ -79,6 +83,13 @@ export class LocalRoom {
 	/** Why writing to this device failed (storage full …), or null. */
 	get failure(): string | null {
 		return this.#failure;
+	}
+
+	/** Keeps changes the server refused (what was typed, why) on this device. */
+	keepRefused(changes: readonly RefusedChange[]): void {
+		this.refused.add(changes).catch((err: unknown) => {
+			this.#failure = err instanceof Error ? err.message : String(err);
+		});
 	}
 
 	/** Puts the stored document and the waiting changes into `doc`, before it syncs. */

@@ -8,12 +8,17 @@
  * Numbers are given synchronously (the sync provider needs them as it sends) and the writes
  * follow in the order they were made: IndexedDB runs read-write transactions on one store in the
  * order they were created, so a removal on acknowledgement never overtakes the write it removes.
+ * Records are keyed by [page, number]: two tabs on one room each number their own changes and
+ * never overwrite or remove the other's. Records found at start (any page's, restored into the
+ * document before it syncs) are covered by the first acknowledged sync and removed with it.
  */
 import { done, request } from './idb.ts';
 
 export const OUTBOX = 'outbox';
 
 export interface OutboxRecord {
+	/** The page (tab) that made the change: random per page load. */
+	page: string;
 	seq: number;
 	update: Uint8Array;
 	/** The device's time when the change was made (display only). */
@@ -29,9 +34,12 @@ export interface OutboxEvents {
 
 export class Outbox {
 	#db: IDBDatabase;
-	#seq: number;
-	/** Changes made and not yet acknowledged: the truth for the count, ahead of the disk. */
-	#waiting: Set<number>;
+	readonly #page = crypto.randomUUID();
+	#seq = 0;
+	/** This page's changes not yet acknowledged: with #restored, the count, ahead of the disk. */
+	#waiting = new Set<number>();
+	/** Keys of the records found at start, until a sync covering them is acknowledged. */
+	#restored: IDBValidKey[];
 	#writing = 0;
 
 	constructor(
@@ -40,8 +48,7 @@ export class Outbox {
 		private readonly events: OutboxEvents
 	) {
 		this.#db = db;
-		this.#waiting = new Set(restored.map((r) => r.seq));
-		this.#seq = restored.reduce((m, r) => Math.max(m, r.seq), 0);
+		this.#restored = restored.map((r) => [r.page, r.seq]);
 	}
 
 	static async read(db: IDBDatabase): Promise<OutboxRecord[]> {
@@ -50,7 +57,7 @@ export class Outbox {
 	}
 
 	get size(): number {
-		return this.#waiting.size;
+		return this.#waiting.size + this.#restored.length;
 	}
 	/** Every change made so far is on this device's disk. */
 	get stored(): boolean {
@@ -61,7 +68,7 @@ export class Outbox {
 		const seq = ++this.#seq;
 		this.#waiting.add(seq);
 		this.#writing++;
-		const record: OutboxRecord = { seq, update, at: Date.now() };
+		const record: OutboxRecord = { page: this.#page, seq, update, at: Date.now() };
 		this.#write((store) => store.put(record)).then(
 			() => {
 				this.#writing--;
@@ -82,12 +89,18 @@ export class Outbox {
 
 	/** The server has `seq` on disk (with `upTo`, every change numbered up to it). */
 	saved(seq: number, upTo: boolean): void {
-		const before = this.#waiting.size;
+		const before = this.size;
+		const restored = upTo ? this.#restored : [];
 		if (upTo) {
 			for (const s of this.#waiting) if (s <= seq) this.#waiting.delete(s);
+			this.#restored = [];
 		} else this.#waiting.delete(seq);
-		if (this.#waiting.size === before) return;
-		this.#write((store) => store.delete(upTo ? IDBKeyRange.upperBound(seq) : seq)).catch((err: unknown) => {
+		if (this.size === before) return;
+		const page = this.#page;
+		this.#write((store) => {
+			for (const key of restored) store.delete(key);
+			return store.delete(upTo ? IDBKeyRange.bound([page, 0], [page, seq]) : [page, seq]);
+		}).catch((err: unknown) => {
 			// A record left behind is sent again after a reload and is harmless (Yjs ignores what the
 			// server has); only the count on the next load would be too high until the next sync.
 			console.warn('sitroom: could not remove acknowledged changes from the outbox', err);
@@ -98,6 +111,7 @@ export class Outbox {
 	/** Forgets every waiting change (the room was reset from the server). */
 	clear(): void {
 		this.#waiting.clear();
+		this.#restored = [];
 		this.#write((store) => store.clear()).catch((err: unknown) => this.events.failed(err));
 		this.events.changed();
 	}

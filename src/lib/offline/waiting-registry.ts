@@ -43,3 +43,9 @@ export async function waitingEntries(userId?: string): Promise<WaitingEntry[]> {
 	);
 	return all.filter((e) => e.count > 0 && (userId === undefined || e.userId === userId));
 }
+
+/** How many changes of `userId` wait on this device, in every room (0 when unknown). */
+export async function waitingCountOf(userId: string): Promise<number> {
+	const entries = await waitingEntries(userId).catch(() => []);
+	return entries.reduce((n, e) => n + e.count, 0);
+}

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { ServerNotice } from '$lib/domain/protocol';
+import type { RefusedChange, ServerNotice } from '$lib/domain/protocol';
 import { SyncProvider, type AppSocket, type ConnectionStatus, type LocalChanges } from './sync-provider.ts';
 
 /**
@@ -22,7 +22,14 @@ export interface LocalCopy {
 	restore(doc: Y.Doc): void;
 	/** Keeps `doc` on the device from now on. */
 	keep(doc: Y.Doc): void;
+	/** Keeps changes the server refused, until the person dismisses them. */
+	keepRefused(changes: readonly RefusedChange[]): void;
 	close(): void;
+}
+
+export interface RoomConnectionOptions {
+	/** What this device keeps of the room, once opened (offline use). */
+	local?: Promise<LocalCopy | null>;
 }
 
 export class RoomConnection {
@@ -38,16 +45,17 @@ export class RoomConnection {
 	#destroyed = false;
 
 	/**
-	 * With `local`, the room is first restored from this device (the document as last seen and the
-	 * changes still waiting) and only then synced, so the server is asked only for what it has
+	 * With `opts.local`, the room is first restored from this device (the document as last seen and
+	 * the changes still waiting) and only then synced, so the server is asked only for what it has
 	 * that the device lacks, and sent only what it lacks. Without one (no IndexedDB, no session
 	 * yet), or if it fails to open, the room syncs as it is.
 	 */
 	constructor(
 		readonly room: string,
 		private readonly socket: AppSocket,
-		local?: Promise<LocalCopy | null>
+		opts: RoomConnectionOptions = {}
 	) {
+		const local = opts.local;
 		if (!local) {
 			this.#provider = this.#connect();
 			return;
@@ -97,6 +105,18 @@ export class RoomConnection {
 	}
 	get awareness(): Awareness {
 		return this.#awareness;
+	}
+
+	/**
+	 * Connects again after the server turned the session away (the person signed in again): the
+	 * room rejoins with the new session and sends what waits in the outbox.
+	 */
+	reconnect(): void {
+		if (this.#destroyed) return;
+		this.#closed = null;
+		this.#provider?.destroy();
+		this.#provider = this.#connect();
+		if (!this.socket.connected) this.socket.connect();
 	}
 
 	dismissRefusal(): void {
@@ -164,7 +184,7 @@ export function openRoomEarly(
 ): void {
 	if (early?.room === room) return;
 	dropEarlyRoom();
-	early = new RoomConnection(room, socket, local?.());
+	early = new RoomConnection(room, socket, { local: local?.() });
 }
 
 /** The connection opened early for `room`, or a new one. The caller owns (destroys) it. */
@@ -173,7 +193,7 @@ export function takeRoomConnection(
 	socket: AppSocket,
 	local?: () => Promise<LocalCopy | null>
 ): RoomConnection {
-	const conn = early?.room === room ? early : new RoomConnection(room, socket, local?.());
+	const conn = early?.room === room ? early : new RoomConnection(room, socket, { local: local?.() });
 	if (conn === early) early = null;
 	return conn;
 }

@@ -287,7 +287,11 @@ export class SyncProvider {
 				const diff = Y.encodeStateAsUpdate(this.doc, f.stateVector);
 				// The diff holds every local change the server lacks: its ack covers all made so far.
 				const latest = this.opts.localChanges?.latest();
-				this.#send(syncFrame(SyncType.step2, diff), true, latest ? { seq: latest, upTo: true } : undefined);
+				this.#send(
+					syncFrame(SyncType.step2, diff),
+					true,
+					latest === undefined ? undefined : { seq: latest, upTo: true }
+				);
 				if (hadOffline) this.#refreshUnsaved();
 				return;
 			}
