@@ -23,21 +23,29 @@ class SessionState {
 	get actor(): Actor | null {
 		return this.#session ? actorOf(this.#session.user) : null;
 	}
-	/** True once the first GET /api/session has answered. */
+	/** True once the session is known: answered by the server, or remembered on this device. */
 	get loaded(): boolean {
 		return this.#loaded;
 	}
 	/**
-	 * The page opened with no network and works as the person who last used this device: their
-	 * rooms and outbox open, and the server judges every change when it arrives.
+	 * The page works as the person who last used this device, not (yet) confirmed by the server:
+	 * it opened with no network, or the server's answer is still on its way. Their rooms and
+	 * outbox open; the server judges every change when it arrives.
 	 */
 	get offline(): boolean {
 		return this.#offline;
 	}
 
-	/** Loads the session once; later calls share the first answer. */
+	/**
+	 * Loads the session once; later calls share the first answer. When this device remembers who
+	 * used it last, the page starts at once as them (on a slow link the session request is a whole
+	 * round trip before anything shows) and the server's answer follows: another person or nobody
+	 * replaces them (the layout then sends to the login page), no network keeps them.
+	 */
 	load(): Promise<Session | null> {
-		this.#loading ??= fetchSession().then(
+		if (this.#loading) return this.#loading;
+		const known = rememberedIdentity();
+		const asked = fetchSession().then(
 			(s) => {
 				this.#session = s;
 				this.#loaded = true;
@@ -46,17 +54,33 @@ class SessionState {
 				return s;
 			},
 			(err: unknown) => {
-				const known = rememberedIdentity();
-				if (err instanceof ApiError && err.code === NETWORK_ERROR && known) {
-					// No token: nothing state-changing goes over REST until the server answers again.
-					const s: Session = { user: known, csrfToken: '', expiresAt: 0 };
-					this.#session = s;
-					this.#loaded = true;
-					this.#offline = true;
-					return s;
+				if (known && this.#session?.user.id === known.id) {
+					// No network (or a failing server): go on as the person remembered. No CSRF token, so
+					// nothing state-changing goes over REST until the server answers again.
+					if (!(err instanceof ApiError && err.code === NETWORK_ERROR))
+						console.warn('sitroom: the session could not be checked', err);
+					return this.#session;
 				}
 				this.#loading = null;
 				throw err;
+			}
+		);
+		if (!known) {
+			this.#loading = asked;
+			return asked;
+		}
+		const s: Session = { user: known, csrfToken: '', expiresAt: 0 };
+		this.#session = s;
+		this.#loaded = true;
+		this.#offline = true;
+		this.#loading = Promise.resolve(s);
+		asked.then(
+			(answer) => {
+				if (answer) this.#loading = Promise.resolve(answer);
+				else this.#loading = Promise.resolve(null);
+			},
+			() => {
+				// Kept as the person remembered (see above).
 			}
 		);
 		return this.#loading;
