@@ -180,4 +180,47 @@ describe.skipIf(noChromium)('a field member offline on a phone', () => {
 		await field.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 });
 		await commander.locator('[data-testid=task-thread]', { hasText: note }).waitFor({ timeout: 10_000 });
 	}, 120_000);
+
+	it('lists a refused change kept on the phone across reloads until it is dismissed', async () => {
+		// What the accept-and-compensate server hands over (RefusedChange), as the room keeps it.
+		const me = (await (await fieldCtx.request.get(`${server.url}/api/session`)).json()) as {
+			user: { id: string };
+		};
+		const change = {
+			id: `refusal-${Date.now()}`,
+			collection: 'tasks',
+			entityId: 'task-chaotian-transfer',
+			field: 'status',
+			op: 'update',
+			attempted: 'done',
+			reason: 'only the assigned team may move this task'
+		};
+		await field.evaluate(
+			async ({ db, record }) => {
+				const open = indexedDB.open(db);
+				const conn = await new Promise<IDBDatabase>((ok, fail) => {
+					open.onsuccess = () => ok(open.result);
+					open.onerror = () => fail(open.error);
+				});
+				const tx = conn.transaction('refused', 'readwrite');
+				tx.objectStore('refused').put(record);
+				await new Promise((ok) => (tx.oncomplete = ok));
+				conn.close();
+			},
+			{
+				db: `sitroom-room:${me.user.id}:${INCIDENT}`,
+				record: { id: change.id, room: INCIDENT, change, at: Date.now() }
+			}
+		);
+		await field.reload();
+		const panel = field.locator('[data-testid=refused-changes]');
+		await panel.waitFor({ timeout: 20_000 });
+		await expect(panel.innerText()).resolves.toContain('done');
+		await expect(panel.innerText()).resolves.toContain('您没有修改这一项的权限');
+		await panel.locator('[data-testid=refused-dismiss]').click();
+		await panel.waitFor({ state: 'detached' });
+		await field.reload();
+		await field.locator('[data-testid=incident-room][data-synced=true]').waitFor({ timeout: 20_000 });
+		await expect(field.locator('[data-testid=refused-changes]').count()).resolves.toBe(0);
+	}, 90_000);
 });
