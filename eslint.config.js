@@ -109,6 +109,32 @@ export default ts.config(
 		}
 	},
 	{
+		// What the device keeps (IndexedDB, the outbox) knows the domain and Yjs, not the UI, the
+		// network clients or SvelteKit: the service worker imports it too.
+		files: ['src/lib/offline/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ regex: '^(\\.\\.?/)+domain/', message: 'import the domain as $lib/domain/…' },
+						{
+							group: [
+								'$app/*',
+								'$lib/state/*',
+								'$lib/components/*',
+								'$lib/api/*',
+								'$lib/realtime/*',
+								'$lib/map/*'
+							],
+							message: 'src/lib/offline imports only the domain and yjs'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['server/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS] }] }
 	},

@@ -47,6 +47,9 @@ const config = {
 		// The Express server in server/ mounts the adapter-node handler; it owns the port.
 		adapter: adapter({ out: 'build' }),
 		alias: { '#domain': 'src/lib/domain' },
+		// Absolute asset paths: the service worker serves one page shell for every route offline,
+		// and a shell with paths relative to '/' would point a nested route at missing files.
+		paths: { relative: false },
 		csp: { mode: 'auto', directives: contentSecurityPolicy }
 	}
 };

@@ -5,6 +5,7 @@
 import type { BenchOptions } from '../options.ts';
 import { coldLoad } from './cold-load.ts';
 import { manyRooms } from './many-rooms.ts';
+import { offline } from './offline.ts';
 import { oneRoom } from './one-room.ts';
 import { render } from './render.ts';
 import type { Scenario } from './scenario.ts';
@@ -18,7 +19,8 @@ export function scenarios(opts: BenchOptions): Scenario[] {
 			manyRooms(20, 5, 30, 10),
 			coldLoad(2_000),
 			validation(2_000, 5_000),
-			render(500, 100)
+			render(500, 100),
+			offline(100)
 		];
 	}
 	return [
@@ -28,6 +30,7 @@ export function scenarios(opts: BenchOptions): Scenario[] {
 		manyRooms(200, 5, 100, 10),
 		coldLoad(10_000),
 		validation(10_000, 20_000),
-		render(5_000, 1_000)
+		render(5_000, 1_000),
+		offline(500)
 	];
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { nextConnectionId } from './connection-id.ts';
 import { extendPagePolicy, type PolicySources } from './page-policy.ts';
 import { securityHeaders } from './security-headers.ts';
+import { serviceWorkerHeaders } from './service-worker-policy.ts';
 import type { TrustProxy } from './trust-proxy.ts';
 
 export interface HttpAppOptions {
@@ -76,7 +77,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<express.Expre
 		const handlerFile = path.join(opts.appBuildDir, 'handler.js');
 		if (fs.existsSync(handlerFile)) {
 			const mod = (await import(pathToFileURL(handlerFile).href)) as { handler: express.RequestHandler };
-			app.use(extendPagePolicy(opts.pageSources), mod.handler);
+			app.use(extendPagePolicy(opts.pageSources), serviceWorkerHeaders(opts.pageSources), mod.handler);
 		} else {
 			opts.log.warn({ handlerFile }, 'no app build found; serving the API only (run `npm run build`)');
 		}

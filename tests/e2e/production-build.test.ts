@@ -80,6 +80,19 @@ describe('security headers', () => {
 		}
 	});
 
+	it('lets the service worker fetch this origin only, and fetch its script afresh at each visit', async () => {
+		const res = await get('/service-worker.js');
+		expect(res.status).toBe(200);
+		const policy = directives(res.headers.get('content-security-policy') ?? '');
+		expect(policy['default-src']).toEqual(["'none'"]);
+		expect(policy['connect-src']).toEqual(["'self'"]);
+		expect(res.headers.get('cache-control')).toBe('no-cache');
+		const manifest = await fetch(`${server.url}/manifest.webmanifest`);
+		expect(manifest.headers.get('content-type')).toContain('application/manifest+json');
+		const icons = ((await manifest.json()) as { icons: { src: string }[] }).icons;
+		for (const icon of icons) expect(await statusOf(icon.src), icon.src).toBe(200);
+	});
+
 	it('runs a page’s scripts only from this origin or with the page’s nonce, a new one each time', async () => {
 		const nonceOf = async () => {
 			const res = await fetch(`${server.url}/login`);

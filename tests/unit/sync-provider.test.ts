@@ -7,7 +7,12 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { MessageType, SyncType, syncFrame, type Ack } from '../../src/lib/domain/protocol.ts';
-import { SyncProvider, type AppSocket, type SyncState } from '../../src/lib/realtime/sync-provider.ts';
+import {
+	SyncProvider,
+	type AppSocket,
+	type LocalChanges,
+	type SyncState
+} from '../../src/lib/realtime/sync-provider.ts';
 
 interface Sent {
 	sub: number;
@@ -38,7 +43,9 @@ function fakeSocket() {
 				const d = decoding.createDecoder(args[1] as Uint8Array);
 				if (decoding.readVarUint(d) !== MessageType.sync) return socket;
 				const sub = decoding.readVarUint(d);
-				sent.push({ sub, payload: decoding.readVarUint8Array(d), ack: args[2] as Sent['ack'] });
+				// The ack comes last: after the frame's metadata (FrameMeta) when it has one.
+				const ack = (typeof args[3] === 'function' ? args[3] : args[2]) as Sent['ack'];
+				sent.push({ sub, payload: decoding.readVarUint8Array(d), ack });
 			}
 			return socket;
 		}
@@ -128,5 +135,39 @@ describe('SyncProvider', () => {
 		doc.getMap('m').set('x', 1);
 		expect(sent.filter((s) => s.sub === SyncType.update)).toEqual([]);
 		expect(doc._observers.has('update')).toBe(false);
+	});
+
+	it('tells the outbox which local change each frame carries, and what the server acknowledged', () => {
+		const { socket, sent, receive } = fakeSocket();
+		const doc = new Y.Doc();
+		let seq = 0;
+		const saved: Array<[number, boolean]> = [];
+		const outbox: LocalChanges = {
+			add: () => ++seq,
+			latest: () => seq,
+			saved: (n, upTo) => saved.push([n, upTo])
+		};
+		const provider = new SyncProvider(socket, 'room', doc, { localChanges: outbox });
+		receive(syncFrame(SyncType.step2, new Uint8Array([0, 0])));
+		doc.getMap('m').set('a', 1);
+		doc.getMap('m').set('b', 2);
+		const updates = sent.filter((s) => s.sub === SyncType.update);
+		expect(updates).toHaveLength(2);
+		// A refusal or a failure is not "on the server": the change stays waiting.
+		updates[1]!.ack!({ ok: false, code: 4500, reason: 'storage-failed', message: 'disk full' });
+		expect(saved).toEqual([]);
+		updates[0]!.ack!({ ok: true });
+		expect(saved).toEqual([[1, false]]);
+
+		// The server asks for what it lacks: the answer carries every change so far, and its
+		// acknowledgement covers them all.
+		receive(syncFrame(SyncType.step1, Y.encodeStateVector(new Y.Doc())));
+		const step2 = sent.filter((s) => s.sub === SyncType.step2).at(-1)!;
+		step2.ack!({ ok: true });
+		expect(saved).toEqual([
+			[1, false],
+			[2, true]
+		]);
+		provider.destroy();
 	});
 });

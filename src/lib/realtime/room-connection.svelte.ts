@@ -10,9 +10,30 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { RefusedChange, ServerNotice } from '$lib/domain/protocol';
-import { SyncProvider, type AppSocket, type ConnectionStatus } from './sync-provider.ts';
+import { SyncProvider, type AppSocket, type ConnectionStatus, type LocalChanges } from './sync-provider.ts';
+
+/**
+ * What this device keeps of a room (src/lib/offline's LocalRoom): the document as last seen and
+ * the outbox of changes the server has not acknowledged. Its getters are reactive.
+ */
+export interface LocalCopy {
+	readonly outbox: LocalChanges & { clear(): void };
+	/** Changes made here that the server has not acknowledged as on disk. */
+	readonly waiting: number;
+	/** Every change made here is on this device's disk. */
+	readonly storedLocally: boolean;
+	/** Puts what the device kept into `doc`, before it syncs. */
+	restore(doc: Y.Doc): void;
+	/** Keeps `doc` on the device from now on. */
+	keep(doc: Y.Doc): void;
+	/** Keeps changes the server refused, until the person dismisses them. */
+	keepRefused(changes: readonly RefusedChange[]): void;
+	close(): void;
+}
 
 export interface RoomConnectionOptions {
+	/** What this device keeps of the room, once opened (offline use). */
+	local?: Promise<LocalCopy | null>;
 	/** Each list of changes the server undid in an accepted update, as it comes (to persist it). */
 	onRefusedChanges?: (room: string, changes: readonly RefusedChange[]) => void;
 }
@@ -26,14 +47,46 @@ export class RoomConnection {
 	#closed = $state<ServerNotice | null>(null);
 	#doc = $state.raw<Y.Doc>(new Y.Doc());
 	#awareness = $state.raw<Awareness>(new Awareness(this.#doc));
-	#provider: SyncProvider;
+	#local = $state.raw<LocalCopy | null>(null);
+	#provider: SyncProvider | null = null;
+	#destroyed = false;
 
+	/**
+	 * With `opts.local`, the room is first restored from this device (the document as last seen and
+	 * the changes still waiting) and only then synced, so the server is asked only for what it has
+	 * that the device lacks, and sent only what it lacks. Without one (no IndexedDB, no session
+	 * yet), or if it fails to open, the room syncs as it is.
+	 */
 	constructor(
 		readonly room: string,
 		private readonly socket: AppSocket,
 		private readonly opts: RoomConnectionOptions = {}
 	) {
-		this.#provider = this.#connect();
+		const local = opts.local;
+		if (!local) {
+			this.#provider = this.#connect();
+			return;
+		}
+		local
+			.catch((err: unknown) => {
+				console.warn(`sitroom: room ${room} is not kept on this device`, err);
+				return null;
+			})
+			.then((copy) => {
+				if (this.#destroyed) return copy?.close();
+				if (copy) {
+					copy.restore(this.#doc);
+					copy.keep(this.#doc);
+					this.#local = copy;
+				}
+				this.#provider = this.#connect();
+			})
+			.catch((err: unknown) => console.error('sitroom: could not open the room', err));
+	}
+
+	/** What this device keeps of the room; null until restored, or when nothing is kept. */
+	get local(): LocalCopy | null {
+		return this.#local;
 	}
 
 	get status(): ConnectionStatus {
@@ -65,6 +118,18 @@ export class RoomConnection {
 		return this.#awareness;
 	}
 
+	/**
+	 * Connects again after the server turned the session away (the person signed in again): the
+	 * room rejoins with the new session and sends what waits in the outbox.
+	 */
+	reconnect(): void {
+		if (this.#destroyed) return;
+		this.#closed = null;
+		this.#provider?.destroy();
+		this.#provider = this.#connect();
+		if (!this.socket.connected) this.socket.connect();
+	}
+
 	dismissRefusal(): void {
 		this.#refusal = null;
 	}
@@ -77,6 +142,7 @@ export class RoomConnection {
 	#connect(): SyncProvider {
 		return new SyncProvider(this.socket, this.room, this.#doc, {
 			awareness: this.#awareness,
+			localChanges: this.#local?.outbox,
 			onState: (s) => {
 				this.#status = s.status;
 				this.#synced = s.synced;
@@ -90,6 +156,7 @@ export class RoomConnection {
 			},
 			onRefusedChanges: (room, changes) => {
 				this.#refusedChanges = changes;
+				this.#local?.keepRefused(changes);
 				this.opts.onRefusedChanges?.(room, changes);
 			},
 			onClosed: (c) => {
@@ -105,17 +172,22 @@ export class RoomConnection {
 	 */
 	#resync(): void {
 		const localState = this.#awareness.getLocalState();
-		this.#provider.destroy();
+		this.#provider?.destroy();
 		this.#awareness.destroy();
 		this.#doc.destroy();
 		this.#doc = new Y.Doc();
 		this.#awareness = new Awareness(this.#doc);
+		// The refused change is dropped from the device too, or a reload would send it again.
+		this.#local?.outbox.clear();
+		this.#local?.keep(this.#doc);
 		if (localState) this.#awareness.setLocalState(localState);
 		this.#provider = this.#connect();
 	}
 
 	destroy(): void {
-		this.#provider.destroy();
+		this.#destroyed = true;
+		this.#provider?.destroy();
+		this.#local?.close();
 		this.#awareness.destroy();
 		this.#doc.destroy();
 	}
@@ -130,15 +202,23 @@ let early: RoomConnection | null = null;
  * the map load. The page takes it with `takeRoomConnection`; opening another room early drops
  * one that no page took.
  */
-export function openRoomEarly(room: string, socket: AppSocket): void {
+export function openRoomEarly(
+	room: string,
+	socket: AppSocket,
+	local?: () => Promise<LocalCopy | null>
+): void {
 	if (early?.room === room) return;
 	dropEarlyRoom();
-	early = new RoomConnection(room, socket);
+	early = new RoomConnection(room, socket, { local: local?.() });
 }
 
 /** The connection opened early for `room`, or a new one. The caller owns (destroys) it. */
-export function takeRoomConnection(room: string, socket: AppSocket): RoomConnection {
-	const conn = early?.room === room ? early : new RoomConnection(room, socket);
+export function takeRoomConnection(
+	room: string,
+	socket: AppSocket,
+	local?: () => Promise<LocalCopy | null>
+): RoomConnection {
+	const conn = early?.room === room ? early : new RoomConnection(room, socket, { local: local?.() });
 	if (conn === early) early = null;
 	return conn;
 }

@@ -45,8 +45,29 @@ export interface SyncState {
 	unsaved: boolean;
 }
 
+/**
+ * A durable record of local changes (the device's outbox, src/lib/offline): told of each local
+ * change before it is sent, and of what the server has acknowledged as on disk.
+ */
+export interface LocalChanges {
+	/** A local change was made; returns its number (increasing). */
+	add(update: Uint8Array): number;
+	/** The number of the newest local change (0: none yet). */
+	latest(): number;
+	/** The server has change `seq` on disk (with `upTo`, every change numbered up to it). */
+	saved(seq: number, upTo: boolean): void;
+}
+
+/** Which local changes a frame carries, for its acknowledgement. */
+interface Carried {
+	seq: number;
+	upTo: boolean;
+}
+
 export interface SyncProviderOptions {
 	awareness?: awarenessProtocol.Awareness;
+	/** Where local changes are kept until the server has them (offline outbox). */
+	localChanges?: LocalChanges;
 	/** Called on every state change (status, synced, unsaved). */
 	onState?: (state: SyncState) => void;
 	/**
@@ -205,7 +226,7 @@ export class SyncProvider {
 		return this.opts.now?.() ?? Date.now();
 	}
 
-	#send(f: Uint8Array, carriesUpdate: boolean, editedAt: number | null = null): void {
+	#send(f: Uint8Array, carriesUpdate: boolean, editedAt: number | null = null, carried?: Carried): void {
 		if (!carriesUpdate) {
 			this.socket.emit('y', this.room, f);
 			return;
@@ -217,6 +238,7 @@ export class SyncProvider {
 			if (this.#destroyed) return;
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
 			this.#refreshUnsaved();
+			if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
 			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
 			if (ack.ok && ack.refused && ack.refused.length > 0)
 				this.opts.onRefusedChanges?.(this.room, ack.refused);
@@ -250,13 +272,15 @@ export class SyncProvider {
 
 	#onDocUpdate = (update: Uint8Array, origin: unknown): void => {
 		if (origin === REMOTE) return;
+		const seq = this.opts.localChanges?.add(update);
 		if (this.#state.status !== 'connected') {
 			this.#dirtyOffline = true;
 			this.#unsentSince ??= this.#now();
 			this.#refreshUnsaved();
 			return;
 		}
-		this.#send(syncFrame(SyncType.update, update), true, this.#now());
+		const seqs = seq === undefined ? undefined : { seq, upTo: false };
+		this.#send(syncFrame(SyncType.update, update), true, this.#now(), seqs);
 	};
 
 	#onAwarenessUpdate = (
@@ -289,7 +313,14 @@ export class SyncProvider {
 				this.#dirtyOffline = false;
 				this.#unsentSince = null;
 				const diff = Y.encodeStateAsUpdate(this.doc, f.stateVector);
-				this.#send(syncFrame(SyncType.step2, diff), true, hadOffline ? since : null);
+				// The diff holds every local change the server lacks: its ack covers all made so far.
+				const latest = this.opts.localChanges?.latest();
+				this.#send(
+					syncFrame(SyncType.step2, diff),
+					true,
+					hadOffline ? since : null,
+					latest === undefined ? undefined : { seq: latest, upTo: true }
+				);
 				if (hadOffline) this.#refreshUnsaved();
 				return;
 			}

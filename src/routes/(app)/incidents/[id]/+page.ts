@@ -2,6 +2,7 @@ import { openRoomEarly, dropEarlyRoom } from '$lib/realtime/room-connection.svel
 import { appSocket } from '$lib/realtime/socket';
 import { session } from '$lib/state/session.svelte';
 import type { PageLoad } from './$types';
+import { keptOnDevice } from './kept-on-device';
 
 /**
  * When the room is the page being opened (a reload, a link from outside the app), its connection
@@ -12,7 +13,7 @@ import type { PageLoad } from './$types';
  */
 export const load: PageLoad = ({ params, url }) => {
 	if (typeof location === 'undefined' || location.pathname !== url.pathname) return;
-	openRoomEarly(params.id, appSocket());
+	openRoomEarly(params.id, appSocket(), keptOnDevice(params.id));
 	session.load().then(
 		(s) => {
 			if (!s) dropEarlyRoom();

@@ -1,0 +1,158 @@
+/**
+ * One room kept on this device, in its own IndexedDB database per user and incident (a shared
+ * phone keeps each person's work apart): the document as last seen (written a few seconds after
+ * it changes, so a reload with no network opens the room as it was) and the outbox of local
+ * changes not yet on the server (strict, see outbox.ts). The refused changes of the same room
+ * live beside them (refused-changes.svelte.ts).
+ */
+import * as Y from 'yjs';
+import { done, openDatabase, request } from './idb.ts';
+import { Outbox, OUTBOX, type OutboxRecord } from './outbox.ts';
+import type { RefusedChange } from '$lib/domain/protocol';
+import { REFUSED, RefusedChanges } from './refused-changes.svelte.ts';
+import { recordWaiting } from './waiting-registry.ts';
+
+const DOC = 'doc';
+const STATE_KEY = 'state';
+/** How long after a change the document is written (it is re-encoded whole each time). */
+const SNAPSHOT_DELAY_MS = 2_000;
+
+/** The origin of what is put back into a document from this device (never sent as new). */
+export const RESTORED = Symbol('restored');
+
+export function roomDatabaseName(userId: string, room: string): string {
+	return `sitroom-room:${userId}:${room}`;
+}
+
+export function openRoomDatabase(userId: string, room: string): Promise<IDBDatabase> {
+	return openDatabase(roomDatabaseName(userId, room), 1, (db) => {
+		if (!db.objectStoreNames.contains(DOC)) db.createObjectStore(DOC);
+		if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: ['page', 'seq'] });
+		if (!db.objectStoreNames.contains(REFUSED)) db.createObjectStore(REFUSED, { keyPath: 'id' });
+	});
+}
+
+export class LocalRoom {
+	#waiting = $state(0);
+	#stored = $state(true);
+	#failure = $state<string | null>(null);
+	readonly outbox: Outbox;
+	#doc: Y.Doc | null = null;
+	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	#registryTimer: ReturnType<typeof setTimeout> | null = null;
+	#closed = false;
+
+	private constructor(
+		readonly userId: string,
+		readonly room: string,
+		readonly db: IDBDatabase,
+		/** Changes the server refused, kept until the person dismisses each. */
+		readonly refused: RefusedChanges,
+		private readonly snapshot: Uint8Array | undefined,
+		private readonly records: OutboxRecord[]
+	) {
+		this.outbox = new Outbox(db, records, {
+			changed: () => this.#changed(),
+			failed: (err) => {
+				this.#failure = err instanceof Error ? err.message : String(err);
+				this.#changed();
+			}
+		});
+		this.#waiting = this.outbox.size;
+	}
+
+	static async open(userId: string, room: string): Promise<LocalRoom> {
+		const db = await openRoomDatabase(userId, room);
+		const tx = db.transaction([DOC, OUTBOX], 'readonly');
+		const [snapshot, records] = await Promise.all([
+			request(tx.objectStore(DOC).get(STATE_KEY) as IDBRequest<Uint8Array | undefined>),
+			request(tx.objectStore(OUTBOX).getAll() as IDBRequest<OutboxRecord[]>)
+		]);
+		const refused = await RefusedChanges.open(db, room);
+		return new LocalRoom(userId, room, db, refused, snapshot, records);
+	}
+
+	/** Changes made here that the server has not acknowledged as on disk. */
+	get waiting(): number {
+		return this.#waiting;
+	}
+	/** Every change made here is on this device's disk. */
+	get storedLocally(): boolean {
+		return this.#stored;
+	}
+	/** Why writing to this device failed (storage full …), or null. */
+	get failure(): string | null {
+		return this.#failure;
+	}
+
+	/** Keeps changes the server refused (what was typed, why) on this device. */
+	keepRefused(changes: readonly RefusedChange[]): void {
+		this.refused.add(changes).catch((err: unknown) => {
+			this.#failure = err instanceof Error ? err.message : String(err);
+		});
+	}
+
+	/** Puts the stored document and the waiting changes into `doc`, before it syncs. */
+	restore(doc: Y.Doc): void {
+		Y.transact(
+			doc,
+			() => {
+				if (this.snapshot) Y.applyUpdate(doc, this.snapshot, RESTORED);
+				for (const r of this.records) Y.applyUpdate(doc, r.update, RESTORED);
+			},
+			RESTORED
+		);
+	}
+
+	/** Keeps `doc` on this device from now on (a document replaced after a resync too). */
+	keep(doc: Y.Doc): void {
+		this.#doc?.off('afterTransaction', this.#scheduleSnapshot);
+		this.#doc = doc;
+		doc.on('afterTransaction', this.#scheduleSnapshot);
+		this.#scheduleSnapshot();
+	}
+
+	#scheduleSnapshot = (): void => {
+		if (this.#snapshotTimer || this.#closed) return;
+		this.#snapshotTimer = setTimeout(() => {
+			this.#snapshotTimer = null;
+			this.#writeSnapshot().catch((err: unknown) => {
+				console.warn('sitroom: could not keep the room on this device', err);
+			});
+		}, SNAPSHOT_DELAY_MS);
+	};
+
+	async #writeSnapshot(): Promise<void> {
+		const doc = this.#doc;
+		if (!doc || this.#closed) return;
+		const tx = this.db.transaction(DOC, 'readwrite');
+		tx.objectStore(DOC).put(Y.encodeStateAsUpdate(doc), STATE_KEY);
+		await done(tx);
+	}
+
+	#changed(): void {
+		this.#waiting = this.outbox.size;
+		this.#stored = this.outbox.stored;
+		if (this.#registryTimer) return;
+		this.#registryTimer = setTimeout(() => {
+			this.#registryTimer = null;
+			recordWaiting({ userId: this.userId, room: this.room, count: this.outbox.size }).catch((err: unknown) =>
+				console.warn('sitroom: could not record waiting changes', err)
+			);
+		}, 100);
+	}
+
+	/** Writes the document now (leaving the page) and stops keeping it. */
+	close(): void {
+		if (this.#closed) return;
+		if (this.#snapshotTimer) {
+			clearTimeout(this.#snapshotTimer);
+			this.#snapshotTimer = null;
+			this.#writeSnapshot().catch(() => {
+				// Best effort on the way out: the outbox holds every local change regardless.
+			});
+		}
+		this.#doc?.off('afterTransaction', this.#scheduleSnapshot);
+		this.#closed = true;
+	}
+}
