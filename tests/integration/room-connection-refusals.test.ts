@@ -1,0 +1,88 @@
+/**
+ * The app's RoomConnection after changes refused inside an accepted update: the document is kept
+ * (the same Y.Doc, with what was typed and allowed), the server's undoing applies to it, the latest
+ * refused changes are in its state and handed to `onRefusedChanges`. Before accept and compensate
+ * a refusal made it throw its document away (#resync) and sync a fresh one.
+ */
+import { io as ioClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
+import type { RefusedChange } from '../../src/lib/domain/protocol.ts';
+import { RoomConnection } from '../../src/lib/realtime/room-connection.svelte.ts';
+import type { AppSocket } from '../../src/lib/realtime/sync-provider.ts';
+import { loginAt } from '../helpers/auth.ts';
+import { eventually } from '../helpers/clients.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const ROOM = 'inc-demo-jialing';
+const TASK = 'task-road-g108';
+
+describe('RoomConnection and refused changes', () => {
+	let server: TestServer;
+	const sockets: AppSocket[] = [];
+
+	beforeAll(async () => {
+		server = await startTestServer();
+	});
+
+	afterAll(async () => {
+		for (const s of sockets) s.disconnect();
+		await server?.dispose();
+	});
+
+	async function socketAs(username: string): Promise<AppSocket> {
+		const s = await loginAt(server.url, username);
+		const socket: AppSocket = ioClient(server.url, {
+			transports: ['websocket'],
+			extraHeaders: { cookie: s.cookie, origin: server.url },
+			reconnectionDelay: 50,
+			forceNew: true
+		});
+		sockets.push(socket);
+		return socket;
+	}
+
+	it('keeps its document and the latest refused changes, and hands them over', async () => {
+		const handed: Array<{ room: string; changes: readonly RefusedChange[] }> = [];
+		const conn = new RoomConnection(ROOM, await socketAs('field1'), {
+			onRefusedChanges: (room, changes) => handed.push({ room, changes })
+		});
+		const cmd = new RoomConnection(ROOM, await socketAs('commander'));
+		try {
+			await eventually(() => conn.synced && cmd.synced, 10_000, 'both synced');
+			const doc = conn.doc;
+			const mine = new IncidentDoc(doc);
+			const field = mine.read<{ createdBy: string; ownerOrgId: string }>('tasks', TASK);
+			expect(field).toBeDefined();
+			// The commander gives the task to another team; then the field member moves its status,
+			// which it may no longer do.
+			new IncidentDoc(cmd.doc).patch('tasks', TASK, { assigneeOrgId: 'team-district-rescue' });
+			await eventually(() => !cmd.unsaved, 10_000, 'reassignment saved');
+			await eventually(
+				() => mine.read<{ assigneeOrgId: string }>('tasks', TASK)?.assigneeOrgId === 'team-district-rescue',
+				10_000,
+				'reassignment at the field member'
+			);
+			mine.patch('tasks', TASK, { status: 'in_progress' });
+			await eventually(() => conn.refusedChanges.length > 0, 10_000, 'refused changes in state');
+			expect(conn.refusedChanges.map((r) => [r.collection, r.entityId, r.field, r.attempted])).toEqual([
+				['tasks', TASK, 'status', 'in_progress']
+			]);
+			expect(handed).toEqual([{ room: ROOM, changes: conn.refusedChanges }]);
+			// The same document, set back by the server's undoing; not replaced, not refused whole.
+			expect(conn.doc).toBe(doc);
+			expect(conn.refusal).toBeNull();
+			await eventually(
+				() => mine.read<{ status: string }>('tasks', TASK)?.status === 'accepted',
+				10_000,
+				'undone'
+			);
+			await eventually(() => !conn.unsaved, 10_000, 'saved');
+			conn.dismissRefusedChanges();
+			expect(conn.refusedChanges).toEqual([]);
+		} finally {
+			conn.destroy();
+			cmd.destroy();
+		}
+	});
+});
