@@ -109,4 +109,39 @@ describe.skipIf(noChromium)('registers in Chromium', () => {
 		expect(incident.wall.toArray()).toContain(feed?.id);
 		await ctx.close();
 	}, 90_000);
+
+	it('draws the shelters register on the room’s map when its layer is turned on, and on the leaders’ screen', async () => {
+		const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await ctx.newPage();
+		await loginThroughPage(page, server.url, 'commander', `/incidents/${INCIDENT}`);
+		await page.locator('[data-testid=map] canvas').first().waitFor({ timeout: 15_000 });
+		/** Pixels of the shelters' colour (#1a9641) on the map's canvases. */
+		const green = () =>
+			page.evaluate(() => {
+				let n = 0;
+				for (const canvas of document.querySelectorAll<HTMLCanvasElement>('[data-testid="map"] canvas')) {
+					const c = canvas.getContext('2d');
+					if (!c || !canvas.width) continue;
+					const d = c.getImageData(0, 0, canvas.width, canvas.height).data;
+					for (let i = 0; i < d.length; i += 4) if (d[i] === 26 && d[i + 1] === 150 && d[i + 2] === 65) n++;
+				}
+				return n;
+			});
+		await page.waitForTimeout(1000);
+		const before = await green();
+		await page.locator('button[aria-controls^="layers-"]').click();
+		await page.locator('label', { hasText: '避难场所' }).locator('input').check();
+		await expect.poll(green, { timeout: 10_000 }).toBeGreaterThan(before + 200);
+		await shot(page, 'registers-room-shelter-layer');
+
+		await page.goto(`${server.url}/screen/${INCIDENT}`);
+		await page.locator('[data-testid=map] canvas').first().waitFor({ timeout: 15_000 });
+		await page.waitForTimeout(1000);
+		const screenBefore = await green();
+		await page.locator('button[aria-controls^="layers-"]').click();
+		await page.locator('label', { hasText: '避难场所' }).locator('input').check();
+		await expect.poll(green, { timeout: 10_000 }).toBeGreaterThan(screenBefore + 200);
+		await shot(page, 'registers-screen-shelter-layer');
+		await ctx.close();
+	}, 90_000);
 });
