@@ -41,8 +41,8 @@ import { parseBody, parseParams, parseQuery } from './validate.ts';
 
 const STATUS: Readonly<Record<RegisterRefusalCode, number>> = {
 	'register-read-only': 403,
-	'not-your-township': 403,
-	'not-your-organisation': 403,
+	'other-township-row': 403,
+	'other-organisation-row': 403,
 	'register-row-not-found': 404,
 	'invalid-register-row': 400,
 	'duplicate-register-code': 409,

@@ -86,9 +86,11 @@ export async function importCsv(
 			rows.push({ line, code, action: 'create', errors: [] });
 			continue;
 		}
+		// The file has no demo column: a row keeps its mark (an exported demo row stays demo).
 		const after: StoredRegisterRow = {
 			...before,
 			...checked.input,
+			demo: before.demo,
 			version: before.version + 1,
 			updatedAt: at
 		};

@@ -94,10 +94,10 @@ describe('registers over REST', () => {
 		const other = await byCode('shelters', 'SHL-510812101');
 		const refused = await patch('chaotian', other, { data: { occupancy: 5 } });
 		expect(refused.status).toBe(403);
-		expect(refused.body.error).toBe('not-your-township');
+		expect(refused.body.error).toBe('other-township-row');
 		// Nor may a row be moved into someone else's township.
 		const moved = await patch('chaotian', ok.body.row, { township: '510812101' });
-		expect(moved.body.error).toBe('not-your-township');
+		expect(moved.body.error).toBe('other-township-row');
 		expect((await byCode('shelters', 'SHL-510812101')).data.occupancy).toBe(0);
 	});
 
@@ -115,7 +115,7 @@ describe('registers over REST', () => {
 		const water = await byCode('cameras', 'CAM-WL-01');
 		expect((await patch('water', water, { name: '水位监控（改）' })).status).toBe(200);
 		const forest = await byCode('cameras', 'CAM-FF-01');
-		expect((await patch('water', forest, { name: 'x' })).body.error).toBe('not-your-organisation');
+		expect((await patch('water', forest, { name: 'x' })).body.error).toBe('other-organisation-row');
 		const team = await call<Answer>(server.url, as.water!, 'POST', '/api/registers/teams', {
 			row: {
 				code: 'TEAM-FLOOD',

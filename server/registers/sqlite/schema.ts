@@ -56,5 +56,13 @@ export const registerMigrations: readonly Migration[] = [
 			);
 			CREATE INDEX hazard_steps_hazard ON hazard_steps(hazard_id, seq);
 		`
+	},
+	{
+		// Lists filter by status (a hazard point's loop, a camera's health) and by due date.
+		id: 'registers/002-status-index',
+		sql: `
+			CREATE INDEX register_rows_status ON register_rows(register, status);
+			CREATE INDEX register_rows_due ON register_rows(register, due_at);
+		`
 	}
 ];

@@ -16,6 +16,11 @@ export function setCsrfToken(token: string | null): void {
 	csrfToken = token;
 }
 
+/** The CSRF header for a state-changing call made with fetch directly (a file upload). */
+export function csrfHeader(): Record<string, string> {
+	return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {

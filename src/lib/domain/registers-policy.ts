@@ -6,7 +6,7 @@
  */
 import type { Actor, OrgDirectory } from './actor.ts';
 
-export type RegisterEditRefusal = 'register-read-only' | 'not-your-township' | 'not-your-organisation';
+export type RegisterEditRefusal = 'register-read-only' | 'other-township-row' | 'other-organisation-row';
 
 export interface RowScope {
 	township: string | null;
@@ -22,11 +22,11 @@ export function whyNotEditRegisterRow(
 		case 'commander':
 			return null;
 		case 'township':
-			return actor.township !== null && row.township === actor.township ? null : 'not-your-township';
+			return actor.township !== null && row.township === actor.township ? null : 'other-township-row';
 		case 'agency': {
-			if (row.ownerOrgId === null) return 'not-your-organisation';
+			if (row.ownerOrgId === null) return 'other-organisation-row';
 			if (row.ownerOrgId === actor.orgId) return null;
-			return orgs.get(row.ownerOrgId)?.parentId === actor.orgId ? null : 'not-your-organisation';
+			return orgs.get(row.ownerOrgId)?.parentId === actor.orgId ? null : 'other-organisation-row';
 		}
 		default:
 			return 'register-read-only';

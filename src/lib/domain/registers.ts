@@ -145,3 +145,24 @@ export type RegisterRowInput = z.infer<typeof RegisterRowBaseSchema> & { data: R
 export function inBox(lon: number, lat: number, box: readonly [number, number, number, number]): boolean {
 	return lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3];
 }
+
+/** The values a coded field of a register offers (labels: i18n `registers.code.<value>`). */
+export const FIELD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+	teamType: TEAM_TYPES,
+	availability: ['standby', 'resting'],
+	level: DEPOT_LEVELS,
+	status: EQUIPMENT_STATUSES,
+	field: EXPERT_FIELDS,
+	hazardType: HAZARD_TYPES,
+	cameraKind: CAMERA_KINDS
+};
+
+/** Fields entered as numbers. */
+export const NUMBER_FIELDS: ReadonlySet<string> = new Set([
+	'size',
+	'quantity',
+	'capacity',
+	'occupancy',
+	'threatenedPeople',
+	'threatenedProperty'
+]);

@@ -32,7 +32,8 @@ export type LayerName =
 	| 'feeds'
 	| 'positions'
 	| 'pointers'
-	| 'measure';
+	| 'measure'
+	| `register-${string}`;
 
 export class MapHandle {
 	crs = $state<DisplayCrs>('wgs84');

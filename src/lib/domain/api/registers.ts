@@ -10,8 +10,8 @@ import { REGISTERS, RegisterRowBaseSchema, TEAM_AVAILABILITY } from '../register
 
 export const REGISTER_REFUSALS = [
 	'register-read-only',
-	'not-your-township',
-	'not-your-organisation',
+	'other-township-row',
+	'other-organisation-row',
 	'register-row-not-found',
 	'invalid-register-row',
 	'duplicate-register-code',
