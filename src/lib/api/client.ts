@@ -16,6 +16,11 @@ export function setCsrfToken(token: string | null): void {
 	csrfToken = token;
 }
 
+/** The CSRF header for a state-changing call that sends bytes, not JSON (a photo upload). */
+export function csrfHeaders(): Record<string, string> {
+	return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
