@@ -21,6 +21,7 @@ const INCIDENT = 'inc-demo-jialing';
 const TASK = 'task-road-g108';
 const TASK_TITLE = 'G108 沙河—朝天段交通管制';
 const NOTE = 'K1563 管制点已设置，车辆改走 G5';
+const OFFLINE_NOTE = '山谷无信号，照片稍后上传';
 const REPORT_NOTE = '沙河镇后山裂缝扩大约 2 米';
 
 const noChromium = skipWithoutChromium('field view e2e');
@@ -110,6 +111,20 @@ describe.skipIf(noChromium)('the field view on a phone', () => {
 		await expect(field.locator('[data-testid=photos-waiting]').count()).resolves.toBe(0);
 	});
 
+	it('keeps a photo taken with no signal on the phone, says so, and uploads it once online', async () => {
+		await phone.setOffline(true);
+		await card().locator('[data-testid=field-note]').fill(OFFLINE_NOTE);
+		await card().locator('[data-testid=photo-input]').setInputFiles(photoFile);
+		await card().locator('[data-testid=photo-preview]').waitFor();
+		await card().locator('[data-testid=field-send]').tap();
+		await field.locator('[data-testid=photos-waiting][data-count="1"]').waitFor();
+		const entry = card().locator('[data-testid=field-thread] li').filter({ hasText: OFFLINE_NOTE });
+		await expect(entry.innerText()).resolves.toContain('照片尚未上传');
+		await phone.setOffline(false);
+		await entry.locator('[data-testid=photo]').waitFor({ timeout: 30_000 });
+		await expect(field.locator('[data-testid=photos-waiting]').count()).resolves.toBe(0);
+	});
+
 	it('sends a quick report in three taps: 现场报告, the kind, 发送', async () => {
 		await field.locator('[data-testid=report-open]').tap();
 		await field.locator('[data-testid=report-kind-hazard]').tap();
@@ -136,7 +151,9 @@ describe.skipIf(noChromium)('the field view on a phone', () => {
 		await taskCard.click();
 		const thread = room.locator('[data-testid=task-details] [data-testid=task-thread]');
 		await expect(thread.innerText()).resolves.toContain(NOTE);
-		const img = thread.locator('[data-testid=photo]');
+		await expect(thread.innerText()).resolves.toContain(OFFLINE_NOTE);
+		await expect.poll(() => thread.locator('[data-testid=photo]').count()).toBe(2);
+		const img = thread.locator('[data-testid=photo]').first();
 		await expect
 			.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), { timeout: 20_000 })
 			.toBeGreaterThan(0);
