@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Position } from '../../src/lib/domain/incident-doc.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasLocationMetadata, jpegWithGps } from '../helpers/photos.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
@@ -131,6 +132,23 @@ describe.skipIf(noChromium)('the field view on a phone', () => {
 		await field.locator('[data-testid=report-note]').fill(REPORT_NOTE);
 		await field.locator('[data-testid=report-send]').tap();
 		await field.locator('[data-testid=my-reports]').getByText(REPORT_NOTE).waitFor();
+	});
+
+	it('shares the position only once the person turns it on, and stops when asked', async () => {
+		const userId = (await server.identity.users.byUsername('field1'))!.id;
+		const room = await server.registry.open(INCIDENT);
+		const position = () => room.doc.getMap<Position>('positions').get(userId);
+		// The demo scenario placed field1 elsewhere; nothing moves it before they consent.
+		const before = position();
+		expect(before?.lonLat).not.toEqual([105.8665, 32.5775]);
+		await field.locator('[data-testid=position-share]').tap();
+		await field.locator('[data-testid=position-sharing]').getByText('最近一次').waitFor();
+		await expect.poll(position, { timeout: 20_000 }).toMatchObject({
+			lonLat: [105.8665, 32.5775],
+			orgId: 'twp-510812100-squad'
+		});
+		await field.locator('[data-testid=position-stop]').tap();
+		await field.locator('[data-testid=position-share]').waitFor();
 	});
 
 	it('shows the commander the new status, the note, the photo and the report', async () => {
