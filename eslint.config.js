@@ -135,6 +135,24 @@ export default ts.config(
 		}
 	},
 	{
+		// The field view's logic (photos, their queue, positions) has no UI: pages and components use it.
+		files: ['src/lib/field/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ regex: '^(\\.\\.?/)+domain/', message: 'import the domain as $lib/domain/…' },
+						{
+							group: ['$app/*', '$lib/map', '$lib/map/*', '$lib/components/*', '*.svelte'],
+							message: 'src/lib/field holds no UI; pages and components import it'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['server/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS] }] }
 	},

@@ -16,7 +16,7 @@ export function setCsrfToken(token: string | null): void {
 	csrfToken = token;
 }
 
-/** The CSRF header for a state-changing call made with fetch directly (a file upload). */
+/** The CSRF header for a state-changing call that sends bytes, not JSON (a CSV file, a photo). */
 export function csrfHeader(): Record<string, string> {
 	return csrfToken ? { 'x-csrf-token': csrfToken } : {};
 }

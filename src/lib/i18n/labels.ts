@@ -46,3 +46,9 @@ export function closeReasonKey(reason: string): MessageKey {
 	const key = `${CLOSE_REASON_PREFIX}${reason}`;
 	return Object.hasOwn(zhCN, key) ? (key as MessageKey) : 'closeReason.unknown';
 }
+
+/** The message for a photo upload's refusal code; codes without their own say `photoRefusal.other`. */
+export function photoRefusalKey(code: string): MessageKey {
+	const key = `photoRefusal.${code}`;
+	return Object.hasOwn(zhCN, key) ? (key as MessageKey) : 'photoRefusal.other';
+}

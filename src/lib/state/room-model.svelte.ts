@@ -13,6 +13,7 @@ import {
 	ROOTS,
 	type Feed,
 	type FeedHealthState,
+	type FieldReport,
 	type IncidentMeta,
 	type Position,
 	type TaskUpdate,
@@ -22,6 +23,7 @@ import type { LogItem } from './board.ts';
 import type { TaskItem } from './tasks.ts';
 
 export type FeedItem = Feed & { id: string };
+export type ReportItem = FieldReport & { id: string };
 
 export class RoomModel {
 	#meta = $state.raw<Partial<IncidentMeta>>({});
@@ -33,6 +35,7 @@ export class RoomModel {
 	#health = $state.raw<Record<string, FeedHealthState>>({});
 	#wall = $state.raw<string[]>([]);
 	#positions = $state.raw<Record<string, Position>>({});
+	#reports = $state.raw<ReportItem[]>([]);
 	#annotationCount = $state(0);
 	/** Each task as last read, by id: reused until a transaction touches that task. */
 	// A plain Map: a cache behind the reactive `#tasks`, never read by a view.
@@ -68,6 +71,10 @@ export class RoomModel {
 	get positions(): Record<string, Position> {
 		return this.#positions;
 	}
+	/** Field reports (现场报告), newest first. */
+	get reports(): ReportItem[] {
+		return this.#reports;
+	}
 	/** How many annotations the document holds (the map layer reads the features themselves). */
 	get annotationCount(): number {
 		return this.#annotationCount;
@@ -88,7 +95,14 @@ export class RoomModel {
 			[doc.getMap(ROOTS.feedHealth), () => (this.#health = doc.getMap(ROOTS.feedHealth).toJSON())],
 			[doc.getArray(ROOTS.wall), () => (this.#wall = doc.getArray<string>(ROOTS.wall).toArray())],
 			[doc.getMap(ROOTS.positions), () => (this.#positions = doc.getMap(ROOTS.positions).toJSON())],
-			[doc.getMap(ROOTS.annotations), () => (this.#annotationCount = doc.getMap(ROOTS.annotations).size)]
+			[doc.getMap(ROOTS.annotations), () => (this.#annotationCount = doc.getMap(ROOTS.annotations).size)],
+			[
+				doc.getMap(ROOTS.reports),
+				() =>
+					(this.#reports = entities<ReportItem>(doc.getMap(ROOTS.reports)).sort((a, b) =>
+						b.createdAt.localeCompare(a.createdAt)
+					))
+			]
 		];
 		for (const [type, read] of readers) {
 			read();
