@@ -20,6 +20,16 @@ const schema = z.object({
 	HOST: z.string().default('0.0.0.0'),
 	DATA_DIR: z.string().default('./data'),
 	SITROOM_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+	/**
+	 * postgres://… : every store (the document log and snapshots, every repository) in this
+	 * PostgreSQL database instead of SQLite (server/store/postgres/). Unset: SQLite under DATA_DIR.
+	 */
+	DATABASE_URL: z.string().url().optional(),
+	/** The schema inside DATABASE_URL's database the stores use (created if missing); default public. */
+	DATABASE_SCHEMA: z
+		.string()
+		.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores')
+		.optional(),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 	/**
@@ -178,6 +188,8 @@ export type Config = {
 	host: string;
 	dataDir: string;
 	store: 'sqlite' | 'memory';
+	/** DATABASE_URL: PostgreSQL for every store (null: SQLite, or memory). */
+	database: { url: string; schema: string | null } | null;
 	sqliteSynchronous: 'full' | 'normal';
 	syncIntervalMs: number;
 	visibleAfter: 'written' | 'disk';
@@ -214,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
+		database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA ?? null } : null,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		visibleAfter: e.VISIBLE_AFTER,

@@ -11,6 +11,8 @@ import { dutyRouter } from '../api/duty.ts';
 import { feedsRouter } from '../api/feeds.ts';
 import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
+import { registersRouter } from '../api/registers.ts';
+import { photosRouter } from '../api/photos.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
@@ -55,8 +57,14 @@ export function restApi(deps: {
 			log
 		}),
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
+		photosRouter({ access, photos: deps.services.photos }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
+		registersRouter({
+			registers: deps.services.registers.registers,
+			check: deps.services.registers.check,
+			userName: async (id) => (await identity.users.byId(id))?.displayName
+		}),
 		auditRouter({
 			attribution: deps.services.guard.attribution,
 			names: {
