@@ -17,7 +17,12 @@ import {
 	type WarningSummary,
 	type WarningVersion
 } from '#domain/api/warnings';
-import { ackLimitKey, type AckLimitKey, type WarningEvent as EventCode } from '#domain/warnings';
+import {
+	ackLimitKey,
+	type AckLimitKey,
+	type WarningEvent as EventCode,
+	type WarningStatus
+} from '#domain/warnings';
 import type { z } from 'zod';
 import type { DutyRepository } from '../duty/duty-repository.ts';
 import type { OrganisationDirectory } from '../identity/organisations.ts';
@@ -338,11 +343,11 @@ export class Warnings {
 
 	async list(
 		actor: Actor,
-		q: { status: 'active' | 'cancelled' | 'expired' | 'all'; target?: string; unacknowledged?: string }
+		q: { status: WarningStatus | 'all'; target?: string; unacknowledged?: string }
 	): Promise<StoredWarning[]> {
 		const now = this.#d.now();
 		const stored = await this.#d.repo.list({
-			status: q.status === 'cancelled' ? 'cancelled' : q.status === 'all' ? undefined : 'active',
+			status: q.status === 'lifted' ? 'cancelled' : q.status === 'all' ? undefined : 'active',
 			target: q.unacknowledged ? actor.orgId : q.target
 		});
 		return stored.filter((w) => {
@@ -354,8 +359,9 @@ export class Warnings {
 		});
 	}
 
-	statusOf(w: StoredWarning, now = this.#d.now()): 'active' | 'cancelled' | 'expired' {
-		if (w.status === 'cancelled') return 'cancelled';
+	/** 生效中, 已解除 (cancelled), 已过期. */
+	statusOf(w: StoredWarning, now = this.#d.now()): WarningStatus {
+		if (w.status === 'cancelled') return 'lifted';
 		return w.versions.at(-1)!.expires <= now ? 'expired' : 'active';
 	}
 

@@ -19,3 +19,16 @@ export function validWarning(over: Record<string, unknown> = {}): Record<string,
 		...over
 	};
 }
+
+/** Polls an async check until it stops throwing (or the time is up), and returns its value. */
+export async function until<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+	const t0 = Date.now();
+	for (;;) {
+		try {
+			return await check();
+		} catch (err) {
+			if (Date.now() - t0 > timeoutMs) throw err;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	}
+}

@@ -138,7 +138,7 @@ describe('warnings over REST', () => {
 		const res = await ack(id, datan);
 		expect([res.status, res.body.error]).toEqual([409, 'warning-cancelled']);
 		const w = await detail(id);
-		expect(w.status).toBe('cancelled');
+		expect(w.status).toBe('lifted');
 		expect(w.versions.map((v) => [v.version, v.msgType, v.title, v.reason])).toEqual([
 			[1, 'issue', '嘉陵江朝天段洪水红色预警', null],
 			[2, 'update', '洪水红色预警(续发)', null],

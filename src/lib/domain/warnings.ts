@@ -3,12 +3,17 @@
  * sides use, the acknowledgement time limits by level, and the CAP 1.2 mappings of a level.
  * The server decides (server/warnings/); the UI asks the same module to label and to hide.
  */
-export const WARNING_KINDS = ['warning', 'order'] as const;
-export type WarningKind = (typeof WARNING_KINDS)[number];
+import type { WarningLevel, WarningKind } from './vocabulary.ts';
 
-/** Colour levels, most severe first: 红 橙 黄 蓝. */
-export const WARNING_LEVELS = ['red', 'orange', 'yellow', 'blue'] as const;
-export type WarningLevel = (typeof WARNING_LEVELS)[number];
+/** Kinds (预警/指令), colour levels (红 橙 黄 蓝) and statuses are the vocabulary's, as the incident mirror's. */
+export {
+	WARNING_KINDS,
+	WARNING_LEVELS,
+	WARNING_STATUSES,
+	type WarningKind,
+	type WarningLevel,
+	type WarningStatus
+} from './vocabulary.ts';
 
 /** CAP 1.2 urgency and certainty values (Unknown left out: an issuer says what they know). */
 export const WARNING_URGENCIES = ['Immediate', 'Expected', 'Future', 'Past'] as const;

@@ -2,9 +2,11 @@
  * English messages, the second language. Typed as `Messages`, so the compiler refuses a missing
  * or an extra key compared with zh-CN.ts.
  */
+import { warningsEn } from './warnings-messages.ts';
 import type { Messages } from './zh-CN.ts';
 
 export const en: Messages = {
+	...warningsEn,
 	'app.name': 'Sitroom situation room',
 	'language.label': 'Language',
 	'language.zh-CN': '中文',

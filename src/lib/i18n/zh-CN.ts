@@ -6,7 +6,10 @@
  * fails if one is missing. en.ts must have exactly these keys (its type enforces it).
  * Values are ICU message format (svelte-i18n): `{value}` is a placeholder.
  */
+import { warningsZhCN } from './warnings-messages.ts';
+
 export const zhCN = {
+	...warningsZhCN,
 	'app.name': '应急指挥协同会商室',
 	'language.label': '语言',
 	'language.zh-CN': '中文',

@@ -10,6 +10,7 @@ import {
 	WARNING_KINDS,
 	WARNING_LEVELS,
 	WARNING_MSG_TYPES,
+	WARNING_STATUSES,
 	WARNING_URGENCIES
 } from '../warnings.ts';
 
@@ -138,7 +139,7 @@ export type Escalation = z.infer<typeof EscalationSchema>;
 export const WarningSummarySchema = z.object({
 	id: z.string(),
 	kind: z.enum(WARNING_KINDS),
-	status: z.enum(['active', 'cancelled', 'expired']),
+	status: z.enum(WARNING_STATUSES),
 	issuerOrgId: z.string(),
 	issuerOrgName: z.string(),
 	incidentId: z.string().nullable(),
@@ -158,7 +159,7 @@ export const WarningDetailSchema = WarningSummarySchema.extend({
 export type WarningDetail = z.infer<typeof WarningDetailSchema>;
 
 export const WarningListQuerySchema = z.object({
-	status: z.enum(['active', 'cancelled', 'expired', 'all']).default('active'),
+	status: z.enum([...WARNING_STATUSES, 'all']).default('active'),
 	/** Only warnings targeting this organisation. */
 	target: z.string().min(1).max(80).optional(),
 	/** Only those this caller's organisation has not acknowledged yet. */
