@@ -161,6 +161,16 @@ export default ts.config(
 		}
 	},
 	{
+		// The relay between nodes reaches the log through the DocStore interface, whatever the engine.
+		files: ['server/cluster/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
 		// A feature's postgres/ folder knows PostgreSQL, not SQLite.
 		files: ['server/guard/postgres/**/*.ts', 'server/incidents/postgres/**/*.ts'],
 		rules: {
