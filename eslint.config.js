@@ -121,7 +121,9 @@ export default ts.config(
 			'server/store/**/*.ts',
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
-			'server/feeds/**/*.ts'
+			'server/feeds/**/*.ts',
+			'server/registers/**/*.ts',
+			'server/attachments/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
@@ -136,10 +138,17 @@ export default ts.config(
 	{
 		// The features with tables, outside their sqlite/ folders (these rules replace the ones above
 		// for these files, so they repeat them).
-		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts'],
+		files: [
+			'server/guard/**/*.ts',
+			'server/incidents/**/*.ts',
+			'server/registers/**/*.ts',
+			'server/attachments/**/*.ts'
+		],
 		ignores: [
 			'server/guard/sqlite/**',
 			'server/incidents/sqlite/**',
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**',
 			'server/guard/postgres/**',
 			'server/incidents/postgres/**'
 		],
@@ -180,5 +189,19 @@ export default ts.config(
 	{
 		files: ['server/identity/postgres/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE] }] }
+	},
+	{
+		// Warnings and the duty roster: no HTTP or transport; SQLite only in their sqlite/ folders.
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
+		}
+	},
+	{
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		ignores: ['server/warnings/sqlite/**', 'server/duty/sqlite/**'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
+		}
 	}
 );

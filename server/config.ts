@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FeedAllowlist } from './feeds/allowlist.ts';
 import { parseTrustProxy, type TrustProxy } from './transport/trust-proxy.ts';
+import { parseAckLimits } from './warnings/ack-limits.ts';
 
 const MiB = 1024 * 1024;
 const HOUR = 3_600_000;
@@ -139,7 +140,18 @@ const schema = z.object({
 	FEED_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
 	/** Optional online map layers as JSON (src/lib/domain/map-layers.ts), or a file holding it. */
 	MAP_LAYERS: z.string().optional(),
-	MAP_LAYERS_FILE: z.string().optional()
+	MAP_LAYERS_FILE: z.string().optional(),
+	/** Seconds to acknowledge a warning by level, e.g. `red=300,orange=600` (warnings/ack-limits.ts). */
+	WARNING_ACK_LIMITS: z
+		.string()
+		.default('')
+		.superRefine((v, ctx) => {
+			try {
+				parseAckLimits(v);
+			} catch (err) {
+				ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+			}
+		})
 });
 
 export interface FeedCheckConfig {
@@ -195,6 +207,7 @@ export type Config = {
 	allowAdhocRooms: boolean;
 	feedChecks: FeedCheckConfig;
 	mapLayers: { json: string | null; file: string | null };
+	warningAckLimitsS: ReturnType<typeof parseAckLimits>;
 };
 
 export class ConfigError extends Error {
@@ -238,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			refreshMs: e.FEED_HEALTH_REFRESH_MS,
 			concurrency: e.FEED_CHECK_CONCURRENCY
 		},
+		warningAckLimitsS: parseAckLimits(e.WARNING_ACK_LIMITS),
 		mapLayers: {
 			json: e.MAP_LAYERS ?? null,
 			file: e.MAP_LAYERS_FILE ? path.resolve(e.MAP_LAYERS_FILE) : null

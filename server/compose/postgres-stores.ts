@@ -18,7 +18,16 @@ import type { Logger } from '../log.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
-import type { Stores } from './stores.ts';
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import type { Repositories, Stores } from './stores.ts';
+
+/** The repositories not on PostgreSQL yet, opened by ./stores.ts, and the photo folder. */
+export interface PostgresStoresExtras {
+	attachmentFiles: AttachmentFiles;
+	notYetOnPostgres: Pick<Repositories, 'registers' | 'warnings' | 'duty' | 'attachments'>;
+	/** Closes what holds the repositories not on PostgreSQL yet. */
+	closeLocal(): void;
+}
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...docLogPgMigrations,
@@ -29,7 +38,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 
 export async function openPostgresStores(
 	database: { url: string; schema: string | null },
-	log: Logger
+	log: Logger,
+	extras: PostgresStoresExtras
 ): Promise<Stores> {
 	const pool = await openPgPool({
 		url: database.url,
@@ -48,11 +58,14 @@ export async function openPostgresStores(
 				identity: pgIdentityRepositories(pool),
 				incidents: new PgIncidentRepository(pool),
 				attribution: new PgAttributionStore(pool),
-				clientOwners
+				clientOwners,
+				...extras.notYetOnPostgres
 			},
+			attachmentFiles: extras.attachmentFiles,
 			async close() {
 				await docs.close();
 				await pool.end();
+				extras.closeLocal();
 			}
 		};
 	} catch (err) {

@@ -5,12 +5,20 @@
  * all of them live in PostgreSQL instead (./postgres-stores.ts), behind the same interfaces.
  */
 import path from 'node:path';
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
+import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
+import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { DutyRepository } from '../duty/duty-repository.ts';
+import { SqliteDutyRepository } from '../duty/sqlite/duty-repository.ts';
+import { dutyMigrations } from '../duty/sqlite/schema.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -18,11 +26,17 @@ import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import { SqliteIncidentRepository } from '../incidents/sqlite/incident-repository.ts';
 import { incidentMigrations } from '../incidents/sqlite/schema.ts';
 import type { Logger } from '../log.ts';
+import type { RegisterRepository } from '../registers/repository.ts';
+import { SqliteRegisterRepository } from '../registers/sqlite/register-repository.ts';
+import { registerMigrations } from '../registers/sqlite/schema.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import { warningMigrations } from '../warnings/sqlite/schema.ts';
+import { SqliteWarningRepository } from '../warnings/sqlite/warning-repository.ts';
+import type { WarningRepository } from '../warnings/warning-repository.ts';
 import { openPostgresStores } from './postgres-stores.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
@@ -32,6 +46,11 @@ export interface Repositories {
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
+	registers: RegisterRepository;
+	warnings: WarningRepository;
+	duty: DutyRepository;
+	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
+	attachments: AttachmentRepository;
 }
 
 export interface Stores {
@@ -39,6 +58,8 @@ export interface Stores {
 	/** The database in the SQLite file, or null with the in-memory document store or PostgreSQL. */
 	sqlite: SqliteDatabase | null;
 	repositories: Repositories;
+	/** The bytes of photos: a folder under DATA_DIR (also with the in-memory document store). */
+	attachmentFiles: AttachmentFiles;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
 }
@@ -47,11 +68,49 @@ const TABLE_MIGRATIONS = [
 	...identityMigrations,
 	...incidentMigrations,
 	...attributionMigrations,
-	...clientOwnerMigrations
+	...clientOwnerMigrations,
+	...registerMigrations,
+	...warningMigrations,
+	...dutyMigrations,
+	...attachmentMigrations
+];
+
+/**
+ * The repositories that have no PostgreSQL implementation yet. With DATABASE_URL they stay in a
+ * SQLite file of their own under DATA_DIR (`sitroom-local.db`), which holds for one node only;
+ * each moves to PostgreSQL by adding its postgres/ folder and a line in ./postgres-stores.ts.
+ */
+const NOT_YET_ON_POSTGRES_MIGRATIONS = [
+	...registerMigrations,
+	...warningMigrations,
+	...dutyMigrations,
+	...attachmentMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
-	if (config.database) return openPostgresStores(config.database, log);
+	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
+	if (config.database) {
+		const local = openDatabase({
+			file: path.join(config.dataDir, 'sitroom-local.db'),
+			synchronous: config.sqliteSynchronous,
+			migrations: NOT_YET_ON_POSTGRES_MIGRATIONS
+		});
+		try {
+			return await openPostgresStores(config.database, log, {
+				attachmentFiles,
+				notYetOnPostgres: {
+					registers: new SqliteRegisterRepository(local),
+					warnings: new SqliteWarningRepository(local),
+					duty: new SqliteDutyRepository(local),
+					attachments: new SqliteAttachmentRepository(local)
+				},
+				closeLocal: () => void local.close()
+			});
+		} catch (err) {
+			local.close();
+			throw err;
+		}
+	}
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
 		const docs = new MemoryDocStore();
@@ -60,6 +119,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 			docs,
 			sqlite: null,
 			repositories: repositories.open,
+			attachmentFiles,
 			async close() {
 				await docs.close();
 				repositories.close();
@@ -89,6 +149,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 		docs,
 		sqlite: db,
 		repositories: repositories.open,
+		attachmentFiles,
 		async close() {
 			await docs.close();
 			repositories.close();
@@ -125,7 +186,11 @@ function sqliteRepositories(
 			identity: sqliteIdentityRepositories(db),
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
-			clientOwners
+			clientOwners,
+			registers: new SqliteRegisterRepository(db),
+			warnings: new SqliteWarningRepository(db),
+			duty: new SqliteDutyRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
 		},
 		close() {
 			attribution.close();
