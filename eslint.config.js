@@ -145,6 +145,8 @@ export default ts.config(
 			'server/attachments/**/*.ts'
 		],
 		ignores: [
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**',
 			'server/guard/sqlite/**',
 			'server/incidents/sqlite/**',
 			'server/registers/sqlite/**',

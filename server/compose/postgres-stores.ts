@@ -7,8 +7,10 @@
  * A feature with a new repository adds its migrations to PG_MIGRATIONS and its implementation
  * to the object below, as it does for SQLite in ./stores.ts.
  */
+import path from 'node:path';
 import { PgAttributionStore } from '../guard/postgres/attribution-store.ts';
 import { PgClientOwnerStore } from '../guard/postgres/client-owners.ts';
+import { PgRefusalStore, pgRefusalCompanion, refusalPgMigrations } from '../guard/postgres/refusal-store.ts';
 import { guardPgMigrations } from '../guard/postgres/schema.ts';
 import { pgIdentityRepositories } from '../identity/postgres/repositories.ts';
 import { identityPgMigrations } from '../identity/postgres/schema.ts';
@@ -18,28 +20,22 @@ import type { Logger } from '../log.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
-import type { AttachmentFiles } from '../attachments/attachment-files.ts';
-import type { Repositories, Stores } from './stores.ts';
-
-/** The repositories not on PostgreSQL yet, opened by ./stores.ts, and the photo folder. */
-export interface PostgresStoresExtras {
-	attachmentFiles: AttachmentFiles;
-	notYetOnPostgres: Pick<Repositories, 'registers' | 'warnings' | 'duty' | 'attachments'>;
-	/** Closes what holds the repositories not on PostgreSQL yet. */
-	closeLocal(): void;
-}
+import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import { openFeatureFile } from './feature-stores.ts';
+import type { Stores } from './stores.ts';
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...docLogPgMigrations,
 	...identityPgMigrations,
 	...incidentPgMigrations,
-	...guardPgMigrations
+	...guardPgMigrations,
+	...refusalPgMigrations
 ];
 
 export async function openPostgresStores(
 	database: { url: string; schema: string | null },
-	log: Logger,
-	extras: PostgresStoresExtras
+	dataDir: string,
+	log: Logger
 ): Promise<Stores> {
 	const pool = await openPgPool({
 		url: database.url,
@@ -50,7 +46,15 @@ export async function openPostgresStores(
 		const docs = new PgDocStore(pool);
 		const clientOwners = await PgClientOwnerStore.load(pool);
 		docs.participate(clientOwners);
-		log.child({ module: 'store' }).info({ schema: database.schema ?? 'public' }, 'PostgreSQL stores open');
+		docs.accompany(pgRefusalCompanion);
+		const storeLog = log.child({ module: 'store' });
+		storeLog.info({ schema: database.schema ?? 'public' }, 'PostgreSQL stores open');
+		// Not yet on PostgreSQL: these features' tables stay in a SQLite file (one node only).
+		const features = openFeatureFile(dataDir);
+		storeLog.warn(
+			{ file: 'sitroom-features.db' },
+			'registers, warnings, duty roster and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
+		);
 		return {
 			docs,
 			sqlite: null,
@@ -59,13 +63,14 @@ export async function openPostgresStores(
 				incidents: new PgIncidentRepository(pool),
 				attribution: new PgAttributionStore(pool),
 				clientOwners,
-				...extras.notYetOnPostgres
+				refusals: new PgRefusalStore(pool),
+				...features.repositories
 			},
-			attachmentFiles: extras.attachmentFiles,
+			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),
 			async close() {
 				await docs.close();
 				await pool.end();
-				extras.closeLocal();
+				features.db.close();
 			}
 		};
 	} catch (err) {

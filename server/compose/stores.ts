@@ -6,19 +6,15 @@
  */
 import path from 'node:path';
 import type { AttachmentFiles } from '../attachments/attachment-files.ts';
-import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
-import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
-import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
-import type { DutyRepository } from '../duty/duty-repository.ts';
-import { SqliteDutyRepository } from '../duty/sqlite/duty-repository.ts';
-import { dutyMigrations } from '../duty/sqlite/schema.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
+import { refusalLogCompanion, refusalMigrations, SqliteRefusalStore } from '../guard/sqlite/refusal-store.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -26,31 +22,23 @@ import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import { SqliteIncidentRepository } from '../incidents/sqlite/incident-repository.ts';
 import { incidentMigrations } from '../incidents/sqlite/schema.ts';
 import type { Logger } from '../log.ts';
-import type { RegisterRepository } from '../registers/repository.ts';
-import { SqliteRegisterRepository } from '../registers/sqlite/register-repository.ts';
-import { registerMigrations } from '../registers/sqlite/schema.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
-import { warningMigrations } from '../warnings/sqlite/schema.ts';
-import { SqliteWarningRepository } from '../warnings/sqlite/warning-repository.ts';
-import type { WarningRepository } from '../warnings/warning-repository.ts';
+import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
 import { openPostgresStores } from './postgres-stores.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
-export interface Repositories {
+export interface Repositories extends FeatureRepositories {
 	identity: IdentityRepositories;
 	incidents: IncidentRepository;
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
-	registers: RegisterRepository;
-	warnings: WarningRepository;
-	duty: DutyRepository;
-	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
-	attachments: AttachmentRepository;
+	/** Written with the update log's entries (the document store's companion); read here. */
+	refusals: RefusalStore;
 }
 
 export interface Stores {
@@ -69,51 +57,16 @@ const TABLE_MIGRATIONS = [
 	...incidentMigrations,
 	...attributionMigrations,
 	...clientOwnerMigrations,
-	...registerMigrations,
-	...warningMigrations,
-	...dutyMigrations,
-	...attachmentMigrations
-];
-
-/**
- * The repositories that have no PostgreSQL implementation yet. With DATABASE_URL they stay in a
- * SQLite file of their own under DATA_DIR (`sitroom-local.db`), which holds for one node only;
- * each moves to PostgreSQL by adding its postgres/ folder and a line in ./postgres-stores.ts.
- */
-const NOT_YET_ON_POSTGRES_MIGRATIONS = [
-	...registerMigrations,
-	...warningMigrations,
-	...dutyMigrations,
-	...attachmentMigrations
+	...FEATURE_MIGRATIONS,
+	...refusalMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
+	if (config.database) return openPostgresStores(config.database, config.dataDir, log);
 	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
-	if (config.database) {
-		const local = openDatabase({
-			file: path.join(config.dataDir, 'sitroom-local.db'),
-			synchronous: config.sqliteSynchronous,
-			migrations: NOT_YET_ON_POSTGRES_MIGRATIONS
-		});
-		try {
-			return await openPostgresStores(config.database, log, {
-				attachmentFiles,
-				notYetOnPostgres: {
-					registers: new SqliteRegisterRepository(local),
-					warnings: new SqliteWarningRepository(local),
-					duty: new SqliteDutyRepository(local),
-					attachments: new SqliteAttachmentRepository(local)
-				},
-				closeLocal: () => void local.close()
-			});
-		} catch (err) {
-			local.close();
-			throw err;
-		}
-	}
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
-		const docs = new MemoryDocStore();
+		const docs = new MemoryDocStore([refusalLogCompanion(tables)]);
 		const repositories = sqliteRepositories(tables, null, log);
 		return {
 			docs,
@@ -141,10 +94,10 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 		throw err;
 	}
 	// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-	const docs = new SqliteDocStore(
-		db,
-		config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
-	);
+	const docs = new SqliteDocStore(db, {
+		...(config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}),
+		companions: [refusalLogCompanion]
+	});
 	return {
 		docs,
 		sqlite: db,
@@ -187,10 +140,8 @@ function sqliteRepositories(
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
 			clientOwners,
-			registers: new SqliteRegisterRepository(db),
-			warnings: new SqliteWarningRepository(db),
-			duty: new SqliteDutyRepository(db),
-			attachments: new SqliteAttachmentRepository(db)
+			...sqliteFeatureRepositories(db),
+			refusals: new SqliteRefusalStore(db)
 		},
 		close() {
 			attribution.close();

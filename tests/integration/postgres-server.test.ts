@@ -72,7 +72,7 @@ describePostgres('the server on PostgreSQL', () => {
 		expect(refused, what).toEqual([]);
 		expect(acked.size, what).toBeGreaterThan(0);
 		// The document log and the core repositories are not in a SQLite file (the repositories not on
-		// PostgreSQL yet are, in sitroom-local.db: compose/stores.ts).
+		// PostgreSQL yet are, in sitroom-features.db: compose/feature-stores.ts).
 		expect(fs.existsSync(path.join(dataDir, 'sitroom.db'))).toBe(false);
 
 		// The same accounts log in after the restart: identity lives in PostgreSQL.

@@ -8,6 +8,11 @@
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { PgClientOwnerStore } from '../../server/guard/postgres/client-owners.ts';
+import {
+	PgRefusalStore,
+	pgRefusalCompanion,
+	refusalPgMigrations
+} from '../../server/guard/postgres/refusal-store.ts';
 import { guardPgMigrations } from '../../server/guard/postgres/schema.ts';
 import { PG_MIGRATIONS } from '../../server/compose/postgres-stores.ts';
 import type { AppendEntry } from '../../server/store/doc-store.ts';
@@ -156,6 +161,44 @@ describePostgres('PostgreSQL', () => {
 		}
 		expect(await docs.append([entry('d', 3)])).toEqual([failed ? 2 : 3]);
 		expect(docs.isReady()).toBe(true);
+		await docs.close();
+	});
+
+	it('[pg-docs-5] writes an entry’s refusals in its append’s transaction, under its seq, rolled back with it, never dropped', async () => {
+		const t = await openTestPool([...docLogPgMigrations, ...refusalPgMigrations]);
+		opened.push(t);
+		const bare = new PgDocStore(t.pool);
+		const withRefusals = (room: string, ids: string[]): AppendEntry => ({
+			...entry(room, 1),
+			userId: 'u-field',
+			refusals: ids.map((id) => ({
+				id,
+				collection: 'tasks',
+				entityId: 't-1',
+				field: 'status',
+				op: 'update' as const,
+				attempted: 'in_progress',
+				reason: 'you may not change status of this task',
+				deviceAt: 1_700_000_000_000
+			}))
+		});
+		// A store with nowhere to record them refuses the entry rather than lose them.
+		await expect(bare.append([withRefusals('inc-1', ['x'])])).rejects.toThrow(/refusals/);
+		await bare.close();
+
+		const docs = new PgDocStore(t.pool);
+		docs.accompany(pgRefusalCompanion);
+		const refusals = new PgRefusalStore(t.pool);
+		expect(await docs.append([entry('inc-1', 1)])).toEqual([1]);
+		expect(await docs.append([withRefusals('inc-1', ['a', 'b'])])).toEqual([2]);
+		expect((await refusals.ofIncident('inc-1')).map((r) => [r.id, r.seq, r.userId, r.deviceAt])).toEqual([
+			['a', 2, 'u-field', 1_700_000_000_000],
+			['b', 2, 'u-field', 1_700_000_000_000]
+		]);
+		// A refusal id taken already fails the commit: the entry is not written either.
+		await expect(docs.append([withRefusals('inc-1', ['c']), withRefusals('inc-1', ['a'])])).rejects.toThrow();
+		expect((await refusals.ofIncident('inc-1')).map((r) => r.id)).toEqual(['a', 'b']);
+		expect((await historyOf(docs, 'inc-1')).map((u) => u.seq)).toEqual([1, 2]);
 		await docs.close();
 	});
 });

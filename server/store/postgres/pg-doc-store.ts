@@ -51,6 +51,16 @@ export interface PgCommitParticipant {
 	stage(client: PgClient): Promise<(() => void) | void>;
 }
 
+/**
+ * Writes what belongs with log entries (the guard's refusal records) inside the transaction that
+ * appends them, once their sequence numbers are known (the EntryCompanion of doc-store.ts).
+ */
+export type PgEntryCompanion = (
+	client: PgClient,
+	entries: readonly AppendEntry[],
+	seqs: readonly number[]
+) => Promise<void>;
+
 interface Pending {
 	entries: readonly AppendEntry[];
 	resolve: (written: Written) => void;
@@ -79,6 +89,7 @@ export class PgDocStore implements DocStore {
 	/** Whether the last commit failed (the database is unreachable or refused it): /readyz says not ready. */
 	#failing = false;
 	readonly #participants: PgCommitParticipant[] = [];
+	readonly #companions: PgEntryCompanion[] = [];
 	/** Transactions committed so far (for tests and measurements). */
 	commits = 0;
 
@@ -94,6 +105,11 @@ export class PgDocStore implements DocStore {
 	/** Adds a participant to every later group commit. */
 	participate(p: PgCommitParticipant): void {
 		this.#participants.push(p);
+	}
+
+	/** Adds a companion that writes what belongs with each appended entry, in its transaction. */
+	accompany(c: PgEntryCompanion): void {
+		this.#companions.push(c);
 	}
 
 	isReady(): boolean {
@@ -148,13 +164,11 @@ export class PgDocStore implements DocStore {
 					if (err) fenced.set(p, err);
 					else kept.push(p);
 				}
-				const seqs =
-					kept.length > 0
-						? await appendEntries(
-								client,
-								kept.flatMap((p) => p.entries)
-							)
-						: [];
+				const entries = kept.flatMap((p) => p.entries);
+				if (this.#companions.length === 0 && entries.some((e) => (e.refusals?.length ?? 0) > 0))
+					throw new Error('an entry with refusals and no store to record them: refusing to lose them');
+				const seqs = entries.length > 0 ? await appendEntries(client, entries) : [];
+				for (const c of this.#companions) await c(client, entries, seqs);
 				return { kept, seqs, fenced };
 			});
 			for (const done of after) done();
