@@ -193,6 +193,8 @@ export default ts.config(
 			'server/attachments/sqlite/**',
 			'server/guard/sqlite/**',
 			'server/incidents/sqlite/**',
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**',
 			'server/guard/postgres/**',
 			'server/incidents/postgres/**'
 		],
@@ -210,6 +212,16 @@ export default ts.config(
 			'no-restricted-imports': [
 				'error',
 				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		// The relay between nodes reaches the log through the DocStore interface, whatever the engine.
+		files: ['server/cluster/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE, ...NO_POSTGRES] }
 			]
 		}
 	},

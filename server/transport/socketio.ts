@@ -29,6 +29,9 @@ import { nextConnectionId } from './connection-id.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { SLOW_CLOSE_GRACE_MS } from './slow-close.ts';
 
+/** Said to a client whose join failed on the server's side (the detail is logged). */
+const ROOM_NOT_LOADED = 'the room could not be loaded; trying again shortly';
+
 interface SocketData {
 	identity: PeerIdentity | null;
 	connId: string;
@@ -199,10 +202,15 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 				reply({ ok: true });
 			})
 			.catch((err: unknown) => {
-				const r = err instanceof Refusal ? err.close : Close.RoomNotFound;
-				const message = err instanceof Error ? err.message : String(err);
-				log.warn({ room: name, reason: r.reason }, `join refused: ${message}`);
-				reply(frameAckOf(refused(r, message)));
+				// Anything but a refusal is the server's own failure (its storage unreachable, say), not
+				// a missing room: it is named storage-failed, which clients retry, and its detail is logged.
+				if (!(err instanceof Refusal)) {
+					log.error({ room: name, err }, 'join failed: the room could not be loaded');
+					reply(frameAckOf(refused(Close.StorageFailed, ROOM_NOT_LOADED)));
+					return;
+				}
+				log.warn({ room: name, reason: err.close.reason }, `join refused: ${err.message}`);
+				reply(frameAckOf(refused(err.close, err.message)));
 			});
 	});
 

@@ -191,9 +191,15 @@ function serveConnection(
 			for (const f of pending.splice(0)) r.receive(peer, f);
 		})
 		.catch((err: unknown) => {
-			const reason = err instanceof Refusal ? err.close : Close.RoomNotFound;
-			log().warn({ reason: reason.reason }, `join refused: ${String(err)}`);
-			closeWith(reason, err instanceof Error ? err.message : String(err));
+			// Anything but a refusal is the server's own failure (its storage unreachable, say): named
+			// storage-failed, its detail logged, not told.
+			if (!(err instanceof Refusal)) {
+				log().error({ err }, 'join failed: the room could not be loaded');
+				closeWith(Close.StorageFailed, 'the room could not be loaded; try again shortly');
+				return;
+			}
+			log().warn({ reason: err.close.reason }, `join refused: ${String(err)}`);
+			closeWith(err.close, err.message);
 		});
 }
 

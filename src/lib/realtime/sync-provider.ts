@@ -101,6 +101,14 @@ const COME_BACK_AFTER: ReadonlySet<CloseReasonName> = new Set<CloseReasonName>([
 	'room-reset',
 	'connection-too-slow'
 ]);
+/**
+ * Close reasons after which the server expects this room back on the same connection: its
+ * storage failed (the database is unreachable, say), and a later join loads it again. The
+ * provider rejoins with backoff (REJOIN_MS), keeping its unsaved changes for the next sync.
+ */
+const REJOIN_AFTER: ReadonlySet<CloseReasonName> = new Set<CloseReasonName>(['storage-failed']);
+/** Waits before rejoining a room after REJOIN_AFTER: doubling from the first to the last. */
+const REJOIN_MS = [500, 1000, 2000, 4000, 8000] as const;
 /** Sockets with a reconnect scheduled: one per socket, however many rooms it carries. */
 const reconnecting = new WeakSet<AppSocket>();
 
@@ -121,6 +129,9 @@ export class SyncProvider {
 	 * shows why.
 	 */
 	#joinRefused = false;
+	/** Rejoins tried since the last successful join (REJOIN_AFTER), and the one scheduled. */
+	#rejoins = 0;
+	#rejoinTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
 		readonly socket: AppSocket,
@@ -167,12 +178,19 @@ export class SyncProvider {
 		this.socket.emit('join', this.room, { protocol: PROTOCOL_VERSION }, (res) => {
 			if (this.#destroyed) return;
 			if (!res.ok) {
+				if (REJOIN_AFTER.has(res.reason)) {
+					this.#set({ status: 'disconnected', synced: false });
+					this.opts.onClosed?.(res);
+					this.#rejoinLater();
+					return;
+				}
 				this.#joinRefused = !COME_BACK_AFTER.has(res.reason);
 				this.#set({ status: 'disconnected', synced: false });
 				this.opts.onClosed?.(res);
 				return;
 			}
 			this.#lastClose = null;
+			this.#rejoins = 0;
 			this.#set({ status: 'connected' });
 			this.#send(syncFrame(SyncType.step1, Y.encodeStateVector(this.doc)), false);
 			const aw = this.opts.awareness;
@@ -356,11 +374,32 @@ export class SyncProvider {
 			this.#onConnect();
 			return;
 		}
+		// Its storage failed: what was in flight may not be saved; keep it for the next sync, and
+		// come back once the room can be loaded again.
+		if (REJOIN_AFTER.has(close.reason)) {
+			if (this.#inFlight > 0) this.#dirtyOffline = true;
+			this.#inFlight = 0;
+			this.#refreshUnsaved();
+			this.opts.onClosed?.(close);
+			this.#rejoinLater();
+			return;
+		}
 		this.opts.onClosed?.(close);
 	};
 
+	#rejoinLater(): void {
+		if (this.#rejoinTimer || this.#destroyed) return;
+		const wait = REJOIN_MS[Math.min(this.#rejoins, REJOIN_MS.length - 1)]!;
+		this.#rejoins++;
+		this.#rejoinTimer = setTimeout(() => {
+			this.#rejoinTimer = null;
+			if (!this.#destroyed && this.socket.connected) this.#onConnect();
+		}, wait);
+	}
+
 	destroy(): void {
 		if (this.#destroyed) return;
+		if (this.#rejoinTimer) clearTimeout(this.#rejoinTimer);
 		this.#listen(false);
 		this.#destroyed = true;
 		this.doc.off('afterTransactionCleanup', this.#beforeUpdateEvent);

@@ -1,0 +1,126 @@
+/**
+ * The relay between nodes over Redis pub/sub (REDIS_URL): after a commit the owner of a room
+ * publishes `(seq, update)` on the room's channel, and announces the heads of its rooms every few
+ * seconds on one shared channel; replicas subscribe to the rooms they hold (before loading them,
+ * RoomFeed). Pub/sub keeps nothing and may lose messages (while a node is disconnected, or when
+ * Redis restarts; it keeps nothing on disk): RoomFeed fills every gap from the store's log, and
+ * `onReconnect` tells the feeds to catch up after the subscriber connection came back.
+ *
+ * A message is the sequence number (8 bytes, big-endian) followed by the update's bytes.
+ */
+import { createClient } from 'redis';
+
+export interface RedisRelayOptions {
+	url: string;
+	/** Prefix of every channel, so several deployments can share one Redis. Default "sitroom". */
+	prefix?: string;
+	/** Test hook: a publish for which this returns true is dropped instead of sent. */
+	dropPublish?: (room: string, seq: number) => boolean;
+	/** Told about connection errors (it reconnects by itself). */
+	onError?: (err: unknown) => void;
+}
+
+type Client = ReturnType<typeof createClient>;
+
+export type RelayListener = (seq: number, update: Uint8Array) => void;
+export type HeadsListener = (heads: ReadonlyArray<{ room: string; seq: number }>) => void;
+
+export function encodeRelayed(seq: number, update: Uint8Array): Buffer {
+	const message = Buffer.allocUnsafe(8 + update.byteLength);
+	message.writeBigUInt64BE(BigInt(seq), 0);
+	message.set(update, 8);
+	return message;
+}
+
+export function decodeRelayed(message: Buffer): { seq: number; update: Uint8Array } | null {
+	if (message.byteLength < 8) return null;
+	const seq = Number(message.readBigUInt64BE(0));
+	return { seq, update: new Uint8Array(message.subarray(8)) };
+}
+
+export class RedisRelay {
+	readonly #prefix: string;
+	readonly #reconnectListeners = new Set<() => void>();
+	#ready = 0;
+
+	private constructor(
+		private readonly pub: Client,
+		private readonly sub: Client,
+		private readonly opts: RedisRelayOptions
+	) {
+		this.#prefix = opts.prefix ?? 'sitroom';
+		// 'ready' fires at each (re)connection of the subscriber; after the first, messages may
+		// have been lost meanwhile.
+		sub.on('ready', () => {
+			if (this.#ready++ > 0) for (const l of this.#reconnectListeners) l();
+		});
+	}
+
+	static async connect(opts: RedisRelayOptions): Promise<RedisRelay> {
+		const make = (): Client =>
+			createClient({
+				url: opts.url,
+				socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) }
+			});
+		const pub = make();
+		const sub = make();
+		const onError = (err: unknown): void => opts.onError?.(err);
+		pub.on('error', onError);
+		sub.on('error', onError);
+		const relay = new RedisRelay(pub, sub, opts);
+		await Promise.all([pub.connect(), sub.connect()]);
+		return relay;
+	}
+
+	#roomChannel(room: string): string {
+		return `${this.#prefix}:room:${room}`;
+	}
+
+	get #headsChannel(): string {
+		return `${this.#prefix}:heads`;
+	}
+
+	/** Publishes a committed update of `room` (never before its commit). */
+	async publish(room: string, seq: number, update: Uint8Array): Promise<void> {
+		if (this.opts.dropPublish?.(room, seq)) return;
+		await this.pub.publish(this.#roomChannel(room), encodeRelayed(seq, update));
+	}
+
+	/** Announces the head sequence numbers of the rooms this node owns. */
+	async announceHeads(heads: ReadonlyArray<{ room: string; seq: number }>): Promise<void> {
+		if (heads.length === 0) return;
+		await this.pub.publish(this.#headsChannel, JSON.stringify(heads));
+	}
+
+	/** Listens to a room's messages; resolves once subscribed (load the room after that). */
+	async subscribe(room: string, listener: RelayListener): Promise<() => Promise<void>> {
+		const channel = this.#roomChannel(room);
+		const onMessage = (message: Buffer): void => {
+			const decoded = decodeRelayed(message);
+			if (decoded) listener(decoded.seq, decoded.update);
+		};
+		await this.sub.subscribe(channel, onMessage, true);
+		return () => this.sub.unsubscribe(channel, onMessage, true);
+	}
+
+	/** Listens to head announcements. */
+	async onHeads(listener: HeadsListener): Promise<void> {
+		await this.sub.subscribe(this.#headsChannel, (message: string) => {
+			try {
+				const heads = JSON.parse(message) as Array<{ room: string; seq: number }>;
+				if (Array.isArray(heads)) listener(heads);
+			} catch {
+				// Not ours to crash on: a malformed announcement is ignored.
+			}
+		});
+	}
+
+	/** Called after each reconnection of the subscriber (messages may have been lost meanwhile). */
+	onReconnect(listener: () => void): void {
+		this.#reconnectListeners.add(listener);
+	}
+
+	async close(): Promise<void> {
+		await Promise.allSettled([this.pub.close(), this.sub.close()]);
+	}
+}
