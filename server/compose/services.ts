@@ -4,11 +4,15 @@
  * the index, feed checks), and the permission guard last (it judges the updates of peers the
  * others admitted; a refused join must never reach it).
  */
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import { Photos } from '../attachments/photos.ts';
 import type { Config } from '../config.ts';
 import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
+import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
 import type { Repositories } from './stores.ts';
 
@@ -16,6 +20,10 @@ export interface Services {
 	identity: IdentityParts;
 	incidents: IncidentParts;
 	guard: GuardParts;
+	registers: RegisterParts;
+	warnings: WarningParts;
+	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
+	photos: Photos;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -23,6 +31,7 @@ export interface Services {
 export async function setUpServices(opts: {
 	config: Config;
 	repositories: Repositories;
+	attachmentFiles: AttachmentFiles;
 	rooms: Rooms;
 	log: Logger;
 }): Promise<Services> {
@@ -54,11 +63,41 @@ export async function setUpServices(opts: {
 				: () => true
 		});
 		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		const registers = setUpRegisters({
+			config,
+			repo: repositories.registers,
+			orgs: identity.identity.orgs,
+			jurisdiction: incidents.jurisdiction,
+			incidents: repositories.incidents,
+			registry: rooms.registry,
+			log
+		});
+		const warnings = setUpWarnings({
+			warnings: repositories.warnings,
+			duty: repositories.duty,
+			orgs: identity.identity.orgs,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
+			incidentExists: (id) => repositories.incidents.exists(id),
+			jurisdiction: incidents.jurisdiction,
+			jurisdictionDir: config.jurisdictionDir,
+			ackLimitsS: config.warningAckLimitsS,
+			log
+		});
+		const photos = new Photos({
+			repository: repositories.attachments,
+			files: opts.attachmentFiles,
+			orgs: identity.identity.orgs,
+			docOf: async (id) => (await rooms.registry.open(id)).doc
+		});
 		return {
 			identity,
 			incidents,
 			guard,
+			registers,
+			warnings,
+			photos,
 			stop() {
+				warnings.stop();
 				identity.identity.stop();
 			}
 		};

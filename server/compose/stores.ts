@@ -1,10 +1,12 @@
 /**
  * The stores a server runs on: the document store (the SQLite file under DATA_DIR, or memory)
  * and the repositories of identity, incidents and the guard. Those live in the same SQLite
- * file, or, with the in-memory document store, in an in-memory database. A PostgreSQL set of
- * repositories (a later issue) is opened here too, behind the same interfaces.
+ * file, or, with the in-memory document store, in an in-memory database. With DATABASE_URL,
+ * all of them live in PostgreSQL instead (./postgres-stores.ts), behind the same interfaces.
  */
 import path from 'node:path';
+import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
@@ -23,9 +25,11 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
+import { openPostgresStores } from './postgres-stores.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
-export interface Repositories {
+export interface Repositories extends FeatureRepositories {
 	identity: IdentityRepositories;
 	incidents: IncidentRepository;
 	attribution: AttributionStore;
@@ -35,9 +39,11 @@ export interface Repositories {
 
 export interface Stores {
 	docs: DocStore;
-	/** The database in the SQLite file, or null with the in-memory document store. */
+	/** The database in the SQLite file, or null with the in-memory document store or PostgreSQL. */
 	sqlite: SqliteDatabase | null;
 	repositories: Repositories;
+	/** The bytes of photos: a folder under DATA_DIR (also with the in-memory document store). */
+	attachmentFiles: AttachmentFiles;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
 }
@@ -46,10 +52,13 @@ const TABLE_MIGRATIONS = [
 	...identityMigrations,
 	...incidentMigrations,
 	...attributionMigrations,
-	...clientOwnerMigrations
+	...clientOwnerMigrations,
+	...FEATURE_MIGRATIONS
 ];
 
-export function openStores(config: Config, log: Logger): Stores {
+export async function openStores(config: Config, log: Logger): Promise<Stores> {
+	if (config.database) return openPostgresStores(config.database, config.dataDir, log);
+	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
 		const docs = new MemoryDocStore();
@@ -58,6 +67,7 @@ export function openStores(config: Config, log: Logger): Stores {
 			docs,
 			sqlite: null,
 			repositories: repositories.open,
+			attachmentFiles,
 			async close() {
 				await docs.close();
 				repositories.close();
@@ -87,6 +97,7 @@ export function openStores(config: Config, log: Logger): Stores {
 		docs,
 		sqlite: db,
 		repositories: repositories.open,
+		attachmentFiles,
 		async close() {
 			await docs.close();
 			repositories.close();
@@ -123,7 +134,8 @@ function sqliteRepositories(
 			identity: sqliteIdentityRepositories(db),
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
-			clientOwners
+			clientOwners,
+			...sqliteFeatureRepositories(db)
 		},
 		close() {
 			attribution.close();

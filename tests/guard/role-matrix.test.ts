@@ -153,6 +153,25 @@ const allowed: Case[] = [
 		change: (d) => d.patch('annotations', 'a-town-a', { label: '' })
 	},
 	{
+		name: 'a field member sends a quick report (现场报告) with a photo and position',
+		as: 'fieldA',
+		change: (d) =>
+			d.addEntity('reports', 'r-field-a', {
+				kind: 'hazard',
+				note: '山体裂缝扩大',
+				position: [105.9, 32.6],
+				photo: 'photo-1',
+				createdBy: actors.fieldA.userId,
+				ownerOrgId: actors.fieldA.orgId,
+				createdAt: NOW
+			})
+	},
+	{
+		name: 'a field member adds a note to their own report',
+		as: 'fieldA',
+		change: (d) => d.patch('reports', 'r-field-a', { note: '裂缝约 2 米' })
+	},
+	{
 		name: 'a field member publishes their own position',
 		as: 'fieldA',
 		change: (d) => d.positions.set('u-field-a', { lonLat: [105.9, 32.6], orgId: 'team-a', at: NOW })
@@ -160,6 +179,41 @@ const allowed: Case[] = [
 ];
 
 const forbidden: Case[] = [
+	{
+		name: 'a field member editing a teammate’s report',
+		as: 'fieldA2',
+		change: (d) => d.patch('reports', 'r-field-a', { note: 'x' }),
+		because: /may not change note/
+	},
+	{
+		name: 'a field member sending a report as someone else',
+		as: 'fieldA2',
+		change: (d) =>
+			d.addEntity('reports', 'r-forged', {
+				kind: 'damage',
+				note: '',
+				position: null,
+				photo: null,
+				createdBy: actors.fieldA.userId,
+				ownerOrgId: actors.fieldA.orgId,
+				createdAt: NOW
+			}),
+		because: /createdBy/
+	},
+	{
+		name: 'a field member sending a report of an unknown kind',
+		as: 'fieldA',
+		change: (d) =>
+			d.addEntity('reports', 'r-kind', {
+				kind: 'rumour' as 'other',
+				note: '',
+				position: null,
+				photo: null,
+				createdBy: actors.fieldA.userId,
+				ownerOrgId: actors.fieldA.orgId,
+				createdAt: NOW
+			})
+	},
 	{
 		name: 'a field member editing another team’s task',
 		as: 'fieldA',

@@ -26,6 +26,7 @@ const PREFIXES: Record<string, string> = {
 	ANNOTATION_KINDS: 'annotationKind',
 	TASK_PRIORITIES: 'priority',
 	TASK_STATUSES: 'taskStatus',
+	REPORT_KINDS: 'reportKind',
 	FEED_KINDS: 'feedKind',
 	FEED_HEALTH: 'feedHealth',
 	WARNING_LEVELS: 'warningLevel',

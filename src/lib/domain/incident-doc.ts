@@ -40,6 +40,7 @@ export type Feed = EntityOf<'feeds'>;
 export type FeedHealthState = EntryOf<'feedHealth'>;
 export type Position = EntryOf<'positions'>;
 export type Warning = EntityOf<'warnings'>;
+export type FieldReport = EntityOf<'reports'>;
 
 /** Typed access to one incident document. Holds no state of its own besides the doc. */
 export class IncidentDoc {
@@ -62,6 +63,9 @@ export class IncidentDoc {
 	}
 	get feeds(): Y.Map<Y.Map<unknown>> {
 		return this.doc.getMap(ROOTS.feeds);
+	}
+	get reports(): Y.Map<Y.Map<unknown>> {
+		return this.doc.getMap(ROOTS.reports);
 	}
 	get feedHealth(): Y.Map<FeedHealthState> {
 		return this.doc.getMap(ROOTS.feedHealth);

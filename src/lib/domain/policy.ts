@@ -237,7 +237,8 @@ function whyNotCreateByRole(
 			return null;
 		case 'field':
 			if (collection === 'annotations' && e.kind === 'observation') return null;
-			return 'a field team member adds only observation points';
+			if (collection === 'reports') return null;
+			return 'a field team member adds only observation points and field reports';
 		default:
 			return readOnlyReason(actor);
 	}

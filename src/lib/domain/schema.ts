@@ -49,6 +49,7 @@ import {
 	INCIDENT_STATUSES,
 	INCIDENT_TYPES,
 	LOG_KINDS,
+	REPORT_KINDS,
 	RESPONSE_LEVELS,
 	SEVERITIES,
 	TASK_PRIORITIES,
@@ -65,6 +66,8 @@ export type * from './schema/kinds.ts';
 const CONTENT = { commander: ['any'], agency: ['ownOrg'], township: ['ownOrg'] } as const;
 /** Annotations: a field team member also edits what they created (their observation points). */
 const CONTENT_OR_OWN_OBSERVATION = { ...CONTENT, field: ['creator'] } as const;
+/** Field reports: like annotations, a field team member edits the reports they made. */
+const CONTENT_OR_OWN_REPORT = { ...CONTENT, field: ['creator'] } as const;
 /** Where a task's work stands: also the assignee side (who works on it and reports on it). */
 const WORKFLOW = {
 	commander: ['any'],
@@ -111,7 +114,10 @@ const progressUpdate = shape({
 	optional: {
 		status: oneOf(TASK_STATUSES),
 		position: lonLat,
-		/** A photo as a reference (URL or upload id); photos are not kept in the document. */
+		/**
+		 * A photo as a reference (an attachment id, see src/lib/domain/api/photos.ts); photos are
+		 * not kept in the document.
+		 */
 		photo: text(2048)
 	},
 	unknownKey: (k) => `progress update has unknown field ${k}`
@@ -225,6 +231,24 @@ export const INCIDENT_SCHEMA = {
 			kind: required(oneOf(FEED_KINDS), CONTENT),
 			url: required(feedUrl, CONTENT),
 			position: optional(nullable(lonLat), CONTENT),
+			...AUTHORED_FIELDS
+		},
+		lists: {}
+	},
+	/**
+	 * 现场报告: what someone in the field saw, without a task (an information officer's report):
+	 * its kind, a note, where, and a photo (an attachment id; the file is in the attachment store).
+	 */
+	reports: {
+		kind: 'entities',
+		noun: 'field report',
+		writers: 'members',
+		authored: true,
+		fields: {
+			kind: required(oneOf(REPORT_KINDS), CONTENT_OR_OWN_REPORT),
+			note: optional(text(MAX_TEXT), CONTENT_OR_OWN_REPORT),
+			position: optional(nullable(lonLat), CONTENT_OR_OWN_REPORT),
+			photo: optional(nullable(text(2048)), CONTENT_OR_OWN_REPORT),
 			...AUTHORED_FIELDS
 		},
 		lists: {}

@@ -75,6 +75,14 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/**
+ * 现场报告: what a field member or information officer (灾情信息员) saw, reported without a task:
+ * 灾情 (damage done), 险情 (a hazard developing), 人员伤亡 (people hurt or missing),
+ * 救援需求 (help needed), 其他.
+ */
+export const REPORT_KINDS = ['damage', 'hazard', 'casualties', 'needs', 'other'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
 export const FEED_KINDS = ['drone', 'body_worn', 'fixed_camera', 'vehicle'] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 

@@ -73,6 +73,11 @@ export const en: Messages = {
 	'taskStatus.blocked': 'Blocked',
 	'taskStatus.cancelled': 'Cancelled',
 
+	'reportKind.damage': 'Damage',
+	'reportKind.hazard': 'Hazard',
+	'reportKind.casualties': 'Casualties',
+	'reportKind.needs': 'Help needed',
+	'reportKind.other': 'Other',
 	'feedKind.drone': 'Drone',
 	'feedKind.body_worn': 'Body-worn camera',
 	'feedKind.fixed_camera': 'Fixed camera',

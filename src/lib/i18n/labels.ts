@@ -12,6 +12,7 @@ import type {
 	LogKind,
 	OrgKind,
 	ResponseLevel,
+	ReportKind,
 	Role,
 	Severity,
 	TaskPriority,
@@ -28,6 +29,7 @@ export const logKindKey = (c: LogKind) => `logKind.${c}` as const satisfies Mess
 export const annotationKindKey = (c: AnnotationKind) => `annotationKind.${c}` as const satisfies MessageKey;
 export const priorityKey = (c: TaskPriority) => `priority.${c}` as const satisfies MessageKey;
 export const taskStatusKey = (c: TaskStatus) => `taskStatus.${c}` as const satisfies MessageKey;
+export const reportKindKey = (c: ReportKind) => `reportKind.${c}` as const satisfies MessageKey;
 export const feedKindKey = (c: FeedKind) => `feedKind.${c}` as const satisfies MessageKey;
 export const feedHealthKey = (c: FeedHealth) => `feedHealth.${c}` as const satisfies MessageKey;
 export const roleKey = (c: Role) => `role.${c}` as const satisfies MessageKey;

@@ -75,6 +75,11 @@ export const zhCN = {
 	'taskStatus.blocked': '受阻',
 	'taskStatus.cancelled': '已取消',
 
+	'reportKind.damage': '灾情',
+	'reportKind.hazard': '险情',
+	'reportKind.casualties': '人员伤亡',
+	'reportKind.needs': '救援需求',
+	'reportKind.other': '其他',
 	'feedKind.drone': '无人机',
 	'feedKind.body_worn': '单兵图传',
 	'feedKind.fixed_camera': '固定监控',

@@ -3,7 +3,13 @@
  * stamps the author's user and organisation (the server checks them against the session and
  * refuses a forgery); the time is the client's, for display, the server keeps the real one.
  */
-import { IncidentDoc, type IncidentMeta, type LonLat, type Task } from '$lib/domain/incident-doc';
+import {
+	IncidentDoc,
+	type FieldReport,
+	type IncidentMeta,
+	type LonLat,
+	type Task
+} from '$lib/domain/incident-doc';
 import type { Actor } from '$lib/domain/actor';
 import { transitionNeedsReason } from '$lib/domain/task-workflow';
 import type {
@@ -11,6 +17,7 @@ import type {
 	FigureKey,
 	IncidentStatus,
 	LogKind,
+	ReportKind,
 	ResponseLevel,
 	TaskStatus
 } from '$lib/domain/vocabulary';
@@ -76,7 +83,8 @@ export function addProgress(
 	actor: Actor,
 	taskId: string,
 	text: string,
-	position?: LonLat
+	position?: LonLat,
+	photo?: string
 ): void {
 	doc.addTaskUpdate(taskId, {
 		id: newId('u'),
@@ -84,9 +92,26 @@ export function addProgress(
 		orgId: actor.orgId,
 		at: now(),
 		text: text.trim(),
-		...(position ? { position } : {})
+		...(position ? { position } : {}),
+		...(photo ? { photo } : {})
 	});
 }
+
+/** What the quick report form gives (现场报告): the kind, a note, where, a photo's attachment id. */
+export type ReportDraft = Pick<FieldReport, 'kind' | 'note' | 'position' | 'photo'>;
+
+export function addFieldReport(
+	doc: IncidentDoc,
+	actor: Actor,
+	draft: ReportDraft,
+	id = newId('report')
+): string {
+	const report: FieldReport = { ...draft, note: draft.note?.trim() ?? '', ...authored(actor) };
+	doc.addEntity('reports', id, report);
+	return id;
+}
+
+export type { ReportKind };
 
 export function addLogEntry(doc: IncidentDoc, actor: Actor, kind: LogKind, text: string): string {
 	const id = newId('log');
