@@ -29,6 +29,14 @@ const NO_SQLITE = [
 		message: 'only a feature’s sqlite/ folder knows SQLite; use the repository interfaces'
 	}
 ];
+/** Likewise, only a feature's postgres/ folder knows PostgreSQL. */
+const NO_POSTGRES = [
+	{ group: ['pg'], message: 'only a feature’s postgres/ folder knows PostgreSQL' },
+	{
+		regex: '^(\\.\\./)+store/postgres/',
+		message: 'only a feature’s postgres/ folder knows PostgreSQL; use the repository interfaces'
+	}
+];
 /** The server runs the domain as it is (tsx): it reaches it as #domain/…, never through the app's alias. */
 const NO_APP_ALIAS = {
 	group: ['$lib', '$lib/*', '$app/*'],
@@ -132,6 +140,7 @@ export default ts.config(
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
 			'server/feeds/**/*.ts',
+			'server/registers/**/*.ts',
 			'server/attachments/**/*.ts'
 		],
 		rules: {
@@ -147,15 +156,60 @@ export default ts.config(
 	{
 		// The features with tables, outside their sqlite/ folders (these rules replace the ones above
 		// for these files, so they repeat them).
-		files: ['server/guard/**/*.ts', 'server/incidents/**/*.ts', 'server/attachments/**/*.ts'],
-		ignores: ['server/guard/sqlite/**', 'server/incidents/sqlite/**', 'server/attachments/sqlite/**'],
+		files: [
+			'server/guard/**/*.ts',
+			'server/incidents/**/*.ts',
+			'server/registers/**/*.ts',
+			'server/attachments/**/*.ts'
+		],
+		ignores: [
+			'server/registers/sqlite/**',
+			'server/attachments/sqlite/**',
+			'server/guard/sqlite/**',
+			'server/incidents/sqlite/**',
+			'server/guard/postgres/**',
+			'server/incidents/postgres/**'
+		],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		files: ['server/identity/**/*.ts'],
+		ignores: ['server/identity/sqlite/**', 'server/identity/postgres/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		// A feature's postgres/ folder knows PostgreSQL, not SQLite.
+		files: ['server/guard/postgres/**/*.ts', 'server/incidents/postgres/**/*.ts'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}
 	},
 	{
-		files: ['server/identity/**/*.ts'],
-		ignores: ['server/identity/sqlite/**'],
+		files: ['server/identity/postgres/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, ...NO_SQLITE] }] }
+	},
+	{
+		// Warnings and the duty roster: no HTTP or transport; SQLite only in their sqlite/ folders.
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
+		}
+	},
+	{
+		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
+		ignores: ['server/warnings/sqlite/**', 'server/duty/sqlite/**'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
+		}
 	}
 );

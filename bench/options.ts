@@ -20,6 +20,8 @@ export interface BenchOptions {
 	sqliteSync: 'full' | 'normal';
 	/** Our server's store: 'sqlite' (durable, the default) or 'memory' (to see what durability costs). */
 	store: 'sqlite' | 'memory';
+	/** An earlier results file whose figures are printed beside ours ("before" and ours/before). */
+	before: string | null;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -33,6 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --cpu-prof <dir>    write a V8 CPU profile of every server process into <dir> (open in Chrome DevTools)
   --perf <dir>        record Linux perf samples (kernel, native and JS frames) of every server over the
                       measured write window of the fan-out scenarios into <dir> (perf report -i <file>)
+  --before <file>     an earlier results file (bench/results/*.json, bench/baselines/*.json): its
+                      figures are printed beside ours as "before", with ours/before
   --help              this text`;
 
 export class UsageError extends Error {
@@ -49,7 +53,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 		cpuProfileDir: null,
 		perfDir: null,
 		sqliteSync: 'full',
-		store: 'sqlite'
+		store: 'sqlite',
+		before: null
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
@@ -101,6 +106,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
 				break;
 			case '--perf':
 				opts.perfDir = path.resolve(value());
+				break;
+			case '--before':
+				opts.before = path.resolve(value());
 				break;
 			case '--help':
 			case '-h':

@@ -88,20 +88,44 @@ function formatNumber(n: number, digits: number): string {
 	return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function formatTable(scenario: Scenario, rows: readonly Row[], runs: number): string {
+/**
+ * The figures (ours, by metric key) of scenario `id` in an earlier results file, to print beside
+ * this run's as "before"; null when the file has no such scenario.
+ */
+export function readBefore(file: string, id: string): Record<string, number> | null {
+	const results = JSON.parse(fs.readFileSync(file, 'utf8')) as ResultsFile;
+	const scenario = results.scenarios.find((s) => s.id === id);
+	if (!scenario) return null;
+	return Object.fromEntries(scenario.summary.map((r) => [r.key, r.ours ?? NaN]));
+}
+
+export function formatTable(
+	scenario: Scenario,
+	rows: readonly Row[],
+	runs: number,
+	before: Record<string, number> | null = null
+): string {
 	const digits = new Map(scenario.metrics.map((m) => [m.key, m.digits]));
 	const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 	const header = ['figure', 'ours', 'reference', 'durable ref', 'ours/ref', 'ours/durable', 'goal', 'met'];
-	const body = rows.map((r) => [
-		r.label,
-		formatNumber(r.ours, digits.get(r.key) ?? 1),
-		formatNumber(r.reference, digits.get(r.key) ?? 1),
-		formatNumber(r.durable, digits.get(r.key) ?? 1),
-		times(r.ratio),
-		times(r.ratioDurable),
-		r.goal,
-		r.met === null ? '' : r.met ? 'yes' : 'NO'
-	]);
+	if (before) header.splice(2, 0, 'before', 'ours/before');
+	const body = rows.map((r) => {
+		const cells = [
+			r.label,
+			formatNumber(r.ours, digits.get(r.key) ?? 1),
+			formatNumber(r.reference, digits.get(r.key) ?? 1),
+			formatNumber(r.durable, digits.get(r.key) ?? 1),
+			times(r.ratio),
+			times(r.ratioDurable),
+			r.goal,
+			r.met === null ? '' : r.met ? 'yes' : 'NO'
+		];
+		if (before) {
+			const b = before[r.key] ?? NaN;
+			cells.splice(2, 0, formatNumber(b, digits.get(r.key) ?? 1), times(ratioOf(r.ours, b)));
+		}
+		return cells;
+	});
 	const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
 	const line = (cells: string[]): string =>
 		cells

@@ -11,7 +11,14 @@ import { ClientPool } from './client-pool.ts';
 import { checkPerfAvailable, startPerfRecord } from './perf-record.ts';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.ts';
 import { cleanUpOnExit, killEverything } from './processes.ts';
-import { formatTable, summarize, writeResults, type ResultsFile, type RunsByTarget } from './report.ts';
+import {
+	formatTable,
+	readBefore,
+	summarize,
+	writeResults,
+	type ResultsFile,
+	type RunsByTarget
+} from './report.ts';
 import { scenarios } from './scenarios/index.ts';
 import type { Measures, Scenario } from './scenarios/scenario.ts';
 import { startServer, TARGET_IDS, TARGET_LABELS, type ServerUnderTest, type TargetId } from './servers.ts';
@@ -144,7 +151,12 @@ async function main(): Promise<number> {
 			}
 		}
 		const rows = summarize(scenario, runs);
-		const table = formatTable(scenario, rows, opts.runs);
+		const table = formatTable(
+			scenario,
+			rows,
+			opts.runs,
+			opts.before ? readBefore(opts.before, scenario.id) : null
+		);
 		tables.push(table);
 		console.log(`\n${table}\n`);
 		results.scenarios.push({

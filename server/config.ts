@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FeedAllowlist } from './feeds/allowlist.ts';
 import { parseTrustProxy, type TrustProxy } from './transport/trust-proxy.ts';
+import { parseAckLimits } from './warnings/ack-limits.ts';
 
 const MiB = 1024 * 1024;
 const HOUR = 3_600_000;
@@ -19,6 +20,16 @@ const schema = z.object({
 	HOST: z.string().default('0.0.0.0'),
 	DATA_DIR: z.string().default('./data'),
 	SITROOM_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+	/**
+	 * postgres://… : every store (the document log and snapshots, every repository) in this
+	 * PostgreSQL database instead of SQLite (server/store/postgres/). Unset: SQLite under DATA_DIR.
+	 */
+	DATABASE_URL: z.string().url().optional(),
+	/** The schema inside DATABASE_URL's database the stores use (created if missing); default public. */
+	DATABASE_SCHEMA: z
+		.string()
+		.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores')
+		.optional(),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 	/**
@@ -129,7 +140,18 @@ const schema = z.object({
 	FEED_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
 	/** Optional online map layers as JSON (src/lib/domain/map-layers.ts), or a file holding it. */
 	MAP_LAYERS: z.string().optional(),
-	MAP_LAYERS_FILE: z.string().optional()
+	MAP_LAYERS_FILE: z.string().optional(),
+	/** Seconds to acknowledge a warning by level, e.g. `red=300,orange=600` (warnings/ack-limits.ts). */
+	WARNING_ACK_LIMITS: z
+		.string()
+		.default('')
+		.superRefine((v, ctx) => {
+			try {
+				parseAckLimits(v);
+			} catch (err) {
+				ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+			}
+		})
 });
 
 export interface FeedCheckConfig {
@@ -166,6 +188,8 @@ export type Config = {
 	host: string;
 	dataDir: string;
 	store: 'sqlite' | 'memory';
+	/** DATABASE_URL: PostgreSQL for every store (null: SQLite, or memory). */
+	database: { url: string; schema: string | null } | null;
 	sqliteSynchronous: 'full' | 'normal';
 	syncIntervalMs: number;
 	visibleAfter: 'written' | 'disk';
@@ -183,6 +207,7 @@ export type Config = {
 	allowAdhocRooms: boolean;
 	feedChecks: FeedCheckConfig;
 	mapLayers: { json: string | null; file: string | null };
+	warningAckLimitsS: ReturnType<typeof parseAckLimits>;
 };
 
 export class ConfigError extends Error {
@@ -201,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
+		database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA ?? null } : null,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		visibleAfter: e.VISIBLE_AFTER,
@@ -225,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			refreshMs: e.FEED_HEALTH_REFRESH_MS,
 			concurrency: e.FEED_CHECK_CONCURRENCY
 		},
+		warningAckLimitsS: parseAckLimits(e.WARNING_ACK_LIMITS),
 		mapLayers: {
 			json: e.MAP_LAYERS ?? null,
 			file: e.MAP_LAYERS_FILE ? path.resolve(e.MAP_LAYERS_FILE) : null

@@ -37,7 +37,7 @@ export async function startSitroom(
 	log: Logger = createLogger(config.logLevel)
 ): Promise<Sitroom> {
 	const mapLayers = readMapLayers(config.mapLayers);
-	const stores = openStores(config, log);
+	const stores = await openStores(config, log);
 	const rooms = createRooms(config, stores.docs, log);
 	let services: Services | undefined;
 	try {
@@ -49,6 +49,8 @@ export async function startSitroom(
 			log
 		});
 		await services.incidents.start();
+		await services.registers.start();
+		await services.warnings.start();
 	} catch (err) {
 		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.
 		services?.incidents.stop();

@@ -34,10 +34,11 @@ import { ensureAppBuild } from '../../tests/e2e/helpers/app-build.ts';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from '../../tests/e2e/helpers/browser.ts';
 import { makeTempDir, removeTempDir } from '../processes.ts';
+import { measureMainThreadCpu } from '../main-thread-cpu.ts';
 import { median } from '../stats.ts';
 import type { Measures, Scenario } from './scenario.ts';
 
-const PASSWORD = 'bench-render-password';
+export const PASSWORD = 'bench-render-password';
 const KINDS = [
 	'danger_zone',
 	'road_blocked',
@@ -203,7 +204,7 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
  * so the figures do not depend on how often the test polls. A string, because tsx (esbuild
  * keepNames) wraps named functions of this file in a `__name` helper the page lacks.
  */
-const WATCH_FIRST_RENDER = (annotations: number, tasks: number) => `(() => {
+export const WATCH_FIRST_RENDER = (annotations: number, tasks: number) => `(() => {
 	const attr = (sel, name) => Number(document.querySelector(sel)?.getAttribute(name));
 	const check = () => {
 		if (window.__syncedAt === undefined && attr('[data-testid=incident-room]', 'data-annotations') >= ${annotations})
@@ -267,7 +268,7 @@ const RECORD_FRAMES = `(() => {
  * alone (rAF deltas stay at 17 ms on an empty page); with all compositor stages run before each
  * draw it is lifted (0.2 ms on an empty page), and a frame's time then includes its raster.
  */
-const FRAME_FLAGS = [
+export const FRAME_FLAGS = [
 	'--disable-frame-rate-limit',
 	'--disable-gpu-vsync',
 	'--run-all-compositor-stages-before-draw'
@@ -280,7 +281,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Signs the commander in within a fresh context of `browser` and opens a page. */
-async function commanderPage(browser: LaunchedBrowser, url: string): Promise<Page> {
+export async function commanderPage(browser: LaunchedBrowser, url: string): Promise<Page> {
 	const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
 	const login = await context.request.post(`${url}/api/session`, {
 		data: { username: 'commander', password: PASSWORD },
@@ -290,7 +291,7 @@ async function commanderPage(browser: LaunchedBrowser, url: string): Promise<Pag
 	return context.newPage();
 }
 
-async function waitForDrawn(page: Page): Promise<{ syncedAt: number; drawnAt: number }> {
+export async function waitForDrawn(page: Page): Promise<{ syncedAt: number; drawnAt: number }> {
 	await page.waitForFunction(
 		() => (window as unknown as { __drawnAt?: number }).__drawnAt !== undefined,
 		null,
@@ -303,6 +304,26 @@ async function waitForDrawn(page: Page): Promise<{ syncedAt: number; drawnAt: nu
 		const w = window as unknown as { __syncedAt: number; __drawnAt: number };
 		return { syncedAt: w.__syncedAt, drawnAt: w.__drawnAt };
 	});
+}
+
+/**
+ * The measured interaction: three rounds of a mouse drag across the map (30 steps) followed by
+ * four wheel zooms, alternating directions.
+ */
+export async function panAndZoom(page: Page): Promise<void> {
+	const box = (await page.locator('[data-testid=map]').boundingBox())!;
+	const cx = box.x + box.width / 2;
+	const cy = box.y + box.height / 2;
+	for (let round = 0; round < 3; round++) {
+		await page.mouse.move(cx, cy);
+		await page.mouse.down();
+		for (let s = 1; s <= 30; s++) await page.mouse.move(cx + s * 8 * (round % 2 ? -1 : 1), cy + s * 4);
+		await page.mouse.up();
+		for (let z = 0; z < 4; z++) {
+			await page.mouse.wheel(0, round % 2 ? 240 : -240);
+			await page.waitForTimeout(120);
+		}
+	}
 }
 
 export function render(annotations: number, tasks: number): Scenario {
@@ -323,6 +344,10 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'frames', label: 'frames rendered while panning/zooming', digits: 0 },
 			{ key: 'longFrames', label: 'long animation frames (> 50 ms) while panning/zooming', digits: 0 },
 			{ key: 'longFrameMs', label: 'time in long animation frames while panning/zooming (ms)', digits: 0 },
+			{ key: 'cpuMs', label: 'main-thread CPU while panning/zooming (ms, thread time)', digits: 0 },
+			{ key: 'cpuMaxTaskMs', label: 'longest main-thread task, CPU (ms)', digits: 0 },
+			{ key: 'cpuTasksOver50', label: 'main-thread tasks over 50 ms CPU', digits: 0 },
+			{ key: 'cpuTasksOver200', label: 'main-thread tasks over 200 ms CPU', digits: 0 },
 			{
 				key: 'firstRenderOverGoal',
 				label: 'first render over 1,500 ms (1 = yes)',
@@ -390,19 +415,8 @@ export function render(annotations: number, tasks: number): Scenario {
 				await fpage.goto(`${roomUrl}#tasks`);
 				await waitForDrawn(fpage);
 				await fpage.evaluate(RECORD_FRAMES);
-				const box = (await fpage.locator('[data-testid=map]').boundingBox())!;
-				const cx = box.x + box.width / 2;
-				const cy = box.y + box.height / 2;
-				for (let round = 0; round < 3; round++) {
-					await fpage.mouse.move(cx, cy);
-					await fpage.mouse.down();
-					for (let s = 1; s <= 30; s++) await fpage.mouse.move(cx + s * 8 * (round % 2 ? -1 : 1), cy + s * 4);
-					await fpage.mouse.up();
-					for (let z = 0; z < 4; z++) {
-						await fpage.mouse.wheel(0, round % 2 ? 240 : -240);
-						await fpage.waitForTimeout(120);
-					}
-				}
+				// Traced (thread time of the page's main thread): what the map costs whatever the load.
+				const cpu = await measureMainThreadCpu(fpage, () => panAndZoom(fpage));
 				// Let the last frame's successor start before stopping.
 				await fpage.waitForTimeout(200);
 				const { frames, longFrames } = await fpage.evaluate(() => {
@@ -429,6 +443,10 @@ export function render(annotations: number, tasks: number): Scenario {
 					frames: frames.length,
 					longFrames: longFrames ? longFrames.length : NaN,
 					longFrameMs: longFrames ? longFrames.reduce((a, b) => a + b, 0) : NaN,
+					cpuMs: cpu.totalMs,
+					cpuMaxTaskMs: cpu.maxTaskMs,
+					cpuTasksOver50: cpu.tasksOver50,
+					cpuTasksOver200: cpu.tasksOver200,
 					firstRenderOverGoal: first.drawnAt > 1500 ? 1 : 0,
 					// No frame measured (the map never redrew while the mouse dragged it) fails the goal.
 					frameOverGoal: frames.length === 0 || frameMedianMs > 16 ? 1 : 0

@@ -10,8 +10,12 @@ import { NewPasswordSchema, UsernameSchema } from '#domain/credentials';
 import { ConfigError, loadConfig } from '../config.ts';
 import { silentLogger } from '../log.ts';
 import { Identity } from '../identity/identity.ts';
+import { pgIdentityRepositories } from '../identity/postgres/repositories.ts';
+import { identityPgMigrations } from '../identity/postgres/schema.ts';
+import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
+import { openPgPool } from '../store/postgres/database.ts';
 import { openDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 
@@ -57,24 +61,20 @@ async function main(): Promise<number> {
 		throw new UsageError(`--username: ${username.error.issues[0]?.message ?? 'required'}`);
 
 	const config = loadConfig();
-	if (config.store !== 'sqlite')
+	if (config.store !== 'sqlite' && !config.database)
 		throw new UsageError('SITROOM_STORE=memory keeps no accounts; nothing to create');
-	const db = openDatabase({
-		file: path.join(config.dataDir, 'sitroom.db'),
-		synchronous: config.sqliteSynchronous,
-		migrations: [...docLogMigrations, ...identityMigrations]
-	});
+	const { repositories, close } = await openIdentityRepositories(config);
 	let identity: Identity;
 	try {
 		identity = await Identity.open({
-			repositories: sqliteIdentityRepositories(db),
+			repositories,
 			config: config.identity,
 			jurisdictionDir: config.jurisdictionDir,
 			log: silentLogger(),
 			rooms: { leave: () => undefined, isPresent: () => false }
 		});
 	} catch (err) {
-		db.close();
+		await close();
 		throw err;
 	}
 	try {
@@ -98,8 +98,29 @@ async function main(): Promise<number> {
 		return 0;
 	} finally {
 		identity.stop();
-		db.close();
+		await close();
 	}
+}
+
+/** Identity's repositories where the server keeps them: PostgreSQL with DATABASE_URL, else the SQLite file. */
+async function openIdentityRepositories(
+	config: ReturnType<typeof loadConfig>
+): Promise<{ repositories: IdentityRepositories; close(): Promise<void> }> {
+	if (config.database) {
+		const pool = await openPgPool({
+			url: config.database.url,
+			...(config.database.schema ? { schema: config.database.schema } : {}),
+			migrations: identityPgMigrations,
+			max: 2
+		});
+		return { repositories: pgIdentityRepositories(pool), close: () => pool.end() };
+	}
+	const db = openDatabase({
+		file: path.join(config.dataDir, 'sitroom.db'),
+		synchronous: config.sqliteSynchronous,
+		migrations: [...docLogMigrations, ...identityMigrations]
+	});
+	return { repositories: sqliteIdentityRepositories(db), close: async () => void db.close() };
 }
 
 main().then(

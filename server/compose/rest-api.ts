@@ -7,15 +7,18 @@ import type { MapLayerConfig } from '#domain/map-layers';
 import type { Role } from '#domain/vocabulary';
 import { auditRouter } from '../api/audit.ts';
 import { configRouter } from '../api/config.ts';
+import { dutyRouter } from '../api/duty.ts';
 import { feedsRouter } from '../api/feeds.ts';
 import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
+import { registersRouter } from '../api/registers.ts';
 import { photosRouter } from '../api/photos.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
 import { townshipsRouter } from '../api/townships.ts';
 import { usersRouter } from '../api/users.ts';
+import { warningsRouter } from '../api/warnings.ts';
 import { mayRead } from '../incidents/room-access.ts';
 import type { Logger } from '../log.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -57,6 +60,11 @@ export function restApi(deps: {
 		photosRouter({ access, photos: deps.services.photos }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
+		registersRouter({
+			registers: deps.services.registers.registers,
+			check: deps.services.registers.check,
+			userName: async (id) => (await identity.users.byId(id))?.displayName
+		}),
 		auditRouter({
 			attribution: deps.services.guard.attribution,
 			names: {
@@ -64,6 +72,8 @@ export function restApi(deps: {
 				orgName: (id) => identity.orgs.nameOf(id)
 			},
 			mayRead: (actor, id) => mayRead(access, actor, id)
-		})
+		}),
+		warningsRouter({ ...deps.services.warnings, orgs: identity.orgs }),
+		dutyRouter({ roster: deps.services.warnings.roster, now: () => Date.now() })
 	];
 }

@@ -11,6 +11,8 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
+import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
 import type { Repositories } from './stores.ts';
 
@@ -18,6 +20,8 @@ export interface Services {
 	identity: IdentityParts;
 	incidents: IncidentParts;
 	guard: GuardParts;
+	registers: RegisterParts;
+	warnings: WarningParts;
 	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
 	photos: Photos;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
@@ -59,6 +63,26 @@ export async function setUpServices(opts: {
 				: () => true
 		});
 		rooms.use(identity.hooks, ...incidents.hooks, guard.hooks);
+		const registers = setUpRegisters({
+			config,
+			repo: repositories.registers,
+			orgs: identity.identity.orgs,
+			jurisdiction: incidents.jurisdiction,
+			incidents: repositories.incidents,
+			registry: rooms.registry,
+			log
+		});
+		const warnings = setUpWarnings({
+			warnings: repositories.warnings,
+			duty: repositories.duty,
+			orgs: identity.identity.orgs,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
+			incidentExists: (id) => repositories.incidents.exists(id),
+			jurisdiction: incidents.jurisdiction,
+			jurisdictionDir: config.jurisdictionDir,
+			ackLimitsS: config.warningAckLimitsS,
+			log
+		});
 		const photos = new Photos({
 			repository: repositories.attachments,
 			files: opts.attachmentFiles,
@@ -69,8 +93,11 @@ export async function setUpServices(opts: {
 			identity,
 			incidents,
 			guard,
+			registers,
+			warnings,
 			photos,
 			stop() {
+				warnings.stop();
 				identity.identity.stop();
 			}
 		};

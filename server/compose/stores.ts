@@ -1,21 +1,20 @@
 /**
  * The stores a server runs on: the document store (the SQLite file under DATA_DIR, or memory)
  * and the repositories of identity, incidents and the guard. Those live in the same SQLite
- * file, or, with the in-memory document store, in an in-memory database. A PostgreSQL set of
- * repositories (a later issue) is opened here too, behind the same interfaces.
+ * file, or, with the in-memory document store, in an in-memory database. With DATABASE_URL,
+ * all of them live in PostgreSQL instead (./postgres-stores.ts), behind the same interfaces.
  */
 import path from 'node:path';
 import type { AttachmentFiles } from '../attachments/attachment-files.ts';
-import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
-import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
-import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
 import { attributionMigrations, SqliteAttributionStore } from '../guard/sqlite/attribution-store.ts';
 import { backfillClientOwners } from '../guard/sqlite/client-owners-backfill.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../guard/sqlite/client-owners.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
+import { refusalLogCompanion, refusalMigrations, SqliteRefusalStore } from '../guard/sqlite/refusal-store.ts';
 import type { IdentityRepositories } from '../identity/repositories.ts';
 import { sqliteIdentityRepositories } from '../identity/sqlite/repositories.ts';
 import { identityMigrations } from '../identity/sqlite/schema.ts';
@@ -28,21 +27,23 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
+import { openPostgresStores } from './postgres-stores.ts';
 
 /** The relational stores, each behind its interface (async, but for the client-id owners). */
-export interface Repositories {
+export interface Repositories extends FeatureRepositories {
 	identity: IdentityRepositories;
 	incidents: IncidentRepository;
 	attribution: AttributionStore;
 	/** Synchronous on purpose: server/guard/client-owners.ts says why. */
 	clientOwners: ClientOwnerStore;
-	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
-	attachments: AttachmentRepository;
+	/** Written with the update log's entries (the document store's companion); read here. */
+	refusals: RefusalStore;
 }
 
 export interface Stores {
 	docs: DocStore;
-	/** The database in the SQLite file, or null with the in-memory document store. */
+	/** The database in the SQLite file, or null with the in-memory document store or PostgreSQL. */
 	sqlite: SqliteDatabase | null;
 	repositories: Repositories;
 	/** The bytes of photos: a folder under DATA_DIR (also with the in-memory document store). */
@@ -56,14 +57,16 @@ const TABLE_MIGRATIONS = [
 	...incidentMigrations,
 	...attributionMigrations,
 	...clientOwnerMigrations,
-	...attachmentMigrations
+	...FEATURE_MIGRATIONS,
+	...refusalMigrations
 ];
 
-export function openStores(config: Config, log: Logger): Stores {
+export async function openStores(config: Config, log: Logger): Promise<Stores> {
+	if (config.database) return openPostgresStores(config.database, config.dataDir, log);
 	const attachmentFiles = new FolderAttachmentFiles(path.join(config.dataDir, 'attachments'));
 	if (config.store === 'memory') {
 		const tables = openDatabase({ file: ':memory:', migrations: TABLE_MIGRATIONS });
-		const docs = new MemoryDocStore();
+		const docs = new MemoryDocStore([refusalLogCompanion(tables)]);
 		const repositories = sqliteRepositories(tables, null, log);
 		return {
 			docs,
@@ -91,10 +94,10 @@ export function openStores(config: Config, log: Logger): Stores {
 		throw err;
 	}
 	// With FULL durability, the log's fsync runs off the main thread (wal-sync.ts).
-	const docs = new SqliteDocStore(
-		db,
-		config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}
-	);
+	const docs = new SqliteDocStore(db, {
+		...(config.sqliteSynchronous === 'full' ? { file, syncIntervalMs: config.syncIntervalMs } : {}),
+		companions: [refusalLogCompanion]
+	});
 	return {
 		docs,
 		sqlite: db,
@@ -137,7 +140,8 @@ function sqliteRepositories(
 			incidents: new SqliteIncidentRepository(db),
 			attribution,
 			clientOwners,
-			attachments: new SqliteAttachmentRepository(db)
+			...sqliteFeatureRepositories(db),
+			refusals: new SqliteRefusalStore(db)
 		},
 		close() {
 			attribution.close();

@@ -1,8 +1,16 @@
 /**
  * Judges an inspected update against the permission policy: groups the touches by entity,
  * works out each entity's state before and after, checks every value's shape and asks the
- * policy about every change. Refuses on the first denial; otherwise returns the changes to
- * record for attribution (one row per entity created or deleted, per field changed).
+ * policy about every change. `judge` sorts the update into the changes to record for attribution
+ * (one row per entity created or deleted, per field changed) and the parts refused, each with
+ * why (accept and compensate: compensation.ts undoes them); `evaluate` refuses on the first
+ * denial.
+ *
+ * A refused part is one unit the server can undo on its own: a simple touch (a figure, an
+ * incident field, a position, a wall entry), or everything the update does to one entity. An
+ * entity is judged as one unit because its rules read several fields at once (a status move and
+ * its reason, a progress update and the move it records): undoing only some of them could leave
+ * a state no rule allowed.
  */
 import type { Actor, OrgDirectory } from '#domain/actor';
 import {
@@ -36,12 +44,13 @@ import {
 } from '#domain/schema';
 import { Close } from '#domain/protocol';
 import type * as Y from 'yjs';
-import { refuse } from '../rooms/refusal.ts';
+import { refuse, Refusal } from '../rooms/refusal.ts';
 import {
 	changeOf,
 	entityFacts,
 	NEW_TYPE,
 	type EntityRef,
+	type EntryId,
 	type FieldChange,
 	type Touch
 } from './inspect-update.ts';
@@ -57,7 +66,8 @@ export interface Change {
 	op: ChangeOp;
 }
 
-interface EntityGroup {
+/** Everything one update does to one entity, as judge groups it (read-only outside this file). */
+export interface EntityGroup {
 	ref: EntityRef;
 	created: boolean;
 	deleted: boolean;
@@ -70,12 +80,33 @@ interface EntityGroup {
 	lists: NestedListChange[] | null;
 }
 
+/** One entry of a nested list added or removed, with its Yjs id. */
+export interface NestedEntry {
+	readonly value: unknown;
+	readonly id: EntryId;
+}
+
 /** What an update does to one nested list of an entity. */
-interface NestedListChange {
+export interface NestedListChange {
 	readonly field: string;
 	readonly list: SchemaNestedList;
-	readonly adds: unknown[];
-	readonly removals: unknown[];
+	readonly adds: NestedEntry[];
+	readonly removals: NestedEntry[];
+}
+
+/** A touch that is judged on its own (not part of an entity). */
+export type SimpleTouch = Exclude<Touch, { kind: 'entity' | 'field' | 'nestedEntry' }>;
+
+/** A part of an update the policy refuses, with why. */
+export type RefusedPart =
+	| { readonly kind: 'touch'; readonly touch: SimpleTouch; readonly reason: string }
+	| { readonly kind: 'entity'; readonly group: EntityGroup; readonly reason: string };
+
+export interface Judgement {
+	/** The allowed changes, for attribution. */
+	changes: Change[];
+	/** The refused parts, in the order first touched. */
+	refused: RefusedPart[];
 }
 
 /** The change to the nested list at `field` in the group, made on first use. */
@@ -143,10 +174,12 @@ function newGroup(ref: EntityRef): EntityGroup {
  * not) is judged as it stands then, so an update that reopens an incident is judged as a change
  * to a closed one (commander-only either way).
  */
-export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Change[] {
+export function judge(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Judgement {
 	const changes: Change[] = [];
+	const refused: RefusedPart[] = [];
 	const groups = new Groups();
-	if (touches.length > 0) deny(whyNotChangeIncident(actor, incidentFacts(doc)));
+	// A closed incident refuses every part alike (judged as it stands before the update).
+	const closed = touches.length > 0 ? whyNotChangeIncident(actor, incidentFacts(doc)) : null;
 
 	for (const t of touches) {
 		switch (t.kind) {
@@ -163,10 +196,48 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 			}
 			case 'nestedEntry': {
 				const l = nestedListChange(groups.of(t.entity), t.field, t.list);
-				if (t.op === 'insert') l.adds.push(t.value);
-				else l.removals.push(t.value);
+				if (t.op === 'insert') l.adds.push({ value: t.value, id: t.id });
+				else l.removals.push({ value: t.value, id: t.id });
 				break;
 			}
+			default: {
+				const reason = closed ?? whyNotTouch(actor, t, orgs, changes);
+				if (reason !== null) refused.push({ kind: 'touch', touch: t, reason });
+			}
+		}
+	}
+
+	groups.forEach((g) => {
+		const own: Change[] = [];
+		const reason = closed ?? denial(() => judgeEntity(actor, g, orgs, own));
+		if (reason !== null) refused.push({ kind: 'entity', group: g, reason });
+		else for (const c of own) changes.push(c);
+	});
+	return { changes: dedupe(changes), refused };
+}
+
+/** judge, refusing the whole update on the first refused part (for callers that cannot compensate). */
+export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirectory, doc: Y.Doc): Change[] {
+	const { changes, refused } = judge(actor, touches, orgs, doc);
+	if (refused.length > 0) deny(refused[0]!.reason);
+	return changes;
+}
+
+/** What `fn` denied (its Forbidden refusal's reason), or null if it denied nothing. */
+function denial(fn: () => void): string | null {
+	try {
+		fn();
+		return null;
+	} catch (err) {
+		if (err instanceof Refusal && err.close === Close.Forbidden) return err.message;
+		throw err;
+	}
+}
+
+/** Why a simple touch is refused, or null (then its change is added to `changes`). */
+function whyNotTouch(actor: Actor, t: SimpleTouch, orgs: OrgDirectory, changes: Change[]): string | null {
+	return denial(() => {
+		switch (t.kind) {
 			case 'row':
 				denyServerWritten(actor, t.collection);
 				deny(checkRowKey(t.collection, t.key));
@@ -177,7 +248,7 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 					field: null,
 					op: t.op === 'insert' ? 'create' : 'delete'
 				});
-				break;
+				return;
 			case 'cell':
 				denyServerWritten(actor, t.collection);
 				if (t.op === 'insert') deny(checkCellValue(t.collection, t.column, t.value));
@@ -188,7 +259,7 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 					field: t.column,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
-				break;
+				return;
 			case 'recordField':
 				denyServerWritten(actor, t.collection);
 				if (t.op === 'insert') deny(checkRecordValue(t.collection, t.field, t.value));
@@ -199,7 +270,7 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 					field: t.field,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
-				break;
+				return;
 			case 'entry': {
 				denyServerWritten(actor, t.collection);
 				if (t.op === 'insert') deny(checkEntryValue(t.collection, t.value));
@@ -217,21 +288,18 @@ export function evaluate(actor: Actor, touches: readonly Touch[], orgs: OrgDirec
 					field: null,
 					op: t.op === 'insert' ? 'update' : 'delete'
 				});
-				break;
+				return;
 			}
 			case 'listEntry':
 				denyServerWritten(actor, t.collection);
 				if (t.op === 'insert') deny(checkListEntry(t.collection, t.value));
 				deny(whyNot(actor, 'update', listTarget(t.collection), orgs));
 				changes.push({ collection: t.collection, entityId: null, field: null, op: 'update' });
-				break;
+				return;
 			default:
 				exhaustive(t);
 		}
-	}
-
-	groups.forEach((g) => judgeEntity(actor, g, orgs, changes));
-	return dedupe(changes);
+	});
 }
 
 function judgeEntity(actor: Actor, g: EntityGroup, orgs: OrgDirectory, changes: Change[]): void {
@@ -292,12 +360,18 @@ function judgeNestedLists(
 	if (g.lists === null) return;
 	const { collection, entityId } = g.ref;
 	for (const { field, list, adds, removals } of g.lists) {
-		for (const entry of adds) {
+		for (const { value: entry } of adds) {
 			deny(checkNestedEntry(list, entry));
 			deny(whyNot(actor, 'create', nestedEntryTarget(list.target, owner, entry, before), orgs));
 		}
-		if (adds.length > 1) deny(whyNotAddEntries(list.target, adds));
-		for (const entry of removals) {
+		if (adds.length > 1)
+			deny(
+				whyNotAddEntries(
+					list.target,
+					adds.map((a) => a.value)
+				)
+			);
+		for (const { value: entry } of removals) {
 			deny(whyNot(actor, 'delete', nestedEntryTarget(list.target, owner, entry), orgs));
 		}
 		if (adds.length > 0) changes.push({ collection, entityId, field, op: 'create' });

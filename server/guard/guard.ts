@@ -2,8 +2,10 @@
  * The permission guard: the room hooks that make the server the authority on who may change
  * what. Every incoming update is resolved to the entities and fields it touches
  * (inspect-update.ts) and judged by the shared policy (evaluate.ts → #domain/policy) before the
- * room applies it; a refused update is applied, stored and broadcast nowhere, and its sender is
- * told why. Accepted changes are attributed to the connection's user (attribution-store.ts),
+ * room applies it. An update that is malformed, hostile in shape, under someone else's client id
+ * or from a read-only role is refused whole: applied, stored and broadcast nowhere, and its sender
+ * is told why. Inside a sound update, the changes the policy refuses are undone by the server as
+ * the update applies (compensation.ts) and recorded with it (refusal-store.ts). Accepted changes are attributed to the connection's user (attribution-store.ts),
  * written once the update is durable and before anyone is told about it: onCommitted resolves
  * once the rows are written, and the room waits for it.
  * Presence is stamped with the server's view of each user.
@@ -21,7 +23,8 @@ import { AwarenessBucket, PeerPresence, stampAwareness, type AwarenessRate } fro
 import { ClientClaims } from './client-claims.ts';
 import type { ClientOwnerStore } from './client-owners.ts';
 import { describeTransaction } from './describe-transaction.ts';
-import { evaluate, type Change } from './evaluate.ts';
+import { planCompensation } from './compensation.ts';
+import { judge, type Change } from './evaluate.ts';
 import { inspectUpdate, typeIncidentRoots } from './inspect-update.ts';
 
 export interface GuardOptions {
@@ -184,7 +187,14 @@ export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 	return {
 		name: 'guard',
 
-		checkUpdate({ room, peer, update, decoded }: CheckUpdatePayload): GuardVerdict | undefined {
+		checkUpdate({
+			room,
+			peer,
+			update,
+			decoded,
+			deviceAt,
+			compensate
+		}: CheckUpdatePayload): GuardVerdict | undefined {
 			if (opts.guards && !opts.guards(room.name)) return undefined;
 			const actor = peer.identity;
 			if (!actor)
@@ -207,9 +217,13 @@ export function createGuard(opts: GuardOptions): RoomHooks<GuardVerdict> {
 					`Yjs client id ${taken} is in use by another connection; start a new document`
 				);
 			}
-			const changes = evaluate(actor, touches, opts.orgs, room.doc);
+			// Accept and compensate (ARCHITECTURE.md): what the author may not change inside an update
+			// that is otherwise sound is undone by the server right after the update applies, and
+			// recorded; the rest stands. The plan reads the document as it is before the update.
+			const { changes, refused } = judge(actor, touches, opts.orgs, room.doc);
 			bind(room, peer, actor.userId, fresh);
 			roomClaims.claim(peer, clients);
+			if (refused.length > 0) compensate(planCompensation(room.doc, refused, deviceAt));
 			return new GuardVerdict(changes);
 		},
 

@@ -68,7 +68,16 @@ export type Touch =
 	/** A field of an entity set (insert, with its value) or removed (delete). */
 	| { kind: 'field'; entity: EntityRef; field: string; op: Op; value: unknown }
 	/** One entry appended to or removed from a list inside an entity (a task's progress update). */
-	| { kind: 'nestedEntry'; entity: EntityRef; field: string; list: SchemaNestedList; op: Op; value: unknown }
+	| {
+			kind: 'nestedEntry';
+			entity: EntityRef;
+			field: string;
+			list: SchemaNestedList;
+			op: Op;
+			value: unknown;
+			/** The entry's Yjs id (its item's client and clock): to undo it if refused. */
+			id: EntryId;
+	  }
 	/** A row of a rows collection created or removed (a township's figure row). */
 	| { kind: 'row'; collection: RowsCollection; key: string; op: Op }
 	/** A cell of a row set or removed (one figure of a township). */
@@ -78,7 +87,13 @@ export type Touch =
 	/** The value at a key of an entries collection set or removed (a user's position). */
 	| { kind: 'entry'; collection: EntriesCollection; key: string; op: Op; value: unknown }
 	/** An entry of a list collection inserted or removed (a feed id on the wall). */
-	| { kind: 'listEntry'; collection: ListCollection; op: Op; value: unknown };
+	| { kind: 'listEntry'; collection: ListCollection; op: Op; value: unknown; id: EntryId };
+
+/** Where one list entry lives in Yjs: the client and clock of its item (and offset in it). */
+export interface EntryId {
+	readonly client: number;
+	readonly clock: number;
+}
 
 export interface Inspection {
 	touches: Touch[];
@@ -210,12 +225,15 @@ class Inspector {
 		if (!(c instanceof Y.ContentAny)) {
 			throw forbidden(`${c.constructor.name} content is not part of the incident document`);
 		}
-		const values = n.from > item.id.clock ? c.arr.slice(n.from - item.id.clock) : c.arr;
+		const first = Math.max(n.from, item.id.clock);
+		const values = first > item.id.clock ? c.arr.slice(first - item.id.clock) : c.arr;
 		if (at.sub !== null) {
 			if (values.length !== 1) throw forbidden('a map entry must hold exactly one value');
 			this.#slotTouch(at.place, at.sub, 'insert', values[0], null);
 		} else {
-			for (const v of values) this.#listTouch(at.place, 'insert', v);
+			const client = item.id.client;
+			for (let i = 0; i < values.length; i++)
+				this.#listTouch(at.place, 'insert', values[i], { client, clock: first + i });
 		}
 	}
 
@@ -376,7 +394,9 @@ class Inspector {
 			return;
 		}
 		const values = item.content.getContent().slice(from - item.id.clock, to - item.id.clock);
-		for (const v of values) this.#listTouch(place, 'delete', v);
+		const client = item.id.client;
+		for (let i = 0; i < values.length; i++)
+			this.#listTouch(place, 'delete', values[i], { client, clock: from + i });
 	}
 
 	// --- classification ------------------------------------------------------------------
@@ -461,12 +481,12 @@ class Inspector {
 			this.#deleteItem(current, current.id.clock, current.id.clock + current.length);
 	}
 
-	#listTouch(place: Place, op: Op, value: unknown): void {
+	#listTouch(place: Place, op: Op, value: unknown, id: EntryId): void {
 		if (place.kind === 'nestedList') {
 			const { entity, field, list } = place;
-			this.touches.push({ kind: 'nestedEntry', entity, field, list, op, value });
+			this.touches.push({ kind: 'nestedEntry', entity, field, list, op, value, id });
 		} else if (place.kind === 'root' && place.spec.kind === 'list')
-			this.touches.push({ kind: 'listEntry', collection: place.root as ListCollection, op, value });
+			this.touches.push({ kind: 'listEntry', collection: place.root as ListCollection, op, value, id });
 		else throw forbidden(`${describe(place)} is not a list`);
 	}
 }

@@ -5,14 +5,15 @@
  * it was judged where it was committed), and a server-made change (described by the hooks).
  */
 import * as Y from 'yjs';
-import { Close } from '#domain/protocol';
+import { Close, type RefusedChange } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import { missingDependency } from './dependencies.ts';
 import type { ChangeItem, Drain, RelayItem } from './drain.ts';
 import { checkUpdateShape, type DecodedUpdate } from './frames.ts';
 import type { HookResults, HookRunner } from './hook-runner.ts';
+import type { Compensation } from './hooks.ts';
 import type { Member } from './member.ts';
-import type { CommittedOrigin } from './origin.ts';
+import { SERVER_ITSELF, type CommittedOrigin } from './origin.ts';
 import { refuse, refuseAndClose } from './refusal.ts';
 import { UpdateCapture } from './update-capture.ts';
 
@@ -39,17 +40,58 @@ export class ChangeApplier {
 		this.#capture = new UpdateCapture(opts.doc, opts.stray);
 	}
 
-	/** A peer's update; throws a Refusal, having applied nothing of it. */
-	peerUpdate(member: Member, update: Uint8Array, drain: Drain): void {
+	/**
+	 * A peer's update; throws a Refusal, having applied nothing of it. Returns the changes of it
+	 * the hooks refused and the server undid at once (accept and compensate), or null.
+	 */
+	peerUpdate(
+		member: Member,
+		update: Uint8Array,
+		drain: Drain,
+		deviceAt: number | null = null
+	): readonly RefusedChange[] | null {
 		// Decoding and checking the whole update first means a malformed one fails here, before it
 		// can half-apply to the document. The decoded form is shared with the hooks (the guard), so
 		// an update is decoded once here and once more by Yjs when it applies it.
 		const decoded = checkUpdateShape(update);
 		// An empty update (a new client's sync step 2) changes nothing: nothing to check or store.
-		if (isEmpty(decoded)) return;
+		if (isEmpty(decoded)) return null;
 		this.#refuseUnlessWhole(decoded);
-		const results = this.#opts.hooks.checkUpdate(member.peer, update, decoded);
-		this.#integrate(update, member.origin, results, drain);
+		const { results, compensations } = this.#opts.hooks.checkUpdate(member.peer, update, decoded, deviceAt);
+		if (compensations === null) {
+			this.#integrate(update, member.origin, results, drain);
+			return null;
+		}
+		const refused = compensations.flatMap((c) => c.refused);
+		this.#integrate(update, member.origin, results, drain, refused);
+		this.#compensate(compensations, drain);
+		return refused;
+	}
+
+	/**
+	 * Undoes refused changes of the update just integrated, as one change of the server's own in
+	 * the same drain: committed right after it and broadcast with it (delivery.ts), so nobody else
+	 * sees a refused value as current.
+	 */
+	#compensate(compensations: readonly Compensation[], drain: Drain): void {
+		const doc = this.#opts.materialized();
+		this.#capture.start(SERVER_ITSELF);
+		try {
+			doc.transact(() => {
+				for (const c of compensations) c.undo(doc);
+			}, SERVER_ITSELF);
+		} catch (err) {
+			// Undoing is plain map and list edits on the server's own document; should one throw,
+			// the document may hold a refused value: reload it from storage after this drain, as
+			// for an update that failed half-way (the update and its refusals are not written).
+			this.#capture.stop();
+			drain.updates.pop();
+			this.#opts.mustReload();
+			throw refuseAndClose(Close.UpdateFailed, `refused changes could not be undone: ${String(err)}`);
+		}
+		const produced = this.#capture.stop();
+		if (produced !== null)
+			drain.updates.push({ update: produced, origin: SERVER_ITSELF, hookResults: null, compensates: true });
 	}
 
 	/** A change committed on another node: settled once it is broadcast, or with why it was not applied. */
@@ -103,7 +145,13 @@ export class ChangeApplier {
 	}
 
 	/** Applies a checked update and keeps what it produced; refuses it if it did not apply whole. */
-	#integrate(update: Uint8Array, origin: CommittedOrigin, hookResults: HookResults, drain: Drain): void {
+	#integrate(
+		update: Uint8Array,
+		origin: CommittedOrigin,
+		hookResults: HookResults,
+		drain: Drain,
+		refusals?: readonly RefusedChange[]
+	): void {
 		const doc = this.#opts.materialized();
 		this.#capture.start(origin);
 		try {
@@ -133,7 +181,8 @@ export class ChangeApplier {
 			}
 			throw refuse(Close.MissingDependencies, 'update depends on changes the server does not have');
 		}
-		if (produced !== null) drain.updates.push({ update: produced, origin, hookResults });
+		if (produced !== null) drain.updates.push({ update: produced, origin, hookResults, refusals });
+		else if (refusals) throw new Error('an update with refused changes produced nothing');
 	}
 }
 

@@ -4,7 +4,7 @@
  * has stopped taking what it is sent is closed (SlowConnection) rather than buffered for without
  * end.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { Close, SyncType, syncFrame } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { CommittedEntry } from './hook-runner.ts';
@@ -26,6 +26,15 @@ export interface DeliveryOptions {
 	/** Whether the document may hold a half-applied update (it is about to be reloaded). */
 	mustReload(): boolean;
 	log: Logger;
+}
+
+/**
+ * One Buffer for every peer: transports frame it once (ws-send.ts) and ws would otherwise wrap a
+ * Uint8Array anew for each send.
+ */
+function frameOf(update: Uint8Array): Buffer {
+	const bytes = syncFrame(SyncType.update, update);
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export class Delivery {
@@ -59,17 +68,22 @@ export class Delivery {
 		return true;
 	}
 
-	/** Sends each committed update to every peer but the one it came from. */
+	/**
+	 * Sends each committed update to every peer but the one it came from. An update followed by
+	 * the server's undoing of its refused changes (accept and compensate) goes to the others merged
+	 * with that undoing, in one frame, so that nobody else ever holds a refused value as current;
+	 * its author gets the undoing alone.
+	 */
 	broadcast(committed: readonly CommittedEntry[]): void {
 		const { peers } = this.#opts;
-		for (const c of committed) {
+		for (let i = 0; i < committed.length; i++) {
+			const c = committed[i]!;
 			const from = c.origin.kind === 'peer' ? c.origin.peer : null;
+			const undo = committed[i + 1]?.compensates === true ? committed[++i]! : null;
+			if (undo !== null && from !== null && peers.has(from)) this.send(from, frameOf(undo.update));
 			// Nobody else here (one person editing alone): no frame to build.
 			if (peers.size === 0 || (peers.size === 1 && from !== null && peers.has(from))) continue;
-			// One Buffer for every peer: transports frame it once (ws-send.ts) and ws would otherwise
-			// wrap a Uint8Array anew for each send.
-			const bytes = syncFrame(SyncType.update, c.update);
-			const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+			const frame = frameOf(undo === null ? c.update : Y.mergeUpdates([c.update, undo.update]));
 			for (const peer of peers.keys()) if (peer !== from) this.send(peer, frame);
 		}
 	}

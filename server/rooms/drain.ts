@@ -4,7 +4,7 @@
  * and who waits to hear that the changes are on disk. The room makes one per turn of its pipeline.
  */
 import type * as Y from 'yjs';
-import { Close } from '#domain/protocol';
+import { Close, type RefusedChange } from '#domain/protocol';
 import type { AppendEntry, DocStore } from '../store/doc-store.ts';
 import { ACCEPTED, refused, type Ack } from './frame-result.ts';
 import type { CommittedEntry, HookResults } from './hook-runner.ts';
@@ -14,7 +14,14 @@ import type { Peer } from './peer.ts';
 /** Settles a join, a server-made change or a relayed one: with nothing, or with why it failed. */
 export type Settle = (err?: unknown) => void;
 
-export type FrameItem = { kind: 'frame'; peer: Peer; frame: Uint8Array; ack: Ack | undefined };
+export type FrameItem = {
+	kind: 'frame';
+	peer: Peer;
+	frame: Uint8Array;
+	ack: Ack | undefined;
+	/** When the author's device says the frame's update was made (FrameMeta), if it said. */
+	deviceAt?: number | null;
+};
 export type JoinItem = { kind: 'join'; peer: Peer; done: Settle };
 export type ChangeItem = { kind: 'change'; fn: (doc: Y.Doc) => void; origin: ServerOrigin; done: Settle };
 export type RelayItem = { kind: 'relay'; update: Uint8Array; origin: RelayOrigin; done: Settle };
@@ -33,6 +40,10 @@ export interface PendingUpdate {
 	readonly update: Uint8Array;
 	readonly origin: CommittedOrigin;
 	readonly hookResults: HookResults;
+	/** Changes of this (peer's) update the server undid: recorded with its log entry. */
+	readonly refusals?: readonly RefusedChange[];
+	/** This server-made update undoes those changes of the update just before it. */
+	readonly compensates?: boolean;
 }
 
 const NOT_SAVED = refused(Close.StorageFailed, 'the change could not be saved to disk');
@@ -42,15 +53,19 @@ const NOT_SAVED = refused(Close.StorageFailed, 'the change could not be saved to
  * server-made changes. Kept apart from the drain so that waiting for the disk holds only these.
  */
 export class Acknowledgements {
-	readonly #acks: Ack[] = [];
+	readonly #acks: Array<{ ack: Ack | undefined; peer: Peer; refused: readonly RefusedChange[] | null }> = [];
 	readonly #changes: Settle[] = [];
 
 	get empty(): boolean {
 		return this.#acks.length === 0 && this.#changes.length === 0;
 	}
 
-	frame(ack: Ack): void {
-		this.#acks.push(ack);
+	/**
+	 * A frame accepted, with the changes of it the server undid (null: none). Its sender hears of
+	 * them in its ack, or, without one (y-websocket), through Peer.refusedChanges.
+	 */
+	frame(ack: Ack | undefined, peer: Peer, refused: readonly RefusedChange[] | null = null): void {
+		if (ack || refused) this.#acks.push({ ack, peer, refused });
 	}
 
 	change(done: Settle): void {
@@ -60,7 +75,11 @@ export class Acknowledgements {
 	/** Everything written is on disk (`err` undefined), or could not be made so. */
 	settle(err?: unknown): void {
 		const result = err === undefined ? ACCEPTED : NOT_SAVED;
-		for (const ack of this.#acks) ack(result);
+		for (const { ack, peer, refused } of this.#acks) {
+			if (refused === null || err !== undefined) ack?.(result);
+			else if (ack) ack({ ok: true, refused });
+			else peer.refusedChanges?.(refused);
+		}
 		for (const done of this.#changes) done(err);
 	}
 }
@@ -92,8 +111,8 @@ export class Drain {
 		if (pending.length === 0) return NOTHING_COMMITTED;
 		const at = Date.now();
 		const entries: AppendEntry[] = [];
-		for (const { update, origin } of pending) {
-			if (origin.kind !== 'relay') entries.push(appendEntryOf(room, update, origin, at));
+		for (const p of pending) {
+			if (p.origin.kind !== 'relay') entries.push(appendEntryOf(room, p, p.origin, at));
 		}
 		const { seqs, onDisk } = entries.length > 0 ? await store.write(entries) : { seqs: [], onDisk: null };
 		const committed = new Array<CommittedEntry>(pending.length);
@@ -126,12 +145,12 @@ const NOTHING_COMMITTED: Commit = { committed: [], onDisk: null, lastSeq: 0 };
 /** The log entry of an update made here. */
 function appendEntryOf(
 	room: string,
-	update: Uint8Array,
+	{ update, refusals }: PendingUpdate,
 	origin: PeerOrigin | ServerOrigin,
 	at: number
 ): AppendEntry {
 	const author = authorOf(origin);
-	return {
+	const entry: AppendEntry = {
 		room,
 		update,
 		at,
@@ -139,13 +158,16 @@ function appendEntryOf(
 		orgId: author?.orgId ?? null,
 		connectionId: origin.kind === 'peer' ? origin.peer.id : null
 	};
+	return refusals && refusals.length > 0 ? { ...entry, refusals } : entry;
 }
 
 /** An update as committed: written here under `seq`, or relayed (`seq` is the relay's). */
 function committedEntryOf(room: string, pending: PendingUpdate, seq: number, at: number): CommittedEntry {
 	const { update, origin, hookResults } = pending;
 	const author = authorOf(origin);
+	const compensates = pending.compensates === true;
 	return {
+		compensates,
 		room,
 		update,
 		at,

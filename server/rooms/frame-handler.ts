@@ -4,7 +4,7 @@
  * and the sender hears of it (its ack, and the peer refused or closed by the refusal's kind).
  */
 import * as Y from 'yjs';
-import { Close } from '#domain/protocol';
+import { Close, type RefusedChange } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { Drain, FrameItem } from './drain.ts';
 import { refused, refusedBy } from './frame-result.ts';
@@ -21,8 +21,16 @@ export interface FrameTarget {
 	readonly maxMessageBytes: number;
 	/** Whether the room has failed (its stored state did not decode): its peers were closed. */
 	failed(): boolean;
-	/** Checks and applies an update; throws a Refusal, having applied nothing of it. */
-	applyUpdate(member: Member, update: Uint8Array, drain: Drain): void;
+	/**
+	 * Checks and applies an update; throws a Refusal, having applied nothing of it. Returns the
+	 * changes of it the server undid (accept and compensate), or null.
+	 */
+	applyUpdate(
+		member: Member,
+		update: Uint8Array,
+		drain: Drain,
+		deviceAt: number | null
+	): readonly RefusedChange[] | null;
 	/** Applies an awareness update; throws a Refusal, having applied nothing of it. */
 	applyAwareness(member: Member, update: Uint8Array): void;
 	/** Answers a sync request (called once the drain has committed). */
@@ -45,14 +53,25 @@ export class FrameHandler {
 	}
 
 	/** Handles a frame of `member` (undefined: the peer is not, or no longer, in the room). */
-	handle({ peer, frame, ack }: FrameItem, member: Member | undefined, drain: Drain): void {
+	handle({ peer, frame, ack, deviceAt }: FrameItem, member: Member | undefined, drain: Drain): void {
 		if (!member) {
 			ack?.(NOT_JOINED);
 			return;
 		}
 		try {
-			this.#dispatch(member, frame, drain);
-			if (ack) drain.acknowledgements.frame(ack);
+			const refusedChanges = this.#dispatch(member, frame, drain, deviceAt ?? null);
+			drain.acknowledgements.frame(ack, peer, refusedChanges);
+			if (refusedChanges !== null) {
+				this.#log.info(
+					{
+						room: this.#room.name,
+						conn: peer.id,
+						user: peer.identity?.userId,
+						refused: refusedChanges.length
+					},
+					'update accepted with refused changes undone'
+				);
+			}
 		} catch (err) {
 			if (this.#room.failed()) {
 				// Decoding the stored state failed: every peer was closed already.
@@ -83,7 +102,12 @@ export class FrameHandler {
 		}
 	}
 
-	#dispatch(member: Member, frame: Uint8Array, drain: Drain): void {
+	#dispatch(
+		member: Member,
+		frame: Uint8Array,
+		drain: Drain,
+		deviceAt: number | null
+	): readonly RefusedChange[] | null {
 		const { maxMessageBytes } = this.#room;
 		if (frame.byteLength > maxMessageBytes) {
 			throw refuseAndClose(
@@ -103,8 +127,7 @@ export class FrameHandler {
 			}
 			case 'sync-step2':
 			case 'sync-update':
-				this.#room.applyUpdate(member, f.update, drain);
-				break;
+				return this.#room.applyUpdate(member, f.update, drain, deviceAt);
 			case 'awareness':
 				this.#room.applyAwareness(member, f.update);
 				break;
@@ -114,6 +137,7 @@ export class FrameHandler {
 			default:
 				exhaustive(f);
 		}
+		return null;
 	}
 }
 

@@ -3,11 +3,13 @@
  * refused with a named reason. The one spelling of that result in the server; `frameAckOf` turns
  * it into the wire shape the app's client reads (Socket.IO acknowledgements).
  */
-import type { Ack as WireAck, CloseReason } from '#domain/protocol';
+import type { Ack as WireAck, CloseReason, RefusedChange } from '#domain/protocol';
 import type { Refusal } from './refusal.ts';
 
+/** `refused`: the changes of the frame's update the server undid (accept and compensate), if any. */
 export type FrameResult =
-	{ readonly ok: true } | { readonly ok: false; readonly close: CloseReason; readonly message: string };
+	| { readonly ok: true; readonly refused?: readonly RefusedChange[] }
+	| { readonly ok: false; readonly close: CloseReason; readonly message: string };
 
 /** Called once per frame with its result. */
 export type Ack = (result: FrameResult) => void;
@@ -24,7 +26,6 @@ export function refusedBy(refusal: Refusal): FrameResult {
 
 /** The result as the app's client receives it. */
 export function frameAckOf(result: FrameResult): WireAck {
-	return result.ok
-		? { ok: true }
-		: { ok: false, code: result.close.code, reason: result.close.reason, message: result.message };
+	if (result.ok) return result.refused ? { ok: true, refused: result.refused } : { ok: true };
+	return { ok: false, code: result.close.code, reason: result.close.reason, message: result.message };
 }

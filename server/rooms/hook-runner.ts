@@ -6,7 +6,14 @@
 import type * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { AwarenessEntry, DecodedUpdate } from './frames.ts';
-import type { AwarenessPayload, CheckUpdatePayload, CommittedUpdate, RoomHooks, RoomInfo } from './hooks.ts';
+import type {
+	AwarenessPayload,
+	CheckUpdatePayload,
+	CommittedUpdate,
+	Compensation,
+	RoomHooks,
+	RoomInfo
+} from './hooks.ts';
 import type { Peer } from './peer.ts';
 
 /**
@@ -18,6 +25,8 @@ export type HookResults = readonly unknown[] | null;
 /** A committed update as the room holds it: with what the hooks returned for it. */
 export interface CommittedEntry extends CommittedUpdate {
 	readonly hookResults: HookResults;
+	/** A server-made update that undoes refused changes of the entry just before it. */
+	readonly compensates: boolean;
 }
 
 /** A hook's onLoaded threw: the room cannot serve its document (see hooks.ts). */
@@ -38,6 +47,8 @@ interface CommittedHook {
 }
 
 const noResult = (): undefined => undefined;
+
+const NOTHING_CHECKED = Object.freeze({ results: null, compensations: null });
 
 export class HookRunner {
 	readonly #room: RoomInfo;
@@ -74,16 +85,34 @@ export class HookRunner {
 		for (const h of this.#onJoin) await h.onJoin!({ room: this.#room, peer });
 	}
 
-	/** checkUpdate: the first hook that throws refuses the update with what it threw. */
-	checkUpdate(peer: Peer, update: Uint8Array, decoded: DecodedUpdate): HookResults {
-		if (this.#producers.length === 0) return null;
-		const payload: CheckUpdatePayload = { room: this.#room, peer, update, decoded };
+	/**
+	 * checkUpdate: the first hook that throws refuses the update with what it threw. Returns what
+	 * the hooks said of the update and the compensations they asked for (none: null).
+	 */
+	checkUpdate(
+		peer: Peer,
+		update: Uint8Array,
+		decoded: DecodedUpdate,
+		deviceAt: number | null
+	): { results: HookResults; compensations: Compensation[] | null } {
+		if (this.#producers.length === 0) return NOTHING_CHECKED;
+		let compensations: Compensation[] | null = null;
+		const payload: CheckUpdatePayload = {
+			room: this.#room,
+			peer,
+			update,
+			decoded,
+			deviceAt,
+			compensate: (c) => {
+				if (c.refused.length > 0) (compensations ??= []).push(c);
+			}
+		};
 		let results: unknown[] | null = null;
 		for (let i = 0; i < this.#producers.length; i++) {
 			const r = this.#producers[i]!.checkUpdate?.(payload);
 			if (r !== undefined) (results ??= new Array<unknown>(this.#producers.length))[i] = r;
 		}
-		return results;
+		return { results, compensations };
 	}
 
 	/** describeChange: a hook that throws is logged and has no result for this change. */

@@ -11,6 +11,7 @@
  *   prepare the document, such as the guard typing its roots, could not judge changes to it).
  */
 import type * as Y from 'yjs';
+import type { RefusedChange } from '#domain/protocol';
 import type { AwarenessEntry, DecodedUpdate } from './frames.ts';
 import type { CommittedOrigin } from './origin.ts';
 import type { Peer } from './peer.ts';
@@ -33,6 +34,23 @@ export interface CheckUpdatePayload {
 	update: Uint8Array;
 	/** The same update decoded (Y.decodeUpdate); read it, do not change it. */
 	decoded: DecodedUpdate;
+	/** When the author's device says the update was made (the frame's metadata), if it said. */
+	deviceAt: number | null;
+	/**
+	 * Accept and compensate: the update is applied, and then, at once and in the same drain, the
+	 * room applies `compensation.undo` as a change of the server's own. Its `refused` changes are
+	 * recorded with the update's log entry (same transaction) and told to the author. For changes
+	 * the author may not make inside an update that is otherwise fine to apply; an update that
+	 * must not be applied at all is refused by throwing.
+	 */
+	compensate(compensation: Compensation): void;
+}
+
+/** The parts of an accepted update a hook undoes, and what it tells the author about them. */
+export interface Compensation {
+	readonly refused: readonly RefusedChange[];
+	/** Undoes those parts; runs inside a transaction after the update applied. Must not throw. */
+	undo(doc: Y.Doc): void;
 }
 
 export interface DescribeChangePayload {

@@ -3,7 +3,7 @@
  * (Socket.IO, y-websocket) implement it; the core never knows which one it talks to.
  */
 import type { Actor } from '#domain/actor';
-import type { CloseReason } from '#domain/protocol';
+import type { CloseReason, RefusedChange } from '#domain/protocol';
 
 /** Who is behind a connection, as established by the transport's authentication. */
 export interface PeerIdentity extends Actor {
@@ -31,6 +31,11 @@ export interface Peer {
 	 * understands refusals resyncs; one that does not (plain y-websocket) is closed instead.
 	 */
 	refuse(reason: CloseReason, message: string): void;
+	/**
+	 * Tells the client, once its update is on disk, which changes of it the server undid (accept
+	 * and compensate), when the transport has no acknowledgement to carry them (y-websocket).
+	 */
+	refusedChanges?(changes: readonly RefusedChange[]): void;
 	/** Ends this peer's membership of the room with a named reason. */
 	close(reason: CloseReason, message: string): void;
 }

@@ -139,7 +139,8 @@ export class Room {
 				name,
 				maxMessageBytes: limits.maxMessageBytes,
 				failed: () => this.#state === 'failed',
-				applyUpdate: (member, update, drain) => this.#changes.peerUpdate(member, update, drain),
+				applyUpdate: (member, update, drain, deviceAt) =>
+					this.#changes.peerUpdate(member, update, drain, deviceAt),
 				applyAwareness: (member, update) => this.#presence.apply(member.peer, update),
 				answerSyncRequest: (member, request) => this.#delivery.answerSyncRequest(member, request),
 				sendPresence: (member) => {
@@ -193,8 +194,11 @@ export class Room {
 		});
 	}
 
-	/** Hands one frame from a peer to the room. `ack` fires once its effects are durable. */
-	receive(peer: Peer, frame: Uint8Array, ack?: Ack): void {
+	/**
+	 * Hands one frame from a peer to the room. `ack` fires once its effects are durable.
+	 * `deviceAt`: when the author's device says the frame's update was made (FrameMeta), if it said.
+	 */
+	receive(peer: Peer, frame: Uint8Array, ack?: Ack, deviceAt: number | null = null): void {
 		if (this.#state === 'failed' || this.#state === 'closed') {
 			ack?.(refused(Close.StorageFailed, `room is ${this.#state}`));
 			return;
@@ -203,7 +207,7 @@ export class Room {
 			ack?.(this.#closing);
 			return;
 		}
-		this.#enqueue({ kind: 'frame', peer, frame, ack });
+		this.#enqueue({ kind: 'frame', peer, frame, ack, deviceAt });
 	}
 
 	/**

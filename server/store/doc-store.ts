@@ -21,7 +21,30 @@ export interface AppendEntry extends UpdateOrigin {
 	update: Uint8Array;
 	/** Server time in ms since the epoch. */
 	at: number;
+	/**
+	 * Changes of this update the server undid (accept and compensate), to be recorded in the same
+	 * transaction as the entry by the store's EntryCompanion (the guard's refusal records).
+	 */
+	refusals?: readonly UndoneChange[];
 }
+
+/** One change of a logged update that the server undid, as recorded with it. */
+export interface UndoneChange {
+	id: string;
+	collection: string;
+	entityId: string | null;
+	field: string | null;
+	op: 'create' | 'update' | 'delete';
+	attempted: unknown;
+	reason: string;
+	deviceAt?: number | null;
+}
+
+/**
+ * Writes what belongs with a log entry (its refusal records) in the transaction that appends the
+ * entry, once the entry has its sequence number. Throwing rolls the whole commit back.
+ */
+export type EntryCompanion = (entry: AppendEntry, seq: number) => void;
 
 export interface StoredUpdate extends UpdateOrigin {
 	room: string;

@@ -2,7 +2,15 @@
  * An in-memory document store for tests and throwaway rooms. Same contract as the durable
  * stores (it passes the same contract suite), but nothing survives the process.
  */
-import type { AppendEntry, DocStore, HistoryRange, LoadedRoom, StoredUpdate, Written } from './doc-store.ts';
+import type {
+	AppendEntry,
+	DocStore,
+	EntryCompanion,
+	HistoryRange,
+	LoadedRoom,
+	StoredUpdate,
+	Written
+} from './doc-store.ts';
 import { StoreClosedError } from './doc-store.ts';
 import { pagedHistory } from './paged-history.ts';
 
@@ -11,6 +19,9 @@ export class MemoryDocStore implements DocStore {
 	#log = new Map<string, StoredUpdate[]>();
 	#snapshots = new Map<string, { seq: number; state: Uint8Array; stateVector: Uint8Array | null }>();
 	#closed = false;
+
+	/** `companions` record what belongs with each entry (refusals), called as it is appended. */
+	constructor(private readonly companions: readonly EntryCompanion[] = []) {}
 
 	isReady(): boolean {
 		return !this.#closed;
@@ -22,7 +33,11 @@ export class MemoryDocStore implements DocStore {
 			const log = this.#log.get(e.room) ?? [];
 			this.#log.set(e.room, log);
 			const seq = log.length + 1;
-			log.push({ ...e, update: e.update.slice(), seq, size: e.update.byteLength });
+			if (e.refusals !== undefined && e.refusals.length > 0 && this.companions.length === 0)
+				throw new Error('an entry with refusals and no store to record them: refusing to lose them');
+			for (const c of this.companions) c(e, seq);
+			const { refusals: _refusals, ...stored } = e;
+			log.push({ ...stored, update: e.update.slice(), seq, size: e.update.byteLength });
 			return seq;
 		});
 	}

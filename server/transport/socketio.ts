@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
 	Close,
+	deviceTimeOf,
 	isValidRoomName,
 	type ClientToServerEvents,
 	type CloseReason,
@@ -212,8 +213,10 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 		j.room.leave(j.peer);
 	});
 
-	socket.on('y', (name, frame, ack) => {
-		const reply = typeof ack === 'function' ? ack : undefined;
+	// `meta` (FrameMeta) is optional: a client that sends none puts its ack where the meta goes.
+	socket.on('y', (name, frame, meta, ack) => {
+		const replyTo: unknown = typeof meta === 'function' ? meta : ack;
+		const reply = typeof replyTo === 'function' ? (replyTo as (a: Ack) => void) : undefined;
 		const j = typeof name === 'string' ? joined.get(name) : undefined;
 		if (!j) {
 			reply?.(frameAckOf(refused(Close.RoomNotFound, 'join the room first')));
@@ -225,7 +228,7 @@ function serveSocket(socket: SitroomSocket, opts: SocketIOOptions): void {
 			j.peer.close(Close.MalformedMessage, 'frame must be binary');
 			return;
 		}
-		j.room.receive(j.peer, frame, reply && ((result) => reply(frameAckOf(result))));
+		j.room.receive(j.peer, frame, reply && ((result) => reply(frameAckOf(result))), deviceTimeOf(meta));
 	});
 
 	socket.on('disconnect', (why) => {

@@ -8,7 +8,14 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as encoding from 'lib0/encoding';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Close, closeByReason, isValidRoomName, MessageType, type CloseReason } from '#domain/protocol';
+import {
+	Close,
+	closeByReason,
+	isValidRoomName,
+	MessageType,
+	refusedChangesFrame,
+	type CloseReason
+} from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { Peer } from '../rooms/peer.ts';
 import type { RoomRegistry } from '../rooms/registry.ts';
@@ -141,6 +148,11 @@ function serveConnection(
 		queuedBytes: () => ws.bufferedAmount,
 		// Standard clients cannot undo a refused change; closing makes the refusal visible.
 		refuse: (reason, message) => closeWith(reason, message),
+		// Changes the server undid inside an accepted update: a frame of Sitroom's own type, which
+		// stock clients ignore (they already hold the server's undoing, sent as an update).
+		refusedChanges: (changes) => {
+			if (ws.readyState === ws.OPEN) sendBinary(ws, refusedChangesFrame(changes));
+		},
 		close: (reason, message) => closeWith(reason, message)
 	};
 

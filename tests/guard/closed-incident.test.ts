@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import type { IncidentDoc } from '../../src/lib/domain/incident-doc.ts';
 import { addLogEntry, changeTaskStatus, setIncidentStatus } from '../../src/lib/state/room-actions.ts';
 import { actors, annotation, capture, contentOf, NOW, task, TOWNSHIP_A, type ActorName } from './fixtures.ts';
+import { expectRefused } from './refused-change.ts';
 import { startHarness, type Harness, type TestClient } from './room-harness.ts';
 
 const CLOSED = /^the incident is closed; only a commander may change it$/;
@@ -30,17 +31,15 @@ describe('a closed incident', () => {
 		expect(await c.change(fn), `${name}'s change`).toEqual({ ok: true });
 	}
 
-	/** Sends the change and expects it refused with `because`, unseen by others and unstored. */
+	/**
+	 * Sends the change and expects every part of it refused with `because` (undone at once: accept
+	 * and compensate), never seen by others as current, with its refusal records.
+	 */
 	async function refused(name: ActorName, fn: (d: IncidentDoc) => void, because: RegExp): Promise<void> {
 		const c = await as(name);
-		const before = Y.encodeStateVector(h.room.doc);
-		const heard = observer.received.length;
-		const r = await c.change(fn);
-		expect(r.ok, `${name}'s change`).toBe(false);
-		if (!r.ok) expect(r.close.reason).toBe('forbidden');
-		expect(c.refusals.at(-1)?.message).toMatch(because);
-		expect(observer.received.length).toBe(heard);
-		expect(Y.encodeStateVector(h.room.doc)).toEqual(before);
+		const { undone, reasons } = await expectRefused(h, c, observer, () => c.change(fn));
+		expect(undone, `${name}'s change is accepted and undone`).not.toBeNull();
+		for (const reason of reasons) expect(reason).toMatch(because);
 	}
 
 	beforeEach(async () => {
@@ -130,9 +129,19 @@ describe('a closed incident', () => {
 		// Made on the township's copy while the incident is open, sent once a commander has closed it.
 		const late = capture(township.doc, () => township.incident.setFigure(TOWNSHIP_A, 'relocated', 300));
 		await accepted('commander', (d) => setIncidentStatus(d, 'closed'));
-		const r = await township.sendUpdate(late);
-		expect(r.ok).toBe(false);
-		expect(township.refusals.at(-1)?.message).toMatch(CLOSED);
+		const { undone } = await expectRefused(h, township, observer, () => township.sendUpdate(late));
+		// The township's figure row was made by the same update: both are undone.
+		expect(undone?.map((u) => [u.collection, u.entityId, u.field, u.op, u.attempted, u.reason])).toEqual([
+			['figures', TOWNSHIP_A, null, 'create', null, 'the incident is closed; only a commander may change it'],
+			[
+				'figures',
+				TOWNSHIP_A,
+				'relocated',
+				'update',
+				300,
+				'the incident is closed; only a commander may change it'
+			]
+		]);
 		expect(h.room.doc.getMap<Y.Map<number>>('figures').get(TOWNSHIP_A)?.get('relocated')).toBeUndefined();
 	});
 

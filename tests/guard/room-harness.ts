@@ -16,6 +16,11 @@ import {
 	attributionMigrations
 } from '../../server/guard/sqlite/attribution-store.ts';
 import { clientOwnerMigrations, SqliteClientOwnerStore } from '../../server/guard/sqlite/client-owners.ts';
+import {
+	refusalLogCompanion,
+	refusalMigrations,
+	SqliteRefusalStore
+} from '../../server/guard/sqlite/refusal-store.ts';
 import { createGuard, type GuardOptions } from '../../server/guard/guard.ts';
 import { silentLogger } from '../../server/log.ts';
 import type { RoomHooks } from '../../server/rooms/hooks.ts';
@@ -94,6 +99,8 @@ export interface Harness {
 	store: SqliteDocStore;
 	db: SqliteDatabase;
 	attribution: SqliteAttributionStore;
+	/** The refusal records (accept and compensate), written with the update log. */
+	refusals: SqliteRefusalStore;
 	/** Joins a client for `actor` and syncs it with the room. */
 	join(actor: Actor | null): Promise<TestClient>;
 	/** Closes the room and store and opens them again on the same files. */
@@ -111,14 +118,21 @@ export async function startHarness(
 	let db!: SqliteDatabase;
 	let store!: SqliteDocStore;
 	let attribution!: SqliteAttributionStore;
+	let refusals!: SqliteRefusalStore;
 	let clientOwners!: SqliteClientOwnerStore;
 	let room!: Room;
 	const open = async (): Promise<void> => {
 		db = openDatabase({
 			file: `${dir}/sitroom.db`,
-			migrations: [...docLogMigrations, ...attributionMigrations, ...clientOwnerMigrations]
+			migrations: [
+				...docLogMigrations,
+				...attributionMigrations,
+				...clientOwnerMigrations,
+				...refusalMigrations
+			]
 		});
-		store = new SqliteDocStore(db);
+		store = new SqliteDocStore(db, { companions: [refusalLogCompanion] });
+		refusals = new SqliteRefusalStore(db);
 		// As in the server: rows on a connection of their own to the same file.
 		attribution = new SqliteAttributionStore(db, { file: `${dir}/sitroom.db` });
 		clientOwners = new SqliteClientOwnerStore(db, { file: `${dir}/sitroom.db` });
@@ -146,6 +160,9 @@ export async function startHarness(
 		},
 		get store() {
 			return store;
+		},
+		get refusals() {
+			return refusals;
 		},
 		get db() {
 			return db;

@@ -70,15 +70,26 @@ describe('the permission guard through the real transports', () => {
 
 	it('refuses a township editing another township’s figures; no one else sees it', async () => {
 		const c = await sioAs('datan');
-		const refusals: string[] = [];
-		c.socket.on('refused', (_room, r) => refusals.push(r.reason));
-		const heard: Uint8Array[] = [];
-		commander.doc.on('update', (u: Uint8Array) => heard.push(u));
+		const seen: unknown[] = [];
+		const before = new IncidentDoc(commander.doc).figures.get(CHAOTIAN)?.get('dead');
+		// The commander's copy after every update it gets: the refused value is never current there.
+		commander.doc.on('update', () =>
+			seen.push(new IncidentDoc(commander.doc).figures.get(CHAOTIAN)?.get('dead'))
+		);
 		new IncidentDoc(c.doc).setFigure(CHAOTIAN, 'dead', 99);
-		await eventually(() => refusals.includes('forbidden'), 5000, 'refusal');
+		// Accepted and undone at once (accept and compensate): the author is told in the ack.
+		await eventually(() => c.refusedChanges.length > 0, 5000, 'refused changes');
+		expect(c.refusedChanges.map((r) => [r.collection, r.entityId, r.field, r.attempted])).toEqual([
+			['figures', CHAOTIAN, 'dead', 99]
+		]);
+		await eventually(
+			() => new IncidentDoc(c.doc).figures.get(CHAOTIAN)?.get('dead') === before,
+			5000,
+			'undone'
+		);
 		await new Promise((r) => setTimeout(r, 200));
-		expect(new IncidentDoc(commander.doc).figures.get(CHAOTIAN)?.get('dead')).not.toBe(99);
-		expect(heard).toEqual([]);
+		expect(new IncidentDoc(commander.doc).figures.get(CHAOTIAN)?.get('dead')).toBe(before);
+		expect(seen).not.toContain(99);
 	});
 
 	it('refuses bad audit queries with field paths', async () => {

@@ -57,8 +57,11 @@ export async function eventually(
 
 import { io as ioClient } from 'socket.io-client';
 import { SyncProvider, type AppSocket, type SyncState } from '../../src/lib/realtime/sync-provider.ts';
+import type { RefusedChange } from '../../src/lib/domain/protocol.ts';
 
 export interface SioClient {
+	/** Every change the server undid in this client's accepted updates (accept and compensate), in order. */
+	refusedChanges: RefusedChange[];
 	doc: Y.Doc;
 	socket: AppSocket;
 	provider: SyncProvider;
@@ -80,12 +83,17 @@ export function connectSio(
 		forceNew: true
 	});
 	const states: SyncState[] = [];
-	const provider = new SyncProvider(socket, room, doc, { onState: (s) => states.push(s) });
+	const refusedChanges: RefusedChange[] = [];
+	const provider = new SyncProvider(socket, room, doc, {
+		onState: (s) => states.push(s),
+		onRefusedChanges: (_room, changes) => refusedChanges.push(...changes)
+	});
 	return {
 		doc,
 		socket,
 		provider,
 		states,
+		refusedChanges,
 		destroy() {
 			provider.destroy();
 			socket.disconnect();

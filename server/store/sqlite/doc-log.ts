@@ -15,7 +15,7 @@
  * Only one DocLogWriter may exist per database file at a time: it caches the last sequence number
  * of each room, so a second writer would hand out the same numbers.
  */
-import type { AppendEntry, LoadedRoom, StoredUpdate } from '../doc-store.ts';
+import type { AppendEntry, EntryCompanion, LoadedRoom, StoredUpdate } from '../doc-store.ts';
 import type { Migration, SqliteDatabase } from './database.ts';
 
 export const docLogMigrations: readonly Migration[] = [
@@ -138,9 +138,12 @@ export class DocLogWriter {
 	constructor(
 		db: SqliteDatabase,
 		private readonly immediate: boolean,
-		indexEvery = INDEX_EVERY
+		indexEvery = INDEX_EVERY,
+		/** Prepared on `db`: they write in the commit's transaction (doc-store.ts, EntryCompanion). */
+		companions: ReadonlyArray<(db: SqliteDatabase) => EntryCompanion> = []
 	) {
 		this.#indexEvery = indexEvery;
+		const writers = companions.map((c) => c(db));
 		this.#insert = db.prepare(
 			'INSERT INTO doc_updates (room, seq, at, user_id, org_id, connection_id, size, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
 		);
@@ -176,6 +179,9 @@ export class DocLogWriter {
 						e.update.byteLength,
 						e.update
 					);
+					if (e.refusals !== undefined && e.refusals.length > 0 && writers.length === 0)
+						throw new Error('an entry with refusals and no store to record them: refusing to lose them');
+					for (const w of writers) w(e, seq);
 					return seq;
 				});
 				for (const s of snapshots) this.#insertSnapshot.run(s.room, s.seq, s.at, s.state, s.stateVector);

@@ -2,7 +2,15 @@
  * The embedded document store: the update log and snapshots in SQLite, written on the main
  * thread, fsynced off it.
  */
-import type { AppendEntry, DocStore, HistoryRange, LoadedRoom, StoredUpdate, Written } from '../doc-store.ts';
+import type {
+	AppendEntry,
+	DocStore,
+	EntryCompanion,
+	HistoryRange,
+	LoadedRoom,
+	StoredUpdate,
+	Written
+} from '../doc-store.ts';
 import { StoreClosedError } from '../doc-store.ts';
 import { pagedHistory } from '../paged-history.ts';
 import { openConnection, type SqliteDatabase } from './database.ts';
@@ -41,6 +49,11 @@ export interface SqliteDocStoreOptions {
 	 * update. Default DEFAULT_COMMIT_GAP_MS.
 	 */
 	commitGapMs?: number;
+	/**
+	 * What else each entry's transaction writes (the guard's refusal records), each prepared on
+	 * the connection the log is written on.
+	 */
+	companions?: ReadonlyArray<(db: SqliteDatabase) => EntryCompanion>;
 }
 
 /**
@@ -79,7 +92,7 @@ export class SqliteDocStore implements DocStore {
 			? new WalSync(`${opts.file}-wal`, opts.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS)
 			: null;
 		// Our own connection shares the file with `db`'s writes: take the lock when beginning.
-		this.#writer = new DocLogWriter(this.#own ?? db, this.#own !== null);
+		this.#writer = new DocLogWriter(this.#own ?? db, this.#own !== null, undefined, opts.companions);
 		this.#reader = new DocLogReader(db);
 	}
 

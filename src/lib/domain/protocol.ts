@@ -24,7 +24,14 @@ export const MessageType = {
 	sync: 0,
 	awareness: 1,
 	auth: 2,
-	queryAwareness: 3
+	queryAwareness: 3,
+	/**
+	 * Sitroom's own, server to client over y-websocket only: the changes of the author's last
+	 * update that the server undid (refusedChangesFrame). Stock y-websocket clients have no handler
+	 * for it: they log "Unable to compute message" and carry on, which is all they can do anyway.
+	 * Socket.IO clients get the same list in their update's acknowledgement instead.
+	 */
+	refusedChanges: 16
 } as const;
 
 /** y-protocols sync sub-types (the second varUint of a sync frame). */
@@ -48,6 +55,17 @@ export function awarenessFrame(update: Uint8Array): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, MessageType.awareness);
 	encoding.writeVarUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}
+
+/**
+ * A `refusedChanges` frame: the message type, then the changes as JSON (a varString). Sent to the
+ * author of an update once the update and its compensation are on disk.
+ */
+export function refusedChangesFrame(changes: readonly RefusedChange[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.refusedChanges);
+	encoding.writeVarString(e, JSON.stringify(changes));
 	return encoding.toUint8Array(e);
 }
 
@@ -141,6 +159,8 @@ export interface RefusedChange {
 	attempted: unknown;
 	/** Why not, as the policy says it (English; the UI shows its own words beside it). */
 	reason: string;
+	/** When the author's device says the update was made (FrameMeta.editedAt), if it said. */
+	deviceAt?: number | null;
 }
 
 /**
@@ -148,6 +168,24 @@ export interface RefusedChange {
  * durable). An accepted update may carry the changes of it the server undid.
  */
 export type Ack = { ok: true; refused?: readonly RefusedChange[] } | ({ ok: false } & ServerNotice);
+
+/**
+ * What a client may say about the update a `y` frame carries (optional, small): when it was
+ * made, by the device's clock. An offline device sends its oldest unsent edit's time, so that a
+ * change refused hours later is shown with when it was typed. The server records it beside its
+ * own time and never trusts it for anything else.
+ */
+export interface FrameMeta {
+	/** Milliseconds since the epoch, by the device's clock. */
+	editedAt?: number;
+}
+
+/** The device time in `meta` if it is a plausible one (a finite, non-negative whole number), else null. */
+export function deviceTimeOf(meta: unknown): number | null {
+	if (typeof meta !== 'object' || meta === null) return null;
+	const t = (meta as FrameMeta).editedAt;
+	return typeof t === 'number' && Number.isSafeInteger(t) && t >= 0 ? t : null;
+}
 
 /** What a client says about itself when it joins a room. */
 export interface JoinHello {
@@ -158,14 +196,29 @@ export interface JoinHello {
 export interface ClientToServerEvents {
 	join: (room: string, hello: JoinHello, ack: (result: Ack) => void) => void;
 	leave: (room: string) => void;
-	/** A y-protocols frame for one room. The ack fires when every update in it is durable. */
-	y: (room: string, frame: Uint8Array, ack?: (result: Ack) => void) => void;
+	/**
+	 * A y-protocols frame for one room, with optional FrameMeta before the ack. The ack fires when
+	 * every update in it is durable, with the changes of it the server undid (`refused`).
+	 */
+	y: (
+		room: string,
+		frame: Uint8Array,
+		meta?: FrameMeta | ((result: Ack) => void),
+		ack?: (result: Ack) => void
+	) => void;
 }
 
 /** Socket.IO events, server to client. */
 export interface ServerToClientEvents {
 	y: (room: string, frame: Uint8Array) => void;
-	/** The server refused an update; the client must drop its local change and resync. */
+	/**
+	 * The server refused an update whole: malformed, hostile in shape, depending on changes it does
+	 * not have, under another user's Yjs client id, or from someone who may not write at all. A
+	 * change the author may not make inside an otherwise good update is not refused this way: the
+	 * update is accepted, that change undone by the server, and the author told in the update's
+	 * acknowledgement (`refused`; over y-websocket a `refusedChanges` frame). After a whole
+	 * refusal the local document holds an update the server will never take: the client resyncs.
+	 */
 	refused: (room: string, refusal: ServerNotice) => void;
 	/** The server closed this room for this connection (the socket itself may stay open). */
 	closed: (room: string, close: ServerNotice) => void;

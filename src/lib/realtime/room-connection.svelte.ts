@@ -1,18 +1,28 @@
 /**
  * A room as the UI sees it: the live Y.Doc, presence, and the connection and saving state that
- * must always be visible. When the server refuses a local change, the document is replaced by a
- * fresh copy from the server (the refused change is dropped) and `refusal` says why.
+ * must always be visible. Changes the server undid inside an accepted update (accept and
+ * compensate) leave the document as it is: the server's undoing arrives as an update, and
+ * `refusedChanges` holds the latest list (what was typed, why not) for the owner to keep and show;
+ * `onRefusedChanges` hands each list over as it comes (the offline store persists it). Only an
+ * update refused whole (malformed, someone else's client id) replaces the document with a fresh
+ * copy from the server, and `refusal` says why.
  */
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { ServerNotice } from '$lib/domain/protocol';
+import type { RefusedChange, ServerNotice } from '$lib/domain/protocol';
 import { SyncProvider, type AppSocket, type ConnectionStatus } from './sync-provider.ts';
+
+export interface RoomConnectionOptions {
+	/** Each list of changes the server undid in an accepted update, as it comes (to persist it). */
+	onRefusedChanges?: (room: string, changes: readonly RefusedChange[]) => void;
+}
 
 export class RoomConnection {
 	#status = $state<ConnectionStatus>('connecting');
 	#synced = $state(false);
 	#unsaved = $state(false);
 	#refusal = $state<ServerNotice | null>(null);
+	#refusedChanges = $state.raw<readonly RefusedChange[]>([]);
 	#closed = $state<ServerNotice | null>(null);
 	#doc = $state.raw<Y.Doc>(new Y.Doc());
 	#awareness = $state.raw<Awareness>(new Awareness(this.#doc));
@@ -20,7 +30,8 @@ export class RoomConnection {
 
 	constructor(
 		readonly room: string,
-		private readonly socket: AppSocket
+		private readonly socket: AppSocket,
+		private readonly opts: RoomConnectionOptions = {}
 	) {
 		this.#provider = this.#connect();
 	}
@@ -34,9 +45,13 @@ export class RoomConnection {
 	get unsaved(): boolean {
 		return this.#unsaved;
 	}
-	/** The last refused change, until dismissed. */
+	/** The last update refused whole, until dismissed. */
 	get refusal(): ServerNotice | null {
 		return this.#refusal;
+	}
+	/** The changes the server undid in the latest update that had any, until dismissed. */
+	get refusedChanges(): readonly RefusedChange[] {
+		return this.#refusedChanges;
 	}
 	/** Set when the server closed the room for us (deactivated, shutting down …). */
 	get closed(): ServerNotice | null {
@@ -54,6 +69,11 @@ export class RoomConnection {
 		this.#refusal = null;
 	}
 
+	/** Forgets the latest refused changes (the owner keeps its own copy if it stores them). */
+	dismissRefusedChanges(): void {
+		this.#refusedChanges = [];
+	}
+
 	#connect(): SyncProvider {
 		return new SyncProvider(this.socket, this.room, this.#doc, {
 			awareness: this.#awareness,
@@ -68,13 +88,21 @@ export class RoomConnection {
 				this.#refusal = r;
 				this.#resync();
 			},
+			onRefusedChanges: (room, changes) => {
+				this.#refusedChanges = changes;
+				this.opts.onRefusedChanges?.(room, changes);
+			},
 			onClosed: (c) => {
 				this.#closed = c;
 			}
 		});
 	}
 
-	/** Drops the local document (which holds a refused change) and syncs a fresh one. */
+	/**
+	 * Drops the local document (which holds an update the server refused whole, and never takes)
+	 * and syncs a fresh one. Not for changes refused inside an accepted update: those are undone
+	 * by the server's own update and the document stays.
+	 */
 	#resync(): void {
 		const localState = this.#awareness.getLocalState();
 		this.#provider.destroy();

@@ -5,6 +5,13 @@
  *
  * Offline: local changes stay in the document; when the socket reconnects the server's sync
  * step 1 asks for them and they are sent as one step 2, acknowledged once durable.
+ *
+ * Refused changes (accept and compensate): the server takes every update that is sound and undoes
+ * at once the changes in it its author may not make; the acknowledgement lists them (`refused`),
+ * and the undoing arrives as an ordinary update. The local document stays as it is (nothing else
+ * typed is lost, and later edits go on applying); `onRefusedChanges` hands the list to the owner,
+ * who keeps and shows it. Each update frame carries the device's time of its oldest edit
+ * (FrameMeta.editedAt), which the server records beside each refusal.
  */
 import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -20,6 +27,8 @@ import {
 	type Ack,
 	type ClientToServerEvents,
 	type CloseReasonName,
+	type FrameMeta,
+	type RefusedChange,
 	type ServerNotice,
 	type ServerToClientEvents
 } from '$lib/domain/protocol';
@@ -41,10 +50,20 @@ export interface SyncProviderOptions {
 	/** Called on every state change (status, synced, unsaved). */
 	onState?: (state: SyncState) => void;
 	/**
-	 * The server refused a change (forbidden edit, stale dependency). The local document now
-	 * holds something the server will never accept: the owner must replace it with a fresh one.
+	 * The server refused an update whole (malformed, under someone else's client id, from a role
+	 * that may not write). The local document now holds something the server will never accept:
+	 * the owner must replace it with a fresh one. Changes refused inside an accepted update come
+	 * through onRefusedChanges instead, and need nothing replaced.
 	 */
 	onRefused?: (refusal: ServerNotice) => void;
+	/**
+	 * The server accepted an update and undid these changes of it (its author may not make them,
+	 * by the permissions when it arrived). The undoing is already on its way as an update; the
+	 * owner keeps the list (what was typed, why not) until the person dismisses it.
+	 */
+	onRefusedChanges?: (room: string, changes: readonly RefusedChange[]) => void;
+	/** The device's clock (ms since the epoch); for tests. */
+	now?: () => number;
 	/** The server closed this room for this connection (deactivated account, shutdown, …). */
 	onClosed?: (close: ServerNotice) => void;
 }
@@ -70,6 +89,8 @@ export class SyncProvider {
 	#inFlight = 0;
 	/** Local changes made while disconnected (sent with the next step 2). */
 	#dirtyOffline = false;
+	/** When the oldest local change not yet sent was made (device clock), or null. */
+	#unsentSince: number | null = null;
 	#destroyed = false;
 	/** The reason of the server's last `closed` for this room, until the next successful join. */
 	#lastClose: CloseReasonName | null = null;
@@ -180,18 +201,25 @@ export class SyncProvider {
 		this.opts.onClosed?.({ code: close.code, reason: close.reason, message: err.message });
 	};
 
-	#send(f: Uint8Array, carriesUpdate: boolean): void {
+	#now(): number {
+		return this.opts.now?.() ?? Date.now();
+	}
+
+	#send(f: Uint8Array, carriesUpdate: boolean, editedAt: number | null = null): void {
 		if (!carriesUpdate) {
 			this.socket.emit('y', this.room, f);
 			return;
 		}
 		this.#inFlight++;
 		this.#refreshUnsaved();
-		this.socket.emit('y', this.room, f, (ack: Ack) => {
+		const meta: FrameMeta = editedAt === null ? {} : { editedAt };
+		this.socket.emit('y', this.room, f, meta, (ack: Ack) => {
 			if (this.#destroyed) return;
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
 			this.#refreshUnsaved();
 			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
+			if (ack.ok && ack.refused && ack.refused.length > 0)
+				this.opts.onRefusedChanges?.(this.room, ack.refused);
 		});
 	}
 
@@ -224,10 +252,11 @@ export class SyncProvider {
 		if (origin === REMOTE) return;
 		if (this.#state.status !== 'connected') {
 			this.#dirtyOffline = true;
+			this.#unsentSince ??= this.#now();
 			this.#refreshUnsaved();
 			return;
 		}
-		this.#send(syncFrame(SyncType.update, update), true);
+		this.#send(syncFrame(SyncType.update, update), true, this.#now());
 	};
 
 	#onAwarenessUpdate = (
@@ -256,9 +285,11 @@ export class SyncProvider {
 			case 'sync-step1': {
 				// The server asks for what we have that it lacks: this carries offline edits.
 				const hadOffline = this.#dirtyOffline;
+				const since = this.#unsentSince;
 				this.#dirtyOffline = false;
+				this.#unsentSince = null;
 				const diff = Y.encodeStateAsUpdate(this.doc, f.stateVector);
-				this.#send(syncFrame(SyncType.step2, diff), true);
+				this.#send(syncFrame(SyncType.step2, diff), true, hadOffline ? since : null);
 				if (hadOffline) this.#refreshUnsaved();
 				return;
 			}

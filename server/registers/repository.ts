@@ -1,0 +1,114 @@
+/**
+ * The registers' store: rows of every register, the record of their changes and the steps of
+ * hazard points' rectification loops. Async, so PostgreSQL can implement it later; the SQLite one
+ * is in sqlite/ and both pass tests/registers/register-repository-contract.ts.
+ */
+import type { HazardStatus } from '#domain/registers-hazard';
+import type { RegisterName } from '#domain/registers';
+
+export interface StoredRegisterRow {
+	register: RegisterName;
+	id: string;
+	code: string;
+	name: string;
+	township: string | null;
+	ownerOrgId: string | null;
+	lon: number | null;
+	lat: number | null;
+	/** A demo row, never to be presented as a real record. */
+	demo: boolean;
+	/** The register's own fields (registers.ts, REGISTER_DATA). */
+	data: Record<string, unknown>;
+	/**
+	 * Kept by the server, never written by a client: a hazard point's loop status, a camera's
+	 * health state; with its detail and when it was set, and (hazards) when the next step is due.
+	 */
+	status: string | null;
+	statusDetail: string | null;
+	statusAt: string | null;
+	dueAt: string | null;
+	/** 1 when created, one more at each write; a write names the version it read. */
+	version: number;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export type RegisterChangeAction = 'create' | 'update' | 'delete' | 'import' | 'seed' | 'step' | 'check';
+
+export interface RegisterChange {
+	register: RegisterName;
+	rowId: string;
+	at: number;
+	/** Null for the server's own (seed, health checks). */
+	byUserId: string | null;
+	action: RegisterChangeAction;
+	before: StoredRegisterRow | null;
+	after: StoredRegisterRow | null;
+}
+
+export interface RecordedRegisterChange extends RegisterChange {
+	seq: number;
+}
+
+export interface HazardStep {
+	hazardId: string;
+	from: HazardStatus;
+	to: HazardStatus;
+	at: number;
+	byUserId: string | null;
+	note: string;
+	dueAt: string | null;
+}
+
+export interface RecordedHazardStep extends HazardStep {
+	seq: number;
+}
+
+export interface RegisterQuery {
+	township?: string;
+	ownerOrgId?: string;
+	/** Matches code or name (substring, case-insensitive). */
+	q?: string;
+	status?: string;
+	/** Rows whose next step was due before this ISO time and that are not closed. */
+	overdueAt?: string;
+	limit: number;
+	offset: number;
+}
+
+/** One write, applied whole or not at all. */
+export interface RegisterBatch {
+	/** A new row (`expectedVersion` null) or a replacement of the version read. */
+	puts: Array<{ row: StoredRegisterRow; expectedVersion: number | null }>;
+	deletes: Array<{ register: RegisterName; id: string; expectedVersion: number }>;
+	changes: RegisterChange[];
+	steps: HazardStep[];
+}
+
+export type RegisterConflictKind = 'duplicate-code' | 'row-changed' | 'row-exists';
+
+/** A batch refused whole: nothing of it was written. */
+export class RegisterConflict extends Error {
+	override readonly name = 'RegisterConflict';
+	constructor(
+		readonly kind: RegisterConflictKind,
+		readonly register: RegisterName,
+		readonly key: string
+	) {
+		super(`${kind}: ${register} ${key}`);
+	}
+}
+
+export interface RegisterRepository {
+	list(register: RegisterName, query: RegisterQuery): Promise<{ rows: StoredRegisterRow[]; total: number }>;
+	get(register: RegisterName, id: string): Promise<StoredRegisterRow | undefined>;
+	byCodes(register: RegisterName, codes: readonly string[]): Promise<StoredRegisterRow[]>;
+	/** Every row of a register, by code (exports, the map layers). */
+	all(register: RegisterName): Promise<StoredRegisterRow[]>;
+	count(register: RegisterName): Promise<number>;
+	apply(batch: RegisterBatch): Promise<void>;
+	/** A row's changes, newest first. */
+	changes(register: RegisterName, rowId: string, limit: number): Promise<RecordedRegisterChange[]>;
+	/** A hazard point's loop steps, oldest first. */
+	hazardSteps(hazardId: string): Promise<RecordedHazardStep[]>;
+}
