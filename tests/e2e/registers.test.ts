@@ -69,7 +69,9 @@ describe.skipIf(noChromium)('registers in Chromium', () => {
 		await editor.locator('button[type=button]').last().click();
 
 		await own.locator('button', { hasText: '变更记录' }).click();
-		await expect(page.locator('[data-testid=row-history]').innerText()).resolves.toContain('朝天镇值班员');
+		await expect
+			.poll(() => page.locator('[data-testid=row-history]').innerText(), { timeout: 10_000 })
+			.toContain('朝天镇值班员');
 
 		const stored = (await (
 			await ctx.request.get(`${server.url}/api/registers/shelters?q=SHL-5108121`)

@@ -115,15 +115,20 @@ describe('changing an incident’s own fields', () => {
 	async function refusalOf(
 		session: TestSession,
 		change: (meta: Y.Map<unknown>) => void
-	): Promise<ServerNotice> {
+	): Promise<Pick<ServerNotice, 'message'>> {
 		const socket: AppSocket = ioClient(server.url, {
 			transports: ['websocket'],
 			extraHeaders: { cookie: session.cookie },
 			forceNew: true
 		});
 		const doc = new Y.Doc();
-		const refusals: ServerNotice[] = [];
-		const provider = new SyncProvider(socket, inc.id, doc, { onRefused: (r) => refusals.push(r) });
+		// A forbidden field change is accepted and undone at once (accept and compensate): the
+		// acknowledgement names it with its reason. An update refused whole comes as a refusal.
+		const refusals: Array<Pick<ServerNotice, 'message'>> = [];
+		const provider = new SyncProvider(socket, inc.id, doc, {
+			onRefused: (r) => refusals.push(r),
+			onRefusedChanges: (_room, changes) => refusals.push(...changes.map((c) => ({ message: c.reason })))
+		});
 		try {
 			await eventually(() => provider.state.synced, 10_000, 'synced');
 			change(doc.getMap('meta'));
