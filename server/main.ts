@@ -79,6 +79,8 @@ export async function startSitroom(
 		stopping = true;
 		log.info('shutting down');
 		services.incidents.stop();
+		// Open event streams would hold the HTTP server's close for as long as their pages stay.
+		services.warnings.events.close();
 		// Rooms close their peers with ShuttingDown and commit what they hold. Only then stop
 		// listening: the transports drop whoever is left without a reason.
 		await rooms.registry.shutdown();

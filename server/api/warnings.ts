@@ -51,8 +51,11 @@ export function warningsRouter(deps: {
 			'x-accel-buffering': 'no'
 		});
 		res.write(': connected\n\n');
-		const unsubscribe = deps.events.subscribe(actor.orgId, inCommandCentre(actor, deps.orgs), (e) =>
-			res.write(`event: warning\ndata: ${JSON.stringify(e)}\n\n`)
+		const unsubscribe = deps.events.subscribe(
+			actor.orgId,
+			inCommandCentre(actor, deps.orgs),
+			(e) => res.write(`event: warning\ndata: ${JSON.stringify(e)}\n\n`),
+			() => res.end()
 		);
 		const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), deps.keepAliveMs ?? 25_000);
 		req.on('close', () => {

@@ -17,15 +17,33 @@ interface Subscriber {
 	/** Reads every warning (the command centre's staff). */
 	readsAll: boolean;
 	listener: WarningListener;
+	/** Ends the subscriber's stream (the server is stopping). */
+	end: () => void;
 }
 
 export class WarningEvents {
 	readonly #subscribers = new Set<Subscriber>();
 
-	subscribe(orgId: string, readsAll: boolean, listener: WarningListener): () => void {
-		const s: Subscriber = { orgId, readsAll, listener };
+	subscribe(
+		orgId: string,
+		readsAll: boolean,
+		listener: WarningListener,
+		end: () => void = () => {}
+	): () => void {
+		const s: Subscriber = { orgId, readsAll, listener, end };
 		this.#subscribers.add(s);
 		return () => this.#subscribers.delete(s);
+	}
+
+	/**
+	 * Ends every open stream: called when the server starts stopping, since an open event stream
+	 * would otherwise hold the HTTP server's close (and the shutdown) for as long as the page stays.
+	 * The pages reconnect to the restarted server by themselves (EventSource).
+	 */
+	close(): void {
+		const all = [...this.#subscribers];
+		this.#subscribers.clear();
+		for (const s of all) s.end();
 	}
 
 	get size(): number {

@@ -94,6 +94,9 @@ export function setUpWarnings(opts: {
 		events,
 		escalation,
 		start: () => escalation.poke(),
-		stop: () => escalation.stop()
+		stop: () => {
+			escalation.stop();
+			events.close();
+		}
 	};
 }

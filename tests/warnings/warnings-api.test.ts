@@ -232,4 +232,25 @@ describe('warnings over REST', () => {
 		]);
 		expect(events.some((e) => e.warningId === notMine)).toBe(false);
 	});
+
+	// Regression: an open event stream (every signed-in page holds one) kept the HTTP server's
+	// close, and so the shutdown, waiting for as long as the page stayed open.
+	it('ends open event streams when the server stops, so a restart is not held up by open pages', async () => {
+		const own = await startTestServer({ SITROOM_STORE: 'memory' });
+		try {
+			const session = await own.login('datan');
+			const res = await fetch(`${own.url}/api/warnings/events`, { headers: { cookie: session.cookie } });
+			const reader = res.body!.getReader();
+			await reader.read(); // ': connected'
+			const ended = (async () => {
+				for (;;) if ((await reader.read()).done) return 'ended';
+			})().catch(() => 'ended');
+			const stopped = own.stop().then(() => 'stopped');
+			const timeout = new Promise((r) => setTimeout(() => r('still open'), 8_000));
+			expect(await Promise.race([stopped, timeout])).toBe('stopped');
+			expect(await ended).toBe('ended');
+		} finally {
+			await own.stop();
+		}
+	});
 });
