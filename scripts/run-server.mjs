@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serverBuildOptions } from './server-build-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = process.argv[2];
@@ -28,18 +29,7 @@ const outfile = path.join(outDir, `${name}.mjs`);
 // Built under a name of its own and renamed into place: tests start several servers at once.
 const tmp = path.join(outDir, `.${name}.${process.pid}.mjs`);
 fs.mkdirSync(outDir, { recursive: true });
-await build({
-	absWorkingDir: root,
-	entryPoints: [entry],
-	outfile: tmp,
-	bundle: true,
-	platform: 'node',
-	format: 'esm',
-	target: `node${process.versions.node.split('.')[0]}`,
-	packages: 'external',
-	sourcemap: 'inline',
-	logLevel: 'warning'
-});
+await build(serverBuildOptions(root, entry, tmp));
 fs.renameSync(tmp, outfile);
 // Stack traces in the logs name the TypeScript sources.
 process.setSourceMapsEnabled(true);
