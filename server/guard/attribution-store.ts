@@ -51,3 +51,28 @@ export interface AttributionStore {
 	/** Releases what the store holds; after the rooms closed, before the database. */
 	close(): void;
 }
+
+/** A row of the `doc_changes` table, the same on SQLite and PostgreSQL. */
+export interface ChangeTableRow {
+	room: string;
+	seq: number;
+	at: number;
+	user_id: string | null;
+	org_id: string | null;
+	collection: string;
+	entity_id: string | null;
+	field: string | null;
+	op: ChangeOp;
+}
+
+export const toChange = (r: ChangeTableRow): ChangeRow => ({
+	room: r.room,
+	seq: r.seq,
+	at: r.at,
+	userId: r.user_id,
+	orgId: r.org_id,
+	collection: r.collection,
+	entityId: r.entity_id,
+	field: r.field,
+	op: r.op
+});

@@ -1,31 +1,12 @@
 /** The `doc_changes` table in PostgreSQL: an AttributionStore. Each `record` is one transaction. */
 import type { PgPool } from '../../store/postgres/database.ts';
-import type { AttributionStore, ChangeRow, EntityAttribution } from '../attribution-store.ts';
-import type { ChangeOp } from '../evaluate.ts';
-
-interface Row {
-	room: string;
-	seq: number;
-	at: number;
-	user_id: string | null;
-	org_id: string | null;
-	collection: string;
-	entity_id: string | null;
-	field: string | null;
-	op: ChangeOp;
-}
-
-const toChange = (r: Row): ChangeRow => ({
-	room: r.room,
-	seq: r.seq,
-	at: r.at,
-	userId: r.user_id,
-	orgId: r.org_id,
-	collection: r.collection,
-	entityId: r.entity_id,
-	field: r.field,
-	op: r.op
-});
+import {
+	toChange,
+	type AttributionStore,
+	type ChangeRow,
+	type ChangeTableRow,
+	type EntityAttribution
+} from '../attribution-store.ts';
 
 export class PgAttributionStore implements AttributionStore {
 	constructor(private readonly pool: PgPool) {}
@@ -61,11 +42,11 @@ export class PgAttributionStore implements AttributionStore {
 	): Promise<ChangeRow[]> {
 		const res =
 			entityId === null
-				? await this.pool.query<Row>(
+				? await this.pool.query<ChangeTableRow>(
 						'SELECT * FROM doc_changes WHERE room = $1 AND collection = $2 AND entity_id IS NULL ORDER BY seq DESC, id DESC LIMIT $3',
 						[room, collection, limit]
 					)
-				: await this.pool.query<Row>(
+				: await this.pool.query<ChangeTableRow>(
 						'SELECT * FROM doc_changes WHERE room = $1 AND collection = $2 AND entity_id = $3 ORDER BY seq DESC, id DESC LIMIT $4',
 						[room, collection, entityId, limit]
 					);

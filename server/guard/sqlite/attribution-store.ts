@@ -10,8 +10,13 @@
  * one: the document log's writer and the main connection checkpoint as before.
  */
 import { openConnection, type Migration, type SqliteDatabase } from '../../store/sqlite/database.ts';
-import type { AttributionStore, ChangeRow, EntityAttribution } from '../attribution-store.ts';
-import type { ChangeOp } from '../evaluate.ts';
+import {
+	toChange,
+	type AttributionStore,
+	type ChangeRow,
+	type ChangeTableRow,
+	type EntityAttribution
+} from '../attribution-store.ts';
 
 export const attributionMigrations: readonly Migration[] = [
 	{
@@ -33,30 +38,6 @@ export const attributionMigrations: readonly Migration[] = [
 		`
 	}
 ];
-
-interface Row {
-	room: string;
-	seq: number;
-	at: number;
-	user_id: string | null;
-	org_id: string | null;
-	collection: string;
-	entity_id: string | null;
-	field: string | null;
-	op: ChangeOp;
-}
-
-const toChange = (r: Row): ChangeRow => ({
-	room: r.room,
-	seq: r.seq,
-	at: r.at,
-	userId: r.user_id,
-	orgId: r.org_id,
-	collection: r.collection,
-	entityId: r.entity_id,
-	field: r.field,
-	op: r.op
-});
 
 export interface SqliteAttributionStoreOptions {
 	/**
@@ -140,7 +121,7 @@ export class SqliteAttributionStore implements AttributionStore {
 			entityId === null
 				? this.#ofIncident.all(room, collection, limit)
 				: this.#ofEntity.all(room, collection, entityId, limit)
-		) as Row[];
+		) as ChangeTableRow[];
 		return rows.map(toChange);
 	}
 
