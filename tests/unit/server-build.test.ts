@@ -6,7 +6,6 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error a plain ES module of the scripts folder, typed by its JSDoc
 import { serverBuildOptions } from '../../scripts/server-build-options.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
