@@ -115,6 +115,23 @@ export class RedisRelay {
 		});
 	}
 
+	/** Publishes a message of the cluster's own on `<prefix>:<name>` (forwarding, presence). */
+	async send(name: string, message: Buffer): Promise<void> {
+		await this.pub.publish(`${this.#prefix}:${name}`, message);
+	}
+
+	/** Listens to `<prefix>:<name>`; resolves once subscribed, with how to stop. */
+	async listen(name: string, listener: (message: Buffer) => void): Promise<() => Promise<void>> {
+		const channel = `${this.#prefix}:${name}`;
+		await this.sub.subscribe(channel, listener, true);
+		return () => this.sub.unsubscribe(channel, listener, true);
+	}
+
+	/** Whether both connections are up now. */
+	get connected(): boolean {
+		return this.pub.isReady && this.sub.isReady;
+	}
+
 	/** Called after each reconnection of the subscriber (messages may have been lost meanwhile). */
 	onReconnect(listener: () => void): void {
 		this.#reconnectListeners.add(listener);

@@ -1,0 +1,55 @@
+/**
+ * Several nodes (REDIS_URL with DATABASE_URL): the Redis relay, this node's id, and the Cluster
+ * (server/cluster/) that owns or follows each room, fences the document store's appends with the
+ * lease this node holds, and relays presence. Null on a single node.
+ */
+import { Cluster } from '../cluster/cluster.ts';
+import { RedisRelay } from '../cluster/redis-relay.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { nodeId } from '../store/postgres/leases.ts';
+import type { Stores } from './stores.ts';
+
+export interface ClusterParts {
+	cluster: Cluster;
+	relay: RedisRelay;
+	/** Stops the cluster's timers and closes Redis; after the rooms closed (their leases released). */
+	close(): Promise<void>;
+}
+
+export async function openCluster(config: Config, stores: Stores, log: Logger): Promise<ClusterParts | null> {
+	if (!config.cluster) return null;
+	if (!stores.cluster) throw new Error('several nodes need every store in PostgreSQL (DATABASE_URL)');
+	const node = nodeId();
+	const clusterLog = log.child({ module: 'cluster' });
+	let lastError = 0;
+	const relay = await RedisRelay.connect({
+		url: config.cluster.redisUrl,
+		prefix: config.cluster.prefix,
+		onError: (err) => {
+			// node-redis reconnects by itself; say so once a second at most.
+			if (Date.now() - lastError < 1000) return;
+			lastError = Date.now();
+			clusterLog.warn({ err: String(err) }, 'Redis connection error; reconnecting');
+		}
+	});
+	const cluster = new Cluster({
+		node,
+		relay,
+		leases: stores.cluster.leases,
+		store: stores.docs,
+		refreshClientOwners: stores.cluster.refreshClientOwners,
+		leaseTtlMs: config.cluster.leaseTtlMs,
+		log
+	});
+	stores.cluster.fence(cluster.fence);
+	clusterLog.info({ node, leaseTtlMs: config.cluster.leaseTtlMs }, 'several nodes: this node joined');
+	return {
+		cluster,
+		relay,
+		async close() {
+			await cluster.close();
+			await relay.close();
+		}
+	};
+}
