@@ -16,6 +16,7 @@
  * The durable state and cold loading are stored-state.ts's, presence is awareness-relay.ts's.
  */
 import * as Y from 'yjs';
+import * as random from 'lib0/random';
 import { Close, SyncType, syncFrame, type CloseReason } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { DocStore } from '../store/doc-store.ts';
@@ -109,6 +110,11 @@ export class Room {
 	#forwarder: Forwarder | null = null;
 	/** Server-made changes forwarded to the owner, one at a time (each made on the state the last left). */
 	#forwardedChanges: Promise<void> = Promise.resolve();
+	/**
+	 * The Yjs client id of this room's forwarded server-made changes: its own, not the document's
+	 * (Yjs gives a document a new id when changes under its id arrive from elsewhere).
+	 */
+	#forwardClientId = random.uint32();
 	/** Set when the room has no peers; the registry unloads it after the idle time. */
 	idleSince: number | null = Date.now();
 
@@ -465,9 +471,9 @@ export class Room {
 		this.#forwardedChanges = this.#forwardedChanges
 			.then(async () => {
 				const copy = new Y.Doc({ gc: false });
-				copy.clientID = this.#doc.clientID;
 				try {
 					Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+					copy.clientID = this.#forwardClientId;
 					let made: Uint8Array | null = null;
 					copy.on('update', (u: Uint8Array) => (made = made ? Y.mergeUpdates([made, u]) : u));
 					copy.transact(() => fn(copy), origin);
