@@ -23,9 +23,12 @@ export async function openCluster(config: Config, stores: Stores, log: Logger): 
 	const node = nodeId();
 	const clusterLog = log.child({ module: 'cluster' });
 	let lastError = 0;
+	// Test hook (fault tests only): the owner drops every Nth publish (by sequence number).
+	const dropEvery = Number(process.env.SITROOM_TEST_DROP_RELAY_EVERY ?? 0);
 	const relay = await RedisRelay.connect({
 		url: config.cluster.redisUrl,
 		prefix: config.cluster.prefix,
+		...(dropEvery > 0 ? { dropPublish: (_room: string, seq: number) => seq % dropEvery === 0 } : {}),
 		onError: (err) => {
 			// node-redis reconnects by itself; say so once a second at most.
 			if (Date.now() - lastError < 1000) return;
