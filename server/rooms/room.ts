@@ -494,6 +494,9 @@ export class Room {
 		try {
 			written = await drain.write(this.store, this.name);
 		} catch (err) {
+			// Nothing of the drain is written: its senders are told so by name (storage-failed)
+			// rather than never hearing back, and keep their changes for the next sync.
+			drain.acknowledgements.settle(err);
 			this.#fail(err, 'commit');
 			return null;
 		}

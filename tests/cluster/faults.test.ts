@@ -103,7 +103,6 @@ describePostgres('faults with several nodes', () => {
 			// Freeze the owner past its lease: n2 takes over, raising the epoch.
 			process.kill(n1.pid, 'SIGSTOP');
 			const late = w1.write('late-on-frozen-owner');
-			await eventually(() => false || true, 10, '');
 			await sleep(300);
 			const during = burst(w2, 'w2', 0, 5);
 			await eventually(() => w2.acked.length >= 5, 30_000, 'the replica took over and writes');
@@ -114,7 +113,7 @@ describePostgres('faults with several nodes', () => {
 			const logged = await t.logged(room);
 			// What the frozen owner still had was either fenced (refused) or is in the log: never acked and lost.
 			if (lateAcked) expect(logged.getMap('m').has('late-on-frozen-owner')).toBe(true);
-			else expect(w1.refused.map((r) => r.reason)).toContain('storage-failed');
+			else expect(['storage-failed', 'room-reset']).toContain(w1.refused[0]?.reason);
 			for (const k of [...w1.acked, ...w2.acked]) expect(logged.getMap('m').has(k)).toBe(true);
 			const fenced = n1.logs.some((l) => JSON.stringify(l).includes('FencedWriteError') || l.msg === 'lease taken over: reloading the room as a replica');
 			expect(fenced || lateAcked).toBe(true);
@@ -206,6 +205,11 @@ describePostgres('faults with several nodes', () => {
 				'both clients’ edits saved'
 			);
 			const logged = (await t.logged(room)).getMap('m');
+			if (logged.get('during-2') !== 2) {
+				console.log('c2', c2.doc.getMap('m').toJSON(), c2.states.slice(-8));
+				for (const [n, node] of [['n1', n1], ['n2', n2]] as const)
+					console.log(n, node.logs.filter((l) => Number(l.time) > Date.now() - 15000).map((l) => `${String(l.time)} ${String(l.msg)} ${JSON.stringify({ ...l, err: undefined, msg: undefined, time: undefined, pid: undefined, hostname: undefined }).slice(0, 300)}`).join('\n'));
+			}
 			expect(logged.get('during-1')).toBe(1);
 			expect(logged.get('during-2')).toBe(2);
 			await eventually(() => c1.doc.getMap('m').size === 3 && c2.doc.getMap('m').size === 3, 20_000, 'converge');
