@@ -249,7 +249,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
 		database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA ?? null } : null,
-		cluster: e.REDIS_URL ? { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, leaseTtlMs: e.LEASE_TTL_MS } : null,
+		cluster: e.REDIS_URL
+			? { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, leaseTtlMs: e.LEASE_TTL_MS }
+			: null,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		visibleAfter: e.VISIBLE_AFTER,

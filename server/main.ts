@@ -59,9 +59,11 @@ export async function startSitroom(
 			repositories: stores.repositories,
 			attachmentFiles: stores.attachmentFiles,
 			rooms,
-			log
+			log,
+			...(cluster ? { loginThrottle: cluster.loginThrottle } : {})
 		});
 		if (cluster) {
+			cluster.follow([services.identity.identity.orgs, services.incidents.index]);
 			// Last: the owner publishes what every other hook has seen committed.
 			rooms.use(cluster.cluster.hooks);
 			await cluster.cluster.start(rooms.registry);

@@ -268,7 +268,10 @@ export class Cluster implements RoomLifecycle {
 
 	/** Another node took this node's lease: the room reloads, as a replica. */
 	#demote(part: RoomPart): void {
-		this.#log.warn({ room: part.name, epoch: part.lease?.epoch }, 'lease taken over: reloading the room as a replica');
+		this.#log.warn(
+			{ room: part.name, epoch: part.lease?.epoch },
+			'lease taken over: reloading the room as a replica'
+		);
 		part.role = 'replica';
 		part.lease = null;
 		part.room?.reload();

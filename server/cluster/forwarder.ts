@@ -103,7 +103,12 @@ export class Forwarding {
 		this.#waiting.clear();
 	}
 
-	async #update(part: RoomPart, peer: Peer, update: Uint8Array, deviceAt: number | null): Promise<FrameResult> {
+	async #update(
+		part: RoomPart,
+		peer: Peer,
+		update: Uint8Array,
+		deviceAt: number | null
+	): Promise<FrameResult> {
 		let peers = this.#peers.get(part);
 		if (!peers) this.#peers.set(part, (peers = new Map()));
 		peers.set(peer.id, peer);
@@ -153,13 +158,15 @@ export class Forwarding {
 				if (local) return local(part.room);
 				return new Promise<FrameResult>((resolve) => {
 					const [message, bytes] = request(0);
-					void part.room!.change(
-						(doc) => applyTo(doc, bytes),
-						message.kind === 'change' && message.by ? message.by : undefined
-					).then(
-						() => resolve({ ok: true }),
-						(err: unknown) => resolve(refused(Close.StorageFailed, String(err)))
-					);
+					void part
+						.room!.change(
+							(doc) => applyTo(doc, bytes),
+							message.kind === 'change' && message.by ? message.by : undefined
+						)
+						.then(
+							() => resolve({ ok: true }),
+							(err: unknown) => resolve(refused(Close.StorageFailed, String(err)))
+						);
 				});
 			}
 			const left = deadline - Date.now();

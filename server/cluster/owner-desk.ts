@@ -110,10 +110,12 @@ export class OwnerDesk {
 			this.#opts.reply(from, { kind: 'not-owner', id });
 			return;
 		}
-		room.change((doc) => Y.applyUpdate(doc, bytes), by ?? undefined).then(
-			() => this.#answer(from, id, room, { ok: true }),
-			(err: unknown) => this.#answer(from, id, room, refused(Close.StorageFailed, String(err)))
-		);
+		room
+			.change((doc) => Y.applyUpdate(doc, bytes), by ?? undefined)
+			.then(
+				() => this.#answer(from, id, room, { ok: true }),
+				(err: unknown) => this.#answer(from, id, room, refused(Close.StorageFailed, String(err)))
+			);
 	}
 
 	#answer(to: string, id: number, room: Room, result: FrameResult): void {

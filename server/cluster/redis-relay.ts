@@ -20,7 +20,7 @@ export interface RedisRelayOptions {
 	onError?: (err: unknown) => void;
 }
 
-type Client = ReturnType<typeof createClient>;
+export type Client = ReturnType<typeof createClient>;
 
 export type RelayListener = (seq: number, update: Uint8Array) => void;
 export type HeadsListener = (heads: ReadonlyArray<{ room: string; seq: number }>) => void;
@@ -125,6 +125,16 @@ export class RedisRelay {
 		const channel = `${this.#prefix}:${name}`;
 		await this.sub.subscribe(channel, listener, true);
 		return () => this.sub.unsubscribe(channel, listener, true);
+	}
+
+	/** The publishing connection, for plain commands of the cluster's own (login throttle). */
+	get commands(): Client {
+		return this.pub;
+	}
+
+	/** The channel and key prefix. */
+	get prefix(): string {
+		return this.#prefix;
 	}
 
 	/** Whether both connections are up now. */

@@ -4,15 +4,26 @@
  * lease this node holds, and relays presence. Null on a single node.
  */
 import { Cluster } from '../cluster/cluster.ts';
+import { RedisLoginThrottle } from '../cluster/redis-login-throttle.ts';
 import { RedisRelay } from '../cluster/redis-relay.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { nodeId } from '../store/postgres/leases.ts';
 import type { Stores } from './stores.ts';
 
+/** How often a node re-reads what other nodes may have changed in its in-memory directories. */
+export const DIRECTORY_RELOAD_MS = 5000;
+
 export interface ClusterParts {
 	cluster: Cluster;
 	relay: RedisRelay;
+	/** Failed logins counted in Redis, for every node alike. */
+	loginThrottle: RedisLoginThrottle;
+	/**
+	 * Re-reads, every DIRECTORY_RELOAD_MS, the in-memory directories other nodes change (the
+	 * organisation tree the guard judges with, the incident index).
+	 */
+	follow(directories: ReadonlyArray<{ reload(): Promise<void> }>): void;
 	/** Stops the cluster's timers and closes Redis; after the rooms closed (their leases released). */
 	close(): Promise<void>;
 }
@@ -46,11 +57,28 @@ export async function openCluster(config: Config, stores: Stores, log: Logger): 
 		log
 	});
 	stores.cluster.fence(cluster.fence);
+	const loginThrottle = new RedisLoginThrottle(relay.commands, relay.prefix, {
+		windowMs: config.identity.loginWindowMs,
+		perAccount: config.identity.loginMaxFailuresPerAccount,
+		perAddress: config.identity.loginMaxFailuresPerAddress
+	});
+	let follower: NodeJS.Timeout | null = null;
 	clusterLog.info({ node, leaseTtlMs: config.cluster.leaseTtlMs }, 'several nodes: this node joined');
 	return {
 		cluster,
 		relay,
+		loginThrottle,
+		follow(directories) {
+			follower = setInterval(() => {
+				for (const d of directories)
+					d.reload().catch((err: unknown) =>
+						clusterLog.warn({ err: String(err) }, 'directory reload failed')
+					);
+			}, DIRECTORY_RELOAD_MS);
+			follower.unref();
+		},
 		async close() {
+			if (follower) clearInterval(follower);
 			await cluster.close();
 			await relay.close();
 		}

@@ -98,7 +98,14 @@ export class RoomRegistry {
 		// A room sorts its hooks once, when it is made: one registered later would be missing
 		// from it (an unguarded room). Frozen, registering late throws instead.
 		Object.freeze(this.opts.hooks);
-		const room = new Room(name, this.opts.store, this.opts.hooks, this.opts.limits, this.opts.log, this.opts.links);
+		const room = new Room(
+			name,
+			this.opts.store,
+			this.opts.hooks,
+			this.opts.limits,
+			this.opts.log,
+			this.opts.links
+		);
 		this.#rooms.set(name, room);
 		if (!link) return room;
 		this.#links.set(room, link);

@@ -57,9 +57,10 @@ export async function topology(extraEnv: Record<string, string> = {}): Promise<T
 			return rows[0]?.node ?? null;
 		},
 		async logged(room) {
-			const rows = await query<{ data: Buffer }>('SELECT data FROM $schema.doc_updates WHERE room = $1 ORDER BY seq', [
-				room
-			]);
+			const rows = await query<{ data: Buffer }>(
+				'SELECT data FROM $schema.doc_updates WHERE room = $1 ORDER BY seq',
+				[room]
+			);
 			const doc = new Y.Doc();
 			for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
 			return doc;

@@ -64,7 +64,9 @@ describePostgres('faults with several nodes', () => {
 			expect(w3.refused).toEqual([]);
 			const newOwner = await t.ownerOf(room);
 			expect([nodeIdOf(n2), nodeIdOf(n3)]).toContain(newOwner);
-			const takeovers = [...n2.logs, ...n3.logs].filter((l) => l.msg === 'took the room over: its owner is gone');
+			const takeovers = [...n2.logs, ...n3.logs].filter(
+				(l) => l.msg === 'took the room over: its owner is gone'
+			);
 			expect(takeovers.length).toBe(1);
 			// Every acknowledged edit is in the log, from all three writers (w1's up to its node's death).
 			const logged = await t.logged(room);
@@ -115,7 +117,11 @@ describePostgres('faults with several nodes', () => {
 			if (lateAcked) expect(logged.getMap('m').has('late-on-frozen-owner')).toBe(true);
 			else expect(['storage-failed', 'room-reset']).toContain(w1.refused[0]?.reason);
 			for (const k of [...w1.acked, ...w2.acked]) expect(logged.getMap('m').has(k)).toBe(true);
-			const fenced = n1.logs.some((l) => JSON.stringify(l).includes('FencedWriteError') || l.msg === 'lease taken over: reloading the room as a replica');
+			const fenced = n1.logs.some(
+				(l) =>
+					JSON.stringify(l).includes('FencedWriteError') ||
+					l.msg === 'lease taken over: reloading the room as a replica'
+			);
 			expect(fenced || lateAcked).toBe(true);
 		}, 120_000);
 
@@ -131,7 +137,11 @@ describePostgres('faults with several nodes', () => {
 				c1.doc.getMap('m').set(`before-1-${i}`, i);
 				c2.doc.getMap('m').set(`before-2-${i}`, i);
 			}
-			await eventually(() => c1.doc.getMap('m').size === 20 && c2.doc.getMap('m').size === 20, 20_000, 'before');
+			await eventually(
+				() => c1.doc.getMap('m').size === 20 && c2.doc.getMap('m').size === 20,
+				20_000,
+				'before'
+			);
 			await t.redis.kill();
 			for (let i = 0; i < 10; i++) {
 				c1.doc.getMap('m').set(`during-1-${i}`, i);
@@ -164,7 +174,10 @@ describePostgres('faults with several nodes', () => {
 			// Write until the head is a multiple of 3: the last publish is one that is dropped.
 			for (;;) {
 				await w1.write(`k${i++}`);
-				const head = await t.query<{ head_seq: string }>('SELECT head_seq FROM $schema.doc_heads WHERE room = $1', [room]);
+				const head = await t.query<{ head_seq: string }>(
+					'SELECT head_seq FROM $schema.doc_heads WHERE room = $1',
+					[room]
+				);
 				if (i >= 10 && Number(head[0]!.head_seq) % 3 === 0) break;
 			}
 			await eventually(() => c2.doc.getMap('m').size === i, 15_000, 'the replica’s client holds every edit');
@@ -185,7 +198,11 @@ describePostgres('faults with several nodes', () => {
 			const c2 = await sio(n2.url, room, cookie);
 			expect(await t.ownerOf(room)).toBe(nodeIdOf(n1));
 			c1.doc.getMap('m').set('before', 1);
-			await eventually(() => !c1.provider.state.unsaved && c2.doc.getMap('m').has('before'), 20_000, 'before');
+			await eventually(
+				() => !c1.provider.state.unsaved && c2.doc.getMap('m').has('before'),
+				20_000,
+				'before'
+			);
 
 			await proxy.cut();
 			const raw = await writer(n1.url, room, cookie).catch(() => null);
@@ -207,12 +224,28 @@ describePostgres('faults with several nodes', () => {
 			const logged = (await t.logged(room)).getMap('m');
 			if (logged.get('during-2') !== 2) {
 				console.log('c2', c2.doc.getMap('m').toJSON(), c2.states.slice(-8));
-				for (const [n, node] of [['n1', n1], ['n2', n2]] as const)
-					console.log(n, node.logs.filter((l) => Number(l.time) > Date.now() - 15000).map((l) => `${String(l.time)} ${String(l.msg)} ${JSON.stringify({ ...l, err: undefined, msg: undefined, time: undefined, pid: undefined, hostname: undefined }).slice(0, 300)}`).join('\n'));
+				for (const [n, node] of [
+					['n1', n1],
+					['n2', n2]
+				] as const)
+					console.log(
+						n,
+						node.logs
+							.filter((l) => Number(l.time) > Date.now() - 15000)
+							.map(
+								(l) =>
+									`${String(l.time)} ${String(l.msg)} ${JSON.stringify({ ...l, err: undefined, msg: undefined, time: undefined, pid: undefined, hostname: undefined }).slice(0, 300)}`
+							)
+							.join('\n')
+					);
 			}
 			expect(logged.get('during-1')).toBe(1);
 			expect(logged.get('during-2')).toBe(2);
-			await eventually(() => c1.doc.getMap('m').size === 3 && c2.doc.getMap('m').size === 3, 20_000, 'converge');
+			await eventually(
+				() => c1.doc.getMap('m').size === 3 && c2.doc.getMap('m').size === 3,
+				20_000,
+				'converge'
+			);
 		}, 120_000);
 	});
 });

@@ -70,7 +70,9 @@ describePostgres('two nodes', () => {
 			for await (const u of a.store.history('r1')) Y.applyUpdate(n, u.update);
 			expect(n.getMap('m').size).toBe(40);
 			// The replica's room holds the same state as the owner's.
-			expect(b.registry.get('r1')!.doc.getMap('m').toJSON()).toEqual(a.registry.get('r1')!.doc.getMap('m').toJSON());
+			expect(b.registry.get('r1')!.doc.getMap('m').toJSON()).toEqual(
+				a.registry.get('r1')!.doc.getMap('m').toJSON()
+			);
 		});
 
 		it('[nodes-2] a raw client on the replica gets a per-frame ack once the owner committed', async () => {
@@ -106,7 +108,9 @@ describePostgres('two nodes', () => {
 				() =>
 					rawB.received.some((f) => {
 						const decoded = decodeFrame(f);
-						return decoded.kind === 'awareness' && new TextDecoder().decode(decoded.update).includes('"cursor":7');
+						return (
+							decoded.kind === 'awareness' && new TextDecoder().decode(decoded.update).includes('"cursor":7')
+						);
 					}),
 				10_000,
 				'B hears of A’s presence'
@@ -115,6 +119,42 @@ describePostgres('two nodes', () => {
 			// Stamped with who it is from on A.
 			expect(new TextDecoder().decode((decodedOnB as { update: Uint8Array }).update)).toContain('"user"');
 			aw.destroy();
+		});
+
+		it('[nodes-5] the login throttle counts failures on every node together', async () => {
+			const [a, b] = await twoNodes();
+			const attempt = (url: string) =>
+				fetch(`${url}/api/session`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ username: 'water', password: 'wrong-password' })
+				}).then((r) => r.status);
+			// Ten failures (the default limit per account), alternating between the nodes.
+			for (let i = 0; i < 10; i++) expect(await attempt(i % 2 === 0 ? a.url : b.url)).toBe(401);
+			expect(await attempt(a.url)).toBe(429);
+			expect(await attempt(b.url)).toBe(429);
+		});
+
+		it('[nodes-6] deactivating an account on one node closes its live connections on the other', async () => {
+			const [a, b] = await twoNodes();
+			const admin = await a.login('admin');
+			const field = await b.login('field1');
+			const c = await client(b, 'r6', field.cookie);
+			const closed: string[] = [];
+			c.socket.on('closed', (_room, why) => closed.push(why.reason));
+			c.socket.on('disconnect', () => closed.push('disconnect'));
+			const me = (await (
+				await fetch(`${b.url}/api/session`, { headers: { cookie: field.cookie } })
+			).json()) as {
+				user: { id: string };
+			};
+			const res = await fetch(`${a.url}/api/users/${me.user.id}`, {
+				method: 'PATCH',
+				headers: admin.headers,
+				body: JSON.stringify({ active: false })
+			});
+			expect(res.status).toBe(200);
+			await eventually(() => closed.length > 0, 10_000, 'the connection on the other node closed');
 		});
 
 		it('[nodes-4] a server-made change on the replica is committed by the owner', async () => {

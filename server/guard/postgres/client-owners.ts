@@ -45,7 +45,8 @@ export class PgClientOwnerStore implements ClientOwnerStore, PgCommitParticipant
 			[room]
 		);
 		const owners = this.#ofRoom(room);
-		for (const r of res.rows) if (!owners.has(Number(r.client_id))) owners.set(Number(r.client_id), r.user_id);
+		for (const r of res.rows)
+			if (!owners.has(Number(r.client_id))) owners.set(Number(r.client_id), r.user_id);
 	}
 
 	ownersOf(room: string): Map<number, string> {
