@@ -192,13 +192,17 @@ async function main(): Promise<void> {
 	console.log(row('  one node ', one));
 	console.log(row('  two nodes', two));
 	const ratio = median(two.map((r) => r.p99)) / median(one.map((r) => r.p99));
-	console.log(`  two/one p99: ${ratio.toFixed(2)} (goal <= 2), lost ${two.reduce((a, r) => a + r.lost, 0)} (goal 0)`);
+	console.log(
+		`  two/one p99: ${ratio.toFixed(2)} (goal <= 2), lost ${two.reduce((a, r) => a + r.lost, 0)} (goal 0)`
+	);
 
 	const times: number[] = [];
 	for (let run = 0; run < RUNS; run++) {
 		const ms = await failover();
 		times.push(ms);
-		console.log(`  failover run ${run + 1}: ${ms.toFixed(0)} ms from kill -9 to the first acknowledged write`);
+		console.log(
+			`  failover run ${run + 1}: ${ms.toFixed(0)} ms from kill -9 to the first acknowledged write`
+		);
 	}
 	console.log(
 		`failover (LEASE_TTL_MS ${LEASE_TTL_MS}): median ${median(times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms (goal < 5000)`
