@@ -30,6 +30,21 @@ const schema = z.object({
 		.string()
 		.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores')
 		.optional(),
+	/**
+	 * redis://… : several nodes on one DATABASE_URL (server/cluster/): one owner node per incident
+	 * (a lease in PostgreSQL), committed updates and presence relayed over Redis. Needs DATABASE_URL.
+	 */
+	REDIS_URL: z.string().url().optional(),
+	/** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+	REDIS_PREFIX: z
+		.string()
+		.regex(/^[A-Za-z0-9_.-]{1,40}$/)
+		.default('sitroom'),
+	/**
+	 * How long an incident's owner lease lasts without renewal (renewed every third of it): the
+	 * longest an incident waits for a new owner after its owner died.
+	 */
+	LEASE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
 	/** 'full' fsyncs each group commit; 'normal' survives a killed process but not a power cut. */
 	SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
 	/**
@@ -190,6 +205,8 @@ export type Config = {
 	store: 'sqlite' | 'memory';
 	/** DATABASE_URL: PostgreSQL for every store (null: SQLite, or memory). */
 	database: { url: string; schema: string | null } | null;
+	/** REDIS_URL: several nodes (null: this node is the only one). */
+	cluster: { redisUrl: string; prefix: string; leaseTtlMs: number } | null;
 	sqliteSynchronous: 'full' | 'normal';
 	syncIntervalMs: number;
 	visibleAfter: 'written' | 'disk';
@@ -221,12 +238,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 	}
 	const e = parsed.data;
+	if (e.REDIS_URL && !e.DATABASE_URL) {
+		throw new ConfigError(
+			'invalid configuration:\n  REDIS_URL: several nodes share one PostgreSQL database; set DATABASE_URL too'
+		);
+	}
 	return {
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: path.resolve(e.DATA_DIR),
 		store: e.SITROOM_STORE,
 		database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA ?? null } : null,
+		cluster: e.REDIS_URL
+			? { redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, leaseTtlMs: e.LEASE_TTL_MS }
+			: null,
 		sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
 		syncIntervalMs: e.SYNC_INTERVAL_MS,
 		visibleAfter: e.VISIBLE_AFTER,

@@ -5,6 +5,7 @@
  */
 import type http from 'node:http';
 import type { Config } from './config.ts';
+import { openCluster } from './compose/cluster.ts';
 import { readMapLayers } from './compose/map-layers.ts';
 import { restApi } from './compose/rest-api.ts';
 import { createRooms } from './compose/rooms.ts';
@@ -38,7 +39,19 @@ export async function startSitroom(
 ): Promise<Sitroom> {
 	const mapLayers = readMapLayers(config.mapLayers);
 	const stores = await openStores(config, log);
-	const rooms = createRooms(config, stores.docs, log);
+	let cluster: Awaited<ReturnType<typeof openCluster>> = null;
+	try {
+		cluster = await openCluster(config, stores, log);
+	} catch (err) {
+		await stores.close();
+		throw err;
+	}
+	const rooms = createRooms(
+		config,
+		stores.docs,
+		log,
+		cluster ? { lifecycle: cluster.cluster, links: { presence: cluster.cluster.presence } } : undefined
+	);
 	let services: Services | undefined;
 	try {
 		services = await setUpServices({
@@ -46,8 +59,15 @@ export async function startSitroom(
 			repositories: stores.repositories,
 			attachmentFiles: stores.attachmentFiles,
 			rooms,
-			log
+			log,
+			...(cluster ? { loginThrottle: cluster.loginThrottle } : {})
 		});
+		if (cluster) {
+			cluster.follow([services.identity.identity.orgs, services.incidents.index]);
+			// Last: the owner publishes what every other hook has seen committed.
+			rooms.use(cluster.cluster.hooks);
+			await cluster.cluster.start(rooms.registry);
+		}
 		await services.incidents.start();
 		await services.registers.start();
 		await services.warnings.start();
@@ -56,6 +76,7 @@ export async function startSitroom(
 		services?.incidents.stop();
 		services?.stop();
 		await rooms.registry.shutdown();
+		await cluster?.close();
 		await stores.close();
 		throw err;
 	}
@@ -86,6 +107,7 @@ export async function startSitroom(
 		await rooms.registry.shutdown();
 		await transports.close();
 		services.stop();
+		await cluster?.close();
 		await stores.close();
 		transports.server.closeAllConnections();
 		log.info('stopped');

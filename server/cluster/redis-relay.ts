@@ -20,7 +20,7 @@ export interface RedisRelayOptions {
 	onError?: (err: unknown) => void;
 }
 
-type Client = ReturnType<typeof createClient>;
+export type Client = ReturnType<typeof createClient>;
 
 export type RelayListener = (seq: number, update: Uint8Array) => void;
 export type HeadsListener = (heads: ReadonlyArray<{ room: string; seq: number }>) => void;
@@ -113,6 +113,33 @@ export class RedisRelay {
 				// Not ours to crash on: a malformed announcement is ignored.
 			}
 		});
+	}
+
+	/** Publishes a message of the cluster's own on `<prefix>:<name>` (forwarding, presence). */
+	async send(name: string, message: Buffer): Promise<void> {
+		await this.pub.publish(`${this.#prefix}:${name}`, message);
+	}
+
+	/** Listens to `<prefix>:<name>`; resolves once subscribed, with how to stop. */
+	async listen(name: string, listener: (message: Buffer) => void): Promise<() => Promise<void>> {
+		const channel = `${this.#prefix}:${name}`;
+		await this.sub.subscribe(channel, listener, true);
+		return () => this.sub.unsubscribe(channel, listener, true);
+	}
+
+	/** The publishing connection, for plain commands of the cluster's own (login throttle). */
+	get commands(): Client {
+		return this.pub;
+	}
+
+	/** The channel and key prefix. */
+	get prefix(): string {
+		return this.#prefix;
+	}
+
+	/** Whether both connections are up now. */
+	get connected(): boolean {
+		return this.pub.isReady && this.sub.isReady;
 	}
 
 	/** Called after each reconnection of the subscriber (messages may have been lost meanwhile). */

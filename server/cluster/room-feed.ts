@@ -52,6 +52,11 @@ export class RoomFeed {
 		return this.#applied;
 	}
 
+	/** Whether an update did not apply: the feed stopped, and the room must be reloaded. */
+	get broken(): boolean {
+		return this.#broken !== null;
+	}
+
 	/** The room was loaded from the store up to and including `seq`. */
 	loaded(seq: number): Promise<void> {
 		this.#applied = seq;

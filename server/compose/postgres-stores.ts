@@ -18,6 +18,7 @@ import { PgIncidentRepository } from '../incidents/postgres/incident-repository.
 import { incidentPgMigrations } from '../incidents/postgres/schema.ts';
 import type { Logger } from '../log.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
+import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
@@ -43,7 +44,9 @@ export async function openPostgresStores(
 		migrations: PG_MIGRATIONS
 	});
 	try {
-		const docs = new PgDocStore(pool);
+		// Several nodes set the fence (who owns which room) once the cluster is up.
+		let fence: ((room: string) => Lease | undefined) | null = null;
+		const docs = new PgDocStore(pool, { fence: (room) => fence?.(room) });
 		const clientOwners = await PgClientOwnerStore.load(pool);
 		docs.participate(clientOwners);
 		docs.accompany(pgRefusalCompanion);
@@ -67,6 +70,13 @@ export async function openPostgresStores(
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),
+			cluster: {
+				leases: new PgLeases(pool),
+				fence: (f) => {
+					fence = f;
+				},
+				refreshClientOwners: (room) => clientOwners.refresh(pool, room)
+			},
 			async close() {
 				await docs.close();
 				await pool.end();

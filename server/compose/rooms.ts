@@ -8,7 +8,8 @@ import type { Config } from '../config.ts';
 import type { RoomAccess } from '../identity/live-connections.ts';
 import type { Logger } from '../log.ts';
 import type { RoomHooks } from '../rooms/hooks.ts';
-import { RoomRegistry } from '../rooms/registry.ts';
+import { RoomRegistry, type RoomLifecycle } from '../rooms/registry.ts';
+import type { RoomLinks } from '../rooms/room.ts';
 import type { DocStore } from '../store/doc-store.ts';
 
 export interface Rooms {
@@ -19,7 +20,12 @@ export interface Rooms {
 	access: RoomAccess;
 }
 
-export function createRooms(config: Config, store: DocStore, log: Logger): Rooms {
+export function createRooms(
+	config: Config,
+	store: DocStore,
+	log: Logger,
+	cluster?: { lifecycle: RoomLifecycle; links: RoomLinks }
+): Rooms {
 	// The rooms read this list at every event, so hooks added later still apply.
 	const hooks: RoomHooks[] = [];
 	const registry = new RoomRegistry({
@@ -33,7 +39,8 @@ export function createRooms(config: Config, store: DocStore, log: Logger): Rooms
 			visibleAfter: config.visibleAfter
 		},
 		idleUnloadMs: config.roomIdleMs,
-		log
+		log,
+		...(cluster ? { lifecycle: cluster.lifecycle, links: cluster.links } : {})
 	});
 	return {
 		registry,

@@ -8,6 +8,7 @@ import type { AttachmentFiles } from '../attachments/attachment-files.ts';
 import { Photos } from '../attachments/photos.ts';
 import type { Config } from '../config.ts';
 import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup.ts';
+import type { LoginLimiter } from '../identity/login-throttle.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
@@ -34,13 +35,16 @@ export async function setUpServices(opts: {
 	attachmentFiles: AttachmentFiles;
 	rooms: Rooms;
 	log: Logger;
+	/** Several nodes: failed logins counted where every node sees them. */
+	loginThrottle?: LoginLimiter;
 }): Promise<Services> {
 	const { config, repositories, rooms, log } = opts;
 	const identity = await setUpIdentity({
 		config,
 		repositories: repositories.identity,
 		log,
-		rooms: rooms.access
+		rooms: rooms.access,
+		...(opts.loginThrottle ? { throttle: opts.loginThrottle } : {})
 	});
 	try {
 		const incidents = await setUpIncidents({

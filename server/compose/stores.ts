@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { AttachmentFiles } from '../attachments/attachment-files.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import type { Lease, LeaseStore } from '../cluster/leases.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
 import type { ClientOwnerStore } from '../guard/client-owners.ts';
@@ -48,8 +49,19 @@ export interface Stores {
 	repositories: Repositories;
 	/** The bytes of photos: a folder under DATA_DIR (also with the in-memory document store). */
 	attachmentFiles: AttachmentFiles;
+	/** With PostgreSQL: what several nodes need of the stores (null with SQLite or memory). */
+	cluster?: ClusterStores;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
+}
+
+/** The parts of the PostgreSQL stores that several nodes use (server/cluster/). */
+export interface ClusterStores {
+	leases: LeaseStore;
+	/** Sets who writes which room under which lease: the document store checks it in each append. */
+	fence(fence: (room: string) => Lease | undefined): void;
+	/** Reads a room's client-id bindings other nodes made. */
+	refreshClientOwners(room: string): Promise<void>;
 }
 
 const TABLE_MIGRATIONS = [

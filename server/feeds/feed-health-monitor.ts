@@ -108,7 +108,8 @@ export class FeedHealthMonitor {
 			.activeIncidents()
 			.then((active) => {
 				for (const id of active) {
-					if (!this.#opts.registry.get(id)) continue;
+					// Several nodes: the owner of an incident checks its feeds, not every node holding it.
+					if (!this.#opts.registry.get(id)?.writable) continue;
 					this.checkIncident(id).catch((err: unknown) =>
 						this.#opts.log.warn({ room: id, err }, 'feed check failed')
 					);

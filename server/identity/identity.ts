@@ -12,7 +12,7 @@ import type { PeerIdentity } from '../rooms/peer.ts';
 import { refuseAndClose } from '../rooms/refusal.ts';
 import { readJurisdictionSeed, type JurisdictionSeed } from './jurisdiction-seed.ts';
 import { LiveConnections, type RoomAccess, type SessionVerdict } from './live-connections.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import { LoginThrottle, type LoginLimiter } from './login-throttle.ts';
 import { OrganisationAdmin, seedMissingOrganisations } from './organisation-admin.ts';
 import { OrganisationDirectory } from './organisations.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
@@ -48,6 +48,8 @@ export interface IdentityOptions {
 	jurisdictionDir: string;
 	log: Logger;
 	rooms: RoomAccess;
+	/** Where failed logins are counted (several nodes: Redis); default in this process's memory. */
+	throttle?: LoginLimiter;
 }
 
 export class Identity {
@@ -57,7 +59,7 @@ export class Identity {
 	readonly users: UserRepository;
 	readonly sessions: SessionManager;
 	readonly tokens: RealtimeTokens;
-	readonly throttle: LoginThrottle;
+	readonly throttle: LoginLimiter;
 	readonly connections: LiveConnections;
 	readonly seed: JurisdictionSeed;
 	readonly config: IdentityConfig;
@@ -98,11 +100,13 @@ export class Identity {
 			rotateGraceMs: c.sessionRotateGraceMs
 		});
 		this.tokens = new RealtimeTokens(ready.key, c.realtimeTokenTtlMs);
-		this.throttle = new LoginThrottle({
-			windowMs: c.loginWindowMs,
-			perAccount: c.loginMaxFailuresPerAccount,
-			perAddress: c.loginMaxFailuresPerAddress
-		});
+		this.throttle =
+			opts.throttle ??
+			new LoginThrottle({
+				windowMs: c.loginWindowMs,
+				perAccount: c.loginMaxFailuresPerAccount,
+				perAddress: c.loginMaxFailuresPerAddress
+			});
 		this.connections = new LiveConnections(opts.rooms);
 		this.orgAdmin = new OrganisationAdmin(this.orgs, this.users, this.connections, this.#log);
 		this.#sweeper = setInterval(() => this.#sweep(), c.sweepMs);
@@ -122,18 +126,18 @@ export class Identity {
 	}
 
 	async login(username: string, password: string, address: string): Promise<LoginResult> {
-		const retryAfterMs = this.throttle.retryAfterMs(username, address);
+		const retryAfterMs = await this.throttle.retryAfterMs(username, address);
 		if (retryAfterMs > 0) return { ok: false, error: 'rate-limited', retryAfterMs };
 		const user = await this.users.byUsername(username);
 		const hash = user && (await this.users.passwordHashOf(user.id));
 		// Unknown, deactivated and wrong-password logins answer alike and take alike long.
 		const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstDummy(password);
 		if (!user || !ok || !user.active) {
-			this.throttle.recordFailure(username, address);
+			await this.throttle.recordFailure(username, address);
 			this.#log.info({ username: username.slice(0, 64), address }, 'login refused');
 			return { ok: false, error: 'invalid-credentials' };
 		}
-		this.throttle.recordSuccess(username);
+		await this.throttle.recordSuccess(username);
 		const { session, secret } = await this.sessions.create(user.id, address);
 		this.#log.info({ user: user.id, session: session.id }, 'logged in');
 		return { ok: true, user, session, secret };

@@ -1,7 +1,8 @@
 /**
  * Rate limits for login: failed attempts counted per account and per client address in a
- * fixed window. Kept in memory, which is right for one node; behind several nodes each counts
- * alone, so the effective limit is multiplied by the node count (move it to Redis then).
+ * fixed window. Kept in memory, which is right for one node; several nodes count in Redis
+ * instead (server/cluster/redis-login-throttle.ts, the same LoginLimiter), so the limit holds
+ * whichever node each attempt reaches.
  *
  * Per-account limits let an attacker lock an account out for a window; that is the accepted
  * price of stopping password guessing, and the window is short.
@@ -18,10 +19,19 @@ export interface ThrottleLimits {
 	perAddress: number;
 }
 
+/** What login asks of a throttle, whichever keeps the counts. */
+export interface LoginLimiter {
+	/** Milliseconds until another attempt is allowed, or 0 if allowed now. */
+	retryAfterMs(account: string, address: string): number | Promise<number>;
+	recordFailure(account: string, address: string): void | Promise<void>;
+	/** A successful login clears its account's failures (not the address's). */
+	recordSuccess(account: string): void | Promise<void>;
+}
+
 /** Bound on tracked keys: beyond it, expired windows are dropped (and, failing that, the oldest). */
 const MAX_KEYS = 100_000;
 
-export class LoginThrottle {
+export class LoginThrottle implements LoginLimiter {
 	#windows = new Map<string, Window>();
 
 	constructor(private readonly limits: ThrottleLimits) {}

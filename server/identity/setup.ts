@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { RoomHooks } from '../rooms/hooks.ts';
 import type { Authenticate } from '../transport/authenticate.ts';
 import { prepareAccounts } from './accounts-at-start.ts';
+import type { LoginLimiter } from './login-throttle.ts';
 import { Identity } from './identity.ts';
 import type { RoomAccess } from './live-connections.ts';
 import type { IdentityRepositories } from './repositories.ts';
@@ -25,13 +26,16 @@ export async function setUpIdentity(opts: {
 	repositories: IdentityRepositories;
 	log: Logger;
 	rooms: RoomAccess;
+	/** Several nodes: failed logins counted where every node sees them. */
+	throttle?: LoginLimiter;
 }): Promise<IdentityParts> {
 	const identity = await Identity.open({
 		repositories: opts.repositories,
 		config: opts.config.identity,
 		jurisdictionDir: opts.config.jurisdictionDir,
 		log: opts.log,
-		rooms: opts.rooms
+		rooms: opts.rooms,
+		...(opts.throttle ? { throttle: opts.throttle } : {})
 	});
 	try {
 		await prepareAccounts(identity, opts.log);

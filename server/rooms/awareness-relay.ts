@@ -23,7 +23,15 @@ export interface AwarenessRelayOptions {
 	hooks: HookRunner;
 	/** Largest awareness state (JSON text) per client. */
 	maxStateBytes: number;
+	/**
+	 * Told each change of the presence of this node's peers (stamped), as an awareness update, for
+	 * the other nodes holding the room (several nodes). Never persisted.
+	 */
+	published?: (update: Uint8Array) => void;
 }
+
+/** The origin of presence relayed from another node. */
+const OTHER_NODE = Symbol('other node');
 
 export class AwarenessRelay {
 	readonly #awareness: awarenessProtocol.Awareness;
@@ -81,6 +89,18 @@ export class AwarenessRelay {
 		awarenessProtocol.applyAwarenessUpdate(this.#awareness, encodeAwareness(own), peer);
 	}
 
+	/**
+	 * Presence of peers on another node (stamped there), relayed here. An entry for an id one of
+	 * this node's peers publishes under is dropped: nobody speaks for someone else across nodes.
+	 */
+	applyRemote(update: Uint8Array): void {
+		const entries = decodeAwareness(update).filter(
+			(e) => !this.#owner.has(e.clientId) && e.bytes <= this.#opts.maxStateBytes
+		);
+		if (entries.length === 0) return;
+		awarenessProtocol.applyAwarenessUpdate(this.#awareness, encodeAwareness(entries), OTHER_NODE);
+	}
+
 	/** The presence of everyone in the room as one frame, or null when nobody presents. */
 	everyone(): Uint8Array | null {
 		const ids = [...this.#awareness.getStates().keys()];
@@ -107,8 +127,11 @@ export class AwarenessRelay {
 		origin: unknown
 	): void => {
 		const changed = [...added, ...updated, ...removed];
-		const { peers, send } = this.#opts;
-		if (changed.length === 0 || peers.size === 0) return;
+		const { peers, send, published } = this.#opts;
+		if (changed.length === 0) return;
+		if (published && origin !== OTHER_NODE)
+			published(awarenessProtocol.encodeAwarenessUpdate(this.#awareness, changed));
+		if (peers.size === 0) return;
 		const frame = presenceFrame(this.#awareness, changed);
 		for (const peer of peers.keys()) if (peer !== origin) send(peer, frame);
 	};

@@ -8,7 +8,8 @@ import { Close, type RefusedChange } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { Drain, FrameItem } from './drain.ts';
 import { refused, refusedBy } from './frame-result.ts';
-import { decodeFrame } from './frames.ts';
+import { checkUpdateShape, decodeFrame } from './frames.ts';
+import type { Forwarder } from './forwarding.ts';
 import type { Member } from './member.ts';
 import type { Peer } from './peer.ts';
 import { Refusal, refuseAndClose } from './refusal.ts';
@@ -31,6 +32,8 @@ export interface FrameTarget {
 		drain: Drain,
 		deviceAt: number | null
 	): readonly RefusedChange[] | null;
+	/** The owner on another node that takes this room's updates (null: this room commits them). */
+	forwarder(): Forwarder | null;
 	/** Applies an awareness update; throws a Refusal, having applied nothing of it. */
 	applyAwareness(member: Member, update: Uint8Array): void;
 	/** Answers a sync request (called once the drain has committed). */
@@ -42,6 +45,8 @@ export interface FrameTarget {
 
 const NOT_JOINED = refused(Close.RoomNotFound, 'not joined to this room');
 const NOT_LOADED = refused(Close.StorageFailed, 'the room could not be loaded');
+/** The frame's update went to the owner node, which acknowledges it (forwarding.ts). */
+const FORWARDED = Symbol('forwarded');
 
 export class FrameHandler {
 	readonly #room: FrameTarget;
@@ -59,7 +64,8 @@ export class FrameHandler {
 			return;
 		}
 		try {
-			const refusedChanges = this.#dispatch(member, frame, drain, deviceAt ?? null);
+			const refusedChanges = this.#dispatch(member, frame, drain, deviceAt ?? null, ack);
+			if (refusedChanges === FORWARDED) return;
 			drain.acknowledgements.frame(ack, peer, refusedChanges);
 			if (refusedChanges !== null) {
 				this.#log.info(
@@ -106,8 +112,9 @@ export class FrameHandler {
 		member: Member,
 		frame: Uint8Array,
 		drain: Drain,
-		deviceAt: number | null
-	): readonly RefusedChange[] | null {
+		deviceAt: number | null,
+		ack: FrameItem['ack']
+	): readonly RefusedChange[] | null | typeof FORWARDED {
 		const { maxMessageBytes } = this.#room;
 		if (frame.byteLength > maxMessageBytes) {
 			throw refuseAndClose(
@@ -126,8 +133,18 @@ export class FrameHandler {
 				break;
 			}
 			case 'sync-step2':
-			case 'sync-update':
-				return this.#room.applyUpdate(member, f.update, drain, deviceAt);
+			case 'sync-update': {
+				const forwarder = this.#room.forwarder();
+				if (forwarder === null) return this.#room.applyUpdate(member, f.update, drain, deviceAt);
+				// A new client's empty step 2 costs no hop; a malformed update is refused here.
+				const decoded = checkUpdateShape(f.update);
+				if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return null;
+				void forwarder.update(member.peer, f.update, deviceAt).then((result) => {
+					if (ack) ack(result);
+					else if (result.ok && result.refused) member.peer.refusedChanges?.(result.refused);
+				});
+				return FORWARDED;
+			}
 			case 'awareness':
 				this.#room.applyAwareness(member, f.update);
 				break;

@@ -8,7 +8,21 @@ import type { Logger } from '../log.ts';
 import type { RoomHooks } from './hooks.ts';
 import { refuseAndClose } from './refusal.ts';
 import type { Peer } from './peer.ts';
-import { Room, type RoomLimits } from './room.ts';
+import { Room, type RoomLimits, type RoomLinks } from './room.ts';
+
+/** What several nodes do around each room's life (server/cluster/); absent on a single node. */
+export interface RoomLifecycle {
+	/** Before the room loads (subscribe to what changes it meanwhile). May throw: the open fails. */
+	opening(name: string): Promise<RoomLink>;
+}
+
+/** One room's part in several nodes, from before its load until it is gone. */
+export interface RoomLink {
+	/** The room is loaded, before anyone joins it (take its lease, or follow its owner). May throw. */
+	loaded(room: Room): Promise<void>;
+	/** The room is gone (unloaded, reset or failed): let its lease and subscriptions go. */
+	gone(): void | Promise<void>;
+}
 
 export interface RegistryOptions {
 	store: DocStore;
@@ -18,12 +32,18 @@ export interface RegistryOptions {
 	/** Unload a room this long after its last peer left. */
 	idleUnloadMs: number;
 	log: Logger;
+	/** Several nodes: each room's link to the others (absent: this node is the only one). */
+	lifecycle?: RoomLifecycle;
+	links?: RoomLinks;
 }
 
 export class RoomRegistry {
 	#rooms = new Map<string, Room>();
 	/** Rooms being unloaded; a join waits for the unload before loading afresh. */
 	#closing = new Map<string, Promise<void>>();
+	/** Rooms being made (their link prepared, then loaded); a second open waits for the first. */
+	#opening = new Map<string, Promise<Room>>();
+	readonly #links = new Map<Room, RoomLink>();
 	#sweeper: NodeJS.Timeout;
 	#shuttingDown = false;
 
@@ -54,19 +74,62 @@ export class RoomRegistry {
 			}
 			let room = this.#rooms.get(name);
 			if (!room || room.state === 'failed' || room.state === 'closed') {
-				// A room sorts its hooks once, when it is made: one registered later would be missing
-				// from it (an unguarded room). Frozen, registering late throws instead.
-				Object.freeze(this.opts.hooks);
-				room = new Room(name, this.opts.store, this.opts.hooks, this.opts.limits, this.opts.log);
-				this.#rooms.set(name, room);
+				if (room) await this.#forget(name, room);
+				let made = this.#opening.get(name);
+				if (!made) {
+					made = this.#make(name).finally(() => this.#opening.delete(name));
+					this.#opening.set(name, made);
+				}
+				room = await made;
 			}
 			try {
 				await room.loaded;
 			} catch (err) {
-				if (this.#rooms.get(name) === room) this.#rooms.delete(name);
+				await this.#forget(name, room);
 				throw err;
 			}
 			if (room.state === 'ready') return room;
+		}
+	}
+
+	/** Makes a room, prepares its link to the other nodes, and loads it. */
+	async #make(name: string): Promise<Room> {
+		const link = this.opts.lifecycle ? await this.opts.lifecycle.opening(name) : null;
+		// A room sorts its hooks once, when it is made: one registered later would be missing
+		// from it (an unguarded room). Frozen, registering late throws instead.
+		Object.freeze(this.opts.hooks);
+		const room = new Room(
+			name,
+			this.opts.store,
+			this.opts.hooks,
+			this.opts.limits,
+			this.opts.log,
+			this.opts.links
+		);
+		this.#rooms.set(name, room);
+		if (!link) return room;
+		this.#links.set(room, link);
+		try {
+			await room.loaded;
+			await link.loaded(room);
+		} catch (err) {
+			room.reload();
+			await this.#forget(name, room);
+			throw err;
+		}
+		return room;
+	}
+
+	/** Drops a room that is gone from the registry and tells its link. */
+	async #forget(name: string, room: Room): Promise<void> {
+		if (this.#rooms.get(name) === room) this.#rooms.delete(name);
+		const link = this.#links.get(room);
+		if (!link) return;
+		this.#links.delete(room);
+		try {
+			await link.gone();
+		} catch (err) {
+			this.opts.log.warn({ room: name, err }, 'room link did not close cleanly');
 		}
 	}
 
@@ -81,7 +144,7 @@ export class RoomRegistry {
 		const now = Date.now();
 		for (const [name, room] of this.#rooms) {
 			if (room.state === 'failed' || room.state === 'closed') {
-				this.#rooms.delete(name);
+				await this.#forget(name, room);
 				continue;
 			}
 			if (
@@ -100,8 +163,8 @@ export class RoomRegistry {
 		const p = room
 			.close(reason, why)
 			.catch((err: unknown) => this.opts.log.error({ room: name, err }, 'room close failed'))
+			.then(() => this.#forget(name, room))
 			.finally(() => {
-				if (this.#rooms.get(name) === room) this.#rooms.delete(name);
 				this.#closing.delete(name);
 				this.opts.log.info({ room: name, why }, 'room unloaded');
 			});

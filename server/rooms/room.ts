@@ -16,6 +16,7 @@
  * The durable state and cold loading are stored-state.ts's, presence is awareness-relay.ts's.
  */
 import * as Y from 'yjs';
+import * as random from 'lib0/random';
 import { Close, SyncType, syncFrame, type CloseReason } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { DocStore } from '../store/doc-store.ts';
@@ -24,12 +25,14 @@ import { ChangeApplier } from './change-applier.ts';
 import { Delivery } from './delivery.ts';
 import {
 	Drain,
+	type ChangeItem,
 	type Acknowledgements,
 	type Inbound,
 	type PendingUpdate,
 	type Settle,
 	type Commit
 } from './drain.ts';
+import type { Forwarder } from './forwarding.ts';
 import { FrameHandler } from './frame-handler.ts';
 import { refused, type Ack, type FrameResult } from './frame-result.ts';
 import { HookRunner, type CommittedEntry } from './hook-runner.ts';
@@ -61,6 +64,12 @@ export interface RoomLimits {
 	maxQueuedBytes?: number;
 	/** Bytes of sync answers a connection may be sent (sync-answer-pacer.ts). Default 32 MiB, 2 MiB/s. */
 	syncAnswerBudget?: SyncAnswerBudget;
+}
+
+/** What a room tells, and is told by, the other nodes holding it (several nodes). */
+export interface RoomLinks {
+	/** A change of the presence of this node's peers (an awareness update), for the other nodes. */
+	presence?(room: string, update: Uint8Array): void;
 }
 
 const DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
@@ -97,6 +106,15 @@ export class Room {
 	/** Set once the stored state was decoded into the document and onLoaded ran. */
 	#materialized = false;
 	readonly loaded: Promise<void>;
+	/** The owner node this room's changes go to (several nodes); null while this node commits them. */
+	#forwarder: Forwarder | null = null;
+	/** Server-made changes forwarded to the owner, one at a time (each made on the state the last left). */
+	#forwardedChanges: Promise<void> = Promise.resolve();
+	/**
+	 * The Yjs client id of this room's forwarded server-made changes: its own, not the document's
+	 * (Yjs gives a document a new id when changes under its id arrive from elsewhere).
+	 */
+	#forwardClientId = random.uint32();
 	/** Set when the room has no peers; the registry unloads it after the idle time. */
 	idleSince: number | null = Date.now();
 
@@ -105,7 +123,8 @@ export class Room {
 		private readonly store: DocStore,
 		hooks: readonly RoomHooks[],
 		private readonly limits: RoomLimits,
-		private readonly log: Logger
+		private readonly log: Logger,
+		links: RoomLinks = {}
 	) {
 		this.#hooks = new HookRunner(hooks, this, log);
 		this.#changes = new ChangeApplier({
@@ -132,7 +151,8 @@ export class Room {
 			peers: this.#peers,
 			send,
 			hooks: this.#hooks,
-			maxStateBytes: limits.maxAwarenessStateBytes
+			maxStateBytes: limits.maxAwarenessStateBytes,
+			...(links.presence ? { published: (u: Uint8Array) => links.presence!(name, u) } : {})
 		});
 		this.#frames = new FrameHandler(
 			{
@@ -141,6 +161,7 @@ export class Room {
 				failed: () => this.#state === 'failed',
 				applyUpdate: (member, update, drain, deviceAt) =>
 					this.#changes.peerUpdate(member, update, drain, deviceAt),
+				forwarder: () => this.#forwarder,
 				applyAwareness: (member, update) => this.#presence.apply(member.peer, update),
 				answerSyncRequest: (member, request) => this.#delivery.answerSyncRequest(member, request),
 				sendPresence: (member) => {
@@ -176,6 +197,28 @@ export class Room {
 	}
 	get lastSeq(): number {
 		return this.#stored.lastSeq;
+	}
+
+	/**
+	 * Hands this room's changes to the owner on another node (several nodes), or, with null, takes
+	 * them again (this node became the owner, and the room holds everything the owner committed).
+	 */
+	forwardTo(forwarder: Forwarder | null): void {
+		this.#forwarder = forwarder;
+	}
+
+	/** Whether this room commits its own changes (false: another node owns it). */
+	get writable(): boolean {
+		return this.#forwarder === null;
+	}
+
+	/**
+	 * Drops the document and closes every peer with RoomReset, so that clients reconnect and the
+	 * room is loaded again (this node lost the room's lease: it reloads as a replica).
+	 */
+	reload(): void {
+		if (this.#state !== 'ready' && this.#state !== 'loading') return;
+		this.#reset();
 	}
 
 	/** Whether frames or changes are waiting or being applied (the registry never unloads then). */
@@ -244,11 +287,22 @@ export class Room {
 		return this.#accepting((done) => this.#enqueue({ kind: 'relay', update, origin, done }));
 	}
 
+	/** Presence relayed from another node holding this room (stamped there; never persisted). */
+	applyRemotePresence(update: Uint8Array): void {
+		if (this.#state !== 'ready') return;
+		try {
+			this.#presence.applyRemote(update);
+		} catch (err) {
+			this.log.warn({ room: this.name, err }, 'presence from another node dropped');
+		}
+	}
+
 	/** Removes a peer (it disconnected or was closed) and its presence. */
 	leave(peer: Peer): void {
 		const member = this.#peers.get(peer);
 		if (!member) return;
 		this.#peers.delete(peer);
+		this.#forwarder?.left(peer);
 		member.answers.stop();
 		this.#presence.leave(peer);
 		this.#hooks.leave(peer);
@@ -274,7 +328,7 @@ export class Room {
 		// Failed meanwhile (the sync failed): everyone was closed then.
 		if ((this.#state as RoomState) === 'failed') return;
 		this.#closeAll(reason, message);
-		if (this.#state === 'ready') await this.#snapshot();
+		if (this.#state === 'ready' && this.#forwarder === null) await this.#snapshot();
 		this.#state = 'closed';
 		this.#destroy();
 	}
@@ -287,7 +341,7 @@ export class Room {
 		if (!this.#stored.cold) this.#materialize();
 		const ms = Math.round(performance.now() - t0);
 		this.log.info({ room: this.name, seq: this.#stored.lastSeq, logged, bytes, ms }, 'room loaded');
-		if (logged >= this.limits.snapshotEvery) await this.#snapshot();
+		if (logged >= this.limits.snapshotEvery && this.#forwarder === null) await this.#snapshot();
 	}
 
 	/**
@@ -377,7 +431,9 @@ export class Room {
 				this.#reset();
 				return;
 			}
-			if (this.#stored.sinceSnapshot >= this.limits.snapshotEvery) await this.#snapshot();
+			// Only the owner snapshots (the log it writes); a replica holds the same state.
+			if (this.#stored.sinceSnapshot >= this.limits.snapshotEvery && this.#forwarder === null)
+				await this.#snapshot();
 		}
 	}
 
@@ -395,7 +451,8 @@ export class Room {
 				break;
 			}
 			case 'change':
-				this.#changes.serverChange(item, drain);
+				if (this.#forwarder) this.#forwardChange(item, this.#forwarder);
+				else this.#changes.serverChange(item, drain);
 				break;
 			case 'relay':
 				this.#changes.relayed(item, drain);
@@ -405,12 +462,41 @@ export class Room {
 		}
 	}
 
+	/**
+	 * A server-made change on a room another node owns: made on a copy of the document under this
+	 * room's own client id, and the update it produced committed by the owner (for the same user).
+	 * One at a time, each on the state the one before left, so two never reuse a clock.
+	 */
+	#forwardChange({ fn, origin, done }: ChangeItem, forwarder: Forwarder): void {
+		this.#forwardedChanges = this.#forwardedChanges
+			.then(async () => {
+				const copy = new Y.Doc({ gc: false });
+				try {
+					Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+					copy.clientID = this.#forwardClientId;
+					let made: Uint8Array | null = null;
+					copy.on('update', (u: Uint8Array) => (made = made ? Y.mergeUpdates([made, u]) : u));
+					copy.transact(() => fn(copy), origin);
+					if (made !== null) await forwarder.change(made, origin.actingFor);
+				} finally {
+					copy.destroy();
+				}
+			})
+			.then(
+				() => done(),
+				(err: unknown) => done(err)
+			);
+	}
+
 	/** Commits the drain's updates (drain.ts) and returns them as committed; null if the room failed. */
 	async #commit(drain: Drain): Promise<readonly CommittedEntry[] | null> {
 		let written: Commit;
 		try {
 			written = await drain.write(this.store, this.name);
 		} catch (err) {
+			// Nothing of the drain is written: its senders are told so by name (storage-failed)
+			// rather than never hearing back, and keep their changes for the next sync.
+			drain.acknowledgements.settle(err);
 			this.#fail(err, 'commit');
 			return null;
 		}

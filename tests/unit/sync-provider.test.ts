@@ -53,7 +53,10 @@ function fakeSocket() {
 	const receive = (frame: Uint8Array) => {
 		for (const f of handlers.get('y') ?? []) f('room', frame);
 	};
-	return { socket: socket as unknown as AppSocket, sent, receive };
+	const fire = (ev: string, ...args: unknown[]) => {
+		for (const f of handlers.get(ev) ?? []) f(...args);
+	};
+	return { socket: socket as unknown as AppSocket, sent, receive, fire };
 }
 
 /** A Yjs update made by another client, as the server would relay it. */
@@ -124,6 +127,29 @@ describe('SyncProvider', () => {
 		Y.applyUpdate(copy, updates[0]!.payload);
 		expect(copy.getMap('m').toJSON()).toEqual({ pong: true });
 		expect(provider.state.unsaved).toBe(true);
+		provider.destroy();
+	});
+
+	it('an ack that arrives after its frame was given up does not mark a later frame saved', () => {
+		const { socket, sent, receive, fire } = fakeSocket();
+		const doc = new Y.Doc();
+		const provider = new SyncProvider(socket, 'room', doc);
+		receive(syncFrame(SyncType.step2, new Uint8Array([0, 0])));
+		doc.getMap('m').set('k', 1);
+		const first = sent.at(-1)!;
+		expect(provider.state.unsaved).toBe(true);
+		// The room's storage failed: the frame in flight is kept for the next sync.
+		fire('closed', 'room', { code: 4500, reason: 'storage-failed', message: 'x' });
+		// Rejoined: the server asks for what it lacks, and the step 2 goes out.
+		receive(syncFrame(SyncType.step1, Y.encodeStateVector(new Y.Doc())));
+		const second = sent.at(-1)!;
+		expect(second.sub).toBe(SyncType.step2);
+		expect(provider.state.unsaved).toBe(true);
+		// Regression (several nodes): the old frame's ack, forwarded and answered late, settled the step 2.
+		first.ack!({ ok: true });
+		expect(provider.state.unsaved).toBe(true);
+		second.ack!({ ok: true });
+		expect(provider.state.unsaved).toBe(false);
 		provider.destroy();
 	});
 

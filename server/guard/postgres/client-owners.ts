@@ -35,6 +35,20 @@ export class PgClientOwnerStore implements ClientOwnerStore, PgCommitParticipant
 		return store;
 	}
 
+	/**
+	 * Reads the bindings of `room` other nodes wrote since this node loaded them (several nodes:
+	 * before this node becomes the room's owner and judges its updates).
+	 */
+	async refresh(pool: PgPool, room: string): Promise<void> {
+		const res = await pool.query<{ client_id: number; user_id: string }>(
+			'SELECT client_id, user_id FROM doc_client_owners WHERE room = $1',
+			[room]
+		);
+		const owners = this.#ofRoom(room);
+		for (const r of res.rows)
+			if (!owners.has(Number(r.client_id))) owners.set(Number(r.client_id), r.user_id);
+	}
+
 	ownersOf(room: string): Map<number, string> {
 		return new Map(this.#byRoom.get(room));
 	}

@@ -116,6 +116,13 @@ export class SyncProvider {
 	#state: SyncState = { status: 'connecting', synced: false, unsaved: false };
 	/** Frames with updates sent and not yet acknowledged. */
 	#inFlight = 0;
+	/**
+	 * Counts the times frames in flight were given up (kept for the next sync instead): an ack
+	 * that arrives after that, for a frame sent before, must not count against a frame sent since.
+	 * Regression (several nodes): a forwarded frame's ack came after the room was closed and
+	 * rejoined, and the step 2 then in flight was shown as saved before it was.
+	 */
+	#flightEpoch = 0;
 	/** Local changes made while disconnected (sent with the next step 2). */
 	#dirtyOffline = false;
 	/** When the oldest local change not yet sent was made (device clock), or null. */
@@ -209,6 +216,7 @@ export class SyncProvider {
 		// Frames in flight may or may not have been saved; they will be resent by the next sync.
 		if (this.#inFlight > 0) this.#dirtyOffline = true;
 		this.#inFlight = 0;
+		this.#flightEpoch++;
 		this.#set({ status: 'disconnected', synced: false });
 		this.#refreshUnsaved();
 		const aw = this.opts.awareness;
@@ -252,8 +260,14 @@ export class SyncProvider {
 		this.#inFlight++;
 		this.#refreshUnsaved();
 		const meta: FrameMeta = editedAt === null ? {} : { editedAt };
+		const epoch = this.#flightEpoch;
 		this.socket.emit('y', this.room, f, meta, (ack: Ack) => {
 			if (this.#destroyed) return;
+			if (epoch !== this.#flightEpoch) {
+				// Given up already and resent since: only what it says about the outbox still holds.
+				if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
+				return;
+			}
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
 			this.#refreshUnsaved();
 			if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
@@ -371,6 +385,7 @@ export class SyncProvider {
 		if (close.reason === 'room-reset' && this.socket.connected && !this.#destroyed) {
 			if (this.#inFlight > 0) this.#dirtyOffline = true;
 			this.#inFlight = 0;
+			this.#flightEpoch++;
 			this.#onConnect();
 			return;
 		}
@@ -379,6 +394,7 @@ export class SyncProvider {
 		if (REJOIN_AFTER.has(close.reason)) {
 			if (this.#inFlight > 0) this.#dirtyOffline = true;
 			this.#inFlight = 0;
+			this.#flightEpoch++;
 			this.#refreshUnsaved();
 			this.opts.onClosed?.(close);
 			this.#rejoinLater();

@@ -1,0 +1,222 @@
+/**
+ * A replica's side of forwarding: its clients' updates and its server-made changes go to the
+ * room's owner on the owner's channel, each with a request id; the owner's answer (what became of
+ * it, and its head once done) comes back on this node's channel. The answer is given to the client
+ * once this replica has applied the owner's commit too, so a client that is told "saved" reads its
+ * own change from this node.
+ *
+ * An owner that does not answer within an attempt (it died, or Redis lost the message) is looked
+ * up again in its lease; an owner that is gone is replaced (the first replica to take the lease
+ * becomes the owner, and then applies the update itself). Sending the same update twice is
+ * harmless: Yjs applies it once. If no owner answers within the timeout, the client is refused
+ * (`storage-failed`, the same as when the database is unreachable) and its membership closed,
+ * so it rejoins with backoff and sends what it kept: nothing it was told is saved was lost.
+ */
+import * as Y from 'yjs';
+import { Close, SyncType, syncFrame } from '#domain/protocol';
+import type { Logger } from '../log.ts';
+import { refused, type FrameResult } from '../rooms/frame-result.ts';
+import type { Forwarder } from '../rooms/forwarding.ts';
+import type { Peer } from '../rooms/peer.ts';
+import type { RoomPart } from './cluster.ts';
+import { closeOf, type FromOwner, type ToOwner } from './wire.ts';
+
+/** One attempt waits this long for the owner's answer before the lease is read again. */
+const ATTEMPT_MS = 1500;
+/** A client's ack waits at most this long for this replica to apply the owner's commit. */
+const CATCH_UP_MS = 2000;
+
+export interface ForwardingOptions {
+	node: string;
+	send(to: string, message: ToOwner, bytes?: Uint8Array): Promise<void>;
+	/** Reads the room's owner from its lease again; takes the room over if it has none. */
+	resolveOwner(part: RoomPart): Promise<void>;
+	timeoutMs: number;
+	log: Logger;
+}
+
+type Answer = Extract<FromOwner, { kind: 'result' } | { kind: 'not-owner' }>;
+
+export class Forwarding {
+	readonly #opts: ForwardingOptions;
+	#nextId = 1;
+	readonly #waiting = new Map<number, (answer: Answer) => void>();
+	/** Per room: this node's peers that forwarded, by connection id (answers name them). */
+	readonly #peers = new WeakMap<RoomPart, Map<string, Peer>>();
+
+	constructor(opts: ForwardingOptions) {
+		this.#opts = opts;
+	}
+
+	/** The Forwarder of a replica room. */
+	forRoom(part: RoomPart): Forwarder {
+		return {
+			update: (peer, update, deviceAt) => this.#update(part, peer, update, deviceAt),
+			change: async (update, by) => {
+				const result = await this.#forward(part, (id) => [
+					{ kind: 'change', id, from: this.#opts.node, room: part.name, by },
+					update
+				]);
+				if (result === null) throw new Error(`the owner of ${part.name} did not answer`);
+				if (!result.ok) throw new Error(`the owner of ${part.name} refused the change: ${result.message}`);
+			},
+			left: (peer) => {
+				const peers = this.#peers.get(part);
+				if (!peers?.delete(peer.id) || !part.owner || part.role === 'owner') return;
+				void this.#opts
+					.send(part.owner, { kind: 'leave', from: this.#opts.node, room: part.name, conn: peer.id })
+					.catch(() => undefined);
+			}
+		};
+	}
+
+	/** An answer or a message about one of this node's clients, from an owner. */
+	handle(message: FromOwner, partOf: (room: string) => RoomPart | undefined): void {
+		if (message.kind === 'result' || message.kind === 'not-owner') {
+			const waiting = this.#waiting.get(message.id);
+			if (waiting) {
+				this.#waiting.delete(message.id);
+				waiting(message);
+			}
+			return;
+		}
+		const part = partOf(message.room);
+		const peer = part && this.#peers.get(part)?.get(message.conn);
+		if (!part || !peer) return;
+		switch (message.kind) {
+			case 'refuse':
+				peer.refuse(closeOf(message.reason), message.message);
+				break;
+			case 'refused-changes':
+				peer.refusedChanges?.(message.changes);
+				break;
+			case 'close':
+				this.#peers.get(part)?.delete(message.conn);
+				part.room?.leave(peer);
+				peer.close(closeOf(message.reason), message.message);
+				break;
+		}
+	}
+
+	close(): void {
+		for (const w of this.#waiting.values()) w({ kind: 'not-owner', id: 0 });
+		this.#waiting.clear();
+	}
+
+	async #update(
+		part: RoomPart,
+		peer: Peer,
+		update: Uint8Array,
+		deviceAt: number | null
+	): Promise<FrameResult> {
+		let peers = this.#peers.get(part);
+		if (!peers) this.#peers.set(part, (peers = new Map()));
+		peers.set(peer.id, peer);
+		const result = await this.#forward(
+			part,
+			(id) => [
+				{
+					kind: 'frame',
+					id,
+					from: this.#opts.node,
+					room: part.name,
+					conn: peer.id,
+					transport: peer.transport,
+					identity: peer.identity,
+					deviceAt
+				},
+				update
+			],
+			// Taken over meanwhile: this node is the owner now and applies it itself.
+			(room) =>
+				new Promise<FrameResult>((resolve) =>
+					room.receive(peer, syncFrame(SyncType.update, update), resolve, deviceAt)
+				)
+		);
+		if (result !== null) return result;
+		const message = 'the node that owns this incident did not answer; reconnect to send your changes again';
+		this.#opts.log.warn({ room: part.name, conn: peer.id, owner: part.owner }, message);
+		part.room?.leave(peer);
+		peer.close(Close.StorageFailed, message);
+		return refused(Close.StorageFailed, message);
+	}
+
+	/**
+	 * Sends a request to the owner until one answers or the time is up (null). `local` handles it
+	 * here once this node became the owner.
+	 */
+	async #forward(
+		part: RoomPart,
+		request: (id: number) => [ToOwner, Uint8Array],
+		local?: (room: NonNullable<RoomPart['room']>) => Promise<FrameResult>
+	): Promise<FrameResult | null> {
+		const deadline = Date.now() + this.#opts.timeoutMs;
+		for (;;) {
+			if (part.promoting) await part.promoting;
+			if (part.gone || !part.room) return null;
+			if (part.role === 'owner') {
+				if (local) return local(part.room);
+				return new Promise<FrameResult>((resolve) => {
+					const [message, bytes] = request(0);
+					void part
+						.room!.change(
+							(doc) => applyTo(doc, bytes),
+							message.kind === 'change' && message.by ? message.by : undefined
+						)
+						.then(
+							() => resolve({ ok: true }),
+							(err: unknown) => resolve(refused(Close.StorageFailed, String(err)))
+						);
+				});
+			}
+			const left = deadline - Date.now();
+			if (left <= 0) return null;
+			if (part.owner) {
+				const id = this.#nextId++;
+				const [message, bytes] = request(id);
+				const answer = await this.#ask(part.owner, id, message, bytes, Math.min(ATTEMPT_MS, left));
+				if (answer?.kind === 'result') {
+					await caughtUp(part, answer.seq);
+					return answer.result;
+				}
+			}
+			try {
+				await this.#opts.resolveOwner(part);
+			} catch (err) {
+				this.#opts.log.warn({ room: part.name, err: String(err) }, 'owner look-up failed');
+			}
+			// The same owner still holds the lease: wait a little before asking it again.
+			if (!part.promoting) await sleep(Math.min(200, Math.max(0, deadline - Date.now())));
+		}
+	}
+
+	#ask(to: string, id: number, message: ToOwner, bytes: Uint8Array, waitMs: number): Promise<Answer | null> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				this.#waiting.delete(id);
+				resolve(null);
+			}, waitMs);
+			this.#waiting.set(id, (answer) => {
+				clearTimeout(timer);
+				resolve(answer);
+			});
+			this.#opts.send(to, message, bytes).catch(() => {
+				// Redis is unreachable: the attempt times out, and the next one may find it back.
+			});
+		});
+	}
+}
+
+/** Waits (a bounded time) until the replica applied the owner's commits up to `seq`. */
+async function caughtUp(part: RoomPart, seq: number): Promise<void> {
+	if ((part.feed.applied ?? 0) >= seq) return;
+	await Promise.race([part.feed.head(seq), sleep(CATCH_UP_MS)]);
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+function applyTo(doc: Y.Doc, update: Uint8Array): void {
+	Y.applyUpdate(doc, update);
+}
