@@ -1,5 +1,5 @@
 /**
- * The contract every DutyRepository must pass (SQLite now, PostgreSQL later). Cases are keyed
+ * The contract every DutyRepository must pass (SQLite and PostgreSQL). Cases are keyed
  * ([duty-N]) so that the runs of several implementations read side by side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,19 @@ export function describeDutyRepositoryContract(name: string, make: MakeDutyRepos
 			});
 			expect(await repo.confirmHandover('twp-b', 'h1', 'u3', T0)).toBeUndefined();
 			expect((await repo.handovers('twp-a', 10)).map((x) => x.id)).toEqual(['h2', 'h1']);
+		});
+		it('[duty-5] of two overlapping shifts added at once, one is kept', async () => {
+			const repo = await open();
+			const results = await Promise.all([
+				repo.addShift(shift('a', 8, 20), 'u'),
+				repo.addShift(shift('b', 12, 24), 'u'),
+				repo.addShift(shift('c', 19, 30), 'u')
+			]);
+			const kept = await repo.shifts('twp-a', T0, T0 + 48 * H);
+			for (let i = 0; i < kept.length - 1; i++)
+				expect(kept[i]!.endsAt).toBeLessThanOrEqual(kept[i + 1]!.startsAt);
+			expect(results.filter((r) => r.ok)).toHaveLength(kept.length);
+			expect(kept.length).toBeGreaterThanOrEqual(1);
 		});
 	});
 }

@@ -1,5 +1,5 @@
 /**
- * The contract every WarningRepository must pass (SQLite now, PostgreSQL later). Cases are keyed
+ * The contract every WarningRepository must pass (SQLite and PostgreSQL). Cases are keyed
  * ([warnings-N]) so that the runs of several implementations read side by side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -225,6 +225,70 @@ export function describeWarningRepositoryContract(name: string, make: MakeWarnin
 			const all = await Promise.all([repo.nextSerial('a'), repo.nextSerial('a'), repo.nextSerial('a')]);
 			expect([...all].sort()).toEqual([1, 2, 3]);
 			expect(await repo.nextSerial('b')).toBe(1);
+		});
+		it('[warnings-7] escalations of one target asked at once: exactly one is recorded', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a', 'twp-b']);
+			const attempts = await Promise.all(
+				Array.from({ length: 6 }, (_, i) =>
+					repo.escalate({
+						warningId: 'w1',
+						orgId: 'twp-a',
+						at: T0 + 5 * MIN + i,
+						leaderName: `带班${i}`,
+						leaderPhone: null
+					})
+				)
+			);
+			expect(attempts.filter((a) => a !== null)).toHaveLength(1);
+			const rec = await repo.record('w1');
+			expect(rec!.escalations.map((x) => x.orgId)).toEqual(['twp-a']);
+			expect(await repo.dueTargets(T0 + 60 * MIN)).toEqual([
+				{ warningId: 'w1', orgId: 'twp-b', deadlineAt: T0 + 5 * MIN }
+			]);
+		});
+
+		it('[warnings-8] an acknowledgement and an escalation of one target at once: never both', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			const [ack, esc] = await Promise.all([
+				repo.acknowledge({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					userId: 'u',
+					deviceAt: null,
+					serverAt: T0 + 5 * MIN,
+					version: 1
+				}),
+				repo.escalate({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					at: T0 + 5 * MIN,
+					leaderName: null,
+					leaderPhone: null
+				})
+			]);
+			expect(ack.ok).toBe(true);
+			const t = (await repo.get('w1'))!.targets[0]!;
+			// The escalation either came first (and is kept) or found the target acknowledged.
+			expect(t.escalatedAt === null).toBe(esc === null);
+			expect(t.ack).not.toBeNull();
+		});
+
+		it('[warnings-9] a cancelled warning is never escalated', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			await repo.addVersion(version('w1', 2, { msgType: 'cancel', reason: 'r' }));
+			expect(
+				await repo.escalate({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					at: T0 + 6 * MIN,
+					leaderName: null,
+					leaderPhone: null
+				})
+			).toBeNull();
+			expect((await repo.record('w1'))!.escalations).toEqual([]);
 		});
 	});
 }
