@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
+import { IncidentWarningMirror } from '../incidents/warning-mirror.ts';
 import type { Logger } from '../log.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
@@ -72,6 +73,10 @@ export async function setUpServices(opts: {
 			registry: rooms.registry,
 			log
 		});
+		const warningMirror = new IncidentWarningMirror({
+			registry: rooms.registry,
+			incidentExists: (id) => repositories.incidents.exists(id)
+		});
 		const warnings = setUpWarnings({
 			warnings: repositories.warnings,
 			duty: repositories.duty,
@@ -81,7 +86,8 @@ export async function setUpServices(opts: {
 			jurisdiction: incidents.jurisdiction,
 			jurisdictionDir: config.jurisdictionDir,
 			ackLimitsS: config.warningAckLimitsS,
-			log
+			log,
+			mirror: (note) => warningMirror.write(note)
 		});
 		const photos = new Photos({
 			repository: repositories.attachments,

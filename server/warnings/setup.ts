@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts';
 import { EscalationTimer, systemClock, type Clock } from './escalation.ts';
 import { EVENT_NAMES_ZH } from './event-names.ts';
 import { WarningEvents } from './events.ts';
+import type { WarningMirrorNote } from './mirror-notes.ts';
 import type { WarningRepository } from './warning-repository.ts';
 import { Warnings } from './warnings.ts';
 
@@ -52,6 +53,8 @@ export function setUpWarnings(opts: {
 	ackLimitsS: Readonly<Record<AckLimitKey, number>>;
 	log: Logger;
 	clock?: Clock;
+	/** Writes a warning's steps into its incident's room (compose: incidents/warning-mirror.ts). */
+	mirror?: (note: WarningMirrorNote) => Promise<void>;
 }): WarningParts {
 	const clock = opts.clock ?? systemClock;
 	const log = opts.log.child({ module: 'warnings' });
@@ -73,7 +76,9 @@ export function setUpWarnings(opts: {
 		},
 		now: () => clock.now(),
 		deadlinesChanged: () => void escalation?.poke(),
-		eventLabel: (e) => EVENT_NAMES_ZH[e]
+		eventLabel: (e) => EVENT_NAMES_ZH[e],
+		...(opts.mirror ? { mirror: opts.mirror } : {}),
+		onSideEffectError: (err, what) => log.error({ err }, `${what} failed`)
 	});
 	escalation = new EscalationTimer({
 		clock,

@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import type { DutyRepository } from '../duty/duty-repository.ts';
 import type { OrganisationDirectory } from '../identity/organisations.ts';
 import { capXml } from './cap.ts';
+import { mirrorNote, type MirrorStep, type WarningMirrorNote } from './mirror-notes.ts';
 import type { WarningEvents } from './events.ts';
 import { assertIssuerStaff, assertMayIssue, inCommandCentre, mayRead, type WarningFields } from './rules.ts';
 import { beijingStamp } from './time.ts';
@@ -59,6 +60,13 @@ export interface WarningsDeps {
 	deadlinesChanged(): void;
 	/** Labels of event codes (Chinese, for CAP). */
 	eventLabel(event: EventCode): string;
+	/**
+	 * Writes a step of a warning that belongs to an incident into that incident's room (its log
+	 * and its read-only warnings list); awaited, and a failure is logged, never the caller's.
+	 */
+	mirror?(note: WarningMirrorNote): Promise<void>;
+	/** Where a failed mirror write is reported. */
+	onSideEffectError?(err: unknown, what: string): void;
 }
 
 const ACKNOWLEDGING_ROLES = new Set(['commander', 'agency', 'township', 'field']);
@@ -166,6 +174,12 @@ export class Warnings {
 		const stored = (await d.repo.get(id))!;
 		this.#publish('issued', stored, null);
 		d.deadlinesChanged();
+		await this.#mirror(stored, actor, {
+			type: 'issued',
+			byName: await this.#nameOf(actor.userId),
+			targetNames: targets.map((t) => d.orgs.nameOf(t) ?? t),
+			limitMin: Math.round(limitMs / 6000) / 10
+		});
 		return stored;
 	}
 
@@ -178,7 +192,7 @@ export class Warnings {
 		return w;
 	}
 
-	async #addVersion(w: StoredWarning, v: VersionRow): Promise<StoredWarning> {
+	async #addVersion(actor: Actor, w: StoredWarning, v: VersionRow): Promise<StoredWarning> {
 		const r = await this.#d.repo.addVersion(v);
 		if (!r.ok) {
 			if (r.reason === 'warning-cancelled')
@@ -190,6 +204,14 @@ export class Warnings {
 		const stored = (await this.#d.repo.get(w.id))!;
 		this.#publish(v.msgType === 'cancel' ? 'cancelled' : 'updated', stored, null);
 		this.#d.deadlinesChanged();
+		const byName = await this.#nameOf(actor.userId);
+		await this.#mirror(
+			stored,
+			actor,
+			v.msgType === 'cancel'
+				? { type: 'cancelled', byName, reason: v.reason ?? '' }
+				: { type: 'updated', byName, targetNames: [], limitMin: 0 }
+		);
 		return stored;
 	}
 
@@ -205,7 +227,7 @@ export class Warnings {
 		const times = this.#checkTimes(now, input.effective, input.expires);
 		const townships = w.targets.map((t) => this.#d.orgs.get(t.orgId)?.township).filter((t) => t != null);
 		const current = w.versions.at(-1)!;
-		return this.#addVersion(w, {
+		return this.#addVersion(actor, w, {
 			warningId: id,
 			version: current.version + 1,
 			msgType: 'update',
@@ -232,7 +254,7 @@ export class Warnings {
 		const w = await this.#forIssuer(actor, id);
 		const now = this.#d.now();
 		const current = w.versions.at(-1)!;
-		return this.#addVersion(w, {
+		return this.#addVersion(actor, w, {
 			...current,
 			version: current.version + 1,
 			msgType: 'cancel',
@@ -296,6 +318,14 @@ export class Warnings {
 		const stored = (await d.repo.get(id))!;
 		this.#publish('acknowledged', stored, orgId);
 		d.deadlinesChanged();
+		const target = stored.targets.find((t) => t.orgId === orgId)!;
+		await this.#mirror(stored, actor, {
+			type: 'acknowledged',
+			byName: await this.#nameOf(actor.userId),
+			orgName: d.orgs.nameOf(orgId) ?? orgId,
+			tookMs: now - target.reachedAt,
+			deviceAt
+		});
 		return stored;
 	}
 
@@ -332,6 +362,15 @@ export class Warnings {
 			throw new ApiError(400, 'call-in-future', 'a call is recorded after it happened');
 		await d.repo.addCall({ warningId: id, ...c, at, recordedBy: actor.userId, recordedAt: d.now() });
 		this.#publish('call', w, c.orgId);
+		await this.#mirror(w, actor, {
+			type: 'call',
+			orgName: d.orgs.nameOf(c.orgId) ?? c.orgId,
+			caller: c.caller,
+			callee: c.callee,
+			phone: c.phone,
+			answered: c.answered,
+			at
+		});
 	}
 
 	async read(actor: Actor, id: string): Promise<StoredWarningRecord> {
@@ -479,8 +518,39 @@ export class Warnings {
 		});
 		if (!e) return false;
 		const w = await d.repo.get(warningId);
-		if (w) this.#publish('escalated', w, orgId);
+		if (w) {
+			this.#publish('escalated', w, orgId);
+			await this.#mirror(w, null, {
+				type: 'escalated',
+				orgName: d.orgs.nameOf(orgId) ?? orgId,
+				leaderName: e.leaderName,
+				leaderPhone: e.leaderPhone
+			});
+		}
 		return true;
+	}
+
+	async #nameOf(userId: string): Promise<string> {
+		return (await this.#d.userName(userId)) ?? userId;
+	}
+
+	/** Tells the linked incident's room (if any) of a step; never fails the step itself. */
+	async #mirror(w: StoredWarning, actor: Actor | null, step: MirrorStep): Promise<void> {
+		const d = this.#d;
+		if (!d.mirror || !w.incidentId) return;
+		const note = mirrorNote(w, {
+			issuerName: d.orgs.nameOf(w.issuerOrgId) ?? w.issuerOrgId,
+			step,
+			by: actor && { userId: actor.userId, orgId: actor.orgId },
+			now: d.now(),
+			status: this.statusOf(w)
+		});
+		if (!note) return;
+		try {
+			await d.mirror(note);
+		} catch (err) {
+			d.onSideEffectError?.(err, `mirroring warning ${w.id} into incident ${w.incidentId}`);
+		}
 	}
 
 	#publish(
