@@ -116,5 +116,18 @@ export function describeDutyRepositoryContract(name: string, make: MakeDutyRepos
 			expect(results.filter((r) => r.ok)).toHaveLength(kept.length);
 			expect(kept.length).toBeGreaterThanOrEqual(1);
 		});
+		it('[duty-6] who is on duty everywhere at a time: one shift per organisation', async () => {
+			const repo = await open();
+			await repo.addShift(shift('a-day', 8, 20), 'u');
+			await repo.addShift(shift('a-night', 20, 32), 'u');
+			await repo.addShift(shift('b-day', 8, 20, 'twp-b'), 'u');
+			await repo.addShift(shift('c-later', 30, 40, 'twp-c'), 'u');
+			expect((await repo.onDutyEverywhere(T0 + 10 * H)).map((s) => [s.orgId, s.id])).toEqual([
+				['twp-a', 'a-day'],
+				['twp-b', 'b-day']
+			]);
+			expect((await repo.onDutyEverywhere(T0 + 20 * H)).map((s) => s.id)).toEqual(['a-night']);
+			expect(await repo.onDutyEverywhere(T0 + 50 * H)).toEqual([]);
+		});
 	});
 }

@@ -4,7 +4,8 @@
  * from the current version; cancels (解除) with a reason. Every version stays on the record page
  * with its content, and the CAP export of each carries the area. Then, on a phone-sized page, a
  * township officer acknowledges while offline: the acknowledgement waits on the phone and is sent
- * when the network is back, with the device's time and the server's.
+ * when the network is back, with the device's time and the server's. Who is on duty now shows on
+ * an officer's first page and, for every organisation, on the administrator's organisation page.
  * Skips only when there is no Chromium at CHROMIUM_PATH (/usr/bin/chromium), and says so.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -183,5 +184,34 @@ describe.skipIf(noChromium)('warning versions, area and offline acknowledgement 
 		expect(Math.abs(deviceAt - tappedAt)).toBeLessThan(1000);
 		expect(serverAt - deviceAt).toBeGreaterThanOrEqual(1400);
 		await ctx.close();
+	}, 120_000);
+	it('who is on duty now: on the officer’s first page and in the administrator’s organisation tree', async () => {
+		const chaotianApi = await server.login('chaotian');
+		const shift = await call(server.url, chaotianApi, 'POST', `/api/duty/${CHAOTIAN}/shifts`, {
+			startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+			endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+			officerName: '朝天当班员',
+			officerPhone: '0839-8600100',
+			leaderName: '朝天带班镇长',
+			leaderPhone: '13900000100'
+		});
+		expect(shift.status).toBe(201);
+		const officer = await pageOf('chaotian');
+		const mine = officer.page.locator(`[data-testid=on-duty-now][data-org="${CHAOTIAN}"]`);
+		await mine.locator('[data-testid=on-duty-leader]').waitFor({ timeout: 10_000 });
+		await expect(mine.textContent()).resolves.toContain('朝天带班镇长');
+		await expect(mine.textContent()).resolves.toContain('13900000100');
+		await officer.ctx.close();
+
+		const admin = await pageOf('admin');
+		await admin.page.goto(`${server.url}/admin/organisations`);
+		const row = admin.page.locator(`[data-testid=org-row][data-org="${CHAOTIAN}"]`);
+		await row.locator('[data-testid=on-duty-officer]').waitFor({ timeout: 10_000 });
+		await expect(row.textContent()).resolves.toContain('朝天当班员');
+		await expect(row.textContent()).resolves.toContain('0839-8600100');
+		await expect(
+			admin.page.locator(`[data-testid=org-row][data-org="${DATAN}"] [data-testid=on-duty-now]`).textContent()
+		).resolves.toContain('当前无排班');
+		await admin.ctx.close();
 	}, 120_000);
 });

@@ -9,7 +9,7 @@ import {
 	type PgPool,
 	type PgQueryable
 } from '../../store/postgres/database.ts';
-import type { DutyRepository, HandoverRow, ShiftRow } from '../duty-repository.ts';
+import { latestPerOrg, type DutyRepository, type HandoverRow, type ShiftRow } from '../duty-repository.ts';
 
 interface ShiftDbRow {
 	id: string;
@@ -123,6 +123,14 @@ export class PgDutyRepository implements DutyRepository {
 			[orgId, at]
 		);
 		return r.rows[0] && shiftOf(r.rows[0]);
+	}
+
+	async onDutyEverywhere(at: number): Promise<ShiftRow[]> {
+		const r = await this.pool.query<ShiftDbRow>(
+			'SELECT * FROM duty_shifts WHERE starts_at <= $1 AND ends_at > $1 ORDER BY org_id, starts_at DESC, id',
+			[at]
+		);
+		return latestPerOrg(r.rows.map(shiftOf));
 	}
 
 	async replaceShifts(

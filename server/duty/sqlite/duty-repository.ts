@@ -1,6 +1,6 @@
 /** The embedded DutyRepository on the tables of ./schema.ts. */
 import type { SqliteDatabase } from '../../store/sqlite/database.ts';
-import type { DutyRepository, HandoverRow, ShiftRow } from '../duty-repository.ts';
+import { latestPerOrg, type DutyRepository, type HandoverRow, type ShiftRow } from '../duty-repository.ts';
 
 interface ShiftDbRow {
 	id: string;
@@ -113,6 +113,15 @@ export class SqliteDutyRepository implements DutyRepository {
 			)
 			.get(orgId, at, at) as ShiftDbRow | undefined;
 		return r && shiftOf(r);
+	}
+
+	async onDutyEverywhere(at: number): Promise<ShiftRow[]> {
+		const rows = this.#db
+			.prepare(
+				'SELECT * FROM duty_shifts WHERE starts_at <= ? AND ends_at > ? ORDER BY org_id, starts_at DESC, id'
+			)
+			.all(at, at) as ShiftDbRow[];
+		return latestPerOrg(rows.map(shiftOf));
 	}
 
 	async replaceShifts(
