@@ -87,7 +87,8 @@ export async function setUpServices(opts: {
 			jurisdictionDir: config.jurisdictionDir,
 			ackLimitsS: config.warningAckLimitsS,
 			log,
-			mirror: (note) => warningMirror.write(note)
+			mirror: (note) => warningMirror.write(note),
+			webhookSecrets: config.warningWebhookSecrets
 		});
 		const photos = new Photos({
 			repository: repositories.attachments,

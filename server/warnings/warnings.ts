@@ -28,6 +28,8 @@ import type { DutyRepository } from '../duty/duty-repository.ts';
 import type { OrganisationDirectory } from '../identity/organisations.ts';
 import { capXml } from './cap.ts';
 import { mirrorNote, type MirrorStep, type WarningMirrorNote } from './mirror-notes.ts';
+import type { AttemptResult, WebhookEvent } from './webhooks.ts';
+import type { DispatchRow } from './warning-repository.ts';
 import type { WarningEvents } from './events.ts';
 import { assertIssuerStaff, assertMayIssue, inCommandCentre, mayRead, type WarningFields } from './rules.ts';
 import { beijingStamp } from './time.ts';
@@ -67,7 +69,12 @@ export interface WarningsDeps {
 	mirror?(note: WarningMirrorNote): Promise<void>;
 	/** Where a failed mirror write is reported. */
 	onSideEffectError?(err: unknown, what: string): void;
+	/** Hands a step to the outbound webhooks (./webhooks.ts): stores one outbox row per hook. */
+	handOff?(event: WebhookEvent, warningId: string, orgId: string, payload: object): Promise<number>;
 }
+
+/** The author of what the server records itself (webhook attempts). */
+export const SERVER_RECORDER = 'sitroom-server';
 
 const ACKNOWLEDGING_ROLES = new Set(['commander', 'agency', 'township', 'field']);
 
@@ -174,6 +181,7 @@ export class Warnings {
 		const stored = (await d.repo.get(id))!;
 		this.#publish('issued', stored, null);
 		d.deadlinesChanged();
+		await this.#handOff('issued', stored, stored.issuerOrgId);
 		await this.#mirror(stored, actor, {
 			type: 'issued',
 			byName: await this.#nameOf(actor.userId),
@@ -204,6 +212,7 @@ export class Warnings {
 		const stored = (await this.#d.repo.get(w.id))!;
 		this.#publish(v.msgType === 'cancel' ? 'cancelled' : 'updated', stored, null);
 		this.#d.deadlinesChanged();
+		await this.#handOff(v.msgType === 'cancel' ? 'cancelled' : 'updated', stored, stored.issuerOrgId);
 		const byName = await this.#nameOf(actor.userId);
 		await this.#mirror(
 			stored,
@@ -520,6 +529,12 @@ export class Warnings {
 		const w = await d.repo.get(warningId);
 		if (w) {
 			this.#publish('escalated', w, orgId);
+			await this.#handOff('escalated', w, orgId, {
+				orgId,
+				at: new Date(e.at).toISOString(),
+				leaderName: e.leaderName,
+				leaderPhone: e.leaderPhone
+			});
 			await this.#mirror(w, null, {
 				type: 'escalated',
 				orgName: d.orgs.nameOf(orgId) ?? orgId,
@@ -528,6 +543,82 @@ export class Warnings {
 			});
 		}
 		return true;
+	}
+
+	/**
+	 * Hands a step to the outbound webhooks: the warning's current version, and whom to reach:
+	 * every target with its duty officer and leader on duty now (an escalation: the target that
+	 * missed its limit, with the leader named). Never fails the step; a failure is logged.
+	 */
+	async #handOff(
+		event: WebhookEvent,
+		w: StoredWarning,
+		orgId: string,
+		escalation?: { orgId: string; at: string; leaderName: string | null; leaderPhone: string | null }
+	): Promise<void> {
+		const d = this.#d;
+		if (!d.handOff) return;
+		try {
+			const v = await this.#versionOut(w.versions.at(-1)!);
+			const now = d.now();
+			const targets = escalation ? w.targets.filter((t) => t.orgId === escalation.orgId) : w.targets;
+			const recipients = await Promise.all(
+				targets.map(async (t) => {
+					const shift = await d.duty.onDutyAt(t.orgId, now);
+					return {
+						orgId: t.orgId,
+						orgName: d.orgs.nameOf(t.orgId) ?? t.orgId,
+						acknowledged: t.ack !== null,
+						onDuty: shift
+							? {
+									officerName: shift.officerName,
+									officerPhone: shift.officerPhone,
+									leaderName: shift.leaderName,
+									leaderPhone: shift.leaderPhone
+								}
+							: null
+					};
+				})
+			);
+			await d.handOff(event, w.id, orgId, {
+				warning: {
+					id: w.id,
+					kind: w.kind,
+					status: this.statusOf(w, now),
+					issuerOrgId: w.issuerOrgId,
+					issuerOrgName: d.orgs.nameOf(w.issuerOrgId) ?? w.issuerOrgId,
+					incidentId: w.incidentId,
+					cap: `/api/warnings/${encodeURIComponent(w.id)}/cap?version=${v.version}`,
+					...v
+				},
+				recipients,
+				...(escalation ? { escalation } : {})
+			});
+		} catch (err) {
+			d.onSideEffectError?.(err, `handing warning ${w.id} (${event}) to the webhooks`);
+		}
+	}
+
+	/** One webhook attempt, as a call record of the warning (叫应记录), published like a call. */
+	async recordDispatchAttempt(row: DispatchRow, attempt: number, r: AttemptResult): Promise<void> {
+		const d = this.#d;
+		const now = d.now();
+		const orgId = row.orgId ?? (await d.repo.get(row.warningId))?.issuerOrgId ?? '';
+		await d.repo.addCall({
+			warningId: row.warningId,
+			orgId,
+			direction: 'outgoing',
+			caller: 'Sitroom',
+			callee: `webhook:${row.hook}`,
+			phone: '',
+			at: now,
+			answered: r.ok,
+			note: `${row.event} · attempt ${attempt} · ${r.detail} · ${r.ms} ms`,
+			recordedBy: SERVER_RECORDER,
+			recordedAt: now
+		});
+		const w = await d.repo.get(row.warningId);
+		if (w) this.#publish('call', w, orgId);
 	}
 
 	async #nameOf(userId: string): Promise<string> {

@@ -290,5 +290,52 @@ export function describeWarningRepositoryContract(name: string, make: MakeWarnin
 			).toBeNull();
 			expect((await repo.record('w1'))!.escalations).toEqual([]);
 		});
+		it("[warnings-10] the webhooks' outbox: claimed under a lease, once at a time, retried, settled", async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			const row = (id: string, nextAt: number) => ({
+				id,
+				warningId: 'w1',
+				orgId: null,
+				hook: 'sms',
+				event: 'issued',
+				body: `{"id":"${id}"}`,
+				attempts: 0,
+				nextAt,
+				createdAt: T0,
+				doneAt: null,
+				outcome: null
+			});
+			await repo.addDispatches([row('d1', T0), row('d2', T0 + MIN)]);
+			expect(await repo.nextDispatchAt()).toBe(T0);
+			// Claimed at once by several callers: each row goes to one of them.
+			const claims = await Promise.all([
+				repo.claimDispatches(T0, T0 + 30_000, 10),
+				repo.claimDispatches(T0, T0 + 30_000, 10),
+				repo.claimDispatches(T0, T0 + 30_000, 10)
+			]);
+			expect(claims.flat().map((d) => d.id)).toEqual(['d1']);
+			// While leased, nobody else gets it; the next due time is the lease's end or d2's.
+			expect(await repo.claimDispatches(T0 + 1000, T0 + 60_000, 10)).toEqual([]);
+			expect(await repo.nextDispatchAt()).toBe(T0 + 30_000);
+			// A lease that ran out (its node died) is claimed again.
+			expect((await repo.claimDispatches(T0 + 30_000, T0 + 60_000, 10)).map((d) => d.id)).toEqual(['d1']);
+			await repo.settleDispatch('d1', { attempts: 1, nextAt: T0 + 40_000 });
+			expect(await repo.nextDispatchAt()).toBe(T0 + 40_000);
+			expect(
+				(await repo.claimDispatches(T0 + 2 * MIN, T0 + 3 * MIN, 10)).map((d) => [d.id, d.attempts])
+			).toEqual([
+				['d1', 1],
+				['d2', 0]
+			]);
+			await repo.settleDispatch('d1', { attempts: 2, doneAt: T0 + 2 * MIN, outcome: 'delivered' });
+			await repo.settleDispatch('d2', { attempts: 5, doneAt: T0 + 2 * MIN, outcome: 'failed' });
+			expect(await repo.nextDispatchAt()).toBeNull();
+			expect(await repo.claimDispatches(T0 + 60 * MIN, T0 + 61 * MIN, 10)).toEqual([]);
+			expect((await repo.dispatches('w1')).map((d) => [d.id, d.attempts, d.outcome, d.body])).toEqual([
+				['d1', 2, 'delivered', '{"id":"d1"}'],
+				['d2', 5, 'failed', '{"id":"d2"}']
+			]);
+		});
 	});
 }

@@ -92,5 +92,26 @@ export const warningPgMigrations: readonly PgMigration[] = [
 				n INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		id: 'warnings/002-dispatches',
+		sql: `
+			CREATE TABLE warning_dispatches (
+				id TEXT COLLATE "C" PRIMARY KEY,
+				warning_id TEXT COLLATE "C" NOT NULL,
+				org_id TEXT,
+				hook TEXT NOT NULL,
+				event TEXT NOT NULL,
+				body TEXT NOT NULL,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_at BIGINT NOT NULL,
+				claimed_until BIGINT,
+				created_at BIGINT NOT NULL,
+				done_at BIGINT,
+				outcome TEXT
+			);
+			CREATE INDEX warning_dispatches_due ON warning_dispatches(next_at) WHERE done_at IS NULL;
+			CREATE INDEX warning_dispatches_warning ON warning_dispatches(warning_id, created_at);
+		`
 	}
 ];

@@ -14,6 +14,7 @@ import type {
 	AckResult,
 	AckRow,
 	CallRow,
+	DispatchRow,
 	DueTarget,
 	EscalationRow,
 	StoredTarget,
@@ -157,6 +158,34 @@ const escalationOf = (r: EscalationDbRow): EscalationRow => ({
 	at: r.at,
 	leaderName: r.leader_name,
 	leaderPhone: r.leader_phone
+});
+
+interface DispatchDbRow {
+	id: string;
+	warning_id: string;
+	org_id: string | null;
+	hook: string;
+	event: string;
+	body: string;
+	attempts: number;
+	next_at: number;
+	created_at: number;
+	done_at: number | null;
+	outcome: DispatchRow['outcome'];
+}
+
+const dispatchOf = (r: DispatchDbRow): DispatchRow => ({
+	id: r.id,
+	warningId: r.warning_id,
+	orgId: r.org_id,
+	hook: r.hook,
+	event: r.event,
+	body: r.body,
+	attempts: r.attempts,
+	nextAt: r.next_at,
+	createdAt: r.created_at,
+	doneAt: r.done_at,
+	outcome: r.outcome
 });
 
 async function insertVersion(q: PgQueryable, v: VersionRow): Promise<void> {
@@ -401,5 +430,76 @@ export class PgWarningRepository implements WarningRepository {
 			[key]
 		);
 		return r.rows[0]!.n;
+	}
+
+	async addDispatches(rows: DispatchRow[]): Promise<void> {
+		await inTransaction(this.pool, async (c) => {
+			for (const r of rows)
+				await c.query(
+					`INSERT INTO warning_dispatches (id, warning_id, org_id, hook, event, body, attempts, next_at, created_at, done_at, outcome)
+					 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+					[
+						r.id,
+						r.warningId,
+						r.orgId,
+						r.hook,
+						r.event,
+						r.body,
+						r.attempts,
+						r.nextAt,
+						r.createdAt,
+						r.doneAt,
+						r.outcome
+					]
+				);
+		});
+	}
+
+	async claimDispatches(now: number, leaseUntil: number, limit: number): Promise<DispatchRow[]> {
+		// SKIP LOCKED: two nodes claiming at once take different rows, neither waits for the other.
+		const r = await this.pool.query<DispatchDbRow>(
+			`UPDATE warning_dispatches SET claimed_until = $2 WHERE id IN (
+				SELECT id FROM warning_dispatches WHERE done_at IS NULL AND next_at <= $1
+				AND (claimed_until IS NULL OR claimed_until <= $1)
+				ORDER BY next_at, created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+			 ) RETURNING *`,
+			[now, leaseUntil, limit]
+		);
+		return r.rows
+			.map(dispatchOf)
+			.sort((a, b) => a.nextAt - b.nextAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+	}
+
+	async settleDispatch(
+		id: string,
+		r:
+			| { attempts: number; nextAt: number }
+			| { attempts: number; doneAt: number; outcome: 'delivered' | 'failed' }
+	): Promise<void> {
+		if ('nextAt' in r)
+			await this.pool.query(
+				'UPDATE warning_dispatches SET attempts = $1, next_at = $2, claimed_until = NULL WHERE id = $3',
+				[r.attempts, r.nextAt, id]
+			);
+		else
+			await this.pool.query(
+				'UPDATE warning_dispatches SET attempts = $1, done_at = $2, outcome = $3, claimed_until = NULL WHERE id = $4',
+				[r.attempts, r.doneAt, r.outcome, id]
+			);
+	}
+
+	async nextDispatchAt(): Promise<number | null> {
+		const r = await this.pool.query<{ d: number | null }>(
+			'SELECT MIN(GREATEST(next_at, COALESCE(claimed_until, 0))) AS d FROM warning_dispatches WHERE done_at IS NULL'
+		);
+		return r.rows[0]?.d ?? null;
+	}
+
+	async dispatches(warningId: string): Promise<DispatchRow[]> {
+		const r = await this.pool.query<DispatchDbRow>(
+			'SELECT * FROM warning_dispatches WHERE warning_id = $1 ORDER BY created_at, id',
+			[warningId]
+		);
+		return r.rows.map(dispatchOf);
 	}
 }

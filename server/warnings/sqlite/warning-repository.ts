@@ -5,6 +5,7 @@ import type {
 	AckResult,
 	AckRow,
 	CallRow,
+	DispatchRow,
 	DueTarget,
 	EscalationRow,
 	StoredTarget,
@@ -141,6 +142,34 @@ const escalationOf = (r: EscalationDbRow): EscalationRow => ({
 	at: r.at,
 	leaderName: r.leader_name,
 	leaderPhone: r.leader_phone
+});
+
+interface DispatchDbRow {
+	id: string;
+	warning_id: string;
+	org_id: string | null;
+	hook: string;
+	event: string;
+	body: string;
+	attempts: number;
+	next_at: number;
+	created_at: number;
+	done_at: number | null;
+	outcome: DispatchRow['outcome'];
+}
+
+const dispatchOf = (r: DispatchDbRow): DispatchRow => ({
+	id: r.id,
+	warningId: r.warning_id,
+	orgId: r.org_id,
+	hook: r.hook,
+	event: r.event,
+	body: r.body,
+	attempts: r.attempts,
+	nextAt: r.next_at,
+	createdAt: r.created_at,
+	doneAt: r.done_at,
+	outcome: r.outcome
 });
 
 export class SqliteWarningRepository implements WarningRepository {
@@ -393,5 +422,77 @@ export class SqliteWarningRepository implements WarningRepository {
 			)
 			.get(key) as { n: number };
 		return r.n;
+	}
+
+	async addDispatches(rows: DispatchRow[]): Promise<void> {
+		const add = this.#db.prepare(
+			`INSERT INTO warning_dispatches (id, warning_id, org_id, hook, event, body, attempts, next_at, created_at, done_at, outcome)
+			 VALUES (?,?,?,?,?,?,?,?,?,?,?)`
+		);
+		this.#db.transaction(() => {
+			for (const r of rows)
+				add.run(
+					r.id,
+					r.warningId,
+					r.orgId,
+					r.hook,
+					r.event,
+					r.body,
+					r.attempts,
+					r.nextAt,
+					r.createdAt,
+					r.doneAt,
+					r.outcome
+				);
+		})();
+	}
+
+	async claimDispatches(now: number, leaseUntil: number, limit: number): Promise<DispatchRow[]> {
+		return this.#db.transaction(() => {
+			const rows = this.#db
+				.prepare(
+					`SELECT * FROM warning_dispatches WHERE done_at IS NULL AND next_at <= ?
+					 AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_at, created_at, id LIMIT ?`
+				)
+				.all(now, now, limit) as DispatchDbRow[];
+			const claim = this.#db.prepare('UPDATE warning_dispatches SET claimed_until = ? WHERE id = ?');
+			for (const r of rows) claim.run(leaseUntil, r.id);
+			return rows.map(dispatchOf);
+		})();
+	}
+
+	async settleDispatch(
+		id: string,
+		r:
+			| { attempts: number; nextAt: number }
+			| { attempts: number; doneAt: number; outcome: 'delivered' | 'failed' }
+	): Promise<void> {
+		if ('nextAt' in r)
+			this.#db
+				.prepare('UPDATE warning_dispatches SET attempts = ?, next_at = ?, claimed_until = NULL WHERE id = ?')
+				.run(r.attempts, r.nextAt, id);
+		else
+			this.#db
+				.prepare(
+					'UPDATE warning_dispatches SET attempts = ?, done_at = ?, outcome = ?, claimed_until = NULL WHERE id = ?'
+				)
+				.run(r.attempts, r.doneAt, r.outcome, id);
+	}
+
+	async nextDispatchAt(): Promise<number | null> {
+		const r = this.#db
+			.prepare(
+				'SELECT MIN(MAX(next_at, COALESCE(claimed_until, 0))) AS d FROM warning_dispatches WHERE done_at IS NULL'
+			)
+			.get() as { d: number | null };
+		return r.d;
+	}
+
+	async dispatches(warningId: string): Promise<DispatchRow[]> {
+		return (
+			this.#db
+				.prepare('SELECT * FROM warning_dispatches WHERE warning_id = ? ORDER BY created_at, id')
+				.all(warningId) as DispatchDbRow[]
+		).map(dispatchOf);
 	}
 }
