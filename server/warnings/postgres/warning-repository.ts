@@ -8,7 +8,6 @@
  * an escalation of the same warning do not interleave. `acknowledge` locks the target's row, so an
  * acknowledgement and an escalation of one target are ordered too.
  */
-import type { WarningArea } from '#domain/api/warnings';
 import { inTransaction, type PgPool, type PgQueryable } from '../../store/postgres/database.ts';
 import type {
 	AckResult,
@@ -17,7 +16,6 @@ import type {
 	DispatchRow,
 	DueTarget,
 	EscalationRow,
-	StoredTarget,
 	StoredWarning,
 	StoredWarningRecord,
 	TargetRow,
@@ -25,71 +23,19 @@ import type {
 	WarningRepository,
 	WarningRow
 } from '../warning-repository.ts';
-
-interface WarningDbRow {
-	id: string;
-	kind: WarningRow['kind'];
-	issuer_org_id: string;
-	incident_id: string | null;
-	status: 'active' | 'cancelled';
-	current_version: number;
-	created_at: number;
-}
-
-interface VersionDbRow {
-	warning_id: string;
-	version: number;
-	msg_type: VersionRow['msgType'];
-	identifier: string;
-	sent_at: number;
-	by_user_id: string;
-	title: string;
-	event: VersionRow['event'];
-	level: VersionRow['level'];
-	urgency: VersionRow['urgency'];
-	certainty: VersionRow['certainty'];
-	instruction: string;
-	area: string;
-	effective: number;
-	expires: number;
-	reason: string | null;
-}
-
-interface TargetDbRow {
-	warning_id: string;
-	org_id: string;
-	reached_at: number;
-	deadline_at: number;
-	escalated_at: number | null;
-	user_id: string | null;
-	device_at: number | null;
-	server_at: number | null;
-	version: number | null;
-}
-
-interface CallDbRow {
-	id: number;
-	warning_id: string;
-	org_id: string;
-	direction: CallRow['direction'];
-	caller: string;
-	callee: string;
-	phone: string;
-	at: number;
-	answered: boolean;
-	note: string;
-	recorded_by: string;
-	recorded_at: number;
-}
-
-interface EscalationDbRow {
-	id: number;
-	warning_id: string;
-	org_id: string;
-	at: number;
-	leader_name: string | null;
-	leader_phone: string | null;
-}
+import {
+	callOf,
+	dispatchOf,
+	escalationOf,
+	targetOf,
+	versionOf,
+	type CallDbRow,
+	type DispatchDbRow,
+	type EscalationDbRow,
+	type TargetDbRow,
+	type VersionDbRow,
+	type WarningDbRow
+} from '../warning-rows.ts';
 
 interface AckDbRow {
 	user_id: string;
@@ -97,96 +43,6 @@ interface AckDbRow {
 	server_at: number;
 	version: number;
 }
-
-const versionOf = (r: VersionDbRow): VersionRow => ({
-	warningId: r.warning_id,
-	version: r.version,
-	msgType: r.msg_type,
-	identifier: r.identifier,
-	sentAt: r.sent_at,
-	byUserId: r.by_user_id,
-	title: r.title,
-	event: r.event,
-	level: r.level,
-	urgency: r.urgency,
-	certainty: r.certainty,
-	instruction: r.instruction,
-	area: JSON.parse(r.area) as WarningArea,
-	effective: r.effective,
-	expires: r.expires,
-	reason: r.reason
-});
-
-const targetOf = (r: TargetDbRow): StoredTarget => ({
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	reachedAt: r.reached_at,
-	deadlineAt: r.deadline_at,
-	escalatedAt: r.escalated_at,
-	ack:
-		r.user_id === null
-			? null
-			: {
-					warningId: r.warning_id,
-					orgId: r.org_id,
-					userId: r.user_id,
-					deviceAt: r.device_at,
-					serverAt: r.server_at!,
-					version: r.version!
-				}
-});
-
-const callOf = (r: CallDbRow): CallRow => ({
-	id: r.id,
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	direction: r.direction,
-	caller: r.caller,
-	callee: r.callee,
-	phone: r.phone,
-	at: r.at,
-	answered: r.answered,
-	note: r.note,
-	recordedBy: r.recorded_by,
-	recordedAt: r.recorded_at
-});
-
-const escalationOf = (r: EscalationDbRow): EscalationRow => ({
-	id: r.id,
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	at: r.at,
-	leaderName: r.leader_name,
-	leaderPhone: r.leader_phone
-});
-
-interface DispatchDbRow {
-	id: string;
-	warning_id: string;
-	org_id: string | null;
-	hook: string;
-	event: string;
-	body: string;
-	attempts: number;
-	next_at: number;
-	created_at: number;
-	done_at: number | null;
-	outcome: DispatchRow['outcome'];
-}
-
-const dispatchOf = (r: DispatchDbRow): DispatchRow => ({
-	id: r.id,
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	hook: r.hook,
-	event: r.event,
-	body: r.body,
-	attempts: r.attempts,
-	nextAt: r.next_at,
-	createdAt: r.created_at,
-	doneAt: r.done_at,
-	outcome: r.outcome
-});
 
 async function insertVersion(q: PgQueryable, v: VersionRow): Promise<void> {
 	await q.query(
