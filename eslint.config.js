@@ -245,7 +245,22 @@ export default ts.config(
 	},
 	{
 		files: ['server/warnings/**/*.ts', 'server/duty/**/*.ts'],
-		ignores: ['server/warnings/sqlite/**', 'server/duty/sqlite/**'],
+		ignores: [
+			'server/warnings/sqlite/**',
+			'server/duty/sqlite/**',
+			'server/warnings/postgres/**',
+			'server/duty/postgres/**'
+		],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{ patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE, ...NO_POSTGRES] }
+			]
+		}
+	},
+	{
+		// Their postgres/ folders know PostgreSQL, not SQLite.
+		files: ['server/warnings/postgres/**/*.ts', 'server/duty/postgres/**/*.ts'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}

@@ -225,6 +225,8 @@ export type Config = {
 	feedChecks: FeedCheckConfig;
 	mapLayers: { json: string | null; file: string | null };
 	warningAckLimitsS: ReturnType<typeof parseAckLimits>;
+	/** WARNING_WEBHOOK_SECRET_* variables: the HMAC secrets of the outbound webhooks, by name. */
+	warningWebhookSecrets: Readonly<Record<string, string>>;
 };
 
 export class ConfigError extends Error {
@@ -277,6 +279,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			concurrency: e.FEED_CHECK_CONCURRENCY
 		},
 		warningAckLimitsS: parseAckLimits(e.WARNING_ACK_LIMITS),
+		// The secrets of the county's outbound webhooks (warnings.json names each by its variable).
+		warningWebhookSecrets: Object.fromEntries(
+			Object.entries(env).filter(
+				(kv): kv is [string, string] => kv[0].startsWith('WARNING_WEBHOOK_SECRET_') && !!kv[1]
+			)
+		),
 		mapLayers: {
 			json: e.MAP_LAYERS ?? null,
 			file: e.MAP_LAYERS_FILE ? path.resolve(e.MAP_LAYERS_FILE) : null

@@ -23,6 +23,12 @@ export function dutyRouter(deps: { roster: Roster; now(): number }): Router {
 	const { roster } = deps;
 	const r = Router();
 
+	r.get('/duty/on-duty', requireActor(), async (req, res) => {
+		const q = parseQuery(OnDutyQuerySchema, req);
+		const at = q.at ? Date.parse(q.at) : deps.now();
+		res.json({ at: new Date(at).toISOString(), shifts: await roster.onDutyEverywhere(at) });
+	});
+
 	r.get('/duty/:orgId/shifts', requireActor(), async (req, res) => {
 		const { orgId } = parseParams(orgParams, req);
 		const q = parseQuery(RosterQuerySchema, req);

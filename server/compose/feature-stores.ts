@@ -3,7 +3,9 @@
  * roster, photo records) on SQLite. With the SQLite document store they share its file. Under
  * PostgreSQL they have no PostgreSQL implementation yet: they then live in their own SQLite file
  * under DATA_DIR (`sitroom-features.db`), which is right for one node only, and the server says so
- * at start. Each feature's PostgreSQL repository replaces its line here when it lands.
+ * at start. Each feature's PostgreSQL repository replaces its line here when it lands: warnings
+ * and the duty roster have (warnings/postgres, duty/postgres), so the file keeps only registers
+ * and photo records.
  */
 import path from 'node:path';
 import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
@@ -45,11 +47,35 @@ export function sqliteFeatureRepositories(db: SqliteDatabase): FeatureRepositori
 	};
 }
 
-/** Their own SQLite file under DATA_DIR, beside PostgreSQL (one node only). */
-export function openFeatureFile(dataDir: string): { db: SqliteDatabase; repositories: FeatureRepositories } {
+/** The features not on PostgreSQL yet. */
+export type FallbackRepositories = Pick<FeatureRepositories, 'registers' | 'attachments'>;
+
+/**
+ * Their own SQLite file under DATA_DIR, beside PostgreSQL (one node only). `strandedWarnings`
+ * counts the warnings an older version kept in this file (before warnings moved to PostgreSQL):
+ * they are not moved, so the server says so at start.
+ */
+export function openFeatureFile(dataDir: string): {
+	db: SqliteDatabase;
+	repositories: FallbackRepositories;
+	strandedWarnings: number;
+} {
 	const db = openDatabase({
 		file: path.join(dataDir, 'sitroom-features.db'),
-		migrations: FEATURE_MIGRATIONS
+		migrations: [...registerMigrations, ...attachmentMigrations]
 	});
-	return { db, repositories: sqliteFeatureRepositories(db) };
+	const hasWarnings = db
+		.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'warnings'")
+		.get();
+	const strandedWarnings = hasWarnings
+		? (db.prepare('SELECT count(*) AS n FROM warnings').get() as { n: number }).n
+		: 0;
+	return {
+		db,
+		repositories: {
+			registers: new SqliteRegisterRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
+		},
+		strandedWarnings
+	};
 }

@@ -22,6 +22,10 @@ import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import { PgDutyRepository } from '../duty/postgres/duty-repository.ts';
+import { dutyPgMigrations } from '../duty/postgres/schema.ts';
+import { PgWarningRepository } from '../warnings/postgres/warning-repository.ts';
+import { warningPgMigrations } from '../warnings/postgres/schema.ts';
 import { openFeatureFile } from './feature-stores.ts';
 import type { Stores } from './stores.ts';
 
@@ -30,7 +34,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...identityPgMigrations,
 	...incidentPgMigrations,
 	...guardPgMigrations,
-	...refusalPgMigrations
+	...refusalPgMigrations,
+	...warningPgMigrations,
+	...dutyPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -56,8 +62,13 @@ export async function openPostgresStores(
 		const features = openFeatureFile(dataDir);
 		storeLog.warn(
 			{ file: 'sitroom-features.db' },
-			'registers, warnings, duty roster and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
+			'registers and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
 		);
+		if (features.strandedWarnings > 0)
+			storeLog.warn(
+				{ file: 'sitroom-features.db', warnings: features.strandedWarnings },
+				'this SQLite file holds warnings and duty rosters of an older version; they now live in PostgreSQL and were not moved'
+			);
 		return {
 			docs,
 			sqlite: null,
@@ -67,6 +78,8 @@ export async function openPostgresStores(
 				attribution: new PgAttributionStore(pool),
 				clientOwners,
 				refusals: new PgRefusalStore(pool),
+				warnings: new PgWarningRepository(pool),
+				duty: new PgDutyRepository(pool),
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

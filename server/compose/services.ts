@@ -11,6 +11,7 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import type { LoginLimiter } from '../identity/login-throttle.ts';
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
+import { IncidentWarningMirror } from '../incidents/warning-mirror.ts';
 import type { Logger } from '../log.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
@@ -76,6 +77,10 @@ export async function setUpServices(opts: {
 			registry: rooms.registry,
 			log
 		});
+		const warningMirror = new IncidentWarningMirror({
+			registry: rooms.registry,
+			incidentExists: (id) => repositories.incidents.exists(id)
+		});
 		const warnings = setUpWarnings({
 			warnings: repositories.warnings,
 			duty: repositories.duty,
@@ -85,7 +90,9 @@ export async function setUpServices(opts: {
 			jurisdiction: incidents.jurisdiction,
 			jurisdictionDir: config.jurisdictionDir,
 			ackLimitsS: config.warningAckLimitsS,
-			log
+			log,
+			mirror: (note) => warningMirror.write(note),
+			webhookSecrets: config.warningWebhookSecrets
 		});
 		const photos = new Photos({
 			repository: repositories.attachments,

@@ -1,6 +1,6 @@
 /**
  * The duty roster's store (值班表, 交接班): shifts per organisation and handover notes. Async, so
- * a PostgreSQL implementation can follow; the SQLite one is in sqlite/, and every implementation
+ * SQLite (sqlite/) and PostgreSQL (postgres/) implement it, and every implementation
  * passes tests/duty/duty-repository-contract.ts.
  */
 
@@ -39,6 +39,8 @@ export interface DutyRepository {
 	shifts(orgId: string, from: number, to: number): Promise<ShiftRow[]>;
 	/** The shift covering `at` (start inclusive, end exclusive), if any. */
 	onDutyAt(orgId: string, at: number): Promise<ShiftRow | undefined>;
+	/** Every organisation's shift covering `at` (the one that started last), by organisation id. */
+	onDutyEverywhere(at: number): Promise<ShiftRow[]>;
 	/**
 	 * Replaces the organisation's shifts starting in [from, to) with `shifts`, in one transaction:
 	 * all of them or none.
@@ -54,4 +56,11 @@ export interface DutyRepository {
 	): Promise<{ row: HandoverRow; confirmedNow: boolean } | undefined>;
 	/** The organisation's handovers, newest first. */
 	handovers(orgId: string, limit: number): Promise<HandoverRow[]>;
+}
+
+/** The first shift of each organisation in `rows` (ordered by organisation, latest start first). */
+export function latestPerOrg(rows: ShiftRow[]): ShiftRow[] {
+	const out: ShiftRow[] = [];
+	for (const r of rows) if (out.at(-1)?.orgId !== r.orgId) out.push(r);
+	return out;
 }

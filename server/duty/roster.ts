@@ -54,6 +54,11 @@ export class Roster {
 		return s ? shiftOut(s) : null;
 	}
 
+	/** Who is on duty at `at` in every organisation that has a shift then. */
+	async onDutyEverywhere(at: number): Promise<Shift[]> {
+		return (await this.deps.repo.onDutyEverywhere(at)).map(shiftOut);
+	}
+
 	async addShift(actor: Actor, orgId: string, input: Required<ShiftInput>): Promise<Shift> {
 		this.assertMayPlan(actor, orgId);
 		const row: ShiftRow = {

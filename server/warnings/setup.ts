@@ -16,6 +16,8 @@ import type { Logger } from '../log.ts';
 import { EscalationTimer, systemClock, type Clock } from './escalation.ts';
 import { EVENT_NAMES_ZH } from './event-names.ts';
 import { WarningEvents } from './events.ts';
+import { resolveWebhooks, WebhookDispatcher, WebhookFileSchema } from './webhooks.ts';
+import type { WarningMirrorNote } from './mirror-notes.ts';
 import type { WarningRepository } from './warning-repository.ts';
 import { Warnings } from './warnings.ts';
 
@@ -23,7 +25,9 @@ const FIELDS = [...new Set(Object.values(WARNING_EVENTS))] as [WarningField, ...
 
 const CountyFile = z.object({
 	fields: z.record(z.string(), z.array(z.enum(FIELDS))).default({}),
-	agencyCodes: z.record(z.string(), z.string().regex(/^\d{3}$/)).default({})
+	agencyCodes: z.record(z.string(), z.string().regex(/^\d{3}$/)).default({}),
+	/** Outbound webhooks to SMS and voice-call platforms (./webhooks.ts); none by default. */
+	webhooks: z.array(WebhookFileSchema).default([])
 });
 
 export interface WarningParts {
@@ -31,13 +35,14 @@ export interface WarningParts {
 	roster: Roster;
 	events: WarningEvents;
 	escalation: EscalationTimer;
+	webhooks: WebhookDispatcher;
 	start(): Promise<void>;
 	stop(): void;
 }
 
 export function readCountyWarnings(dir: string): z.infer<typeof CountyFile> {
 	const file = path.join(dir, 'warnings.json');
-	if (!fs.existsSync(file)) return { fields: {}, agencyCodes: {} };
+	if (!fs.existsSync(file)) return { fields: {}, agencyCodes: {}, webhooks: [] };
 	return CountyFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
@@ -52,12 +57,18 @@ export function setUpWarnings(opts: {
 	ackLimitsS: Readonly<Record<AckLimitKey, number>>;
 	log: Logger;
 	clock?: Clock;
+	/** Writes a warning's steps into its incident's room (compose: incidents/warning-mirror.ts). */
+	mirror?: (note: WarningMirrorNote) => Promise<void>;
+	/** WARNING_WEBHOOK_SECRET_* values, by variable name. */
+	webhookSecrets?: Readonly<Record<string, string>>;
 }): WarningParts {
 	const clock = opts.clock ?? systemClock;
 	const log = opts.log.child({ module: 'warnings' });
 	const county = readCountyWarnings(opts.jurisdictionDir);
+	const hooks = resolveWebhooks(county.webhooks, opts.webhookSecrets ?? {});
 	const events = new WarningEvents();
 	let escalation: EscalationTimer | null = null;
+	let webhooks: WebhookDispatcher | null = null;
 	const warnings = new Warnings({
 		repo: opts.warnings,
 		duty: opts.duty,
@@ -73,7 +84,19 @@ export function setUpWarnings(opts: {
 		},
 		now: () => clock.now(),
 		deadlinesChanged: () => void escalation?.poke(),
-		eventLabel: (e) => EVENT_NAMES_ZH[e]
+		eventLabel: (e) => EVENT_NAMES_ZH[e],
+		...(opts.mirror ? { mirror: opts.mirror } : {}),
+		onSideEffectError: (err, what) => log.error({ err }, `${what} failed`),
+		...(hooks.length > 0
+			? { handOff: (event, id, orgId, payload) => webhooks!.enqueue(event, id, orgId, payload) }
+			: {})
+	});
+	webhooks = new WebhookDispatcher({
+		repo: opts.warnings,
+		hooks,
+		clock,
+		log: log.child({ module: 'webhooks' }),
+		record: (row, attempt, result) => warnings.recordDispatchAttempt(row, attempt, result)
 	});
 	escalation = new EscalationTimer({
 		clock,
@@ -93,9 +116,18 @@ export function setUpWarnings(opts: {
 		roster,
 		events,
 		escalation,
-		start: () => escalation.poke(),
+		webhooks,
+		start: async () => {
+			if (hooks.length === 0)
+				log.info(
+					'no outbound webhooks in warnings.json: warnings are not handed to SMS or voice-call platforms'
+				);
+			else log.info({ webhooks: hooks.map((h) => `${h.name} ${h.events.join(',')}`) }, 'outbound webhooks');
+			await Promise.all([escalation.poke(), webhooks.poke()]);
+		},
 		stop: () => {
 			escalation.stop();
+			webhooks.stop();
 			events.close();
 		}
 	};

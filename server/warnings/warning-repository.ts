@@ -1,8 +1,8 @@
 /**
  * The warnings' store: each warning (预警 or 指令) with every version (issue, 续发 update, 解除
  * cancel with its reason), its targets with their acknowledgement deadlines, and the append-only
- * rows of acknowledgements (签收), call records (叫应记录) and escalations. Async, so a PostgreSQL
- * implementation can follow; the SQLite one is in sqlite/, and every implementation passes
+ * rows of acknowledgements (签收), call records (叫应记录) and escalations, and the outbox of the
+ * outbound webhooks. Async; SQLite (sqlite/) and PostgreSQL (postgres/) implement it, and both pass
  * tests/warnings/warning-repository-contract.ts. Times are epoch milliseconds.
  */
 import type { WarningArea } from '#domain/api/warnings';
@@ -113,6 +113,28 @@ export interface DueTarget {
 	deadlineAt: number;
 }
 
+/**
+ * One hand-off of a warning's step to an outbound webhook (an SMS or voice-call platform): the
+ * outbox row the dispatcher sends, retries with backoff and settles. `claimedUntil` is a lease:
+ * while it runs, no other node (or pass) sends the same row.
+ */
+export interface DispatchRow {
+	id: string;
+	warningId: string;
+	/** The target the step is about (an escalation), or null for the whole warning. */
+	orgId: string | null;
+	hook: string;
+	event: string;
+	/** The JSON body, exactly as signed and sent. */
+	body: string;
+	attempts: number;
+	nextAt: number;
+	createdAt: number;
+	doneAt: number | null;
+	/** `delivered`, or `failed` after the last attempt. */
+	outcome: 'delivered' | 'failed' | null;
+}
+
 export interface WarningRepository {
 	/** Stores a new warning with its first version and its targets, in one transaction. */
 	create(w: WarningRow, first: VersionRow, targets: TargetRow[]): Promise<void>;
@@ -151,4 +173,21 @@ export interface WarningRepository {
 	escalate(e: Omit<EscalationRow, 'id'>): Promise<EscalationRow | null>;
 	/** The next running number under `key` (1, 2, …), for message identifiers. */
 	nextSerial(key: string): Promise<number>;
+	/** Adds rows to the outbound webhooks' outbox. */
+	addDispatches(rows: DispatchRow[]): Promise<void>;
+	/**
+	 * Claims up to `limit` unsettled rows due at `now` whose lease is free or ran out, leasing
+	 * them until `leaseUntil`: a row is claimed by one caller at a time, also across nodes.
+	 */
+	claimDispatches(now: number, leaseUntil: number, limit: number): Promise<DispatchRow[]>;
+	/** After an attempt: the count, and either the next try (`nextAt`) or the end (`outcome`). */
+	settleDispatch(
+		id: string,
+		r:
+			| { attempts: number; nextAt: number }
+			| { attempts: number; doneAt: number; outcome: 'delivered' | 'failed' }
+	): Promise<void>;
+	/** When the next unsettled row is due (its lease taken into account), or null. */
+	nextDispatchAt(): Promise<number | null>;
+	dispatches(warningId: string): Promise<DispatchRow[]>;
 }

@@ -27,6 +27,9 @@ import type { z } from 'zod';
 import type { DutyRepository } from '../duty/duty-repository.ts';
 import type { OrganisationDirectory } from '../identity/organisations.ts';
 import { capXml } from './cap.ts';
+import { mirrorNote, type MirrorStep, type WarningMirrorNote } from './mirror-notes.ts';
+import type { AttemptResult, WebhookEvent } from './webhooks.ts';
+import type { DispatchRow } from './warning-repository.ts';
 import type { WarningEvents } from './events.ts';
 import { assertIssuerStaff, assertMayIssue, inCommandCentre, mayRead, type WarningFields } from './rules.ts';
 import { beijingStamp } from './time.ts';
@@ -59,7 +62,19 @@ export interface WarningsDeps {
 	deadlinesChanged(): void;
 	/** Labels of event codes (Chinese, for CAP). */
 	eventLabel(event: EventCode): string;
+	/**
+	 * Writes a step of a warning that belongs to an incident into that incident's room (its log
+	 * and its read-only warnings list); awaited, and a failure is logged, never the caller's.
+	 */
+	mirror?(note: WarningMirrorNote): Promise<void>;
+	/** Where a failed mirror write is reported. */
+	onSideEffectError?(err: unknown, what: string): void;
+	/** Hands a step to the outbound webhooks (./webhooks.ts): stores one outbox row per hook. */
+	handOff?(event: WebhookEvent, warningId: string, orgId: string, payload: object): Promise<number>;
 }
+
+/** The author of what the server records itself (webhook attempts). */
+export const SERVER_RECORDER = 'sitroom-server';
 
 const ACKNOWLEDGING_ROLES = new Set(['commander', 'agency', 'township', 'field']);
 
@@ -166,6 +181,13 @@ export class Warnings {
 		const stored = (await d.repo.get(id))!;
 		this.#publish('issued', stored, null);
 		d.deadlinesChanged();
+		await this.#handOff('issued', stored, stored.issuerOrgId);
+		await this.#mirror(stored, actor, {
+			type: 'issued',
+			byName: await this.#nameOf(actor.userId),
+			targetNames: targets.map((t) => d.orgs.nameOf(t) ?? t),
+			limitMin: Math.round(limitMs / 6000) / 10
+		});
 		return stored;
 	}
 
@@ -178,7 +200,7 @@ export class Warnings {
 		return w;
 	}
 
-	async #addVersion(w: StoredWarning, v: VersionRow): Promise<StoredWarning> {
+	async #addVersion(actor: Actor, w: StoredWarning, v: VersionRow): Promise<StoredWarning> {
 		const r = await this.#d.repo.addVersion(v);
 		if (!r.ok) {
 			if (r.reason === 'warning-cancelled')
@@ -190,6 +212,15 @@ export class Warnings {
 		const stored = (await this.#d.repo.get(w.id))!;
 		this.#publish(v.msgType === 'cancel' ? 'cancelled' : 'updated', stored, null);
 		this.#d.deadlinesChanged();
+		await this.#handOff(v.msgType === 'cancel' ? 'cancelled' : 'updated', stored, stored.issuerOrgId);
+		const byName = await this.#nameOf(actor.userId);
+		await this.#mirror(
+			stored,
+			actor,
+			v.msgType === 'cancel'
+				? { type: 'cancelled', byName, reason: v.reason ?? '' }
+				: { type: 'updated', byName, targetNames: [], limitMin: 0 }
+		);
 		return stored;
 	}
 
@@ -205,7 +236,7 @@ export class Warnings {
 		const times = this.#checkTimes(now, input.effective, input.expires);
 		const townships = w.targets.map((t) => this.#d.orgs.get(t.orgId)?.township).filter((t) => t != null);
 		const current = w.versions.at(-1)!;
-		return this.#addVersion(w, {
+		return this.#addVersion(actor, w, {
 			warningId: id,
 			version: current.version + 1,
 			msgType: 'update',
@@ -232,7 +263,7 @@ export class Warnings {
 		const w = await this.#forIssuer(actor, id);
 		const now = this.#d.now();
 		const current = w.versions.at(-1)!;
-		return this.#addVersion(w, {
+		return this.#addVersion(actor, w, {
 			...current,
 			version: current.version + 1,
 			msgType: 'cancel',
@@ -296,6 +327,14 @@ export class Warnings {
 		const stored = (await d.repo.get(id))!;
 		this.#publish('acknowledged', stored, orgId);
 		d.deadlinesChanged();
+		const target = stored.targets.find((t) => t.orgId === orgId)!;
+		await this.#mirror(stored, actor, {
+			type: 'acknowledged',
+			byName: await this.#nameOf(actor.userId),
+			orgName: d.orgs.nameOf(orgId) ?? orgId,
+			tookMs: now - target.reachedAt,
+			deviceAt
+		});
 		return stored;
 	}
 
@@ -332,6 +371,15 @@ export class Warnings {
 			throw new ApiError(400, 'call-in-future', 'a call is recorded after it happened');
 		await d.repo.addCall({ warningId: id, ...c, at, recordedBy: actor.userId, recordedAt: d.now() });
 		this.#publish('call', w, c.orgId);
+		await this.#mirror(w, actor, {
+			type: 'call',
+			orgName: d.orgs.nameOf(c.orgId) ?? c.orgId,
+			caller: c.caller,
+			callee: c.callee,
+			phone: c.phone,
+			answered: c.answered,
+			at
+		});
 	}
 
 	async read(actor: Actor, id: string): Promise<StoredWarningRecord> {
@@ -479,8 +527,121 @@ export class Warnings {
 		});
 		if (!e) return false;
 		const w = await d.repo.get(warningId);
-		if (w) this.#publish('escalated', w, orgId);
+		if (w) {
+			this.#publish('escalated', w, orgId);
+			await this.#handOff('escalated', w, orgId, {
+				orgId,
+				at: new Date(e.at).toISOString(),
+				leaderName: e.leaderName,
+				leaderPhone: e.leaderPhone
+			});
+			await this.#mirror(w, null, {
+				type: 'escalated',
+				orgName: d.orgs.nameOf(orgId) ?? orgId,
+				leaderName: e.leaderName,
+				leaderPhone: e.leaderPhone
+			});
+		}
 		return true;
+	}
+
+	/**
+	 * Hands a step to the outbound webhooks: the warning's current version, and whom to reach:
+	 * every target with its duty officer and leader on duty now (an escalation: the target that
+	 * missed its limit, with the leader named). Never fails the step; a failure is logged.
+	 */
+	async #handOff(
+		event: WebhookEvent,
+		w: StoredWarning,
+		orgId: string,
+		escalation?: { orgId: string; at: string; leaderName: string | null; leaderPhone: string | null }
+	): Promise<void> {
+		const d = this.#d;
+		if (!d.handOff) return;
+		try {
+			const v = await this.#versionOut(w.versions.at(-1)!);
+			const now = d.now();
+			const targets = escalation ? w.targets.filter((t) => t.orgId === escalation.orgId) : w.targets;
+			const recipients = await Promise.all(
+				targets.map(async (t) => {
+					const shift = await d.duty.onDutyAt(t.orgId, now);
+					return {
+						orgId: t.orgId,
+						orgName: d.orgs.nameOf(t.orgId) ?? t.orgId,
+						acknowledged: t.ack !== null,
+						onDuty: shift
+							? {
+									officerName: shift.officerName,
+									officerPhone: shift.officerPhone,
+									leaderName: shift.leaderName,
+									leaderPhone: shift.leaderPhone
+								}
+							: null
+					};
+				})
+			);
+			await d.handOff(event, w.id, orgId, {
+				warning: {
+					id: w.id,
+					kind: w.kind,
+					status: this.statusOf(w, now),
+					issuerOrgId: w.issuerOrgId,
+					issuerOrgName: d.orgs.nameOf(w.issuerOrgId) ?? w.issuerOrgId,
+					incidentId: w.incidentId,
+					cap: `/api/warnings/${encodeURIComponent(w.id)}/cap?version=${v.version}`,
+					...v
+				},
+				recipients,
+				...(escalation ? { escalation } : {})
+			});
+		} catch (err) {
+			d.onSideEffectError?.(err, `handing warning ${w.id} (${event}) to the webhooks`);
+		}
+	}
+
+	/** One webhook attempt, as a call record of the warning (叫应记录), published like a call. */
+	async recordDispatchAttempt(row: DispatchRow, attempt: number, r: AttemptResult): Promise<void> {
+		const d = this.#d;
+		const now = d.now();
+		const orgId = row.orgId ?? (await d.repo.get(row.warningId))?.issuerOrgId ?? '';
+		await d.repo.addCall({
+			warningId: row.warningId,
+			orgId,
+			direction: 'outgoing',
+			caller: 'Sitroom',
+			callee: `webhook:${row.hook}`,
+			phone: '',
+			at: now,
+			answered: r.ok,
+			note: `${row.event} · attempt ${attempt} · ${r.detail} · ${r.ms} ms`,
+			recordedBy: SERVER_RECORDER,
+			recordedAt: now
+		});
+		const w = await d.repo.get(row.warningId);
+		if (w) this.#publish('call', w, orgId);
+	}
+
+	async #nameOf(userId: string): Promise<string> {
+		return (await this.#d.userName(userId)) ?? userId;
+	}
+
+	/** Tells the linked incident's room (if any) of a step; never fails the step itself. */
+	async #mirror(w: StoredWarning, actor: Actor | null, step: MirrorStep): Promise<void> {
+		const d = this.#d;
+		if (!d.mirror || !w.incidentId) return;
+		const note = mirrorNote(w, {
+			issuerName: d.orgs.nameOf(w.issuerOrgId) ?? w.issuerOrgId,
+			step,
+			by: actor && { userId: actor.userId, orgId: actor.orgId },
+			now: d.now(),
+			status: this.statusOf(w)
+		});
+		if (!note) return;
+		try {
+			await d.mirror(note);
+		} catch (err) {
+			d.onSideEffectError?.(err, `mirroring warning ${w.id} into incident ${w.incidentId}`);
+		}
 	}
 
 	#publish(

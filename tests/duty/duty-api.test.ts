@@ -160,4 +160,35 @@ describe('duty roster over REST', () => {
 			[id, '大滩镇值班员', true]
 		]);
 	});
+	it('who is on duty in every organisation at a time, in one call', async () => {
+		const add = (who: TestSession, org: string, officer: string) =>
+			call(server.url, who, 'POST', `/api/duty/${org}/shifts`, {
+				startsAt: '2026-09-01T08:00:00+08:00',
+				endsAt: '2026-09-01T20:00:00+08:00',
+				officerName: officer,
+				officerPhone: '13800000009',
+				leaderName: `${officer}的带班领导`,
+				leaderPhone: '13900000009'
+			});
+		expect((await add(chaotian, CHAOTIAN, '朝天白班')).status).toBe(201);
+		expect((await add(datan, DATAN, '大滩白班')).status).toBe(201);
+		const at = (iso: string) =>
+			call<{ at: string; shifts: Shift[] }>(
+				server.url,
+				datan,
+				'GET',
+				`/api/duty/on-duty?at=${encodeURIComponent(iso)}`
+			);
+		const noon = await at('2026-09-01T12:00:00+08:00');
+		expect(noon.status).toBe(200);
+		expect(noon.body.shifts.map((s) => [s.orgId, s.officerName, s.leaderPhone])).toEqual([
+			[CHAOTIAN, '朝天白班', '13900000009'],
+			[DATAN, '大滩白班', '13900000009']
+		]);
+		expect((await at('2026-09-01T20:00:00+08:00')).body.shifts).toEqual([]);
+		const bad = await call<Refusal>(server.url, datan, 'GET', '/api/duty/on-duty?at=yesterday');
+		expect([bad.status, bad.body.error]).toEqual([400, 'invalid-request']);
+		const anonymous = await fetch(`${server.url}/api/duty/on-duty`);
+		expect(anonymous.status).toBe(401);
+	});
 });

@@ -1,5 +1,5 @@
 /**
- * The contract every DutyRepository must pass (SQLite now, PostgreSQL later). Cases are keyed
+ * The contract every DutyRepository must pass (SQLite and PostgreSQL). Cases are keyed
  * ([duty-N]) so that the runs of several implementations read side by side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,32 @@ export function describeDutyRepositoryContract(name: string, make: MakeDutyRepos
 			});
 			expect(await repo.confirmHandover('twp-b', 'h1', 'u3', T0)).toBeUndefined();
 			expect((await repo.handovers('twp-a', 10)).map((x) => x.id)).toEqual(['h2', 'h1']);
+		});
+		it('[duty-5] of two overlapping shifts added at once, one is kept', async () => {
+			const repo = await open();
+			const results = await Promise.all([
+				repo.addShift(shift('a', 8, 20), 'u'),
+				repo.addShift(shift('b', 12, 24), 'u'),
+				repo.addShift(shift('c', 19, 30), 'u')
+			]);
+			const kept = await repo.shifts('twp-a', T0, T0 + 48 * H);
+			for (let i = 0; i < kept.length - 1; i++)
+				expect(kept[i]!.endsAt).toBeLessThanOrEqual(kept[i + 1]!.startsAt);
+			expect(results.filter((r) => r.ok)).toHaveLength(kept.length);
+			expect(kept.length).toBeGreaterThanOrEqual(1);
+		});
+		it('[duty-6] who is on duty everywhere at a time: one shift per organisation', async () => {
+			const repo = await open();
+			await repo.addShift(shift('a-day', 8, 20), 'u');
+			await repo.addShift(shift('a-night', 20, 32), 'u');
+			await repo.addShift(shift('b-day', 8, 20, 'twp-b'), 'u');
+			await repo.addShift(shift('c-later', 30, 40, 'twp-c'), 'u');
+			expect((await repo.onDutyEverywhere(T0 + 10 * H)).map((s) => [s.orgId, s.id])).toEqual([
+				['twp-a', 'a-day'],
+				['twp-b', 'b-day']
+			]);
+			expect((await repo.onDutyEverywhere(T0 + 20 * H)).map((s) => s.id)).toEqual(['a-night']);
+			expect(await repo.onDutyEverywhere(T0 + 50 * H)).toEqual([]);
 		});
 	});
 }

@@ -71,8 +71,8 @@ describePostgres('the server on PostgreSQL', () => {
 		const what = `B saw ${seenByB.length}, A had ${acked.size} acks`;
 		expect(refused, what).toEqual([]);
 		expect(acked.size, what).toBeGreaterThan(0);
-		// The document log and the core repositories are not in a SQLite file (the repositories not on
-		// PostgreSQL yet are, in sitroom-features.db: compose/feature-stores.ts).
+		// The document log and the core repositories are not in a SQLite file (registers and photo
+		// records, not on PostgreSQL yet, are, in sitroom-features.db: compose/feature-stores.ts).
 		expect(fs.existsSync(path.join(dataDir, 'sitroom.db'))).toBe(false);
 
 		// The same accounts log in after the restart: identity lives in PostgreSQL.

@@ -1,5 +1,5 @@
 /**
- * The contract every WarningRepository must pass (SQLite now, PostgreSQL later). Cases are keyed
+ * The contract every WarningRepository must pass (SQLite and PostgreSQL). Cases are keyed
  * ([warnings-N]) so that the runs of several implementations read side by side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -225,6 +225,117 @@ export function describeWarningRepositoryContract(name: string, make: MakeWarnin
 			const all = await Promise.all([repo.nextSerial('a'), repo.nextSerial('a'), repo.nextSerial('a')]);
 			expect([...all].sort()).toEqual([1, 2, 3]);
 			expect(await repo.nextSerial('b')).toBe(1);
+		});
+		it('[warnings-7] escalations of one target asked at once: exactly one is recorded', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a', 'twp-b']);
+			const attempts = await Promise.all(
+				Array.from({ length: 6 }, (_, i) =>
+					repo.escalate({
+						warningId: 'w1',
+						orgId: 'twp-a',
+						at: T0 + 5 * MIN + i,
+						leaderName: `带班${i}`,
+						leaderPhone: null
+					})
+				)
+			);
+			expect(attempts.filter((a) => a !== null)).toHaveLength(1);
+			const rec = await repo.record('w1');
+			expect(rec!.escalations.map((x) => x.orgId)).toEqual(['twp-a']);
+			expect(await repo.dueTargets(T0 + 60 * MIN)).toEqual([
+				{ warningId: 'w1', orgId: 'twp-b', deadlineAt: T0 + 5 * MIN }
+			]);
+		});
+
+		it('[warnings-8] an acknowledgement and an escalation of one target at once: never both', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			const [ack, esc] = await Promise.all([
+				repo.acknowledge({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					userId: 'u',
+					deviceAt: null,
+					serverAt: T0 + 5 * MIN,
+					version: 1
+				}),
+				repo.escalate({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					at: T0 + 5 * MIN,
+					leaderName: null,
+					leaderPhone: null
+				})
+			]);
+			expect(ack.ok).toBe(true);
+			const t = (await repo.get('w1'))!.targets[0]!;
+			// The escalation either came first (and is kept) or found the target acknowledged.
+			expect(t.escalatedAt === null).toBe(esc === null);
+			expect(t.ack).not.toBeNull();
+		});
+
+		it('[warnings-9] a cancelled warning is never escalated', async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			await repo.addVersion(version('w1', 2, { msgType: 'cancel', reason: 'r' }));
+			expect(
+				await repo.escalate({
+					warningId: 'w1',
+					orgId: 'twp-a',
+					at: T0 + 6 * MIN,
+					leaderName: null,
+					leaderPhone: null
+				})
+			).toBeNull();
+			expect((await repo.record('w1'))!.escalations).toEqual([]);
+		});
+		it("[warnings-10] the webhooks' outbox: claimed under a lease, once at a time, retried, settled", async () => {
+			const repo = await open();
+			await issue(repo, 'w1', ['twp-a']);
+			const row = (id: string, nextAt: number) => ({
+				id,
+				warningId: 'w1',
+				orgId: null,
+				hook: 'sms',
+				event: 'issued',
+				body: `{"id":"${id}"}`,
+				attempts: 0,
+				nextAt,
+				createdAt: T0,
+				doneAt: null,
+				outcome: null
+			});
+			await repo.addDispatches([row('d1', T0), row('d2', T0 + MIN)]);
+			expect(await repo.nextDispatchAt()).toBe(T0);
+			// Claimed at once by several callers: each row goes to one of them.
+			const claims = await Promise.all([
+				repo.claimDispatches(T0, T0 + 30_000, 10),
+				repo.claimDispatches(T0, T0 + 30_000, 10),
+				repo.claimDispatches(T0, T0 + 30_000, 10)
+			]);
+			expect(claims.flat().map((d) => d.id)).toEqual(['d1']);
+			// While leased, nobody else gets it; the next due time is the lease's end or d2's.
+			expect(await repo.claimDispatches(T0 + 1000, T0 + 60_000, 10)).toEqual([]);
+			expect(await repo.nextDispatchAt()).toBe(T0 + 30_000);
+			// A lease that ran out (its node died) is claimed again.
+			expect((await repo.claimDispatches(T0 + 30_000, T0 + 60_000, 10)).map((d) => d.id)).toEqual(['d1']);
+			await repo.settleDispatch('d1', { attempts: 1, nextAt: T0 + 40_000 });
+			expect(await repo.nextDispatchAt()).toBe(T0 + 40_000);
+			expect(
+				(await repo.claimDispatches(T0 + 2 * MIN, T0 + 3 * MIN, 10)).map((d) => [d.id, d.attempts])
+			).toEqual([
+				['d1', 1],
+				['d2', 0]
+			]);
+			await repo.settleDispatch('d1', { attempts: 2, doneAt: T0 + 2 * MIN, outcome: 'delivered' });
+			await repo.settleDispatch('d2', { attempts: 5, doneAt: T0 + 2 * MIN, outcome: 'failed' });
+			expect(await repo.nextDispatchAt()).toBeNull();
+			expect(await repo.claimDispatches(T0 + 60 * MIN, T0 + 61 * MIN, 10)).toEqual([]);
+			expect((await repo.dispatches('w1')).map((d) => [d.id, d.attempts, d.outcome, d.body])).toEqual([
+				['d1', 2, 'delivered', '{"id":"d1"}'],
+				['d2', 5, 'failed', '{"id":"d2"}']
+			]);
 		});
 	});
 }

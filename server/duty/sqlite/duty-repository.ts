@@ -1,58 +1,7 @@
 /** The embedded DutyRepository on the tables of ./schema.ts. */
 import type { SqliteDatabase } from '../../store/sqlite/database.ts';
-import type { DutyRepository, HandoverRow, ShiftRow } from '../duty-repository.ts';
-
-interface ShiftDbRow {
-	id: string;
-	org_id: string;
-	starts_at: number;
-	ends_at: number;
-	officer_name: string;
-	officer_phone: string;
-	leader_name: string;
-	leader_phone: string;
-	note: string;
-}
-
-interface HandoverDbRow {
-	id: string;
-	org_id: string;
-	outgoing_name: string;
-	incoming_name: string;
-	open_warnings: string;
-	open_tasks: string;
-	watch: string;
-	written_at: number;
-	written_by: string;
-	confirmed_at: number | null;
-	confirmed_by: string | null;
-}
-
-const shiftOf = (r: ShiftDbRow): ShiftRow => ({
-	id: r.id,
-	orgId: r.org_id,
-	startsAt: r.starts_at,
-	endsAt: r.ends_at,
-	officerName: r.officer_name,
-	officerPhone: r.officer_phone,
-	leaderName: r.leader_name,
-	leaderPhone: r.leader_phone,
-	note: r.note
-});
-
-const handoverOf = (r: HandoverDbRow): HandoverRow => ({
-	id: r.id,
-	orgId: r.org_id,
-	outgoingName: r.outgoing_name,
-	incomingName: r.incoming_name,
-	openWarnings: r.open_warnings,
-	openTasks: r.open_tasks,
-	watch: r.watch,
-	writtenAt: r.written_at,
-	writtenBy: r.written_by,
-	confirmedAt: r.confirmed_at,
-	confirmedBy: r.confirmed_by
-});
+import { latestPerOrg, type DutyRepository, type HandoverRow, type ShiftRow } from '../duty-repository.ts';
+import { handoverOf, shiftOf, type HandoverDbRow, type ShiftDbRow } from '../duty-rows.ts';
 
 export class SqliteDutyRepository implements DutyRepository {
 	readonly #db: SqliteDatabase;
@@ -113,6 +62,15 @@ export class SqliteDutyRepository implements DutyRepository {
 			)
 			.get(orgId, at, at) as ShiftDbRow | undefined;
 		return r && shiftOf(r);
+	}
+
+	async onDutyEverywhere(at: number): Promise<ShiftRow[]> {
+		const rows = this.#db
+			.prepare(
+				'SELECT * FROM duty_shifts WHERE starts_at <= ? AND ends_at > ? ORDER BY org_id, starts_at DESC, id'
+			)
+			.all(at, at) as ShiftDbRow[];
+		return latestPerOrg(rows.map(shiftOf));
 	}
 
 	async replaceShifts(

@@ -90,5 +90,26 @@ export const warningMigrations: readonly Migration[] = [
 				n INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		id: 'warnings/002-dispatches',
+		sql: `
+			CREATE TABLE warning_dispatches (
+				id TEXT PRIMARY KEY,
+				warning_id TEXT NOT NULL,
+				org_id TEXT,
+				hook TEXT NOT NULL,
+				event TEXT NOT NULL,
+				body TEXT NOT NULL,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_at INTEGER NOT NULL,
+				claimed_until INTEGER,
+				created_at INTEGER NOT NULL,
+				done_at INTEGER,
+				outcome TEXT
+			);
+			CREATE INDEX warning_dispatches_due ON warning_dispatches(next_at) WHERE done_at IS NULL;
+			CREATE INDEX warning_dispatches_warning ON warning_dispatches(warning_id, created_at);
+		`
 	}
 ];

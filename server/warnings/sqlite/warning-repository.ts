@@ -1,13 +1,12 @@
 /** The embedded WarningRepository on the tables of ./schema.ts. */
-import type { WarningArea } from '#domain/api/warnings';
 import type { SqliteDatabase } from '../../store/sqlite/database.ts';
 import type {
 	AckResult,
 	AckRow,
 	CallRow,
+	DispatchRow,
 	DueTarget,
 	EscalationRow,
-	StoredTarget,
 	StoredWarning,
 	StoredWarningRecord,
 	TargetRow,
@@ -15,133 +14,19 @@ import type {
 	WarningRepository,
 	WarningRow
 } from '../warning-repository.ts';
-
-interface WarningDbRow {
-	id: string;
-	kind: WarningRow['kind'];
-	issuer_org_id: string;
-	incident_id: string | null;
-	status: 'active' | 'cancelled';
-	current_version: number;
-	created_at: number;
-}
-
-interface VersionDbRow {
-	warning_id: string;
-	version: number;
-	msg_type: VersionRow['msgType'];
-	identifier: string;
-	sent_at: number;
-	by_user_id: string;
-	title: string;
-	event: VersionRow['event'];
-	level: VersionRow['level'];
-	urgency: VersionRow['urgency'];
-	certainty: VersionRow['certainty'];
-	instruction: string;
-	area: string;
-	effective: number;
-	expires: number;
-	reason: string | null;
-}
-
-interface TargetDbRow {
-	warning_id: string;
-	org_id: string;
-	reached_at: number;
-	deadline_at: number;
-	escalated_at: number | null;
-	user_id: string | null;
-	device_at: number | null;
-	server_at: number | null;
-	version: number | null;
-}
-
-interface CallDbRow {
-	id: number;
-	warning_id: string;
-	org_id: string;
-	direction: CallRow['direction'];
-	caller: string;
-	callee: string;
-	phone: string;
-	at: number;
-	answered: number;
-	note: string;
-	recorded_by: string;
-	recorded_at: number;
-}
-
-interface EscalationDbRow {
-	id: number;
-	warning_id: string;
-	org_id: string;
-	at: number;
-	leader_name: string | null;
-	leader_phone: string | null;
-}
-
-const versionOf = (r: VersionDbRow): VersionRow => ({
-	warningId: r.warning_id,
-	version: r.version,
-	msgType: r.msg_type,
-	identifier: r.identifier,
-	sentAt: r.sent_at,
-	byUserId: r.by_user_id,
-	title: r.title,
-	event: r.event,
-	level: r.level,
-	urgency: r.urgency,
-	certainty: r.certainty,
-	instruction: r.instruction,
-	area: JSON.parse(r.area) as WarningArea,
-	effective: r.effective,
-	expires: r.expires,
-	reason: r.reason
-});
-
-const targetOf = (r: TargetDbRow): StoredTarget => ({
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	reachedAt: r.reached_at,
-	deadlineAt: r.deadline_at,
-	escalatedAt: r.escalated_at,
-	ack:
-		r.user_id === null
-			? null
-			: {
-					warningId: r.warning_id,
-					orgId: r.org_id,
-					userId: r.user_id,
-					deviceAt: r.device_at,
-					serverAt: r.server_at!,
-					version: r.version!
-				}
-});
-
-const callOf = (r: CallDbRow): CallRow => ({
-	id: r.id,
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	direction: r.direction,
-	caller: r.caller,
-	callee: r.callee,
-	phone: r.phone,
-	at: r.at,
-	answered: r.answered === 1,
-	note: r.note,
-	recordedBy: r.recorded_by,
-	recordedAt: r.recorded_at
-});
-
-const escalationOf = (r: EscalationDbRow): EscalationRow => ({
-	id: r.id,
-	warningId: r.warning_id,
-	orgId: r.org_id,
-	at: r.at,
-	leaderName: r.leader_name,
-	leaderPhone: r.leader_phone
-});
+import {
+	callOf,
+	dispatchOf,
+	escalationOf,
+	targetOf,
+	versionOf,
+	type CallDbRow,
+	type DispatchDbRow,
+	type EscalationDbRow,
+	type TargetDbRow,
+	type VersionDbRow,
+	type WarningDbRow
+} from '../warning-rows.ts';
 
 export class SqliteWarningRepository implements WarningRepository {
 	readonly #db: SqliteDatabase;
@@ -393,5 +278,77 @@ export class SqliteWarningRepository implements WarningRepository {
 			)
 			.get(key) as { n: number };
 		return r.n;
+	}
+
+	async addDispatches(rows: DispatchRow[]): Promise<void> {
+		const add = this.#db.prepare(
+			`INSERT INTO warning_dispatches (id, warning_id, org_id, hook, event, body, attempts, next_at, created_at, done_at, outcome)
+			 VALUES (?,?,?,?,?,?,?,?,?,?,?)`
+		);
+		this.#db.transaction(() => {
+			for (const r of rows)
+				add.run(
+					r.id,
+					r.warningId,
+					r.orgId,
+					r.hook,
+					r.event,
+					r.body,
+					r.attempts,
+					r.nextAt,
+					r.createdAt,
+					r.doneAt,
+					r.outcome
+				);
+		})();
+	}
+
+	async claimDispatches(now: number, leaseUntil: number, limit: number): Promise<DispatchRow[]> {
+		return this.#db.transaction(() => {
+			const rows = this.#db
+				.prepare(
+					`SELECT * FROM warning_dispatches WHERE done_at IS NULL AND next_at <= ?
+					 AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_at, created_at, id LIMIT ?`
+				)
+				.all(now, now, limit) as DispatchDbRow[];
+			const claim = this.#db.prepare('UPDATE warning_dispatches SET claimed_until = ? WHERE id = ?');
+			for (const r of rows) claim.run(leaseUntil, r.id);
+			return rows.map(dispatchOf);
+		})();
+	}
+
+	async settleDispatch(
+		id: string,
+		r:
+			| { attempts: number; nextAt: number }
+			| { attempts: number; doneAt: number; outcome: 'delivered' | 'failed' }
+	): Promise<void> {
+		if ('nextAt' in r)
+			this.#db
+				.prepare('UPDATE warning_dispatches SET attempts = ?, next_at = ?, claimed_until = NULL WHERE id = ?')
+				.run(r.attempts, r.nextAt, id);
+		else
+			this.#db
+				.prepare(
+					'UPDATE warning_dispatches SET attempts = ?, done_at = ?, outcome = ?, claimed_until = NULL WHERE id = ?'
+				)
+				.run(r.attempts, r.doneAt, r.outcome, id);
+	}
+
+	async nextDispatchAt(): Promise<number | null> {
+		const r = this.#db
+			.prepare(
+				'SELECT MIN(MAX(next_at, COALESCE(claimed_until, 0))) AS d FROM warning_dispatches WHERE done_at IS NULL'
+			)
+			.get() as { d: number | null };
+		return r.d;
+	}
+
+	async dispatches(warningId: string): Promise<DispatchRow[]> {
+		return (
+			this.#db
+				.prepare('SELECT * FROM warning_dispatches WHERE warning_id = ? ORDER BY created_at, id')
+				.all(warningId) as DispatchDbRow[]
+		).map(dispatchOf);
 	}
 }

@@ -13,6 +13,12 @@ export async function onDuty(orgId: string): Promise<Shift | null> {
 	return (await api.get<{ shift: Shift | null }>(`${base(orgId)}/on-duty`)).shift;
 }
 
+/** Who is on duty now in every organisation that has a shift now, by organisation id. */
+export async function onDutyEverywhere(): Promise<Map<string, Shift>> {
+	const r = await api.get<{ shifts: Shift[] }>('/api/duty/on-duty');
+	return new Map(r.shifts.map((s) => [s.orgId, s]));
+}
+
 export async function addShift(orgId: string, body: ShiftInput): Promise<Shift> {
 	return (await api.post<{ shift: Shift }>(`${base(orgId)}/shifts`, body)).shift;
 }

@@ -282,7 +282,8 @@ export const INCIDENT_SCHEMA = {
 		authored: false,
 		fields: {
 			title: required(nonBlank(MAX_LABEL), NOBODY),
-			level: required(oneOf(WARNING_LEVELS), NOBODY),
+			/** Null for an order (指令), which has no colour level. */
+			level: optional(nullable(oneOf(WARNING_LEVELS)), NOBODY),
 			kind: required(oneOf(WARNING_KINDS), NOBODY),
 			issuedAt: required(timestamp, NOBODY),
 			expiresAt: optional(nullable(timestamp), NOBODY),

@@ -33,6 +33,7 @@ export type LayerName =
 	| 'positions'
 	| 'pointers'
 	| 'measure'
+	| 'area'
 	| `register-${string}`;
 
 export class MapHandle {
