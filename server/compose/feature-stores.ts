@@ -3,7 +3,8 @@
  * roster, photo records) on SQLite. With the SQLite document store they share its file. Under
  * PostgreSQL they have no PostgreSQL implementation yet: they then live in their own SQLite file
  * under DATA_DIR (`sitroom-features.db`), which is right for one node only, and the server says so
- * at start. Each feature's PostgreSQL repository replaces its line here when it lands.
+ * at start. Each feature's PostgreSQL repository replaces its line here when it lands: the
+ * registers have (registers/postgres), so the file no longer holds them.
  */
 import path from 'node:path';
 import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
@@ -45,11 +46,21 @@ export function sqliteFeatureRepositories(db: SqliteDatabase): FeatureRepositori
 	};
 }
 
+/** The features not on PostgreSQL yet. */
+export type FallbackRepositories = Omit<FeatureRepositories, 'registers'>;
+
 /** Their own SQLite file under DATA_DIR, beside PostgreSQL (one node only). */
-export function openFeatureFile(dataDir: string): { db: SqliteDatabase; repositories: FeatureRepositories } {
+export function openFeatureFile(dataDir: string): { db: SqliteDatabase; repositories: FallbackRepositories } {
 	const db = openDatabase({
 		file: path.join(dataDir, 'sitroom-features.db'),
-		migrations: FEATURE_MIGRATIONS
+		migrations: [...warningMigrations, ...dutyMigrations, ...attachmentMigrations]
 	});
-	return { db, repositories: sqliteFeatureRepositories(db) };
+	return {
+		db,
+		repositories: {
+			warnings: new SqliteWarningRepository(db),
+			duty: new SqliteDutyRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
+		}
+	};
 }

@@ -17,6 +17,8 @@ import { identityPgMigrations } from '../identity/postgres/schema.ts';
 import { PgIncidentRepository } from '../incidents/postgres/incident-repository.ts';
 import { incidentPgMigrations } from '../incidents/postgres/schema.ts';
 import type { Logger } from '../log.ts';
+import { PgRegisterRepository } from '../registers/postgres/register-repository.ts';
+import { registerPgMigrations } from '../registers/postgres/schema.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
@@ -29,7 +31,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...identityPgMigrations,
 	...incidentPgMigrations,
 	...guardPgMigrations,
-	...refusalPgMigrations
+	...refusalPgMigrations,
+	...registerPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -53,7 +56,7 @@ export async function openPostgresStores(
 		const features = openFeatureFile(dataDir);
 		storeLog.warn(
 			{ file: 'sitroom-features.db' },
-			'registers, warnings, duty roster and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
+			'warnings, duty roster and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
 		);
 		return {
 			docs,
@@ -64,6 +67,7 @@ export async function openPostgresStores(
 				attribution: new PgAttributionStore(pool),
 				clientOwners,
 				refusals: new PgRefusalStore(pool),
+				registers: new PgRegisterRepository(pool),
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

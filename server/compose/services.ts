@@ -70,6 +70,7 @@ export async function setUpServices(opts: {
 			jurisdiction: incidents.jurisdiction,
 			incidents: repositories.incidents,
 			registry: rooms.registry,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
 			log
 		});
 		const warnings = setUpWarnings({
@@ -97,6 +98,7 @@ export async function setUpServices(opts: {
 			warnings,
 			photos,
 			stop() {
+				registers.stop();
 				warnings.stop();
 				identity.identity.stop();
 			}
