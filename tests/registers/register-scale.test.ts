@@ -115,7 +115,9 @@ function scaleCases(
 			[{ ...page, status: 'rectifying' }, Math.ceil(ROWS / 3)],
 			[{ ...page, q: '沙河' }, Math.ceil(ROWS / 7)],
 			[{ ...page, township: '510812100', q: '沙河', offset: 200 }, 358],
-			[{ ...page, overdueAt: '2026-06-01T00:00:00.000Z' }, Math.ceil(ROWS / 3)]
+			[{ ...page, overdueAt: '2026-06-01T00:00:00.000Z' }, Math.ceil(ROWS / 3)],
+			// The box "what is free nearby" reads around a point.
+			[{ ...page, box: [105.8, 32.5, 106.0, 32.7] as const }, ROWS]
 		] as const;
 		const times: number[] = [];
 		for (const [query, total] of cases) {
