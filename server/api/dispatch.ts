@@ -61,7 +61,8 @@ export function dispatchRouter(deps: DispatchApiDeps): Router {
 			else {
 				await readableOr404(deps.access, actorOf(res), q.incident!);
 				const { task } = await deps.dispatch.task(q.incident!, q.task!);
-				if (!task.location) throw new RegisterRefusal('task-has-no-place', 'the task has no place on the map');
+				if (!task.location)
+					throw new RegisterRefusal('task-has-no-place', 'the task has no place on the map');
 				at = task.location;
 			}
 			res.json(await freeNearby(deps.registers, at, { radiusKm: q.radiusKm, limit: q.limit }));

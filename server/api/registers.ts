@@ -83,7 +83,9 @@ export function registersRouter(deps: RegistersApiDeps): Router {
 	const { registers } = deps;
 	const anyone = requireActor();
 	const refused = (err: unknown): unknown =>
-		err instanceof RegisterRefusal ? new ApiError(REFUSAL_STATUS[err.code], err.code, err.message, err.issues) : err;
+		err instanceof RegisterRefusal
+			? new ApiError(REFUSAL_STATUS[err.code], err.code, err.message, err.issues)
+			: err;
 	const guarded =
 		(fn: (req: express.Request, res: express.Response) => Promise<void>) =>
 		async (req: express.Request, res: express.Response) => {

@@ -44,7 +44,8 @@ export class CameraHealthMonitor {
 	/** Sweeps soon after start, then every interval (0: never). */
 	start(): void {
 		if (this.#timer || this.#stopped || this.#o.intervalMs === 0) return;
-		const run = () => void this.sweep().catch((err: unknown) => this.#o.log.warn({ err }, 'camera sweep failed'));
+		const run = () =>
+			void this.sweep().catch((err: unknown) => this.#o.log.warn({ err }, 'camera sweep failed'));
 		this.#first = setTimeout(run, 0);
 		this.#first.unref();
 		this.#timer = setInterval(run, this.#o.intervalMs);

@@ -46,7 +46,10 @@ export class Dispatch {
 	}
 
 	/** The task as the incident document holds it, with the incident's meta (for the policy). */
-	async task(incidentId: string, taskId: string): Promise<{ task: Task & { id: string }; meta: EntityFacts }> {
+	async task(
+		incidentId: string,
+		taskId: string
+	): Promise<{ task: Task & { id: string }; meta: EntityFacts }> {
 		const doc = new IncidentDoc((await this.#d.registry.open(incidentId)).doc);
 		const task = doc.read<Task>('tasks', taskId);
 		if (!task) throw refuse('task-not-found');
@@ -80,7 +83,8 @@ export class Dispatch {
 		const [answered] = await registers.answer([row], tasks);
 		const quantity = body.register === 'teams' ? 1 : body.quantity;
 
-		const reassign = body.register === 'teams' && row.ownerOrgId !== null && row.ownerOrgId !== task.assigneeOrgId;
+		const reassign =
+			body.register === 'teams' && row.ownerOrgId !== null && row.ownerOrgId !== task.assigneeOrgId;
 		const why =
 			whyNot(actor, 'update', { collection: 'tasks', entity: facts }, orgs) ??
 			(reassign
@@ -131,10 +135,13 @@ export class Dispatch {
 		if (reassign) {
 			try {
 				const room = await this.#d.registry.open(incidentId);
-				await room.change((doc) => new IncidentDoc(doc).tasks.get(task.id)?.set('assigneeOrgId', row.ownerOrgId), {
-					userId: actor.userId,
-					orgId: actor.orgId
-				});
+				await room.change(
+					(doc) => new IncidentDoc(doc).tasks.get(task.id)?.set('assigneeOrgId', row.ownerOrgId),
+					{
+						userId: actor.userId,
+						orgId: actor.orgId
+					}
+				);
 			} catch (err) {
 				// The task could not be reassigned: the commitment does not stand without it.
 				await this.#release(commitment, actor, body.register);
@@ -153,7 +160,12 @@ export class Dispatch {
 		const task = doc.read<Task>('tasks', c.taskId);
 		const why = task
 			? (whyNotChangeIncident(actor, doc.meta.toJSON()) ??
-				whyNot(actor, 'update', { collection: 'tasks', entity: task as unknown as EntityFacts }, this.#d.orgs))
+				whyNot(
+					actor,
+					'update',
+					{ collection: 'tasks', entity: task as unknown as EntityFacts },
+					this.#d.orgs
+				))
 			: row
 				? whyNotEditRegisterRow(actor, row, this.#d.orgs)
 				: actor.role === 'commander'
@@ -163,7 +175,11 @@ export class Dispatch {
 		await this.#release(c, actor, c.register);
 	}
 
-	async #release(c: RegisterCommitment, actor: Actor, register: RegisterCommitment['register']): Promise<void> {
+	async #release(
+		c: RegisterCommitment,
+		actor: Actor,
+		register: RegisterCommitment['register']
+	): Promise<void> {
 		const repo = this.#d.registers.repo;
 		for (let attempt = 0; ; attempt++) {
 			const at = this.#now();

@@ -61,8 +61,7 @@ export async function freeNearby(
 			if (row.lon === null || row.lat === null) continue;
 			const d = distanceKm(at, [row.lon, row.lat]);
 			const free = freeOf(row);
-			if (d <= opts.radiusKm && free > 0)
-				entries.push({ row, distanceKm: Math.round(d * 100) / 100, free });
+			if (d <= opts.radiusKm && free > 0) entries.push({ row, distanceKm: Math.round(d * 100) / 100, free });
 		}
 		entries.sort((x, y) => x.distanceKm - y.distanceKm || x.row.code.localeCompare(y.row.code));
 		return entries.slice(0, opts.limit);

@@ -71,14 +71,19 @@ export class Registers {
 	 * equipment (commitments whose task is open), hazard points' overdue flag.
 	 */
 	async answer(rows: readonly StoredRegisterRow[], known?: OpenTaskIndex): Promise<RegisterRow[]> {
-		const committable = new Set(rows.filter((r) => r.register === 'teams' || r.register === 'equipment').map((r) => r.register));
+		const committable = new Set(
+			rows.filter((r) => r.register === 'teams' || r.register === 'equipment').map((r) => r.register)
+		);
 		const tasks = committable.size > 0 ? (known ?? (await this.#d.openTasks())) : new Map();
 		const deployed = deployedOrganisations(tasks);
 		const committed = new Map<string, number>();
 		for (const register of committable)
 			for (const c of await this.#d.repo.commitments({ register: register as CommittableRegister }))
 				if (isTaskOpen(tasks, c.incidentId, c.taskId))
-					committed.set(`${c.register}/${c.rowId}`, (committed.get(`${c.register}/${c.rowId}`) ?? 0) + c.quantity);
+					committed.set(
+						`${c.register}/${c.rowId}`,
+						(committed.get(`${c.register}/${c.rowId}`) ?? 0) + c.quantity
+					);
 		const now = this.#now();
 		return rows.map((r) => {
 			const held = committed.get(`${r.register}/${r.id}`) ?? 0;

@@ -35,15 +35,7 @@ export interface StoredRegisterRow {
 }
 
 export type RegisterChangeAction =
-	| 'create'
-	| 'update'
-	| 'delete'
-	| 'import'
-	| 'seed'
-	| 'step'
-	| 'check'
-	| 'commit'
-	| 'release';
+	'create' | 'update' | 'delete' | 'import' | 'seed' | 'step' | 'check' | 'commit' | 'release';
 
 export interface RegisterChange {
 	register: RegisterName;

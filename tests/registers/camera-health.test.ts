@@ -43,12 +43,18 @@ describe('periodic camera health checks', () => {
 
 	const get = async (id: string) =>
 		(await call<{ row: RegisterRow }>(server.url, commander, 'GET', `/api/registers/cameras/${id}`)).body.row;
-	const until = async (id: string, state: string, detail?: string, timeoutMs = 15_000): Promise<RegisterRow> => {
+	const until = async (
+		id: string,
+		state: string,
+		detail?: string,
+		timeoutMs = 15_000
+	): Promise<RegisterRow> => {
 		const t0 = Date.now();
 		for (;;) {
 			const row = await get(id);
 			if (row.status === state && (detail === undefined || row.statusDetail === detail)) return row;
-			if (Date.now() - t0 > timeoutMs) throw new Error(`camera ${id} still ${row.status} (${row.statusDetail})`);
+			if (Date.now() - t0 > timeoutMs)
+				throw new Error(`camera ${id} still ${row.status} (${row.statusDetail})`);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	};
@@ -63,17 +69,23 @@ describe('periodic camera health checks', () => {
 		).body.changes.filter((c) => c.action === 'check');
 
 	it('marks a camera online, then offline when its gateway fails, and online again, each change in its history by the server', async () => {
-		const created = await call<{ row: RegisterRow }>(server.url, commander, 'POST', '/api/registers/cameras', {
-			row: {
-				code: 'CAM-TEST-1',
-				name: '测试水位监控点',
-				township: null,
-				ownerOrgId: null,
-				lon: null,
-				lat: null,
-				data: { cameraKind: 'water_level', url: `${base}/live/cam1/index.m3u8` }
+		const created = await call<{ row: RegisterRow }>(
+			server.url,
+			commander,
+			'POST',
+			'/api/registers/cameras',
+			{
+				row: {
+					code: 'CAM-TEST-1',
+					name: '测试水位监控点',
+					township: null,
+					ownerOrgId: null,
+					lon: null,
+					lat: null,
+					data: { cameraKind: 'water_level', url: `${base}/live/cam1/index.m3u8` }
+				}
 			}
-		});
+		);
 		expect(created.status).toBe(201);
 		const id = created.body.row.id;
 		expect(created.body.row.status).toBe('unknown');

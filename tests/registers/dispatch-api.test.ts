@@ -79,7 +79,8 @@ describe('committing registers to tasks over REST', () => {
 		const room = await server.registry.open(DEMO);
 		await room.change((doc) => new IncidentDoc(doc).patch('tasks', id, fields as never));
 	};
-	const taskOf = async (id: string) => new IncidentDoc((await server.registry.open(DEMO)).doc).read<{ assigneeOrgId: string }>('tasks', id);
+	const taskOf = async (id: string) =>
+		new IncidentDoc((await server.registry.open(DEMO)).doc).read<{ assigneeOrgId: string }>('tasks', id);
 	const commit = (who: string, body: Record<string, unknown>, incident = DEMO) =>
 		call<{ commitment: CommitmentEntry } & Refusal>(
 			server.url,
@@ -167,7 +168,12 @@ describe('committing registers to tasks over REST', () => {
 		expect([again.status, again.body.error]).toEqual([409, 'resource-not-free']);
 		expect(again.body.message).toContain('task-team');
 		// What is committed where, in the incident and across incidents.
-		const where = await call<CommitmentList>(server.url, as.leader!, 'GET', `/api/incidents/${DEMO}/commitments`);
+		const where = await call<CommitmentList>(
+			server.url,
+			as.leader!,
+			'GET',
+			`/api/incidents/${DEMO}/commitments`
+		);
 		expect(where.body.commitments.filter((c) => c.code === 'TEAM-510812105')).toHaveLength(1);
 		const all = await call<CommitmentList>(server.url, as.commander!, 'GET', '/api/registers/commitments');
 		expect(all.body.commitments.some((c) => c.id === res.body.commitment.id)).toBe(true);
@@ -182,7 +188,12 @@ describe('committing registers to tasks over REST', () => {
 
 		await setTask('task-team', { status: 'done' });
 		expect((await byCode('teams', 'TEAM-510812105')).availability).toBe('standby');
-		const after = await call<CommitmentList>(server.url, as.leader!, 'GET', `/api/incidents/${DEMO}/commitments`);
+		const after = await call<CommitmentList>(
+			server.url,
+			as.leader!,
+			'GET',
+			`/api/incidents/${DEMO}/commitments`
+		);
 		expect(after.body.commitments.some((c) => c.code === 'TEAM-510812105')).toBe(false);
 	});
 
@@ -220,7 +231,11 @@ describe('committing registers to tasks over REST', () => {
 			version: phone.version
 		});
 		expect(patched.status).toBe(200);
-		const repair = await commit('commander', { taskId: 'task-boats', register: 'equipment', rowId: phone.id });
+		const repair = await commit('commander', {
+			taskId: 'task-boats',
+			register: 'equipment',
+			rowId: phone.id
+		});
 		expect([repair.status, repair.body.error]).toEqual([409, 'resource-not-free']);
 	});
 
@@ -238,7 +253,11 @@ describe('committing registers to tasks over REST', () => {
 		expect([missing.status, missing.body.error]).toEqual([404, 'task-not-found']);
 		const noRow = await commit('commander', { taskId: 'task-refusals', register: 'teams', rowId: 'nope' });
 		expect([noRow.status, noRow.body.error]).toEqual([404, 'register-row-not-found']);
-		const badRegister = await commit('commander', { taskId: 'task-refusals', register: 'shelters', rowId: own.id });
+		const badRegister = await commit('commander', {
+			taskId: 'task-refusals',
+			register: 'shelters',
+			rowId: own.id
+		});
 		expect(badRegister.status).toBe(400);
 		await setTask('task-refusals', { status: 'cancelled', statusReason: '取消' });
 		const done = await commit('commander', { taskId: 'task-refusals', register: 'teams', rowId: own.id });
@@ -266,7 +285,12 @@ describe('committing registers to tasks over REST', () => {
 		const refused = await commit('chaotian', { taskId: 'task-own-2', register: 'teams', rowId: busy.id });
 		expect([refused.status, refused.body.error]).toEqual([409, 'resource-not-free']);
 		expect(refused.body.message).toContain('out on');
-		const where = await call<CommitmentList>(server.url, as.leader!, 'GET', `/api/incidents/${DEMO}/commitments`);
+		const where = await call<CommitmentList>(
+			server.url,
+			as.leader!,
+			'GET',
+			`/api/incidents/${DEMO}/commitments`
+		);
 		expect(where.body.commitments.find((c) => c.code === 'TEAM-510812100')).toMatchObject({ id: null });
 	});
 });

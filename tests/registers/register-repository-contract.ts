@@ -216,7 +216,12 @@ export function describeRegisterRepositoryContract(name: string, make: MakeRegis
 
 		it('[registers-9] records commitments with the row’s new version, lists them and releases each once', async () => {
 			const repo = await open();
-			const boat = row({ register: 'equipment', id: 'e1', code: 'EQ-1', data: { item: '冲锋舟', quantity: 3 } });
+			const boat = row({
+				register: 'equipment',
+				id: 'e1',
+				code: 'EQ-1',
+				data: { item: '冲锋舟', quantity: 3 }
+			});
 			await repo.apply(put(boat));
 			const commitment = {
 				id: 'c1',
@@ -290,9 +295,10 @@ export function describeRegisterRepositoryContract(name: string, make: MakeRegis
 			const next = rows.map((r) => ({ ...r, name: `${r.name}改`, version: 2, updatedAt: 2000 }));
 			// One stale row among them: nothing of the batch is written.
 			const stale = next.map((r, i) => ({ row: r, expectedVersion: i === 2400 ? 7 : 1 }));
-			await expect(
-				repo.apply({ puts: stale, deletes: [], changes: [], steps: [] })
-			).rejects.toMatchObject({ kind: 'row-changed', key: 's2400' });
+			await expect(repo.apply({ puts: stale, deletes: [], changes: [], steps: [] })).rejects.toMatchObject({
+				kind: 'row-changed',
+				key: 's2400'
+			});
 			expect((await repo.get('shelters', 's0'))?.version).toBe(1);
 			await repo.apply({
 				puts: next.map((r) => ({ row: r, expectedVersion: 1 })),

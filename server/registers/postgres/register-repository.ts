@@ -105,14 +105,18 @@ function uniqueViolation(err: unknown): RegisterConflict | null {
 	const register = (key?.[1] ?? 'teams') as RegisterName;
 	if (e.constraint === 'register_rows_code')
 		return new RegisterConflict('duplicate-code', register, key?.[2] ?? '');
-	if (e.constraint === 'register_rows_pkey') return new RegisterConflict('row-exists', register, key?.[2] ?? '');
+	if (e.constraint === 'register_rows_pkey')
+		return new RegisterConflict('row-exists', register, key?.[2] ?? '');
 	return null;
 }
 
 export class PgRegisterRepository implements RegisterRepository {
 	constructor(private readonly pool: PgPool) {}
 
-	async list(register: RegisterName, q: RegisterQuery): Promise<{ rows: StoredRegisterRow[]; total: number }> {
+	async list(
+		register: RegisterName,
+		q: RegisterQuery
+	): Promise<{ rows: StoredRegisterRow[]; total: number }> {
 		const params: unknown[] = [register];
 		const param = (v: unknown): string => {
 			params.push(v);
@@ -138,7 +142,10 @@ export class PgRegisterRepository implements RegisterRepository {
 		const sql = where.join(' AND ');
 		const filterParams = [...params];
 		const total = (
-			await this.pool.query<{ n: number }>(`SELECT count(*) AS n FROM register_rows WHERE ${sql}`, filterParams)
+			await this.pool.query<{ n: number }>(
+				`SELECT count(*) AS n FROM register_rows WHERE ${sql}`,
+				filterParams
+			)
 		).rows[0]!.n;
 		const rows = await this.pool.query<RowRecord>(
 			`SELECT ${COLUMNS} FROM register_rows WHERE ${sql} ORDER BY code LIMIT ${param(q.limit)} OFFSET ${param(q.offset)}`,
@@ -190,11 +197,10 @@ export class PgRegisterRepository implements RegisterRepository {
 
 	async #apply(c: PgClient, batch: RegisterBatch): Promise<void> {
 		for (const d of batch.deletes) {
-			const res = await c.query('DELETE FROM register_rows WHERE register = $1 AND id = $2 AND version = $3', [
-				d.register,
-				d.id,
-				d.expectedVersion
-			]);
+			const res = await c.query(
+				'DELETE FROM register_rows WHERE register = $1 AND id = $2 AND version = $3',
+				[d.register, d.id, d.expectedVersion]
+			);
 			if (res.rowCount !== 1) throw new RegisterConflict('row-changed', d.register, d.id);
 		}
 		const updates = batch.puts.filter((p) => p.expectedVersion !== null);

@@ -296,7 +296,9 @@ export class SqliteRegisterRepository implements RegisterRepository {
 		}
 		if (q.unreleasedOnly !== false) where.push('released_at IS NULL');
 		const rows = this.#db
-			.prepare(`SELECT ${COMMITMENT_COLUMNS} FROM register_commitments WHERE ${where.join(' AND ')} ORDER BY seq`)
+			.prepare(
+				`SELECT ${COMMITMENT_COLUMNS} FROM register_commitments WHERE ${where.join(' AND ')} ORDER BY seq`
+			)
 			.all(args) as CommitmentTableRow[];
 		return rows.map(commitmentOf);
 	}

@@ -168,10 +168,13 @@ export const NearbyQuerySchema = z
 		/** Rows per register. */
 		limit: z.coerce.number().int().min(1).max(100).default(20)
 	})
-	.refine((q) => (q.lon !== undefined && q.lat !== undefined) || (q.incident !== undefined && q.task !== undefined), {
-		message: 'give lon and lat, or incident and task',
-		path: ['lon']
-	});
+	.refine(
+		(q) => (q.lon !== undefined && q.lat !== undefined) || (q.incident !== undefined && q.task !== undefined),
+		{
+			message: 'give lon and lat, or incident and task',
+			path: ['lon']
+		}
+	);
 export type NearbyQuery = z.infer<typeof NearbyQuerySchema>;
 
 export const NearbyEntrySchema = z.object({
