@@ -139,7 +139,8 @@ export const ImportRowSchema = z.object({
 export type ImportRow = z.infer<typeof ImportRowSchema>;
 
 export const ImportReportSchema = z.object({
-	encoding: z.enum(['utf-8', 'gbk']),
+	/** How the file was read: CSV text in UTF-8 or GBK, or an Excel workbook's first sheet. */
+	encoding: z.enum(['utf-8', 'gbk', 'xlsx']),
 	dryRun: z.boolean(),
 	/** True once the rows were written, in one transaction; false for a dry run or a refusal. */
 	applied: z.boolean(),
