@@ -196,7 +196,8 @@ export default ts.config(
 			'server/registers/sqlite/**',
 			'server/attachments/sqlite/**',
 			'server/guard/postgres/**',
-			'server/incidents/postgres/**'
+			'server/incidents/postgres/**',
+			'server/registers/postgres/**'
 		],
 		rules: {
 			'no-restricted-imports': [
@@ -227,7 +228,11 @@ export default ts.config(
 	},
 	{
 		// A feature's postgres/ folder knows PostgreSQL, not SQLite.
-		files: ['server/guard/postgres/**/*.ts', 'server/incidents/postgres/**/*.ts'],
+		files: [
+			'server/guard/postgres/**/*.ts',
+			'server/incidents/postgres/**/*.ts',
+			'server/registers/postgres/**/*.ts'
+		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}

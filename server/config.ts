@@ -153,6 +153,12 @@ const schema = z.object({
 	FEED_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
 	FEED_HEALTH_REFRESH_MS: z.coerce.number().int().min(1000).default(600_000),
 	FEED_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+	/** Time between checks of the standing camera register's streams (registers/camera-health.ts); 0 = none. */
+	CAMERA_CHECK_INTERVAL_MS: z.coerce
+		.number()
+		.int()
+		.refine((v) => v === 0 || v >= 1000, '0 (off) or at least 1000')
+		.default(300_000),
 	/** Optional online map layers as JSON (src/lib/domain/map-layers.ts), or a file holding it. */
 	MAP_LAYERS: z.string().optional(),
 	MAP_LAYERS_FILE: z.string().optional(),
@@ -175,6 +181,8 @@ export interface FeedCheckConfig {
 	timeoutMs: number;
 	refreshMs: number;
 	concurrency: number;
+	/** The camera register's sweep; 0 = no periodic checks. */
+	cameraIntervalMs: number;
 }
 
 /** The documented default demo password; production mode refuses it. */
@@ -276,7 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			intervalMs: e.FEED_CHECK_INTERVAL_MS,
 			timeoutMs: e.FEED_CHECK_TIMEOUT_MS,
 			refreshMs: e.FEED_HEALTH_REFRESH_MS,
-			concurrency: e.FEED_CHECK_CONCURRENCY
+			concurrency: e.FEED_CHECK_CONCURRENCY,
+			cameraIntervalMs: e.CAMERA_CHECK_INTERVAL_MS
 		},
 		warningAckLimitsS: parseAckLimits(e.WARNING_ACK_LIMITS),
 		// The secrets of the county's outbound webhooks (warnings.json names each by its variable).

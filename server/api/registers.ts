@@ -39,7 +39,7 @@ import type { RowCheckContext } from '../registers/row-check.ts';
 import { actorOf, requireActor } from './session-middleware.ts';
 import { parseBody, parseParams, parseQuery } from './validate.ts';
 
-const STATUS: Readonly<Record<RegisterRefusalCode, number>> = {
+export const REFUSAL_STATUS: Readonly<Record<RegisterRefusalCode, number>> = {
 	'register-read-only': 403,
 	'other-township-row': 403,
 	'other-organisation-row': 403,
@@ -55,7 +55,16 @@ const STATUS: Readonly<Record<RegisterRefusalCode, number>> = {
 	'hazard-evidence-required': 400,
 	'hazard-due-required': 400,
 	'import-has-errors': 422,
-	'import-unreadable': 400
+	'import-unreadable': 400,
+	'task-not-found': 404,
+	'task-not-open': 409,
+	'incident-not-active': 409,
+	'task-has-no-place': 400,
+	'commit-not-allowed': 403,
+	'resource-not-free': 409,
+	'not-enough-free': 409,
+	'commitment-not-found': 404,
+	'commitment-released': 409
 };
 
 const ONE_PAGE_LIMIT = 100_000;
@@ -74,7 +83,9 @@ export function registersRouter(deps: RegistersApiDeps): Router {
 	const { registers } = deps;
 	const anyone = requireActor();
 	const refused = (err: unknown): unknown =>
-		err instanceof RegisterRefusal ? new ApiError(STATUS[err.code], err.code, err.message, err.issues) : err;
+		err instanceof RegisterRefusal
+			? new ApiError(REFUSAL_STATUS[err.code], err.code, err.message, err.issues)
+			: err;
 	const guarded =
 		(fn: (req: express.Request, res: express.Response) => Promise<void>) =>
 		async (req: express.Request, res: express.Response) => {

@@ -3,9 +3,9 @@
  * roster, photo records) on SQLite. With the SQLite document store they share its file. Under
  * PostgreSQL they have no PostgreSQL implementation yet: they then live in their own SQLite file
  * under DATA_DIR (`sitroom-features.db`), which is right for one node only, and the server says so
- * at start. Each feature's PostgreSQL repository replaces its line here when it lands: warnings
- * and the duty roster have (warnings/postgres, duty/postgres), so the file keeps only registers
- * and photo records.
+ * at start. Each feature's PostgreSQL repository replaces its line here when it lands: registers,
+ * warnings and the duty roster have (registers/postgres, warnings/postgres, duty/postgres), so the
+ * file keeps only photo records.
  */
 import path from 'node:path';
 import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
@@ -48,34 +48,30 @@ export function sqliteFeatureRepositories(db: SqliteDatabase): FeatureRepositori
 }
 
 /** The features not on PostgreSQL yet. */
-export type FallbackRepositories = Pick<FeatureRepositories, 'registers' | 'attachments'>;
+export type FallbackRepositories = Pick<FeatureRepositories, 'attachments'>;
+
+/** Tables an older version kept in the side file that now live in PostgreSQL (not moved). */
+const MOVED_TABLES = ['warnings', 'duty_shifts', 'register_rows'] as const;
 
 /**
- * Their own SQLite file under DATA_DIR, beside PostgreSQL (one node only). `strandedWarnings`
- * counts the warnings an older version kept in this file (before warnings moved to PostgreSQL):
+ * Their own SQLite file under DATA_DIR, beside PostgreSQL (one node only). `stranded` counts the
+ * rows an older version kept in this file of the features that have moved to PostgreSQL since:
  * they are not moved, so the server says so at start.
  */
 export function openFeatureFile(dataDir: string): {
 	db: SqliteDatabase;
 	repositories: FallbackRepositories;
-	strandedWarnings: number;
+	stranded: Record<string, number>;
 } {
 	const db = openDatabase({
 		file: path.join(dataDir, 'sitroom-features.db'),
-		migrations: [...registerMigrations, ...attachmentMigrations]
+		migrations: attachmentMigrations
 	});
-	const hasWarnings = db
-		.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'warnings'")
-		.get();
-	const strandedWarnings = hasWarnings
-		? (db.prepare('SELECT count(*) AS n FROM warnings').get() as { n: number }).n
-		: 0;
-	return {
-		db,
-		repositories: {
-			registers: new SqliteRegisterRepository(db),
-			attachments: new SqliteAttachmentRepository(db)
-		},
-		strandedWarnings
-	};
+	const stranded: Record<string, number> = {};
+	for (const table of MOVED_TABLES) {
+		const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+		const n = exists ? (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n : 0;
+		if (n > 0) stranded[table] = n;
+	}
+	return { db, repositories: { attachments: new SqliteAttachmentRepository(db) }, stranded };
 }

@@ -17,6 +17,8 @@ import { identityPgMigrations } from '../identity/postgres/schema.ts';
 import { PgIncidentRepository } from '../incidents/postgres/incident-repository.ts';
 import { incidentPgMigrations } from '../incidents/postgres/schema.ts';
 import type { Logger } from '../log.ts';
+import { PgRegisterRepository } from '../registers/postgres/register-repository.ts';
+import { registerPgMigrations } from '../registers/postgres/schema.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
@@ -36,7 +38,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...guardPgMigrations,
 	...refusalPgMigrations,
 	...warningPgMigrations,
-	...dutyPgMigrations
+	...dutyPgMigrations,
+	...registerPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -62,12 +65,12 @@ export async function openPostgresStores(
 		const features = openFeatureFile(dataDir);
 		storeLog.warn(
 			{ file: 'sitroom-features.db' },
-			'registers and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
+			'photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
 		);
-		if (features.strandedWarnings > 0)
+		if (Object.keys(features.stranded).length > 0)
 			storeLog.warn(
-				{ file: 'sitroom-features.db', warnings: features.strandedWarnings },
-				'this SQLite file holds warnings and duty rosters of an older version; they now live in PostgreSQL and were not moved'
+				{ file: 'sitroom-features.db', rows: features.stranded },
+				'this SQLite file holds rows of an older version (warnings, duty rosters, registers) that now live in PostgreSQL; they were not moved'
 			);
 		return {
 			docs,
@@ -80,6 +83,7 @@ export async function openPostgresStores(
 				refusals: new PgRefusalStore(pool),
 				warnings: new PgWarningRepository(pool),
 				duty: new PgDutyRepository(pool),
+				registers: new PgRegisterRepository(pool),
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

@@ -7,6 +7,7 @@ import type { MapLayerConfig } from '#domain/map-layers';
 import type { Role } from '#domain/vocabulary';
 import { auditRouter } from '../api/audit.ts';
 import { configRouter } from '../api/config.ts';
+import { dispatchRouter } from '../api/dispatch.ts';
 import { dutyRouter } from '../api/duty.ts';
 import { feedsRouter } from '../api/feeds.ts';
 import { incidentsRouter } from '../api/incidents.ts';
@@ -60,6 +61,12 @@ export function restApi(deps: {
 		photosRouter({ access, photos: deps.services.photos }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
+		// Before the registers' router: its /registers/:register would take `nearby` for a register.
+		dispatchRouter({
+			access,
+			registers: deps.services.registers.registers,
+			dispatch: deps.services.registers.dispatch
+		}),
 		registersRouter({
 			registers: deps.services.registers.registers,
 			check: deps.services.registers.check,

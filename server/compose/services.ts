@@ -75,6 +75,7 @@ export async function setUpServices(opts: {
 			jurisdiction: incidents.jurisdiction,
 			incidents: repositories.incidents,
 			registry: rooms.registry,
+			userName: async (id) => (await identity.identity.users.byId(id))?.displayName,
 			log
 		});
 		const warningMirror = new IncidentWarningMirror({
@@ -108,6 +109,7 @@ export async function setUpServices(opts: {
 			warnings,
 			photos,
 			stop() {
+				registers.stop();
 				warnings.stop();
 				identity.identity.stop();
 			}

@@ -1,5 +1,6 @@
 /**
- * A register's CSV import, all or nothing: every row is checked as a REST write would be (the row
+ * A register's import from CSV (UTF-8 or GBK) or Excel (.xlsx, its first sheet: xlsx-read.ts), all
+ * or nothing: every row is checked as a REST write would be (the row
  * schema, the township, the position in the district, the person's right to the row), rows the
  * person excluded are left out, and the rest are written in one transaction only if none has an
  * error. A dry run answers the same report and writes nothing. A row whose code the register
@@ -10,6 +11,7 @@ import type { ImportReport, ImportRow } from '#domain/api/registers';
 import { decodeCsvBytes, parseCsv, readHeader, recordToInput } from '#domain/registers-csv';
 import type { RegisterName } from '#domain/registers';
 import { RegisterRefusal } from './refusal.ts';
+import { isXlsx, xlsxRecords } from './xlsx-read.ts';
 import { change, type Registers } from './registers.ts';
 import type { RegisterBatch, StoredRegisterRow } from './repository.ts';
 import { checkRow, type RowCheckContext } from './row-check.ts';
@@ -24,8 +26,8 @@ export async function importCsv(
 	bytes: Uint8Array,
 	opts: { dryRun: boolean; exclude: ReadonlySet<number> }
 ): Promise<ImportReport> {
-	const { text, encoding } = decodeCsvBytes(bytes);
-	const [header, ...records] = parseCsv(text);
+	const { table, encoding } = await readTable(bytes);
+	const [header, ...records] = table;
 	if (!header) throw new RegisterRefusal('import-unreadable', 'the file is empty');
 	if (records.length > MAX_IMPORT_ROWS)
 		throw new RegisterRefusal('import-unreadable', `more than ${MAX_IMPORT_ROWS} rows: split the file`);
@@ -127,6 +129,15 @@ export async function importCsv(
 		);
 	await deps.registers.applyBatch(batch);
 	return { ...report, applied: true };
+}
+
+/** The file's cells by row: an .xlsx workbook's first sheet, or CSV text in UTF-8 or GBK. */
+async function readTable(
+	bytes: Uint8Array
+): Promise<{ table: string[][]; encoding: ImportReport['encoding'] }> {
+	if (isXlsx(bytes)) return { table: await xlsxRecords(bytes), encoding: 'xlsx' };
+	const { text, encoding } = decodeCsvBytes(bytes);
+	return { table: parseCsv(text), encoding };
 }
 
 const CONTENT_KEYS = ['code', 'name', 'township', 'ownerOrgId', 'lon', 'lat', 'demo'] as const;

@@ -7,12 +7,15 @@
  * 53 forest-fire monitoring points (placeholder `rtsp://` addresses on the reserved .invalid domain).
  *
  * Only adds: a register is seeded while it holds no rows at all, so a restart never undoes an
- * edit or brings back a deleted row.
+ * edit or brings back a deleted row. Two nodes starting together on one PostgreSQL database race
+ * for the codes; the second's batch is refused whole and it leaves the register as the first
+ * seeded it.
  */
 import type { Jurisdiction } from '#domain/api/jurisdiction';
 import type { RegisterName, RegisterRowInput } from '#domain/registers';
 import type { Registers } from './registers.ts';
 import { change } from './registers.ts';
+import { RegisterRefusal } from './refusal.ts';
 import type { RegisterBatch } from './repository.ts';
 
 type Seat = { code: string; name: string; at: [number, number] | null };
@@ -282,7 +285,13 @@ export async function seedDemoRegisters(
 					dueAt: null
 				});
 		}
-		await registers.applyBatch(batch);
+		try {
+			await registers.applyBatch(batch);
+		} catch (err) {
+			// Another node starting on the same database seeded this register a moment ago.
+			if (err instanceof RegisterRefusal && err.code === 'duplicate-register-code') continue;
+			throw err;
+		}
 		added += batch.puts.length;
 	}
 	return added;

@@ -15,9 +15,11 @@ import {
 } from '#domain/registers-hazard';
 import { whyNotEditRegisterRow, type RowScope } from '#domain/registers-policy';
 import type { RegisterName, RegisterRowInput, TeamAvailability } from '#domain/registers';
+import { deployedOrganisations, isTaskOpen, type OpenTaskIndex } from './open-tasks.ts';
 import { RegisterRefusal } from './refusal.ts';
 import {
 	RegisterConflict,
+	type CommittableRegister,
 	type RegisterBatch,
 	type RegisterChangeAction,
 	type RegisterQuery,
@@ -29,10 +31,10 @@ import { checkRow, type RowCheckContext, type RowProblem } from './row-check.ts'
 export interface RegistersDeps extends RowCheckContext {
 	repo: RegisterRepository;
 	orgs: OrgDirectory;
-	/** Organisations with an open task in an active incident (read from the incident documents). */
-	deployedOrgs: () => Promise<ReadonlySet<string>>;
+	/** The open tasks of the active incidents (read from the incident documents: open-tasks.ts). */
+	openTasks: () => Promise<OpenTaskIndex>;
 	/** One health check of a stream address (server/feeds/playlist-probe.ts with the allow-list). */
-	probe: (url: string) => Promise<{ state: string; detail: string }>;
+	probe: (url: string) => Promise<{ state: string; detail: string; cause?: string }>;
 	now?: () => number;
 }
 
@@ -49,6 +51,11 @@ export class Registers {
 		return this.#d.repo;
 	}
 
+	/** The open tasks of the active incidents, as availability and commitments read them. */
+	openTasks(): Promise<OpenTaskIndex> {
+		return this.#d.openTasks();
+	}
+
 	async list(register: RegisterName, q: RegisterQuery): Promise<{ rows: RegisterRow[]; total: number }> {
 		const { rows, total } = await this.#d.repo.list(register, q);
 		return { rows: await this.answer(rows), total };
@@ -59,15 +66,31 @@ export class Registers {
 		return row as RegisterRow;
 	}
 
-	/** Rows as the API answers them: team availability derived, hazard points' overdue flag. */
-	async answer(rows: readonly StoredRegisterRow[]): Promise<RegisterRow[]> {
-		const deployed = rows.some((r) => r.register === 'teams') ? await this.#d.deployedOrgs() : new Set();
+	/**
+	 * Rows as the API answers them: team availability derived, what is committed of teams and
+	 * equipment (commitments whose task is open), hazard points' overdue flag.
+	 */
+	async answer(rows: readonly StoredRegisterRow[], known?: OpenTaskIndex): Promise<RegisterRow[]> {
+		const committable = new Set(
+			rows.filter((r) => r.register === 'teams' || r.register === 'equipment').map((r) => r.register)
+		);
+		const tasks = committable.size > 0 ? (known ?? (await this.#d.openTasks())) : new Map();
+		const deployed = deployedOrganisations(tasks);
+		const committed = new Map<string, number>();
+		for (const register of committable)
+			for (const c of await this.#d.repo.commitments({ register: register as CommittableRegister }))
+				if (isTaskOpen(tasks, c.incidentId, c.taskId))
+					committed.set(
+						`${c.register}/${c.rowId}`,
+						(committed.get(`${c.register}/${c.rowId}`) ?? 0) + c.quantity
+					);
 		const now = this.#now();
 		return rows.map((r) => {
+			const held = committed.get(`${r.register}/${r.id}`) ?? 0;
 			let availability: TeamAvailability | null = null;
 			if (r.register === 'teams')
 				availability =
-					r.ownerOrgId !== null && deployed.has(r.ownerOrgId)
+					held > 0 || (r.ownerOrgId !== null && deployed.has(r.ownerOrgId))
 						? 'deployed'
 						: ((r.data.availability as TeamAvailability | undefined) ?? 'standby');
 			return {
@@ -86,12 +109,18 @@ export class Registers {
 				statusAt: r.statusAt,
 				dueAt: r.dueAt,
 				availability,
+				committed: r.register === 'teams' || r.register === 'equipment' ? held : null,
 				overdue: r.register === 'hazards' && isOverdue(r.status as HazardStatus, r.dueAt, now),
 				version: r.version,
 				createdAt: new Date(r.createdAt).toISOString(),
 				updatedAt: new Date(r.updatedAt).toISOString()
 			};
 		});
+	}
+
+	/** One health check of a stream address, as the incident feeds' checks make it. */
+	probe(url: string): Promise<{ state: string; detail: string; cause?: string }> {
+		return this.#d.probe(url);
 	}
 
 	/** Checks a row input; throws the first problem as a named refusal with every problem as issues. */
@@ -231,6 +260,22 @@ export class Registers {
 	async checkCamera(actor: Actor, id: string): Promise<RegisterRow> {
 		const before = await this.#existing('cameras', id);
 		const result = await this.#d.probe(String(before.data.url));
+		await this.recordCameraCheck(before, result, actor.userId);
+		return this.get('cameras', id);
+	}
+
+	/**
+	 * Records a camera's health when it changed (state or detail): the row's status with the time it
+	 * was set, and an entry in its history ('check'; by null for the periodic sweep). An unchanged
+	 * result writes nothing, so the history says when a camera went offline and came back, and a
+	 * person editing the row is not refused as stale by every sweep. Returns whether it wrote.
+	 */
+	async recordCameraCheck(
+		before: StoredRegisterRow,
+		result: { state: string; detail: string },
+		byUserId: string | null
+	): Promise<boolean> {
+		if (before.status === result.state && before.statusDetail === result.detail) return false;
 		const at = this.#now();
 		const after: StoredRegisterRow = {
 			...before,
@@ -240,14 +285,13 @@ export class Registers {
 			version: before.version + 1,
 			updatedAt: at
 		};
-		if (before.status !== after.status || before.statusDetail !== after.statusDetail)
-			await this.#apply({
-				puts: [{ row: after, expectedVersion: before.version }],
-				deletes: [],
-				changes: [change(after, before, after, 'check', actor.userId, at)],
-				steps: []
-			});
-		return this.get('cameras', id);
+		await this.#apply({
+			puts: [{ row: after, expectedVersion: before.version }],
+			deletes: [],
+			changes: [change(after, before, after, 'check', byUserId, at)],
+			steps: []
+		});
+		return true;
 	}
 
 	/** A batch made elsewhere (the CSV import, the seed), refusals named as for a single write. */
@@ -283,13 +327,15 @@ export function change(
 
 export function conflictRefusal(err: unknown): unknown {
 	if (!(err instanceof RegisterConflict)) return err;
-	return err.kind === 'duplicate-code'
-		? new RegisterRefusal(
-				'duplicate-register-code',
-				`${err.register} already has a row with code ${err.key}`,
-				[{ path: 'code', message: 'duplicate-register-code' }]
-			)
-		: new RegisterRefusal('register-row-changed', REFUSAL_TEXT['register-row-changed']);
+	if (err.kind === 'duplicate-code')
+		return new RegisterRefusal(
+			'duplicate-register-code',
+			`${err.register} already has a row with code ${err.key}`,
+			[{ path: 'code', message: 'duplicate-register-code' }]
+		);
+	if (err.kind === 'commitment-released')
+		return new RegisterRefusal('commitment-released', REFUSAL_TEXT['commitment-released']);
+	return new RegisterRefusal('register-row-changed', REFUSAL_TEXT['register-row-changed']);
 }
 
 const isRefusalCode = (p: string): p is RegisterRefusalCode => p in REFUSAL_TEXT;
@@ -319,5 +365,14 @@ export const REFUSAL_TEXT: Readonly<Record<RegisterRefusalCode, string>> = {
 	'unknown-depot': 'no depot with this code in the depots register',
 	'invalid-hazard-transition': 'the rectification loop does not allow this step',
 	'hazard-evidence-required': 'this step needs evidence (a note)',
-	'hazard-due-required': 'starting rectification needs a due date'
+	'hazard-due-required': 'starting rectification needs a due date',
+	'task-not-found': 'no such task in this incident',
+	'task-not-open': 'the task is done or cancelled: nothing more is committed to it',
+	'incident-not-active': 'the incident is closed: nothing more is committed to it',
+	'task-has-no-place': 'the task has no place on the map: pick a point instead',
+	'commit-not-allowed': 'you may not commit this to that task',
+	'resource-not-free': 'this is not free: it is committed elsewhere, or not ready',
+	'not-enough-free': 'fewer items are free than asked for',
+	'commitment-not-found': 'no such commitment in this incident',
+	'commitment-released': 'this commitment was released already'
 };

@@ -2,7 +2,9 @@
  * The registers end to end in real Chromium against a real server serving the built app: a
  * township officer changes a shelter's occupancy in their own township (the change is kept with
  * their name) and is refused another township's shelter by name, also when trying to move a row
- * there; a commander adds a camera of the register to the demo incident's wall with one click.
+ * there; a commander adds a camera of the register to the demo incident's wall with one click,
+ * lists what is free around a task's place or a point on the map and assigns a team to the task in
+ * one step; the cameras page shows each camera's health and since when.
  * Screenshots go to test-results/. Skips only when there is no Chromium at CHROMIUM_PATH.
  */
 import fs from 'node:fs';
@@ -146,4 +148,83 @@ describe.skipIf(noChromium)('registers in Chromium', () => {
 		await shot(page, 'registers-screen-shelter-layer');
 		await ctx.close();
 	}, 90_000);
+
+	it('lists what is free around a task’s place and assigns a team to it in one step, and around a point picked on the map', async () => {
+		const room = await server.registry.open(INCIDENT);
+		const squad = (await (
+			await fetch(`${server.url}/api/registers/teams?q=TEAM-510812105`, {
+				headers: (await server.login('commander')).headers
+			})
+		).json()) as { rows: Array<{ lon: number; lat: number; ownerOrgId: string }> };
+		const at = squad.rows[0]!;
+		await room.change((doc) =>
+			new IncidentDoc(doc).addTask('task-e2e-dispatch', {
+				title: '沙河镇转移群众（调派测试）',
+				description: '',
+				assigneeOrgId: 'command-centre',
+				township: '510812105',
+				priority: 'high',
+				dueAt: null,
+				location: [at.lon + 0.002, at.lat + 0.002],
+				status: 'dispatched',
+				statusReason: '',
+				createdBy: 'system',
+				ownerOrgId: 'command-centre',
+				createdAt: new Date().toISOString(),
+				updates: []
+			} as never)
+		);
+		const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await ctx.newPage();
+		await loginThroughPage(page, server.url, 'commander', `/incidents/${INCIDENT}`);
+		await page.locator('[data-testid=tab-resources]').click();
+		const panel = page.locator('[data-testid=resource-panel]');
+		await expect(page.locator('[data-testid=tab-resources]').innerText()).resolves.toBe('资源调派');
+		await panel.locator('[data-testid=nearby-task]').selectOption({ label: '沙河镇转移群众（调派测试）' });
+		const team = panel.locator('[data-testid=nearby-teams] li[data-code=TEAM-510812105]');
+		await team.waitFor({ timeout: 15_000 });
+		// The nearest first: the squad is about 300 m from the task's place.
+		await expect(
+			panel.locator('[data-testid=nearby-teams] li').first().getAttribute('data-code')
+		).resolves.toBe('TEAM-510812105');
+		await expect(team.innerText()).resolves.toContain('公里');
+		await shot(page, 'registers-room-free-nearby');
+		await team.locator('[data-testid=dispatch-assign]').click();
+		await expect(panel.locator('[data-testid=dispatch-notice]').innerText()).resolves.toContain(
+			'沙河镇应急分队'
+		);
+		await expect
+			.poll(() => panel.locator('[data-testid=committed-list]').innerText(), { timeout: 10_000 })
+			.toContain('沙河镇转移群众（调派测试）');
+		await expect(
+			panel.locator('[data-testid=nearby-teams] li[data-code=TEAM-510812105]').count()
+		).resolves.toBe(0);
+		// One step: the task is the squad's now, in the room's document on the server.
+		const task = new IncidentDoc(room.doc).read<{ assigneeOrgId: string }>('tasks', 'task-e2e-dispatch');
+		expect(task?.assigneeOrgId).toBe(at.ownerOrgId);
+		await shot(page, 'registers-room-team-assigned');
+
+		// A point picked on the map.
+		await panel.locator('[data-testid=nearby-pick]').click();
+		const map = page.locator('[data-testid=room-map]');
+		const box = (await map.boundingBox())!;
+		await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+		await expect
+			.poll(() => panel.locator('[data-testid=nearby-point]').innerText(), { timeout: 10_000 })
+			.toMatch(/中心点 10[56]\.\d{4}, 3[23]\.\d{4}/);
+		await ctx.close();
+	}, 90_000);
+
+	it('shows each camera’s health and since when on the cameras page', async () => {
+		const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await ctx.newPage();
+		await loginThroughPage(page, server.url, 'leader', '/registers/cameras');
+		const row = page.locator('[data-testid=register-row][data-code=CAM-FF-01]');
+		await row.waitFor({ timeout: 15_000 });
+		await expect
+			.poll(() => row.locator('[data-testid=row-status]').innerText(), { timeout: 15_000 })
+			.toBe('未知');
+		await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain('自');
+		await ctx.close();
+	}, 60_000);
 });

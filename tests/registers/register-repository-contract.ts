@@ -1,5 +1,5 @@
 /**
- * The contract every RegisterRepository must pass (SQLite now, PostgreSQL later). Cases are keyed
+ * The contract every RegisterRepository must pass (SQLite and PostgreSQL). Cases are keyed
  * ([registers-N]) so that the runs of several implementations can be read side by side.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,6 +200,116 @@ export function describeRegisterRepositoryContract(name: string, make: MakeRegis
 			const stored = await repo.hazardSteps('h1');
 			expect(stored.map(({ seq: _seq, ...s }) => s)).toEqual(steps);
 			expect(await repo.hazardSteps('h2')).toEqual([]);
+		});
+
+		it('[registers-8] finds the rows with a position inside a box, and none without one', async () => {
+			const repo = await open();
+			const at = (id: string, lon: number | null, lat: number | null) =>
+				repo.apply(put(row({ register: 'teams', id, code: id.toUpperCase(), lon, lat })));
+			await at('t1', 105.9, 32.6);
+			await at('t2', 106.2, 32.9);
+			await at('t3', null, null);
+			await at('t4', 105.95, 32.65);
+			const inBox = await repo.list('teams', { box: [105.85, 32.55, 106.0, 32.7], limit: 10, offset: 0 });
+			expect([inBox.total, inBox.rows.map((r) => r.id)]).toEqual([2, ['t1', 't4']]);
+		});
+
+		it('[registers-9] records commitments with the row’s new version, lists them and releases each once', async () => {
+			const repo = await open();
+			const boat = row({
+				register: 'equipment',
+				id: 'e1',
+				code: 'EQ-1',
+				data: { item: '冲锋舟', quantity: 3 }
+			});
+			await repo.apply(put(boat));
+			const commitment = {
+				id: 'c1',
+				incidentId: 'inc-1',
+				taskId: 'task-1',
+				register: 'equipment' as const,
+				rowId: 'e1',
+				quantity: 2,
+				byUserId: 'u1',
+				at: 5000,
+				releasedAt: null,
+				releasedBy: null
+			};
+			await repo.apply({
+				puts: [{ row: { ...boat, version: 2, updatedAt: 5000 }, expectedVersion: 1 }],
+				deletes: [],
+				changes: [],
+				steps: [],
+				commitments: [commitment, { ...commitment, id: 'c2', incidentId: 'inc-2', quantity: 1 }]
+			});
+			expect(await repo.commitments({ rowId: 'e1' })).toEqual([
+				commitment,
+				{ ...commitment, id: 'c2', incidentId: 'inc-2', quantity: 1 }
+			]);
+			expect((await repo.commitments({ incidentId: 'inc-2' })).map((c) => c.id)).toEqual(['c2']);
+			expect(await repo.commitments({ register: 'teams' })).toEqual([]);
+			// A commitment made on a stale read of the row is not recorded.
+			await expect(
+				repo.apply({
+					puts: [{ row: { ...boat, version: 2 }, expectedVersion: 1 }],
+					deletes: [],
+					changes: [],
+					steps: [],
+					commitments: [{ ...commitment, id: 'c3' }]
+				})
+			).rejects.toMatchObject({ kind: 'row-changed' });
+			expect(await repo.getCommitment('c3')).toBeUndefined();
+			const release = { id: 'c1', register: 'equipment' as const, at: 6000, byUserId: 'u2' };
+			await repo.apply({ puts: [], deletes: [], changes: [], steps: [], releases: [release] });
+			expect(await repo.getCommitment('c1')).toEqual({ ...commitment, releasedAt: 6000, releasedBy: 'u2' });
+			expect((await repo.commitments({ rowId: 'e1' })).map((c) => c.id)).toEqual(['c2']);
+			expect((await repo.commitments({ rowId: 'e1', unreleasedOnly: false })).map((c) => c.id)).toEqual([
+				'c1',
+				'c2'
+			]);
+			await expect(
+				repo.apply({ puts: [], deletes: [], changes: [], steps: [], releases: [release] })
+			).rejects.toMatchObject({ kind: 'commitment-released' });
+		});
+
+		it('[registers-10] writes a batch of 2,500 new rows and then 2,500 replacements whole, changes in order', async () => {
+			const repo = await open();
+			const rows = Array.from({ length: 2500 }, (_, i) =>
+				row({ id: `s${i}`, code: `SHL-${String(i).padStart(4, '0')}`, data: { capacity: i, occupancy: 0 } })
+			);
+			await repo.apply({
+				puts: rows.map((r) => ({ row: r, expectedVersion: null })),
+				deletes: [],
+				changes: rows.map((r) => ({
+					register: r.register,
+					rowId: r.id,
+					at: 1000,
+					byUserId: 'u1',
+					action: 'import' as const,
+					before: null,
+					after: r
+				})),
+				steps: []
+			});
+			expect(await repo.count('shelters')).toBe(2500);
+			const next = rows.map((r) => ({ ...r, name: `${r.name}改`, version: 2, updatedAt: 2000 }));
+			// One stale row among them: nothing of the batch is written.
+			const stale = next.map((r, i) => ({ row: r, expectedVersion: i === 2400 ? 7 : 1 }));
+			await expect(repo.apply({ puts: stale, deletes: [], changes: [], steps: [] })).rejects.toMatchObject({
+				kind: 'row-changed',
+				key: 's2400'
+			});
+			expect((await repo.get('shelters', 's0'))?.version).toBe(1);
+			await repo.apply({
+				puts: next.map((r) => ({ row: r, expectedVersion: 1 })),
+				deletes: [],
+				changes: [],
+				steps: []
+			});
+			expect(await repo.get('shelters', 's2499')).toEqual(next[2499]);
+			const last = await repo.list('shelters', { limit: 2, offset: 2498 });
+			expect(last.rows.map((r) => r.code)).toEqual(['SHL-2498', 'SHL-2499']);
+			expect((await repo.changes('shelters', 's1234', 5)).map((c) => c.action)).toEqual(['import']);
 		});
 	});
 }

@@ -1,35 +1,63 @@
 /**
  * A register of 10,000 rows lists, filters and searches in under 200 ms on the server (through the
- * service, as the REST route calls it, on a SQLite file as the server runs it).
+ * service, as the REST route calls it), on a SQLite file as the server runs it and on PostgreSQL.
+ * The figures are printed; the 200 ms bound is the issue's, far above what is measured (a few ms),
+ * so a loaded machine does not make the test flaky.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgRegisterRepository } from '../../server/registers/postgres/register-repository.ts';
+import { registerPgMigrations } from '../../server/registers/postgres/schema.ts';
 import { Registers } from '../../server/registers/registers.ts';
-import type { StoredRegisterRow } from '../../server/registers/repository.ts';
+import type { RegisterRepository, StoredRegisterRow } from '../../server/registers/repository.ts';
 import { SqliteRegisterRepository } from '../../server/registers/sqlite/register-repository.ts';
 import { registerMigrations } from '../../server/registers/sqlite/schema.ts';
-import { openDatabase, type SqliteDatabase } from '../../server/store/sqlite/database.ts';
+import { openDatabase } from '../../server/store/sqlite/database.ts';
+import { describePostgres, openTestPool } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
 
 const ROWS = 10_000;
 const TOWNSHIPS = ['510812100', '510812101', '510812105', '510812109'];
 
-describe('a register of 10,000 rows', () => {
-	let dir: string;
-	let db: SqliteDatabase;
+describe('a register of 10,000 rows on SQLite', () => {
+	scaleCases('SQLite', async () => {
+		const dir = tempDataDir('sitroom-registers-scale-');
+		const db = openDatabase({ file: path.join(dir, 'sitroom.db'), migrations: registerMigrations });
+		return {
+			repo: new SqliteRegisterRepository(db),
+			async dispose() {
+				db.close();
+				fs.rmSync(dir, { recursive: true, force: true });
+			}
+		};
+	});
+});
+
+describePostgres('a register of 10,000 rows on PostgreSQL', () => {
+	scaleCases('PostgreSQL', async () => {
+		const test = await openTestPool(registerPgMigrations);
+		return { repo: new PgRegisterRepository(test.pool), dispose: () => test.dispose() };
+	});
+});
+
+function scaleCases(
+	engine: string,
+	open: () => Promise<{ repo: RegisterRepository; dispose(): Promise<void> }>
+): void {
 	let registers: Registers;
+	let dispose: (() => Promise<void>) | null = null;
 
 	beforeAll(async () => {
-		dir = tempDataDir('sitroom-registers-scale-');
-		db = openDatabase({ file: path.join(dir, 'sitroom.db'), migrations: registerMigrations });
-		const repo = new SqliteRegisterRepository(db);
+		const opened = await open();
+		dispose = () => opened.dispose();
+		const repo = opened.repo;
 		registers = new Registers({
 			repo,
 			orgs: { get: () => undefined },
 			townships: TOWNSHIPS.map((code) => ({ code, name: code })),
 			bbox: [105, 32, 107, 33],
-			deployedOrgs: async () => new Set(),
+			openTasks: async () => new Map(),
 			probe: async () => ({ state: 'unknown', detail: 'not-allowed' })
 		});
 		const rows: StoredRegisterRow[] = Array.from({ length: ROWS }, (_, i) => ({
@@ -57,10 +85,9 @@ describe('a register of 10,000 rows', () => {
 			changes: [],
 			steps: []
 		});
-	}, 60_000);
-	afterAll(() => {
-		db?.close();
-		fs.rmSync(dir, { recursive: true, force: true });
+	}, 120_000);
+	afterAll(async () => {
+		await dispose?.();
 	});
 
 	/**
@@ -88,7 +115,9 @@ describe('a register of 10,000 rows', () => {
 			[{ ...page, status: 'rectifying' }, Math.ceil(ROWS / 3)],
 			[{ ...page, q: '沙河' }, Math.ceil(ROWS / 7)],
 			[{ ...page, township: '510812100', q: '沙河', offset: 200 }, 358],
-			[{ ...page, overdueAt: '2026-06-01T00:00:00.000Z' }, Math.ceil(ROWS / 3)]
+			[{ ...page, overdueAt: '2026-06-01T00:00:00.000Z' }, Math.ceil(ROWS / 3)],
+			// The box "what is free nearby" reads around a point.
+			[{ ...page, box: [105.8, 32.5, 106.0, 32.7] as const }, ROWS]
 		] as const;
 		const times: number[] = [];
 		for (const [query, total] of cases) {
@@ -98,6 +127,6 @@ describe('a register of 10,000 rows', () => {
 			times.push(Math.round(ms));
 			expect(ms).toBeLessThan(200);
 		}
-		console.log(`10,000-row register: list times ms ${times.join(', ')}`);
+		console.log(`10,000-row register on ${engine}: list times ms ${times.join(', ')}`);
 	});
-});
+}

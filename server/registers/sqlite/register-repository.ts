@@ -3,11 +3,16 @@ import type { HazardStatus } from '#domain/registers-hazard';
 import type { RegisterName } from '#domain/registers';
 import type { SqliteDatabase } from '../../store/sqlite/database.ts';
 import {
+	COMMITMENT_COLUMNS,
+	commitmentOf,
 	RegisterConflict,
+	type CommitmentTableRow,
+	type CommitmentQuery,
 	type RecordedHazardStep,
 	type RecordedRegisterChange,
 	type RegisterBatch,
 	type RegisterChangeAction,
+	type RegisterCommitment,
 	type RegisterQuery,
 	type RegisterRepository,
 	type StoredRegisterRow
@@ -105,6 +110,10 @@ export class SqliteRegisterRepository implements RegisterRepository {
 			where.push("due_at IS NOT NULL AND due_at < @overdue AND (status IS NULL OR status <> 'closed')");
 			args.overdue = q.overdueAt;
 		}
+		if (q.box !== undefined) {
+			where.push('lon BETWEEN @minLon AND @maxLon AND lat BETWEEN @minLat AND @maxLat');
+			Object.assign(args, { minLon: q.box[0], minLat: q.box[1], maxLon: q.box[2], maxLat: q.box[3] });
+		}
 		if (q.q !== undefined && q.q !== '') {
 			where.push('(instr(lower(name), @q) > 0 OR instr(lower(code), @q) > 0)');
 			args.q = q.q.toLowerCase();
@@ -171,6 +180,11 @@ export class SqliteRegisterRepository implements RegisterRepository {
 		const step =
 			db.prepare(`INSERT INTO hazard_steps (hazard_id, from_status, to_status, at, by_user_id, note, due_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`);
+		const commit = db.prepare(`INSERT INTO register_commitments (id, incident_id, task_id, register, row_id,
+			quantity, by_user_id, at) VALUES (@id, @incidentId, @taskId, @register, @rowId, @quantity, @byUserId, @at)`);
+		const release = db.prepare(
+			'UPDATE register_commitments SET released_at = ?, released_by = ? WHERE id = ? AND released_at IS NULL'
+		);
 		db.transaction(() => {
 			for (const d of batch.deletes) {
 				if (remove.run(d.register, d.id, d.expectedVersion).changes !== 1)
@@ -199,6 +213,13 @@ export class SqliteRegisterRepository implements RegisterRepository {
 					c.after && JSON.stringify(c.after)
 				);
 			for (const s of batch.steps) step.run(s.hazardId, s.from, s.to, s.at, s.byUserId, s.note, s.dueAt);
+			for (const c of batch.commitments ?? []) {
+				const { releasedAt: _r, releasedBy: _b, ...fields } = c;
+				commit.run(fields);
+			}
+			for (const r of batch.releases ?? [])
+				if (release.run(r.at, r.byUserId, r.id).changes !== 1)
+					throw new RegisterConflict('commitment-released', r.register, r.id);
 		})();
 	}
 
@@ -256,5 +277,36 @@ export class SqliteRegisterRepository implements RegisterRepository {
 			note: r.note,
 			dueAt: r.due_at
 		}));
+	}
+
+	async commitments(q: CommitmentQuery): Promise<RegisterCommitment[]> {
+		const where = ['1 = 1'];
+		const args: Record<string, unknown> = {};
+		if (q.incidentId !== undefined) {
+			where.push('incident_id = @incident');
+			args.incident = q.incidentId;
+		}
+		if (q.register !== undefined) {
+			where.push('register = @register');
+			args.register = q.register;
+		}
+		if (q.rowId !== undefined) {
+			where.push('row_id = @row');
+			args.row = q.rowId;
+		}
+		if (q.unreleasedOnly !== false) where.push('released_at IS NULL');
+		const rows = this.#db
+			.prepare(
+				`SELECT ${COMMITMENT_COLUMNS} FROM register_commitments WHERE ${where.join(' AND ')} ORDER BY seq`
+			)
+			.all(args) as CommitmentTableRow[];
+		return rows.map(commitmentOf);
+	}
+
+	async getCommitment(id: string): Promise<RegisterCommitment | undefined> {
+		const r = this.#db
+			.prepare(`SELECT ${COMMITMENT_COLUMNS} FROM register_commitments WHERE id = ?`)
+			.get(id) as CommitmentTableRow | undefined;
+		return r && commitmentOf(r);
 	}
 }

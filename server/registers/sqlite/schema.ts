@@ -1,8 +1,9 @@
 /**
  * The registers' tables in SQLite: one table of rows for every register (the columns every
  * register filters on, the register's own fields as JSON validated by the domain's schemas), the
- * record of every change (who, when, the row before and after) and the steps of hazard points'
- * rectification loops. SQL stays in sqlite/register-repository.ts.
+ * record of every change (who, when, the row before and after), the steps of hazard points'
+ * rectification loops and the commitments of teams and equipment to tasks. SQL stays in
+ * sqlite/register-repository.ts; postgres/schema.ts has the same tables.
  */
 import type { Migration } from '../../store/sqlite/database.ts';
 
@@ -63,6 +64,28 @@ export const registerMigrations: readonly Migration[] = [
 		sql: `
 			CREATE INDEX register_rows_status ON register_rows(register, status);
 			CREATE INDEX register_rows_due ON register_rows(register, due_at);
+		`
+	},
+	{
+		// Teams and equipment committed to incidents' tasks; "nearby" filters rows by position.
+		id: 'registers/003-commitments-positions',
+		sql: `
+			CREATE TABLE register_commitments (
+				seq INTEGER PRIMARY KEY AUTOINCREMENT,
+				id TEXT NOT NULL UNIQUE,
+				incident_id TEXT NOT NULL,
+				task_id TEXT NOT NULL,
+				register TEXT NOT NULL,
+				row_id TEXT NOT NULL,
+				quantity INTEGER NOT NULL,
+				by_user_id TEXT NOT NULL,
+				at INTEGER NOT NULL,
+				released_at INTEGER,
+				released_by TEXT
+			);
+			CREATE INDEX register_commitments_row ON register_commitments(register, row_id, released_at);
+			CREATE INDEX register_commitments_incident ON register_commitments(incident_id, released_at);
+			CREATE INDEX register_rows_position ON register_rows(register, lon, lat);
 		`
 	}
 ];

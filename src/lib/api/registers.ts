@@ -77,7 +77,7 @@ export async function checkCamera(id: string): Promise<RegisterRow> {
 	return (await api.post<{ row: RegisterRow }>(`/api/registers/cameras/${encodeURIComponent(id)}/check`)).row;
 }
 
-/** Sends a CSV file as it is (the server reads UTF-8 or GBK); a refusal carries each row's errors. */
+/** Sends a CSV or .xlsx file as it is (the server reads UTF-8, GBK or Excel); a refusal carries each row's errors. */
 export async function importRegister(
 	register: RegisterName,
 	file: Blob,
@@ -87,7 +87,7 @@ export async function importRegister(
 	const res = await fetch(`${base(register)}/import?${q}`, {
 		method: 'POST',
 		credentials: 'same-origin',
-		headers: { 'content-type': 'text/csv', accept: 'application/json', ...csrfHeader() },
+		headers: { 'content-type': file.type || 'text/csv', accept: 'application/json', ...csrfHeader() },
 		body: file
 	});
 	const json: unknown = await res.json().catch(() => null);

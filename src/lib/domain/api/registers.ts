@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { HAZARD_STATUSES } from '../registers-hazard.ts';
 import { REGISTERS, RegisterRowBaseSchema, TEAM_AVAILABILITY } from '../registers.ts';
+import { IncidentIdSchema } from './incidents.ts';
 
 export const REGISTER_REFUSALS = [
 	'register-read-only',
@@ -24,7 +25,16 @@ export const REGISTER_REFUSALS = [
 	'hazard-evidence-required',
 	'hazard-due-required',
 	'import-has-errors',
-	'import-unreadable'
+	'import-unreadable',
+	'task-not-found',
+	'task-not-open',
+	'incident-not-active',
+	'task-has-no-place',
+	'commit-not-allowed',
+	'resource-not-free',
+	'not-enough-free',
+	'commitment-not-found',
+	'commitment-released'
 ] as const;
 export type RegisterRefusalCode = (typeof REGISTER_REFUSALS)[number];
 
@@ -57,6 +67,11 @@ export const RegisterRowSchema = RegisterRowBaseSchema.extend({
 	dueAt: z.string().nullable(),
 	/** Teams: standby/resting as set, or deployed while the team has an open task in an active incident. */
 	availability: z.enum(TEAM_AVAILABILITY).nullable(),
+	/**
+	 * Teams and equipment: how many are committed (调派) to open tasks of active incidents (a
+	 * team: its open commitments; equipment: items); null for the other registers.
+	 */
+	committed: z.number().int().nullable(),
 	/** Hazard points: the next step is past its due date. */
 	overdue: z.boolean(),
 	version: z.number().int(),
@@ -124,7 +139,8 @@ export const ImportRowSchema = z.object({
 export type ImportRow = z.infer<typeof ImportRowSchema>;
 
 export const ImportReportSchema = z.object({
-	encoding: z.enum(['utf-8', 'gbk']),
+	/** How the file was read: CSV text in UTF-8 or GBK, or an Excel workbook's first sheet. */
+	encoding: z.enum(['utf-8', 'gbk', 'xlsx']),
 	dryRun: z.boolean(),
 	/** True once the rows were written, in one transaction; false for a dry run or a refusal. */
 	applied: z.boolean(),
@@ -135,3 +151,80 @@ export const ImportReportSchema = z.object({
 	updated: z.number().int()
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+/** The registers whose rows are committed (调派) to tasks. */
+export const COMMITTABLE_REGISTERS = ['teams', 'equipment'] as const;
+
+/**
+ * What is free near a point (`lon`, `lat`), or near a task's place (`incident`, `task`): the
+ * server reads the task's location from the incident and computes every distance.
+ */
+export const NearbyQuerySchema = z
+	.object({
+		lon: z.coerce.number().min(-180).max(180).optional(),
+		lat: z.coerce.number().min(-90).max(90).optional(),
+		incident: IncidentIdSchema.optional(),
+		task: z.string().min(1).max(80).optional(),
+		radiusKm: z.coerce.number().positive().max(200).default(20),
+		/** Rows per register. */
+		limit: z.coerce.number().int().min(1).max(100).default(20)
+	})
+	.refine(
+		(q) => (q.lon !== undefined && q.lat !== undefined) || (q.incident !== undefined && q.task !== undefined),
+		{
+			message: 'give lon and lat, or incident and task',
+			path: ['lon']
+		}
+	);
+export type NearbyQuery = z.infer<typeof NearbyQuerySchema>;
+
+export const NearbyEntrySchema = z.object({
+	row: RegisterRowSchema,
+	/** Great-circle distance from the point, computed on the server. */
+	distanceKm: z.number(),
+	/** Teams: 1; equipment: items not committed; shelters: places left (capacity − occupancy). */
+	free: z.number().int()
+});
+export type NearbyEntry = z.infer<typeof NearbyEntrySchema>;
+
+export const NearbyAnswerSchema = z.object({
+	point: z.tuple([z.number(), z.number()]),
+	radiusKm: z.number(),
+	teams: z.array(NearbyEntrySchema),
+	equipment: z.array(NearbyEntrySchema),
+	shelters: z.array(NearbyEntrySchema)
+});
+export type NearbyAnswer = z.infer<typeof NearbyAnswerSchema>;
+
+/** POST /api/incidents/:id/commitments: a team or equipment from the registers to a task, in one step. */
+export const CommitBodySchema = z.object({
+	taskId: z.string().min(1).max(80),
+	register: z.enum(COMMITTABLE_REGISTERS),
+	rowId: z.string().min(1).max(80),
+	/** Equipment: how many items; a team is committed whole (1). */
+	quantity: z.number().int().min(1).max(10_000_000).default(1)
+});
+export type CommitBody = z.infer<typeof CommitBodySchema>;
+
+/** What is committed where: one commitment, or a team deployed by its task's assignee alone. */
+export const CommitmentEntrySchema = z.object({
+	/** Null for a team out on a task assigned to its organisation in the room (nothing to release). */
+	id: z.string().nullable(),
+	incidentId: z.string(),
+	incidentName: z.string(),
+	taskId: z.string(),
+	taskTitle: z.string(),
+	taskStatus: z.string(),
+	register: z.enum(COMMITTABLE_REGISTERS),
+	rowId: z.string(),
+	code: z.string(),
+	name: z.string(),
+	quantity: z.number().int(),
+	byUserId: z.string().nullable(),
+	byName: z.string().nullable(),
+	at: z.string().nullable()
+});
+export type CommitmentEntry = z.infer<typeof CommitmentEntrySchema>;
+
+export const CommitmentListSchema = z.object({ commitments: z.array(CommitmentEntrySchema) });
+export type CommitmentList = z.infer<typeof CommitmentListSchema>;

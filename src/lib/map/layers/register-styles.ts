@@ -1,6 +1,7 @@
 /**
  * Symbols of the register layers: one colour per register, hazard points by their loop status
- * (overdue ones ringed red), shelters with their occupancy, depots with their name. Styles are
+ * (overdue ones ringed red), cameras by their health (online, offline, unknown), teams by
+ * availability, shelters with their occupancy, depots with their name. Styles are
  * cached per variant, as marker-styles.ts does, since the style function runs every frame.
  */
 import type { FeatureLike } from 'ol/Feature.js';
@@ -25,6 +26,27 @@ export const HAZARD_STATUS_COLORS: Record<string, string> = {
 	closed: '#1a9641'
 };
 
+/** Cameras by the health their periodic checks found. */
+export const CAMERA_STATUS_COLORS: Record<string, string> = {
+	online: '#1a9641',
+	offline: '#d7191c',
+	unknown: '#8a8a8a'
+};
+
+/** Teams by availability: out on a task stands out. */
+export const TEAM_AVAILABILITY_COLORS: Record<string, string> = {
+	standby: '#1f5fbf',
+	deployed: '#e07b00',
+	resting: '#8a8a8a'
+};
+
+function colorOf(register: RegisterName, status: string): string {
+	if (register === 'hazards') return HAZARD_STATUS_COLORS[status] ?? REGISTER_COLORS.hazards;
+	if (register === 'cameras') return CAMERA_STATUS_COLORS[status] ?? CAMERA_STATUS_COLORS.unknown!;
+	if (register === 'teams') return TEAM_AVAILABILITY_COLORS[status] ?? REGISTER_COLORS.teams;
+	return REGISTER_COLORS[register];
+}
+
 const cache = new Map<string, Style[]>();
 const FONT = '600 11px system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
@@ -37,8 +59,7 @@ export function registerStyle(feature: FeatureLike, resolution: number): Style[]
 	const key = `${register}|${status}|${overdue}|${text}`;
 	let styles = cache.get(key);
 	if (!styles) {
-		const color =
-			register === 'hazards' ? (HAZARD_STATUS_COLORS[status] ?? '#e07b00') : REGISTER_COLORS[register];
+		const color = colorOf(register, status);
 		styles = [
 			new Style({
 				image: new Circle({
