@@ -184,6 +184,10 @@ export class Cluster implements RoomLifecycle {
 			)
 		);
 		const relay = this.#opts.relay;
+		// A part left from an earlier room of this name lets go first (its lease too), before this
+		// one takes the lease: never after, which would release the lease this one holds.
+		const previous = this.#parts.get(name);
+		if (previous) await this.#gone(previous);
 		try {
 			// Subscribe first, then load: nothing committed falls between.
 			part.stops.push(
@@ -210,8 +214,6 @@ export class Cluster implements RoomLifecycle {
 			await this.#stop(part);
 			throw err;
 		}
-		const previous = this.#parts.get(name);
-		if (previous && previous !== part) await this.#gone(previous);
 		this.#parts.set(name, part);
 		return { loaded: (room) => this.#loaded(part, room), gone: () => this.#gone(part) };
 	}

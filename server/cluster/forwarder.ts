@@ -25,6 +25,12 @@ import { closeOf, type FromOwner, type ToOwner } from './wire.ts';
 const ATTEMPT_MS = 1500;
 /** A client's ack waits at most this long for this replica to apply the owner's commit. */
 const CATCH_UP_MS = 2000;
+/**
+ * The owner's room is going away (its node stops, or it lost the lease and reloads): nothing of
+ * the frame was applied there, and the client's room here is fine. Such refusals and closes are
+ * not the client's business: the frame goes to the next owner instead.
+ */
+const OWNER_GOING: ReadonlySet<string> = new Set([Close.ShuttingDown.reason, Close.RoomReset.reason]);
 
 export interface ForwardingOptions {
 	node: string;
@@ -92,6 +98,8 @@ export class Forwarding {
 				break;
 			case 'close':
 				this.#peers.get(part)?.delete(message.conn);
+				// The owner's room is going away, not this client's: its next frame finds the next owner.
+				if (OWNER_GOING.has(message.reason)) break;
 				part.room?.leave(peer);
 				peer.close(closeOf(message.reason), message.message);
 				break;
@@ -175,7 +183,7 @@ export class Forwarding {
 				const id = this.#nextId++;
 				const [message, bytes] = request(id);
 				const answer = await this.#ask(part.owner, id, message, bytes, Math.min(ATTEMPT_MS, left));
-				if (answer?.kind === 'result') {
+				if (answer?.kind === 'result' && (answer.result.ok || !OWNER_GOING.has(answer.result.close.reason))) {
 					await caughtUp(part, answer.seq);
 					return answer.result;
 				}

@@ -214,6 +214,18 @@ describePostgres('faults with several nodes', () => {
 			c1.doc.getMap('m').set('during-1', 1);
 			c2.doc.getMap('m').set('during-2', 2);
 			await sleep(1500);
+			if (!c1.provider.state.unsaved) {
+				console.log('c1', c1.states.slice(-8), await t.ownerOf(room), nodeIdOf(n1), nodeIdOf(n2));
+				console.log(
+					n1.logs
+						.filter((l) => Number(l.time) > Date.now() - 8000)
+						.map(
+							(l) =>
+								`${String(l.time)} ${String(l.msg)} ${JSON.stringify({ ...l, err: undefined, msg: undefined, time: undefined, pid: undefined, hostname: undefined }).slice(0, 200)}`
+						)
+						.join('\n')
+				);
+			}
 			expect(c1.provider.state.unsaved).toBe(true);
 			await proxy.restore();
 			await eventually(
