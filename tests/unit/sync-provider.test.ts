@@ -153,6 +153,30 @@ describe('SyncProvider', () => {
 		provider.destroy();
 	});
 
+	it('a frame refused without the room being closed stays unsaved until the next sync carries it', () => {
+		const { socket, sent, receive } = fakeSocket();
+		const doc = new Y.Doc();
+		const states: SyncState[] = [];
+		const provider = new SyncProvider(socket, 'room', doc, { onState: (s) => states.push({ ...s }) });
+		receive(syncFrame(SyncType.step2, new Uint8Array([0, 0])));
+		doc.getMap('m').set('k', 1);
+		const frame = sent.at(-1)!;
+		expect(provider.state.unsaved).toBe(true);
+		// Regression (several nodes, PostgreSQL cut off from the owner): the owner could not store
+		// the forwarded frame; its refusal was shown as "saved" and the change never resent.
+		frame.ack!({ ok: false, code: 4500, reason: 'storage-failed', message: 'could not join the room' });
+		expect(provider.state.unsaved).toBe(true);
+		expect(states.at(-1)!.unsaved).toBe(true);
+		expect(states.some((s, i) => i > 0 && !s.unsaved && states[i - 1]!.unsaved && s.synced)).toBe(false);
+		receive(syncFrame(SyncType.step1, Y.encodeStateVector(new Y.Doc())));
+		const step2 = sent.at(-1)!;
+		expect(step2.sub).toBe(SyncType.step2);
+		expect(provider.state.unsaved).toBe(true);
+		step2.ack!({ ok: true });
+		expect(provider.state.unsaved).toBe(false);
+		provider.destroy();
+	});
+
 	it('stops listening to the document when destroyed', () => {
 		const { socket, sent } = fakeSocket();
 		const doc = new Y.Doc();

@@ -269,9 +269,11 @@ export class SyncProvider {
 				return;
 			}
 			this.#inFlight = Math.max(0, this.#inFlight - 1);
+			// Regression (several nodes, PostgreSQL cut): the state was worked out before a refusal
+			// marked the change as kept for the next sync, so a refused frame showed as saved.
+			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
 			this.#refreshUnsaved();
 			if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
-			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
 			if (ack.ok && ack.refused && ack.refused.length > 0)
 				this.opts.onRefusedChanges?.(this.room, ack.refused);
 		});
