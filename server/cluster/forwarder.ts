@@ -8,9 +8,11 @@
  * An owner that does not answer within an attempt (it died, or Redis lost the message) is looked
  * up again in its lease; an owner that is gone is replaced (the first replica to take the lease
  * becomes the owner, and then applies the update itself). Sending the same update twice is
- * harmless: Yjs applies it once. If no owner answers within the timeout, the client is refused
- * (`storage-failed`, the same as when the database is unreachable) and its membership closed,
- * so it rejoins with backoff and sends what it kept: nothing it was told is saved was lost.
+ * harmless: Yjs applies it once. If no owner answers within the timeout, or the owner answers that
+ * it could not store the update (`storage-failed`: its database is unreachable, its room failed,
+ * or the client's stand-in could not join), the client is refused and its membership closed, as a
+ * single node closes the peers of a room whose storage failed, so it rejoins with backoff and
+ * sends what it kept: nothing it was told is saved was lost.
  */
 import * as Y from 'yjs';
 import { Close, SyncType, syncFrame } from '#domain/protocol';
@@ -141,12 +143,31 @@ export class Forwarding {
 					room.receive(peer, syncFrame(SyncType.update, update), resolve, deviceAt)
 				)
 		);
-		if (result !== null) return result;
+		if (result !== null) {
+			// The owner could not store it (its database is unreachable, its room failed, or the
+			// client's stand-in could not join): as on a single node, the client's membership closes
+			// with storage-failed, so that it rejoins and its next sync carries what it kept. A
+			// refusal alone leaves it joined with nothing asking for the change again.
+			if (!result.ok && result.close.reason === Close.StorageFailed.reason)
+				this.#closeMember(part, peer, result);
+			return result;
+		}
 		const message = 'the node that owns this incident did not answer; reconnect to send your changes again';
 		this.#opts.log.warn({ room: part.name, conn: peer.id, owner: part.owner }, message);
 		part.room?.leave(peer);
 		peer.close(Close.StorageFailed, message);
 		return refused(Close.StorageFailed, message);
+	}
+
+	/** Closes a client still in its room here (the owner's `close` may have closed it already). */
+	#closeMember(part: RoomPart, peer: Peer, result: Extract<FrameResult, { ok: false }>): void {
+		if (this.#peers.get(part)?.get(peer.id) !== peer) return;
+		this.#opts.log.warn(
+			{ room: part.name, conn: peer.id, owner: part.owner, reason: result.close.reason },
+			'the owner could not store a forwarded update: closing the client so that it resyncs'
+		);
+		part.room?.leave(peer);
+		peer.close(result.close, result.message);
 	}
 
 	/**

@@ -91,8 +91,13 @@ export class OwnerDesk {
 				try {
 					await joining;
 				} catch (err) {
+					// The stand-in is not in the room (a join hook refused it, or could not read the
+					// database): its client is not either, as a local client whose join failed. Its
+					// node closes it by that reason (storage-failed: it rejoins and sends what it kept).
+					const refusal = refusalOf(err);
 					if (this.#remotes.get(key) === r) this.#remotes.delete(key);
-					this.#answer(from, id, room, refusalOf(err));
+					if (!refusal.ok) r.close(refusal.close, refusal.message);
+					this.#answer(from, id, room, refusal);
 					return;
 				}
 			}
