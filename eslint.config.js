@@ -167,7 +167,8 @@ export default ts.config(
 			'server/incidents/**/*.ts',
 			'server/feeds/**/*.ts',
 			'server/registers/**/*.ts',
-			'server/attachments/**/*.ts'
+			'server/attachments/**/*.ts',
+			'server/positions/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
@@ -186,7 +187,8 @@ export default ts.config(
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
 			'server/registers/**/*.ts',
-			'server/attachments/**/*.ts'
+			'server/attachments/**/*.ts',
+			'server/positions/**/*.ts'
 		],
 		ignores: [
 			'server/registers/sqlite/**',
@@ -196,7 +198,10 @@ export default ts.config(
 			'server/registers/sqlite/**',
 			'server/attachments/sqlite/**',
 			'server/guard/postgres/**',
-			'server/incidents/postgres/**'
+			'server/incidents/postgres/**',
+			'server/attachments/postgres/**',
+			'server/positions/sqlite/**',
+			'server/positions/postgres/**'
 		],
 		rules: {
 			'no-restricted-imports': [
@@ -227,7 +232,12 @@ export default ts.config(
 	},
 	{
 		// A feature's postgres/ folder knows PostgreSQL, not SQLite.
-		files: ['server/guard/postgres/**/*.ts', 'server/incidents/postgres/**/*.ts'],
+		files: [
+			'server/guard/postgres/**/*.ts',
+			'server/incidents/postgres/**/*.ts',
+			'server/attachments/postgres/**/*.ts',
+			'server/positions/postgres/**/*.ts'
+		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]
 		}

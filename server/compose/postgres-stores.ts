@@ -19,6 +19,8 @@ import { incidentPgMigrations } from '../incidents/postgres/schema.ts';
 import type { Logger } from '../log.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
+import { trackPgMigrations } from '../positions/postgres/schema.ts';
+import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import { openFeatureFile } from './feature-stores.ts';
@@ -29,7 +31,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...identityPgMigrations,
 	...incidentPgMigrations,
 	...guardPgMigrations,
-	...refusalPgMigrations
+	...refusalPgMigrations,
+	...trackPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -64,6 +67,7 @@ export async function openPostgresStores(
 				attribution: new PgAttributionStore(pool),
 				clientOwners,
 				refusals: new PgRefusalStore(pool),
+				tracks: new PgTrackRepository(pool),
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

@@ -13,6 +13,7 @@ import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
 import { registersRouter } from '../api/registers.ts';
 import { photosRouter } from '../api/photos.ts';
+import { positionsRouter } from '../api/positions.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
@@ -58,6 +59,7 @@ export function restApi(deps: {
 		}),
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		photosRouter({ access, photos: deps.services.photos }),
+		positionsRouter({ access, tracks: deps.services.tracks }),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
 		registersRouter({

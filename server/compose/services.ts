@@ -11,6 +11,7 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import { PositionTracks } from '../positions/tracks.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
@@ -24,6 +25,8 @@ export interface Services {
 	warnings: WarningParts;
 	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
 	photos: Photos;
+	/** Position tracks: members' fixes checked and stored, windows read for the map. */
+	tracks: PositionTracks;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -89,6 +92,10 @@ export async function setUpServices(opts: {
 			orgs: identity.identity.orgs,
 			docOf: async (id) => (await rooms.registry.open(id)).doc
 		});
+		const tracks = new PositionTracks({
+			repository: repositories.tracks,
+			bbox: incidents.jurisdiction.bbox
+		});
 		return {
 			identity,
 			incidents,
@@ -96,6 +103,7 @@ export async function setUpServices(opts: {
 			registers,
 			warnings,
 			photos,
+			tracks,
 			stop() {
 				warnings.stop();
 				identity.identity.stop();

@@ -27,6 +27,9 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import type { TrackRepository } from '../positions/track-repository.ts';
+import { trackMigrations } from '../positions/sqlite/schema.ts';
+import { SqliteTrackRepository } from '../positions/sqlite/track-repository.ts';
 import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
 import { openPostgresStores } from './postgres-stores.ts';
 
@@ -39,6 +42,8 @@ export interface Repositories extends FeatureRepositories {
 	clientOwners: ClientOwnerStore;
 	/** Written with the update log's entries (the document store's companion); read here. */
 	refusals: RefusalStore;
+	/** Position tracks: every fix members shared. */
+	tracks: TrackRepository;
 }
 
 export interface Stores {
@@ -58,7 +63,8 @@ const TABLE_MIGRATIONS = [
 	...attributionMigrations,
 	...clientOwnerMigrations,
 	...FEATURE_MIGRATIONS,
-	...refusalMigrations
+	...refusalMigrations,
+	...trackMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
@@ -141,7 +147,8 @@ function sqliteRepositories(
 			attribution,
 			clientOwners,
 			...sqliteFeatureRepositories(db),
-			refusals: new SqliteRefusalStore(db)
+			refusals: new SqliteRefusalStore(db),
+			tracks: new SqliteTrackRepository(db)
 		},
 		close() {
 			attribution.close();
