@@ -30,9 +30,13 @@ async function me(s: TestSession): Promise<{ id: string; orgId: string }> {
 
 beforeAll(async () => {
 	server = await startTestServer();
-	[field1, field2, commander, leader, admin] = await Promise.all(
-		['field1', 'field2', 'commander', 'leader', 'admin'].map((u) => server.login(u))
-	);
+	[field1, field2, commander, leader, admin] = await Promise.all([
+		server.login('field1'),
+		server.login('field2'),
+		server.login('commander'),
+		server.login('leader'),
+		server.login('admin')
+	]);
 	for (const [name, s] of Object.entries({ field1, field2 })) {
 		const u = await me(s);
 		ids[name] = u.id;
@@ -57,7 +61,11 @@ async function post(
 }
 
 interface TracksBody {
-	tracks: Array<{ userId: string; orgId: string; fixes: Array<{ at: string; lonLat: number[]; accuracy: number | null }> }>;
+	tracks: Array<{
+		userId: string;
+		orgId: string;
+		fixes: Array<{ at: string; lonLat: number[]; accuracy: number | null }>;
+	}>;
 	truncated: boolean;
 }
 async function tracks(session: TestSession, query = ''): Promise<{ status: number; body: TracksBody }> {
@@ -98,7 +106,12 @@ describe('recording fixes', () => {
 	});
 
 	it('stores nothing twice when a batch is sent again (a retry whose answer was lost)', async () => {
-		const batch = { fixes: [{ at: minutesAgo(50), lonLat: HERE }, { at: minutesAgo(49), lonLat: HERE }] };
+		const batch = {
+			fixes: [
+				{ at: minutesAgo(50), lonLat: HERE },
+				{ at: minutesAgo(49), lonLat: HERE }
+			]
+		};
 		expect((await post(field2, batch)).body).toEqual({ stored: 2, duplicates: 0, refused: [] });
 		expect((await post(field2, batch)).body).toEqual({ stored: 0, duplicates: 2, refused: [] });
 		const read = await tracks(field1, `?userId=${ids.field2}`);
@@ -118,7 +131,9 @@ describe('recording fixes', () => {
 		});
 		expect(r.status).toBe(200);
 		expect(r.body.stored).toBe(1);
-		expect((r.body.refused as Array<{ index: number; error: string }>).map((x) => [x.index, x.error])).toEqual([
+		expect(
+			(r.body.refused as Array<{ index: number; error: string }>).map((x) => [x.index, x.error])
+		).toEqual([
 			[1, 'fix-not-on-earth'],
 			[2, 'fix-far-from-district'],
 			[3, 'fix-in-future'],
@@ -155,13 +170,19 @@ describe('refusing a request', () => {
 
 	it('refuses too many fixes at once (413 too-many-fixes) and a malformed body (400)', async () => {
 		const many = {
-			fixes: Array.from({ length: MAX_FIXES_PER_POST + 1 }, (_, i) => ({ at: minutesAgo(i / 100), lonLat: HERE }))
+			fixes: Array.from({ length: MAX_FIXES_PER_POST + 1 }, (_, i) => ({
+				at: minutesAgo(i / 100),
+				lonLat: HERE
+			}))
 		};
 		expect(await post(field1, many)).toMatchObject({ status: 413, body: { error: 'too-many-fixes' } });
 		expect(await post(field1, { fixes: [{ at: 'yesterday', lonLat: HERE }] })).toMatchObject({
 			status: 400,
 			body: { error: 'invalid-request' }
 		});
-		expect(await post(field1, { fixes: [] })).toMatchObject({ status: 400, body: { error: 'invalid-request' } });
+		expect(await post(field1, { fixes: [] })).toMatchObject({
+			status: 400,
+			body: { error: 'invalid-request' }
+		});
 	});
 });

@@ -52,9 +52,20 @@ export function describeTrackRepositoryContract(
 
 		it('[tracks-2] returns the fixes as stored, by user and then oldest first, within their incident', async () => {
 			const repo = await open();
-			const fixes = [fix('u-b', 2), fix('u-a', 3), fix('u-a', 1), fix('u-b', 0), fix('u-a', 2, { incidentId: 'inc-b' })];
+			const fixes = [
+				fix('u-b', 2),
+				fix('u-a', 3),
+				fix('u-a', 1),
+				fix('u-b', 0),
+				fix('u-a', 2, { incidentId: 'inc-b' })
+			];
 			expect(await repo.add(fixes)).toEqual({ stored: 5 });
-			expect(await repo.window('inc-a', all)).toEqual([fix('u-a', 1), fix('u-a', 3), fix('u-b', 0), fix('u-b', 2)]);
+			expect(await repo.window('inc-a', all)).toEqual([
+				fix('u-a', 1),
+				fix('u-a', 3),
+				fix('u-b', 0),
+				fix('u-b', 2)
+			]);
 			expect(await repo.window('inc-b', all)).toEqual([fix('u-a', 2, { incidentId: 'inc-b' })]);
 		});
 
@@ -80,7 +91,9 @@ export function describeTrackRepositoryContract(
 				'u-b@2',
 				'u-b@3'
 			]);
-			expect((await repo.window('inc-a', { ...w, userId: 'u-b' })).map((f) => (f.at - T0) / MIN)).toEqual([1, 2, 3]);
+			expect((await repo.window('inc-a', { ...w, userId: 'u-b' })).map((f) => (f.at - T0) / MIN)).toEqual([
+				1, 2, 3
+			]);
 		});
 
 		it('[tracks-5] keeps the newest fixes of the window when it holds more than the limit', async () => {
@@ -96,7 +109,9 @@ export function describeTrackRepositoryContract(
 			const repo = await open();
 			const many = Array.from({ length: 1000 }, (_, i) => fix('u-a', i));
 			expect(await repo.add(many)).toEqual({ stored: 1000 });
-			expect(await repo.window('inc-a', { since: T0, until: T0 + 2000 * MIN, limit: 5000 })).toHaveLength(1000);
+			expect(await repo.window('inc-a', { since: T0, until: T0 + 2000 * MIN, limit: 5000 })).toHaveLength(
+				1000
+			);
 		});
 	});
 }

@@ -61,7 +61,9 @@ describe('PositionTracks', () => {
 		]);
 		expect(answer).toEqual({ stored: 1, duplicates: 1, refused: [] });
 		const read = await t.tracks('inc', { hours: 1 });
-		expect(read.tracks[0]!.fixes).toEqual([{ at: new Date(NOW).toISOString(), lonLat: HERE, accuracy: null }]);
+		expect(read.tracks[0]!.fixes).toEqual([
+			{ at: new Date(NOW).toISOString(), lonLat: HERE, accuracy: null }
+		]);
 	});
 
 	it('groups a window by person, oldest first, with the organisation of their latest fix', async () => {

@@ -26,9 +26,7 @@ const fixOf = (r: Row): StoredFix => ({
 
 /** Newest first up to the limit, then put in the answer's order (user, time). */
 const ordered = (rows: Row[]): StoredFix[] =>
-	rows
-		.map(fixOf)
-		.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.at - b.at));
+	rows.map(fixOf).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.at - b.at));
 
 export class SqliteTrackRepository implements TrackRepository {
 	readonly #insert;

@@ -100,11 +100,13 @@ export function feedStyle(feature: FeatureLike, resolution: number): Style[] {
 /** A team or user position: a blue dot with a white rim, labelled with who it is. */
 export function positionStyle(feature: FeatureLike, resolution: number): Style[] {
 	const name = resolution < 40 ? String(feature.get('name') ?? '') : '';
-	return cached(`pos|${name}`, () => {
+	const stale = feature.get('stale') === true;
+	return cached(`pos|${name}|${stale}`, () => {
 		const marker = new Style({
 			image: new Circle({
 				radius: 7,
-				fill: new Fill({ color: '#0b63ce' }),
+				// An old fix fades to grey: the person may have moved since.
+				fill: new Fill({ color: stale ? '#8a8f98' : '#0b63ce' }),
 				stroke: new Stroke({ color: '#fff', width: 2.5 })
 			}),
 			zIndex: 14
