@@ -230,6 +230,9 @@ export const en: Messages = {
 	'map.layer.task': 'Task: {title} ({status})',
 	'map.layer.feed': 'Video: {name}',
 	'map.layer.position': 'Position updated {at}',
+	'map.photo.report': 'Field report',
+	'map.photo.task': 'Task progress',
+	'map.photo.close': 'Close',
 
 	// Situation-room pages (routes, components): login, incident list, room, leaders' screen.
 	'ui.loading': 'Loading…',

@@ -229,6 +229,9 @@ export const zhCN = {
 	'map.layer.task': '任务：{title}（{status}）',
 	'map.layer.feed': '视频：{name}',
 	'map.layer.position': '位置更新于 {at}',
+	'map.photo.report': '现场报告',
+	'map.photo.task': '任务进展',
+	'map.photo.close': '关闭',
 
 	// Situation-room pages (routes, components): login, incident list, room, leaders' screen.
 	'ui.loading': '正在加载…',

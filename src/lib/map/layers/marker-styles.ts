@@ -115,6 +115,30 @@ export function positionStyle(feature: FeatureLike, resolution: number): Style[]
 	});
 }
 
+/** A photo with a place: an orange camera-like square, larger and ringed when selected. */
+export function photoStyle(feature: FeatureLike): Style[] {
+	const selected = feature.get('selected') === true;
+	return cached(`photo|${selected}`, () => [
+		new Style({
+			image: new RegularShape({
+				points: 4,
+				radius: selected ? 11 : 8,
+				angle: Math.PI / 4,
+				fill: new Fill({ color: PHOTO_COLOUR }),
+				stroke: new Stroke({ color: selected ? '#1b1b1b' : '#fff', width: selected ? 3 : 2 })
+			}),
+			zIndex: 16
+		}),
+		new Style({
+			image: new Circle({ radius: selected ? 3.5 : 2.5, fill: new Fill({ color: '#fff' }) }),
+			zIndex: 17
+		})
+	]);
+}
+
+/** The photo markers' colour (tests look for it on the map's canvas). */
+export const PHOTO_COLOUR = '#d9480f';
+
 /** A participant's pointer: an arrow in their colour with their name. */
 export function pointerStyle(feature: FeatureLike): Style[] {
 	const color = String(feature.get('colour') ?? '#333');
