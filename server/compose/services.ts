@@ -11,6 +11,7 @@ import { cachedGuardDecision, setUpGuard, type GuardParts } from '../guard/setup
 import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import type { Logger } from '../log.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
 import { PositionTracks } from '../positions/tracks.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
@@ -27,6 +28,8 @@ export interface Services {
 	photos: Photos;
 	/** Position tracks: members' fixes checked and stored, windows read for the map. */
 	tracks: PositionTracks;
+	/** The refusal records the guard's compensations wrote with their updates (read by REST). */
+	refusals: RefusalStore;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -104,6 +107,7 @@ export async function setUpServices(opts: {
 			warnings,
 			photos,
 			tracks,
+			refusals: repositories.refusals,
 			stop() {
 				warnings.stop();
 				identity.identity.stop();
