@@ -1,14 +1,12 @@
 /**
  * The repositories of the features added in the second wave (registers, warnings and the duty
- * roster, photo records) on SQLite. With the SQLite document store they share its file. Under
- * PostgreSQL they have no PostgreSQL implementation yet: they then live in their own SQLite file
- * under DATA_DIR (`sitroom-features.db`), which is right for one node only, and the server says so
- * at start. Each feature's PostgreSQL repository replaces its line here when it lands.
+ * roster) on SQLite. With the SQLite document store they share its file. Under PostgreSQL they
+ * have no PostgreSQL implementation yet: they then live in their own SQLite file under DATA_DIR
+ * (`sitroom-features.db`), which is right for one node only, and the server says so at start.
+ * Each feature's PostgreSQL repository replaces its line here when it lands (photo records did:
+ * ./postgres-stores.ts moves any a side file still holds into PostgreSQL at start).
  */
 import path from 'node:path';
-import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
-import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
-import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import type { DutyRepository } from '../duty/duty-repository.ts';
 import { SqliteDutyRepository } from '../duty/sqlite/duty-repository.ts';
 import { dutyMigrations } from '../duty/sqlite/schema.ts';
@@ -24,24 +22,16 @@ export interface FeatureRepositories {
 	registers: RegisterRepository;
 	warnings: WarningRepository;
 	duty: DutyRepository;
-	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
-	attachments: AttachmentRepository;
 }
 
-export const FEATURE_MIGRATIONS = [
-	...registerMigrations,
-	...warningMigrations,
-	...dutyMigrations,
-	...attachmentMigrations
-];
+export const FEATURE_MIGRATIONS = [...registerMigrations, ...warningMigrations, ...dutyMigrations];
 
 /** On a database that has run FEATURE_MIGRATIONS. */
 export function sqliteFeatureRepositories(db: SqliteDatabase): FeatureRepositories {
 	return {
 		registers: new SqliteRegisterRepository(db),
 		warnings: new SqliteWarningRepository(db),
-		duty: new SqliteDutyRepository(db),
-		attachments: new SqliteAttachmentRepository(db)
+		duty: new SqliteDutyRepository(db)
 	};
 }
 

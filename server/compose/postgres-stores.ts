@@ -23,6 +23,9 @@ import { trackPgMigrations } from '../positions/postgres/schema.ts';
 import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
+import { PgAttachmentRepository } from '../attachments/postgres/attachment-repository.ts';
+import { attachmentPgMigrations } from '../attachments/postgres/schema.ts';
+import { allAttachmentRecords } from '../attachments/sqlite/attachment-repository.ts';
 import { openFeatureFile } from './feature-stores.ts';
 import type { Stores } from './stores.ts';
 
@@ -32,7 +35,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...incidentPgMigrations,
 	...guardPgMigrations,
 	...refusalPgMigrations,
-	...trackPgMigrations
+	...trackPgMigrations,
+	...attachmentPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -56,8 +60,21 @@ export async function openPostgresStores(
 		const features = openFeatureFile(dataDir);
 		storeLog.warn(
 			{ file: 'sitroom-features.db' },
-			'registers, warnings, duty roster and photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
+			'registers, warnings and the duty roster are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
 		);
+		const attachments = new PgAttachmentRepository(pool);
+		// Photo records an older version kept in the side file move into PostgreSQL (idempotent).
+		let moved = 0;
+		try {
+			for (const record of allAttachmentRecords(features.db)) {
+				if ((await attachments.add(record)).created) moved++;
+			}
+		} catch (err) {
+			features.db.close();
+			throw err;
+		}
+		if (moved > 0)
+			storeLog.info({ records: moved }, 'photo records moved from sitroom-features.db to PostgreSQL');
 		return {
 			docs,
 			sqlite: null,
@@ -68,6 +85,7 @@ export async function openPostgresStores(
 				clientOwners,
 				refusals: new PgRefusalStore(pool),
 				tracks: new PgTrackRepository(pool),
+				attachments,
 				...features.repositories
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

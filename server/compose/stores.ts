@@ -6,6 +6,9 @@
  */
 import path from 'node:path';
 import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
+import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
+import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import type { Config } from '../config.ts';
 import type { AttributionStore } from '../guard/attribution-store.ts';
@@ -44,6 +47,8 @@ export interface Repositories extends FeatureRepositories {
 	refusals: RefusalStore;
 	/** Position tracks: every fix members shared. */
 	tracks: TrackRepository;
+	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
+	attachments: AttachmentRepository;
 }
 
 export interface Stores {
@@ -64,7 +69,8 @@ const TABLE_MIGRATIONS = [
 	...clientOwnerMigrations,
 	...FEATURE_MIGRATIONS,
 	...refusalMigrations,
-	...trackMigrations
+	...trackMigrations,
+	...attachmentMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
@@ -148,7 +154,8 @@ function sqliteRepositories(
 			clientOwners,
 			...sqliteFeatureRepositories(db),
 			refusals: new SqliteRefusalStore(db),
-			tracks: new SqliteTrackRepository(db)
+			tracks: new SqliteTrackRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
 		},
 		close() {
 			attribution.close();
