@@ -31,6 +31,8 @@ export type LayerName =
 	| 'tasks'
 	| 'feeds'
 	| 'positions'
+	| 'tracks'
+	| 'photos'
 	| 'pointers'
 	| 'measure'
 	| 'area'
