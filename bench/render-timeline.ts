@@ -53,7 +53,10 @@ async function trace(cdp: CDPSession, act: () => Promise<void>): Promise<TraceEv
 	cdp.on('Tracing.dataCollected', onData);
 	const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
 	await cdp.send('Tracing.start', {
-		traceConfig: { includedCategories: CATEGORIES, enableSampling: false },
+		traceConfig: {
+			includedCategories: process.env.CATS ? [...CATEGORIES, ...process.env.CATS.split(',')] : CATEGORIES,
+			enableSampling: false
+		},
 		transferMode: 'ReportEvents'
 	});
 	try {
@@ -116,7 +119,7 @@ function mainTasks(events: TraceEvent[]): Task[] {
 function summarise(task: Task, origin: number): string {
 	const parts = new Map<string, { wall: number; cpu: number }>();
 	for (const c of task.children) {
-		if (!c.dur || c.dur < 2000) continue;
+		if (!c.dur || c.dur < Number(process.env.MIN_CHILD_US ?? 2000)) continue;
 		const k = describe(c);
 		const p = parts.get(k) ?? { wall: 0, cpu: 0 };
 		p.wall += c.dur / 1000;
@@ -125,7 +128,7 @@ function summarise(task: Task, origin: number): string {
 	}
 	const top = [...parts.entries()]
 		.sort((a, b) => b[1].cpu - a[1].cpu)
-		.slice(0, 6)
+		.slice(0, Number(process.env.TOP ?? 6))
 		.map(([k, v]) => `${k} ${v.cpu.toFixed(0)}`)
 		.join(' | ');
 	return `${((task.start - origin) / 1000).toFixed(0).padStart(6)} ms  wall ${task.wall.toFixed(0).padStart(5)}  cpu ${task.cpu.toFixed(0).padStart(5)}  ${top}`;
@@ -161,6 +164,22 @@ async function main(): Promise<void> {
 		await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
 		await page.waitForLoadState('networkidle');
 		await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
+		if (process.env.COUNT_CALLS)
+			await page.addInitScript(`(() => {
+				const P = CanvasRenderingContext2D.prototype;
+				window.__calls = {};
+				for (const name of ['drawImage', 'fill', 'stroke', 'fillText', 'strokeText', 'clearRect', 'fillRect', 'clip', 'save', 'restore', 'getImageData', 'putImageData']) {
+					const f = P[name];
+					P[name] = function (...a) {
+						if (window.__counting) {
+							let k = name + (this.canvas.isConnected ? '@dom' : '@off') + this.canvas.width + 'x' + this.canvas.height;
+							if (name === 'drawImage') k += ' src ' + a[0].width + 'x' + a[0].height + (a.length > 3 ? ' args' + a.length + ' ' + Math.round(a[a.length - 2]) + 'x' + Math.round(a[a.length - 1]) : '');
+							window.__calls[k] = (window.__calls[k] || 0) + 1;
+						}
+						return f.apply(this, a);
+					};
+				}
+			})()`);
 		const cdp = await page.context().newCDPSession(page);
 		let first = { syncedAt: 0, drawnAt: 0 };
 		const open = await trace(cdp, async () => {
@@ -177,7 +196,13 @@ async function main(): Promise<void> {
 		for (const t of openTasks) if (t.cpu >= minMs || t.wall >= 4 * minMs) console.log(summarise(t, origin));
 
 		await page.waitForTimeout(500);
+		if (process.env.HIDE)
+			await page.evaluate((sel) => {
+				for (const e of document.querySelectorAll<HTMLElement>(sel)) e.style.display = 'none';
+			}, process.env.HIDE);
+		await page.evaluate('window.__counting = true');
 		const pan = await trace(cdp, () => panAndZoom(page));
+		if (process.env.COUNT_CALLS) console.log(await page.evaluate('window.__calls'));
 		const panTasks = mainTasks(pan);
 		const cpus = panTasks.map((t) => t.cpu).sort((a, b) => a - b);
 		console.log(

@@ -6,11 +6,14 @@
  * with the basemap's polygon (docs/map-rendering.md).
  *
  * So while the view moves, consecutive image layers (next to each other in the drawing order, no
- * other drawn layer between them) whose images were drawn for the same view are merged once into
- * one image, and each frame blends that single image: the lowest layer of the run draws it and the
- * others draw nothing. Nothing changes on screen: the same images, in the same order, at the same
- * place. When the view is still every layer draws its own image again, and a layer that redraws
- * (or is shown, hidden, or faded) simply makes the next merge differ.
+ * other drawn layer between them) are merged once into one image, and each frame blends that
+ * single image: the lowest layer of the run draws it and the others draw nothing. The merged image
+ * is in the lowest layer's frame (its extent and resolution); an image drawn for another view (the
+ * layers redraw one per frame once the view settles, so a new movement can find them drawn for
+ * different views) is placed into it where it belongs, moved and scaled as it would have been on
+ * screen. Only what falls outside the lowest layer's image (1.5× the map) is left out. When the
+ * view is still every layer draws its own image again, and a layer that redraws (or is shown,
+ * hidden, or faded) simply makes the next merge differ.
  *
  * `planRuns` decides, per frame, who draws what (pure); `CompositeCache` merges the images.
  */
@@ -19,8 +22,8 @@
 export interface DrawnLayer<K> {
 	key: K;
 	/**
-	 * For an image layer that may take part: where its image was drawn (extent, resolution, pixel
-	 * ratio, rotation) as a string. Null for any other drawn layer, which ends a run.
+	 * For an image layer that may take part: what images must share to be merged (pixel ratio and
+	 * rotation) as a string. Null for any other drawn layer, which ends a run.
 	 */
 	imageView: string | null;
 }
@@ -32,7 +35,7 @@ export interface FramePlan<K> {
 	skipped: Set<K>;
 }
 
-/** Groups the drawn layers into runs of two or more image layers with images of the same view. */
+/** Groups the drawn layers into runs of two or more image layers whose images can be merged. */
 export function planRuns<K>(layers: readonly DrawnLayer<K>[]): FramePlan<K> {
 	const plan: FramePlan<K> = { leads: new Map(), skipped: new Set() };
 	let run: K[] = [];
@@ -67,6 +70,32 @@ export interface CompositePart {
 	drawing: object;
 	image: HTMLCanvasElement | OffscreenCanvas;
 	opacity: number;
+	/** Where the image goes in the merged one (its top left corner, in pixels) and its scale. */
+	x: number;
+	y: number;
+	scale: number;
+}
+
+/** An image's place on the map: its extent ([minX, minY, maxX, maxY]) and resolution. */
+export interface ImagePlace {
+	extent: readonly number[];
+	resolution: number;
+}
+
+/**
+ * Where an image drawn at `part` goes within one drawn at `frame` (same pixel ratio, no rotation
+ * between them): its top left corner in the frame image's pixels, and its scale. Whole pixels at
+ * scale 1, so an image of the same resolution is copied, not resampled.
+ */
+export function placeIn(
+	frame: ImagePlace,
+	part: ImagePlace,
+	pixelRatio: number
+): { x: number; y: number; scale: number } {
+	const scale = part.resolution / frame.resolution;
+	const x = ((part.extent[0]! - frame.extent[0]!) * pixelRatio) / frame.resolution;
+	const y = ((frame.extent[3]! - part.extent[3]!) * pixelRatio) / frame.resolution;
+	return scale === 1 ? { x: Math.round(x), y: Math.round(y), scale } : { x, y, scale };
 }
 
 /**
@@ -77,7 +106,7 @@ export class CompositeCache {
 	#canvas: HTMLCanvasElement | null = null;
 	#parts: CompositePart[] = [];
 
-	/** The merged image of `parts` (all the same size), from the cache when they did not change. */
+	/** The merged image of `parts`, the size of the first, from the cache when they did not change. */
 	merged(parts: readonly CompositePart[]): HTMLCanvasElement | null {
 		if (this.#canvas && sameParts(parts, this.#parts)) return this.#canvas;
 		const first = parts[0];
@@ -95,8 +124,10 @@ export class CompositeCache {
 		ctx.clearRect(0, 0, width, height);
 		for (const p of parts) {
 			ctx.globalAlpha = p.opacity;
+			ctx.setTransform(p.scale, 0, 0, p.scale, p.x, p.y);
 			ctx.drawImage(p.image, 0, 0);
 		}
+		ctx.setTransform(1, 0, 0, 1, 0, 0);
 		ctx.globalAlpha = 1;
 		this.#parts = parts.map((p) => ({ ...p }));
 		return canvas;
@@ -111,5 +142,8 @@ export class CompositeCache {
 }
 
 function sameParts(a: readonly CompositePart[], b: readonly CompositePart[]): boolean {
-	return a.length === b.length && a.every((p, i) => p.drawing === b[i]!.drawing && p.image === b[i]!.image && p.opacity === b[i]!.opacity);
+	return a.length === b.length && a.every((p, i) => {
+			const q = b[i]!;
+			return p.drawing === q.drawing && p.image === q.image && p.opacity === q.opacity && p.x === q.x && p.y === q.y;
+		});
 }

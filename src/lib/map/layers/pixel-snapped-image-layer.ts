@@ -27,7 +27,15 @@ import ViewHint from 'ol/ViewHint.js';
 import CanvasVectorImageLayerRenderer from 'ol/renderer/canvas/VectorImageLayer.js';
 import type { ZIndexContextProxy } from 'ol/render/canvas/ZIndexContext.js';
 import { FrameTurns, RedrawSchedule } from './image-redraw.ts';
-import { CompositeCache, planRuns, type CompositePart, type DrawnLayer, type FramePlan } from './movement-composite.ts';
+import {
+	CompositeCache,
+	placeIn,
+	planRuns,
+	type CompositePart,
+	type DrawnLayer,
+	type FramePlan,
+	type ImagePlace
+} from './movement-composite.ts';
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -164,28 +172,38 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 		).renderedPixelToCoordinateTransform_ = frameState.pixelToCoordinateTransform.slice();
 	}
 
-	/** Where this layer's image was drawn, or null when it has none to merge. */
+	/** What images must share to be merged with this one's (pixel ratio, rotation); null: none. */
 	imageView(): string | null {
 		const image = this.image as ImageWrapper | null;
 		const canvas = image?.getImage();
 		if (!image || !(canvas instanceof HTMLCanvasElement) || !canvas.width) return null;
-		return `${image.getExtent().join(',')}|${String(image.getResolution())}|${image.getPixelRatio()}|${this.renderedRotation}|${canvas.width}x${canvas.height}`;
+		return `${image.getPixelRatio()}|${this.renderedRotation}`;
 	}
 
-	/** This layer's image as a part of a merged image, or null when it has none. */
-	compositePart(opacity: number): CompositePart | null {
+	/** Where this layer's image was drawn. */
+	imagePlace(): ImagePlace | null {
+		const image = this.image;
+		return image ? { extent: image.getExtent(), resolution: image.getResolution() as number } : null;
+	}
+
+	/** This layer's image as a part of an image merged in `frame`'s place, or null when it has none. */
+	compositePart(frame: ImagePlace, opacity: number): CompositePart | null {
 		const drawing = this.image;
 		const image = drawing?.getImage();
-		return drawing && image instanceof HTMLCanvasElement ? { drawing, image, opacity } : null;
+		const place = this.imagePlace();
+		if (!drawing || !place || !(image instanceof HTMLCanvasElement)) return null;
+		return { drawing, image, opacity, ...placeIn(frame, place, drawing.getPixelRatio()) };
 	}
 
 	/** Merges the images of `run` (this layer first) for this frame; false when it cannot. */
 	private prepareComposite(frameState: FrameState, run: readonly object[]): boolean {
+		const frame = this.imagePlace();
+		if (!frame) return false;
 		const parts: CompositePart[] = [];
 		for (const member of run) {
 			const renderer = (member as PixelSnappedVectorImageLayer).getRenderer() as PixelSnappedRenderer;
 			const state = frameState.layerStatesArray.find((s) => s.layer === member);
-			const part = renderer.compositePart(state?.opacity ?? 1);
+			const part = renderer.compositePart(frame, state?.opacity ?? 1);
 			if (!part) return false;
 			parts.push(part);
 		}
