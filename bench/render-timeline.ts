@@ -186,7 +186,9 @@ async function main(): Promise<void> {
 			await page.goto(`${app.url}/incidents/${incident}#tasks`);
 			first = await waitForDrawn(page);
 		});
-		const nav = open.find((e) => e.name === 'navigationStart' || e.name === 'NavigationBodyLoader::StartLoadingBody');
+		const nav = open.find(
+			(e) => e.name === 'navigationStart' || e.name === 'NavigationBodyLoader::StartLoadingBody'
+		);
 		const openTasks = mainTasks(open);
 		const origin = nav?.ts ?? openTasks[0]?.start ?? 0;
 		const cpuOpen = openTasks.reduce((a, t) => a + t.cpu, 0);

@@ -142,8 +142,17 @@ export class CompositeCache {
 }
 
 function sameParts(a: readonly CompositePart[], b: readonly CompositePart[]): boolean {
-	return a.length === b.length && a.every((p, i) => {
+	return (
+		a.length === b.length &&
+		a.every((p, i) => {
 			const q = b[i]!;
-			return p.drawing === q.drawing && p.image === q.image && p.opacity === q.opacity && p.x === q.x && p.y === q.y;
-		});
+			return (
+				p.drawing === q.drawing &&
+				p.image === q.image &&
+				p.opacity === q.opacity &&
+				p.x === q.x &&
+				p.y === q.y
+			);
+		})
+	);
 }

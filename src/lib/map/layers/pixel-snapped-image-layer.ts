@@ -222,7 +222,8 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 	}
 
 	override renderFrame(frameState: FrameState, target: HTMLElement): HTMLElement {
-		if (this.compositeFrame !== frameState || !this.compositeImage) return super.renderFrame(frameState, target);
+		if (this.compositeFrame !== frameState || !this.compositeImage)
+			return super.renderFrame(frameState, target);
 		// The merged image in place of this layer's own, its parts' opacities already applied.
 		const own = this.image;
 		const state = frameState.layerStatesArray[frameState.layerIndex]!;
