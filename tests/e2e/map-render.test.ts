@@ -5,13 +5,14 @@
  * and after it, and a click must still select what is under it. One annotation sits alone at the
  * centre of the district (where the map opens centred), among 1,500 others and 300 tasks.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import * as Y from 'yjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentDoc } from '#domain/incident-doc';
 import { SyncProvider, type AppSocket } from '../../src/lib/realtime/sync-provider.ts';
-import { chaotianBasemap } from '../../src/lib/map/basemap/chaotian.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { annotationOf, taskOf } from '../../bench/scenarios/render.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
@@ -43,7 +44,14 @@ function districtCentre(): [number, number] {
 			n = Math.max(n, lat);
 		} else if (Array.isArray(c)) c.forEach(visit);
 	};
-	for (const f of chaotianBasemap.boundary.features) if (f.geometry) visit(f.geometry.coordinates);
+	const file = path.resolve(
+		import.meta.dirname,
+		'../../jurisdiction/chaotian/district_boundary.wgs84.geojson'
+	);
+	const boundary = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+		features: { geometry: { coordinates: unknown } | null }[];
+	};
+	for (const f of boundary.features) if (f.geometry) visit(f.geometry.coordinates);
 	const y = (mercatorY(s) + mercatorY(n)) / 2;
 	return [(w + e) / 2, ((2 * Math.atan(Math.exp(y)) - Math.PI / 2) * 180) / Math.PI];
 }
