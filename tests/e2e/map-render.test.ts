@@ -97,9 +97,9 @@ async function seed(url: string): Promise<string> {
 	try {
 		await until(() => state.synced);
 		const doc = new IncidentDoc(ydoc);
-		// Keep the others 0.03° away from the centre, so a click there finds the lone annotation.
+		// Keep the others 0.06° away from the centre, so a click there finds the lone annotation.
 		const far = ([lon, lat]: number[]) =>
-			Math.abs(lon! - centre[0]) > 0.03 || Math.abs(lat! - centre[1]) > 0.03;
+			Math.abs(lon! - centre[0]) > 0.06 || Math.abs(lat! - centre[1]) > 0.06;
 		ydoc.transact(() => {
 			for (let i = 0; i < 1500; i++) {
 				const a = annotationOf(i, who);
@@ -205,7 +205,9 @@ describe.skipIf(noChromium)('the room map with a heavy incident', () => {
 		// Back where it was: drawn again once the view settles, and a click selects it.
 		await page.getByRole('button', { name: /全区|district/i }).click();
 		await expect.poll(async () => await shelterAt(page, c.x, c.y), { timeout: 20_000 }).toBe(true);
-		await page.waitForTimeout(400);
+		// Past any kinetic pan and the redraws that follow it.
+		await page.waitForTimeout(1000);
+		await expect.poll(async () => shelterAt(page, c.x, c.y), { timeout: 20_000 }).toBe(true);
 		await page.mouse.click(c.x, c.y);
 		const panel = page.locator('[data-testid=annotation-panel]');
 		await panel.waitFor({ timeout: 10_000 });

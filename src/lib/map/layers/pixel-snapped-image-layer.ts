@@ -71,6 +71,12 @@ export function snapTranslations<C extends Context2D>(context: C): C {
 	});
 }
 
+/**
+ * A layer property: the layer's redraw is cheap (the offline basemap: a few dozen features), so it
+ * redraws in any frame, neither waiting for another layer's turn nor taking one.
+ */
+export const CHEAP_REDRAW = 'sitroom:cheapRedraw';
+
 /** Shared by every image layer: in which frames one of them redrew already. */
 const frameTurns = new FrameTurns();
 
@@ -127,12 +133,13 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 		const view = viewKey(frameState);
 		const content = `${layer.getRevision()}|${layer.getSource()?.getRevision() ?? -1}`;
 		const moving = Boolean(hints[ViewHint.ANIMATING] || hints[ViewHint.INTERACTING]);
+		const cheap = layer.get(CHEAP_REDRAW) === true;
 		const decision = this.schedule.decide({
 			hasImage: this.image !== null,
 			moving,
 			viewKey: view,
 			contentKey: content,
-			frameTaken: frameTurns.taken(frameState),
+			frameTaken: cheap ? false : frameTurns.taken(frameState),
 			now: performance.now()
 		});
 		this.compositeFrame = null;
@@ -151,7 +158,7 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 		}
 		if (decision.kind === 'pass') return super.prepareFrame(frameState);
 		if (decision.kind === 'draw') {
-			frameTurns.take(frameState);
+			if (!cheap) frameTurns.take(frameState);
 			this.schedule.drawn(view, content);
 			this.ready = true;
 			return super.prepareFrame(frameState);
