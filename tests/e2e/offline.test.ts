@@ -83,11 +83,7 @@ async function reloadOffline(page: Page): Promise<void> {
 	await page.locator('[data-testid=save-state][data-stored-locally=true]').waitFor({ timeout: 10_000 });
 }
 
-// SKIPPED, a known regression to fix first in the next session: these four passed on the
-// field-offline branch, and fail on main since the second wave's branches were merged together
-// (2026-12-06). After a reload with no network the room shows its id instead of its name and no
-// tasks: the document kept on the device is not restored, only the outbox (see the issue 13 note).
-describe.skip('a field member offline on a phone', () => {
+describe('a field member offline on a phone', () => {
 	let commander: Page;
 	let field: Page;
 	let fieldCtx: BrowserContext;
@@ -226,5 +222,48 @@ describe.skip('a field member offline on a phone', () => {
 		await field.reload();
 		await field.locator('[data-testid=incident-room][data-synced=true]').waitFor({ timeout: 20_000 });
 		await expect(field.locator('[data-testid=refused-changes]').count()).resolves.toBe(0);
+	}, 90_000);
+});
+
+describe('the field view kept on the phone from the first visit', () => {
+	/** field1's team's task in the demo scenario, listed first on the field view. */
+	const FIELD_TASK = 'task-road-g108';
+
+	it('is on the phone as soon as it synced, and opens with no network right after', async () => {
+		const ctx = await browser.newContext(PHONE);
+		await loginThroughApi(ctx, server.url, 'field1');
+		const page = await ctx.newPage();
+		await page.goto(`${server.url}/field/${INCIDENT}`);
+		await page.locator('[data-testid=field-view][data-synced=true]').waitFor({ timeout: 20_000 });
+		// The document is written the moment the first sync lands, not seconds later: a phone that
+		// loses the signal (or is reloaded) right after opening still has the room.
+		const me = (await (await ctx.request.get(`${server.url}/api/session`)).json()) as {
+			user: { id: string };
+		};
+		const kept = await page.evaluate(async (db) => {
+			const deadline = Date.now() + 1_000;
+			for (;;) {
+				const open = indexedDB.open(db);
+				const conn = await new Promise<IDBDatabase>((ok, fail) => {
+					open.onsuccess = () => ok(open.result);
+					open.onerror = () => fail(open.error);
+				});
+				const req = conn.transaction('doc').objectStore('doc').count();
+				const n = await new Promise<number>((ok) => (req.onsuccess = () => ok(req.result)));
+				conn.close();
+				if (n > 0 || Date.now() > deadline) return n;
+				await new Promise((r) => setTimeout(r, 50));
+			}
+		}, `sitroom-room:${me.user.id}:${INCIDENT}`);
+		expect(kept).toBe(1);
+
+		await controlledByServiceWorker(page);
+		await ctx.setOffline(true);
+		await page.reload();
+		await page.locator('[data-testid=field-view]').waitFor({ timeout: 20_000 });
+		await page.locator(`[data-testid=field-task][data-task="${FIELD_TASK}"]`).waitFor({ timeout: 10_000 });
+		await expect(page.locator('[data-testid=field-view] h1').innerText()).resolves.not.toBe('');
+		await page.locator('[data-testid=save-state][data-stored-locally=true]').waitFor({ timeout: 10_000 });
+		await ctx.close();
 	}, 90_000);
 });

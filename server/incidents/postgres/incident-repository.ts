@@ -1,6 +1,5 @@
 /** The `incidents`, `incident_townships` and `incident_viewers` tables in PostgreSQL: an IncidentRepository. */
 import type { IncidentSummary } from '#domain/api/incidents';
-import type { IncidentStatus, IncidentType, ResponseLevel, Severity } from '#domain/vocabulary';
 import { inTransaction, type PgClient, type PgPool } from '../../store/postgres/database.ts';
 import type {
 	IncidentRepository,
@@ -9,24 +8,7 @@ import type {
 	OpenedBy,
 	ViewerGrantRow
 } from '../incident-repository.ts';
-
-interface Row {
-	id: string;
-	name: string;
-	type: string;
-	severity: string;
-	level: string;
-	status: string;
-	townships: string;
-	lon: number | null;
-	lat: number | null;
-	occurred_at: string;
-	created_by: string | null;
-	created_org_id: string | null;
-	created_at: number;
-	updated_at: number;
-	closed_at: number | null;
-}
+import { incidentFromRow, sameIncidentMeta, type IncidentRow } from '../incident-row.ts';
 
 export class PgIncidentRepository implements IncidentRepository {
 	constructor(private readonly pool: PgPool) {}
@@ -36,8 +18,8 @@ export class PgIncidentRepository implements IncidentRepository {
 	}
 
 	async get(id: string): Promise<IncidentSummary | undefined> {
-		const res = await this.pool.query<Row>('SELECT * FROM incidents WHERE id = $1', [id]);
-		return res.rows[0] && fromRow(res.rows[0]);
+		const res = await this.pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
+		return res.rows[0] && incidentFromRow(res.rows[0]);
 	}
 
 	async count(): Promise<number> {
@@ -67,9 +49,9 @@ export class PgIncidentRepository implements IncidentRepository {
 
 	async update(id: string, meta: IndexedMeta, now = Date.now()): Promise<boolean> {
 		return inTransaction(this.pool, async (c) => {
-			const res = await c.query<Row>('SELECT * FROM incidents WHERE id = $1 FOR UPDATE', [id]);
-			const current = res.rows[0] && fromRow(res.rows[0]);
-			if (!current || sameMeta(current, meta)) return false;
+			const res = await c.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1 FOR UPDATE', [id]);
+			const current = res.rows[0] && incidentFromRow(res.rows[0]);
+			if (!current || sameIncidentMeta(current, meta)) return false;
 			const closedAt =
 				meta.status === 'closed' ? (current.closedAt ? Date.parse(current.closedAt) : now) : null;
 			await c.query(
@@ -107,7 +89,7 @@ export class PgIncidentRepository implements IncidentRepository {
 		}
 		const sql = `SELECT i.* FROM incidents i ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
 			ORDER BY i.status = 'closed', i.occurred_at DESC, i.id LIMIT ${param(f.limit ?? 200)} OFFSET ${param(f.offset ?? 0)}`;
-		return (await this.pool.query<Row>(sql, params)).rows.map(fromRow);
+		return (await this.pool.query<IncidentRow>(sql, params)).rows.map(incidentFromRow);
 	}
 
 	async grantViewer(
@@ -175,36 +157,4 @@ function metaParams(id: string, m: IndexedMeta): unknown[] {
 		m.location?.[1] ?? null,
 		m.occurredAt
 	];
-}
-
-function sameMeta(s: IncidentSummary, m: IndexedMeta): boolean {
-	return (
-		s.name === m.name &&
-		s.type === m.type &&
-		s.severity === m.severity &&
-		s.level === m.level &&
-		s.status === m.status &&
-		s.occurredAt === m.occurredAt &&
-		JSON.stringify(s.townships) === JSON.stringify(m.townships) &&
-		JSON.stringify(s.location) === JSON.stringify(m.location)
-	);
-}
-
-function fromRow(r: Row): IncidentSummary {
-	return {
-		id: r.id,
-		name: r.name,
-		type: r.type as IncidentType,
-		severity: r.severity as Severity,
-		level: r.level as ResponseLevel,
-		status: r.status as IncidentStatus,
-		townships: JSON.parse(r.townships) as string[],
-		location: r.lon !== null && r.lat !== null ? [r.lon, r.lat] : null,
-		occurredAt: r.occurred_at,
-		createdBy: r.created_by,
-		createdOrgId: r.created_org_id,
-		createdAt: new Date(r.created_at).toISOString(),
-		updatedAt: new Date(r.updated_at).toISOString(),
-		closedAt: r.closed_at === null ? null : new Date(r.closed_at).toISOString()
-	};
 }

@@ -1,6 +1,5 @@
 /** The `incidents`, `incident_townships` and `incident_viewers` tables: the embedded IncidentRepository. */
 import type { IncidentSummary } from '#domain/api/incidents';
-import type { IncidentStatus, IncidentType, ResponseLevel, Severity } from '#domain/vocabulary';
 import type { SqliteDatabase } from '../../store/sqlite/database.ts';
 import type {
 	IncidentRepository,
@@ -9,24 +8,7 @@ import type {
 	OpenedBy,
 	ViewerGrantRow
 } from '../incident-repository.ts';
-
-interface Row {
-	id: string;
-	name: string;
-	type: string;
-	severity: string;
-	level: string;
-	status: string;
-	townships: string;
-	lon: number | null;
-	lat: number | null;
-	occurred_at: string;
-	created_by: string | null;
-	created_org_id: string | null;
-	created_at: number;
-	updated_at: number;
-	closed_at: number | null;
-}
+import { incidentFromRow, sameIncidentMeta, type IncidentRow } from '../incident-row.ts';
 
 export class SqliteIncidentRepository implements IncidentRepository {
 	readonly #db: SqliteDatabase;
@@ -83,7 +65,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
 
 	async update(id: string, meta: IndexedMeta, now = Date.now()): Promise<boolean> {
 		const current = this.#summary(id);
-		if (!current || sameMeta(current, meta)) return false;
+		if (!current || sameIncidentMeta(current, meta)) return false;
 		const closedAt =
 			meta.status === 'closed' ? (current.closedAt ? Date.parse(current.closedAt) : now) : null;
 		this.#db.transaction(() => {
@@ -137,7 +119,7 @@ export class SqliteIncidentRepository implements IncidentRepository {
 		params.offset = f.offset ?? 0;
 		const sql = `SELECT i.* FROM incidents i ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
 			ORDER BY i.status = 'closed', i.occurred_at DESC, i.id LIMIT @limit OFFSET @offset`;
-		return (this.#db.prepare(sql).all(params) as Row[]).map(fromRow);
+		return (this.#db.prepare(sql).all(params) as IncidentRow[]).map(incidentFromRow);
 	}
 
 	async grantViewer(
@@ -184,8 +166,8 @@ export class SqliteIncidentRepository implements IncidentRepository {
 	}
 
 	#summary(id: string): IncidentSummary | undefined {
-		const row = this.#get.get(id) as Row | undefined;
-		return row && fromRow(row);
+		const row = this.#get.get(id) as IncidentRow | undefined;
+		return row && incidentFromRow(row);
 	}
 
 	#writeTownships(id: string, townships: readonly string[]): void {
@@ -209,37 +191,5 @@ function toParams(id: string, m: IndexedMeta): Record<string, unknown> {
 		lon: m.location?.[0] ?? null,
 		lat: m.location?.[1] ?? null,
 		occurredAt: m.occurredAt
-	};
-}
-
-function sameMeta(s: IncidentSummary, m: IndexedMeta): boolean {
-	return (
-		s.name === m.name &&
-		s.type === m.type &&
-		s.severity === m.severity &&
-		s.level === m.level &&
-		s.status === m.status &&
-		s.occurredAt === m.occurredAt &&
-		JSON.stringify(s.townships) === JSON.stringify(m.townships) &&
-		JSON.stringify(s.location) === JSON.stringify(m.location)
-	);
-}
-
-function fromRow(r: Row): IncidentSummary {
-	return {
-		id: r.id,
-		name: r.name,
-		type: r.type as IncidentType,
-		severity: r.severity as Severity,
-		level: r.level as ResponseLevel,
-		status: r.status as IncidentStatus,
-		townships: JSON.parse(r.townships) as string[],
-		location: r.lon !== null && r.lat !== null ? [r.lon, r.lat] : null,
-		occurredAt: r.occurred_at,
-		createdBy: r.created_by,
-		createdOrgId: r.created_org_id,
-		createdAt: new Date(r.created_at).toISOString(),
-		updatedAt: new Date(r.updated_at).toISOString(),
-		closedAt: r.closed_at === null ? null : new Date(r.closed_at).toISOString()
 	};
 }

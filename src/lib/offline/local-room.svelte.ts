@@ -1,8 +1,10 @@
 /**
  * One room kept on this device, in its own IndexedDB database per user and incident (a shared
- * phone keeps each person's work apart): the document as last seen (written a few seconds after
- * it changes, so a reload with no network opens the room as it was) and the outbox of local
- * changes not yet on the server (strict, see outbox.ts). The refused changes of the same room
+ * phone keeps each person's work apart): the document as last seen and the outbox of local
+ * changes not yet on the server (strict, see outbox.ts). The document is written at once the
+ * first time (a room opened for the first time, then reloaded with no network within seconds,
+ * must still open as it was), then at most every few seconds, and at once when the page is hidden
+ * or left (a reload does not destroy the page's components, so `close` alone would miss it). The refused changes of the same room
  * live beside them (refused-changes.svelte.ts).
  */
 import * as Y from 'yjs';
@@ -41,6 +43,8 @@ export class LocalRoom {
 	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
 	#registryTimer: ReturnType<typeof setTimeout> | null = null;
 	#closed = false;
+	/** Whether the device holds a copy of the document (read at open, or written since). */
+	#kept: boolean;
 
 	private constructor(
 		readonly userId: string,
@@ -59,6 +63,11 @@ export class LocalRoom {
 			}
 		});
 		this.#waiting = this.outbox.size;
+		this.#kept = snapshot !== undefined;
+		if (typeof window !== 'undefined') {
+			window.addEventListener('pagehide', this.#flush);
+			document.addEventListener('visibilitychange', this.#flushWhenHidden);
+		}
 	}
 
 	static async open(userId: string, room: string): Promise<LocalRoom> {
@@ -114,20 +123,44 @@ export class LocalRoom {
 
 	#scheduleSnapshot = (): void => {
 		if (this.#snapshotTimer || this.#closed) return;
+		// Nothing kept yet: write in this turn's end (the first sync arrives as one transaction).
+		const delay = this.#kept ? SNAPSHOT_DELAY_MS : 0;
 		this.#snapshotTimer = setTimeout(() => {
 			this.#snapshotTimer = null;
-			this.#writeSnapshot().catch((err: unknown) => {
-				console.warn('sitroom: could not keep the room on this device', err);
-			});
-		}, SNAPSHOT_DELAY_MS);
+			this.#writeSnapshot();
+		}, delay);
 	};
 
-	async #writeSnapshot(): Promise<void> {
+	/** Writes a pending snapshot now (the page is hidden or being left). */
+	#flush = (): void => {
+		if (!this.#snapshotTimer) return;
+		clearTimeout(this.#snapshotTimer);
+		this.#snapshotTimer = null;
+		this.#writeSnapshot();
+	};
+
+	#flushWhenHidden = (): void => {
+		if (document.visibilityState === 'hidden') this.#flush();
+	};
+
+	#writeSnapshot(): void {
 		const doc = this.#doc;
 		if (!doc || this.#closed) return;
-		const tx = this.db.transaction(DOC, 'readwrite');
-		tx.objectStore(DOC).put(Y.encodeStateAsUpdate(doc), STATE_KEY);
-		await done(tx);
+		// An empty document (before the first sync) does not count as the room kept.
+		const content = doc.store.clients.size > 0;
+		try {
+			const tx = this.db.transaction(DOC, 'readwrite');
+			tx.objectStore(DOC).put(Y.encodeStateAsUpdate(doc), STATE_KEY);
+			done(tx).then(
+				() => {
+					if (content) this.#kept = true;
+				},
+				(err: unknown) => console.warn('sitroom: could not keep the room on this device', err)
+			);
+		} catch (err) {
+			// The database is closing (the page is being left): the outbox holds every local change.
+			console.warn('sitroom: could not keep the room on this device', err);
+		}
 	}
 
 	#changed(): void {
@@ -145,14 +178,12 @@ export class LocalRoom {
 	/** Writes the document now (leaving the page) and stops keeping it. */
 	close(): void {
 		if (this.#closed) return;
-		if (this.#snapshotTimer) {
-			clearTimeout(this.#snapshotTimer);
-			this.#snapshotTimer = null;
-			this.#writeSnapshot().catch(() => {
-				// Best effort on the way out: the outbox holds every local change regardless.
-			});
-		}
+		this.#flush();
 		this.#doc?.off('afterTransaction', this.#scheduleSnapshot);
+		if (typeof window !== 'undefined') {
+			window.removeEventListener('pagehide', this.#flush);
+			document.removeEventListener('visibilitychange', this.#flushWhenHidden);
+		}
 		this.#closed = true;
 	}
 }

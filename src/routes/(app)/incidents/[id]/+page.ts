@@ -2,7 +2,7 @@ import { openRoomEarly, dropEarlyRoom } from '$lib/realtime/room-connection.svel
 import { appSocket } from '$lib/realtime/socket';
 import { session } from '$lib/state/session.svelte';
 import type { PageLoad } from './$types';
-import { keptOnDevice } from './kept-on-device';
+import { keptOnDevice } from '$lib/state/kept-on-device';
 
 /**
  * When the room is the page being opened (a reload, a link from outside the app), its connection
