@@ -22,9 +22,7 @@ export type MapTool = 'draw' | 'modify' | 'measure';
 
 /** Names layers carry (`layer.get('sitroom:layer')`) so tests and tools can find them. */
 export type LayerName =
-	| 'basemap-boundary'
-	| 'basemap-river'
-	| 'basemap-townships'
+	| 'basemap'
 	| 'online-base'
 	| 'annotations'
 	| 'annotation-labels'
