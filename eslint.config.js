@@ -167,7 +167,8 @@ export default ts.config(
 			'server/incidents/**/*.ts',
 			'server/feeds/**/*.ts',
 			'server/registers/**/*.ts',
-			'server/attachments/**/*.ts'
+			'server/attachments/**/*.ts',
+			'server/positions/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT] }]
@@ -186,7 +187,8 @@ export default ts.config(
 			'server/guard/**/*.ts',
 			'server/incidents/**/*.ts',
 			'server/registers/**/*.ts',
-			'server/attachments/**/*.ts'
+			'server/attachments/**/*.ts',
+			'server/positions/**/*.ts'
 		],
 		ignores: [
 			'server/registers/sqlite/**',
@@ -197,7 +199,10 @@ export default ts.config(
 			'server/attachments/sqlite/**',
 			'server/guard/postgres/**',
 			'server/incidents/postgres/**',
-			'server/registers/postgres/**'
+			'server/registers/postgres/**',
+			'server/attachments/postgres/**',
+			'server/positions/sqlite/**',
+			'server/positions/postgres/**'
 		],
 		rules: {
 			'no-restricted-imports': [
@@ -231,7 +236,9 @@ export default ts.config(
 		files: [
 			'server/guard/postgres/**/*.ts',
 			'server/incidents/postgres/**/*.ts',
-			'server/registers/postgres/**/*.ts'
+			'server/registers/postgres/**/*.ts',
+			'server/attachments/postgres/**/*.ts',
+			'server/positions/postgres/**/*.ts'
 		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: [NO_APP_ALIAS, ...NO_HTTP, NO_TRANSPORT, ...NO_SQLITE] }]

@@ -22,13 +22,17 @@ import { registerPgMigrations } from '../registers/postgres/schema.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
+import { trackPgMigrations } from '../positions/postgres/schema.ts';
+import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import { PgDutyRepository } from '../duty/postgres/duty-repository.ts';
 import { dutyPgMigrations } from '../duty/postgres/schema.ts';
 import { PgWarningRepository } from '../warnings/postgres/warning-repository.ts';
 import { warningPgMigrations } from '../warnings/postgres/schema.ts';
-import { openFeatureFile } from './feature-stores.ts';
+import { PgAttachmentRepository } from '../attachments/postgres/attachment-repository.ts';
+import { attachmentPgMigrations } from '../attachments/postgres/schema.ts';
+import { takeOverLegacySideFile } from './legacy-side-file.ts';
 import type { Stores } from './stores.ts';
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
@@ -39,7 +43,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 	...refusalPgMigrations,
 	...warningPgMigrations,
 	...dutyPgMigrations,
-	...registerPgMigrations
+	...registerPgMigrations,
+	...trackPgMigrations,
+	...attachmentPgMigrations
 ];
 
 export async function openPostgresStores(
@@ -61,17 +67,8 @@ export async function openPostgresStores(
 		docs.accompany(pgRefusalCompanion);
 		const storeLog = log.child({ module: 'store' });
 		storeLog.info({ schema: database.schema ?? 'public' }, 'PostgreSQL stores open');
-		// Not yet on PostgreSQL: these features' tables stay in a SQLite file (one node only).
-		const features = openFeatureFile(dataDir);
-		storeLog.warn(
-			{ file: 'sitroom-features.db' },
-			'photo records are not on PostgreSQL yet: they are kept in a SQLite file under DATA_DIR, so run one node only'
-		);
-		if (Object.keys(features.stranded).length > 0)
-			storeLog.warn(
-				{ file: 'sitroom-features.db', rows: features.stranded },
-				'this SQLite file holds rows of an older version (warnings, duty rosters, registers) that now live in PostgreSQL; they were not moved'
-			);
+		const attachments = new PgAttachmentRepository(pool);
+		await takeOverLegacySideFile(dataDir, attachments, storeLog);
 		return {
 			docs,
 			sqlite: null,
@@ -84,7 +81,8 @@ export async function openPostgresStores(
 				warnings: new PgWarningRepository(pool),
 				duty: new PgDutyRepository(pool),
 				registers: new PgRegisterRepository(pool),
-				...features.repositories
+				tracks: new PgTrackRepository(pool),
+				attachments
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),
 			cluster: {
@@ -97,7 +95,6 @@ export async function openPostgresStores(
 			async close() {
 				await docs.close();
 				await pool.end();
-				features.db.close();
 			}
 		};
 	} catch (err) {

@@ -14,6 +14,8 @@ import { incidentsRouter } from '../api/incidents.ts';
 import { organisationsRouter } from '../api/organisations.ts';
 import { registersRouter } from '../api/registers.ts';
 import { photosRouter } from '../api/photos.ts';
+import { positionsRouter } from '../api/positions.ts';
+import { refusalsRouter } from '../api/refusals.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
 import { tokensRouter } from '../api/tokens.ts';
@@ -59,6 +61,12 @@ export function restApi(deps: {
 		}),
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		photosRouter({ access, photos: deps.services.photos }),
+		positionsRouter({ access, tracks: deps.services.tracks }),
+		refusalsRouter({
+			access,
+			refusals: deps.services.refusals,
+			userName: async (id) => (await identity.users.byId(id))?.displayName
+		}),
 		configRouter({ mapLayers: deps.mapLayers, jurisdiction }),
 		townshipsRouter({ index, registry, orgs: identity.orgs, jurisdiction }),
 		// Before the registers' router: its /registers/:register would take `nearby` for a register.

@@ -13,6 +13,8 @@ import { setUpIdentity, type IdentityParts } from '../identity/setup.ts';
 import { setUpIncidents, type IncidentParts } from '../incidents/setup.ts';
 import { IncidentWarningMirror } from '../incidents/warning-mirror.ts';
 import type { Logger } from '../log.ts';
+import type { RefusalStore } from '../guard/refusal-store.ts';
+import { PositionTracks } from '../positions/tracks.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
@@ -26,6 +28,10 @@ export interface Services {
 	warnings: WarningParts;
 	/** Photos attached to tasks' progress and field reports (checked, cleaned, stored). */
 	photos: Photos;
+	/** Position tracks: members' fixes checked and stored, windows read for the map. */
+	tracks: PositionTracks;
+	/** The refusal records the guard's compensations wrote with their updates (read by REST). */
+	refusals: RefusalStore;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
 	stop(): void;
 }
@@ -101,6 +107,10 @@ export async function setUpServices(opts: {
 			orgs: identity.identity.orgs,
 			docOf: async (id) => (await rooms.registry.open(id)).doc
 		});
+		const tracks = new PositionTracks({
+			repository: repositories.tracks,
+			bbox: incidents.jurisdiction.bbox
+		});
 		return {
 			identity,
 			incidents,
@@ -108,6 +118,8 @@ export async function setUpServices(opts: {
 			registers,
 			warnings,
 			photos,
+			tracks,
+			refusals: repositories.refusals,
 			stop() {
 				registers.stop();
 				warnings.stop();

@@ -6,6 +6,9 @@
  */
 import path from 'node:path';
 import type { AttachmentFiles } from '../attachments/attachment-files.ts';
+import type { AttachmentRepository } from '../attachments/attachment-repository.ts';
+import { SqliteAttachmentRepository } from '../attachments/sqlite/attachment-repository.ts';
+import { attachmentMigrations } from '../attachments/sqlite/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import type { Lease, LeaseStore } from '../cluster/leases.ts';
 import type { Config } from '../config.ts';
@@ -28,6 +31,9 @@ import { MemoryDocStore } from '../store/memory-doc-store.ts';
 import { openDatabase, type SqliteDatabase } from '../store/sqlite/database.ts';
 import { docLogMigrations } from '../store/sqlite/doc-log.ts';
 import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
+import type { TrackRepository } from '../positions/track-repository.ts';
+import { trackMigrations } from '../positions/sqlite/schema.ts';
+import { SqliteTrackRepository } from '../positions/sqlite/track-repository.ts';
 import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
 import { openPostgresStores } from './postgres-stores.ts';
 
@@ -40,6 +46,10 @@ export interface Repositories extends FeatureRepositories {
 	clientOwners: ClientOwnerStore;
 	/** Written with the update log's entries (the document store's companion); read here. */
 	refusals: RefusalStore;
+	/** Position tracks: every fix members shared. */
+	tracks: TrackRepository;
+	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
+	attachments: AttachmentRepository;
 }
 
 export interface Stores {
@@ -70,7 +80,9 @@ const TABLE_MIGRATIONS = [
 	...attributionMigrations,
 	...clientOwnerMigrations,
 	...FEATURE_MIGRATIONS,
-	...refusalMigrations
+	...refusalMigrations,
+	...trackMigrations,
+	...attachmentMigrations
 ];
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
@@ -153,7 +165,9 @@ function sqliteRepositories(
 			attribution,
 			clientOwners,
 			...sqliteFeatureRepositories(db),
-			refusals: new SqliteRefusalStore(db)
+			refusals: new SqliteRefusalStore(db),
+			tracks: new SqliteTrackRepository(db),
+			attachments: new SqliteAttachmentRepository(db)
 		},
 		close() {
 			attribution.close();

@@ -28,8 +28,14 @@ export interface RefusalRecord extends RefusedChange {
 export interface RefusalStore {
 	/** Stores refusal records; resolves once written, rejects if they could not be (then none is). */
 	record(rows: readonly RefusalRecord[]): Promise<void>;
-	/** An incident's refusal records, oldest first (by seq, then as recorded); `userId` narrows to one author. */
-	ofIncident(room: string, opts?: { userId?: string; limit?: number }): Promise<RefusalRecord[]>;
+	/**
+	 * An incident's refusal records, oldest first (by seq, then as recorded); `userId` narrows to
+	 * one author; `offset` skips that many of them (the table is append-only, so pages are stable).
+	 */
+	ofIncident(
+		room: string,
+		opts?: { userId?: string; limit?: number; offset?: number }
+	): Promise<RefusalRecord[]>;
 	/** One record by its id, or null. */
 	byId(id: string): Promise<RefusalRecord | null>;
 	/** Releases what the store holds; after the rooms closed, before the database. */

@@ -1,14 +1,17 @@
 /**
- * The SQLite attachment repository passes the AttachmentRepository contract, and the folder store
+ * The SQLite and PostgreSQL attachment repositories pass the AttachmentRepository contract, and the folder store
  * keeps bytes by key: written whole, read back, replaced, deleted, and only for keys that are ids.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FolderAttachmentFiles } from '../../server/attachments/folder-files.ts';
+import { PgAttachmentRepository } from '../../server/attachments/postgres/attachment-repository.ts';
+import { attachmentPgMigrations } from '../../server/attachments/postgres/schema.ts';
 import { SqliteAttachmentRepository } from '../../server/attachments/sqlite/attachment-repository.ts';
 import { attachmentMigrations } from '../../server/attachments/sqlite/schema.ts';
 import { openDatabase } from '../../server/store/sqlite/database.ts';
+import { describePostgres, emptiedSchemaPerCase } from '../helpers/postgres.ts';
 import { tempDataDir } from '../helpers/server.ts';
 import { describeAttachmentRepositoryContract } from './attachment-repository-contract.ts';
 
@@ -47,5 +50,13 @@ describe('FolderAttachmentFiles', () => {
 		const files = new FolderAttachmentFiles(path.join(dir, 'attachments'));
 		await expect(files.put('../../etc/passwd', new Uint8Array([1]))).rejects.toThrow(/not an attachment key/);
 		await expect(files.get('a/b')).rejects.toThrow(/not an attachment key/);
+	});
+});
+
+describePostgres('PostgreSQL', () => {
+	const fresh = emptiedSchemaPerCase(attachmentPgMigrations);
+	describeAttachmentRepositoryContract('PgAttachmentRepository', async () => {
+		const { pool, dispose } = await fresh();
+		return { repo: new PgAttachmentRepository(pool), dispose };
 	});
 });

@@ -162,10 +162,11 @@ describe.skipIf(noChromium)('situation map in Chromium', () => {
 					sitroomDev: { handle: import('../../src/lib/map/map-handle.svelte.ts').MapHandle };
 				}
 			).sitroomDev;
-			const layer = handle.findLayer('basemap-townships') as import('ol/layer/Vector.js').default;
+			const layer = handle.findLayer('basemap') as import('ol/layer/VectorImage.js').default;
 			return layer
 				.getSource()!
 				.getFeatures()
+				.filter((f) => f.get('basemap') === 'seat')
 				.map((f) => String(f.get('name')));
 		});
 		expect(townships).toHaveLength(10);

@@ -87,6 +87,25 @@ export function describeRefusalStoreContract(
 			expect(await store.ofIncident('inc-none')).toEqual([]);
 		});
 
+		it('[refusals-5] pages through an incident’s records with an offset, in the same order', async () => {
+			const store = await open();
+			await store.record([
+				refusal(3, { field: 'a' }),
+				refusal(3, { field: 'b' }),
+				refusal(4, { field: 'c' })
+			]);
+			await store.record([refusal(6, { field: 'd', userId: 'u-other' }), refusal(8, { field: 'e' })]);
+			const page = async (offset: number, userId?: string) =>
+				(await store.ofIncident('inc-1', { limit: 2, offset, ...(userId ? { userId } : {}) })).map(
+					(r) => r.field
+				);
+			expect(await page(0)).toEqual(['a', 'b']);
+			expect(await page(2)).toEqual(['c', 'd']);
+			expect(await page(4)).toEqual(['e']);
+			expect(await page(6)).toEqual([]);
+			expect(await page(1, 'u-field')).toEqual(['b', 'c']);
+		});
+
 		it('[refusals-3] keeps a removal’s attempted value as null and answers null for an unknown id', async () => {
 			const store = await open();
 			const r = refusal(4, { op: 'delete', attempted: null });

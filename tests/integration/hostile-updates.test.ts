@@ -39,16 +39,32 @@ async function senderAs(server: TestServer, transport: Transport, username: stri
 			close: () => c.disconnect()
 		};
 	}
-	// y-websocket has no acknowledgements: a refusal closes the socket, so each update gets its own.
+	// y-websocket has no acknowledgements: a refusal closes the socket, so each update gets its own,
+	// and an accepted one shows in the room's document (waiting a fixed time instead read a refusal
+	// that came late on a loaded machine as accepted).
 	const token = await realtimeTokenAt(server.url, session, ROOM);
 	const open: Array<{ close(): void }> = [];
+	const holds = (update: Uint8Array): boolean => {
+		const doc = server.registry.get(ROOM)?.doc;
+		if (!doc) return false;
+		const have = Y.decodeStateVector(Y.encodeStateVector(doc));
+		const sent = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+		return [...sent].every(([client, clock]) => (have.get(client) ?? 0) >= clock);
+	};
 	return {
 		async send(update) {
 			const c = await connectRawWs(server.url, ROOM, token);
 			open.push({ close: () => c.ws.terminate() });
+			let closed: { code: number } | null = null;
+			void c.closed.then((e) => (closed = e));
 			c.ws.send(updateFrame(update));
-			const closed = await Promise.race([c.closed, new Promise<null>((r) => setTimeout(() => r(null), 400))]);
-			return closed ? reasonOf(closed.code) : 'ok';
+			const deadline = Date.now() + 10_000;
+			// A refusal closes the socket at once; give it a moment even when the update is in.
+			await new Promise((r) => setTimeout(r, 100));
+			while (!closed && !holds(update) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+			await new Promise((r) => setTimeout(r, 50));
+			if (closed) return reasonOf((closed as { code: number }).code);
+			return holds(update) ? 'ok' : 'no answer within 10 s';
 		},
 		close: () => open.forEach((c) => c.close())
 	};

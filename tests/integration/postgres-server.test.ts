@@ -71,9 +71,9 @@ describePostgres('the server on PostgreSQL', () => {
 		const what = `B saw ${seenByB.length}, A had ${acked.size} acks`;
 		expect(refused, what).toEqual([]);
 		expect(acked.size, what).toBeGreaterThan(0);
-		// The document log and the core repositories are not in a SQLite file (registers and photo
-		// records, not on PostgreSQL yet, are, in sitroom-features.db: compose/feature-stores.ts).
+		// Nothing is in a SQLite file: the document log and every repository are on PostgreSQL.
 		expect(fs.existsSync(path.join(dataDir, 'sitroom.db'))).toBe(false);
+		expect(fs.existsSync(path.join(dataDir, 'sitroom-features.db'))).toBe(false);
 
 		// The same accounts log in after the restart: identity lives in PostgreSQL.
 		const second = await startChildServer(dataDir, env);

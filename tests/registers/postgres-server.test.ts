@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import type { RegisterList, RegisterRow } from '../../src/lib/domain/api/registers.ts';
@@ -64,14 +63,8 @@ describePostgres('registers on PostgreSQL, two nodes', () => {
 		} finally {
 			await client.end();
 		}
-		// Nothing of the registers in the SQLite side file.
-		const side = new Database(path.join(dirA, 'sitroom-features.db'), { readonly: true });
-		try {
-			const table = side.prepare("SELECT 1 FROM sqlite_master WHERE name = 'register_rows'").get();
-			expect(table).toBeUndefined();
-		} finally {
-			side.close();
-		}
+		// No SQLite side file: every repository is on PostgreSQL.
+		expect(fs.existsSync(path.join(dirA, 'sitroom-features.db'))).toBe(false);
 
 		const row = {
 			code: 'SHL-PG-1',
@@ -96,7 +89,7 @@ describePostgres('registers on PostgreSQL, two nodes', () => {
 
 		// A version replaced on node A is stale on node B.
 		const read = seen.body.row;
-		const { code, name, township, ownerOrgId, lon, lat, demo, data } = read;
+		const { code, township, ownerOrgId, lon, lat, demo, data } = read;
 		const edit = (n: string) => ({
 			row: { code, name: n, township, ownerOrgId, lon, lat, demo, data },
 			version: read.version

@@ -73,3 +73,13 @@ export class SqliteAttachmentRepository implements AttachmentRepository {
 		return (this.#forTarget.all(incidentId, target.kind, target.id) as Row[]).map(recordOf);
 	}
 }
+
+/**
+ * Every record of a database that may hold the table (a side file of an older version: the
+ * records then move to PostgreSQL, ../../compose/postgres-stores.ts); none if it has no table.
+ */
+export function allAttachmentRecords(db: SqliteDatabase): AttachmentRecord[] {
+	const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'").get();
+	if (!table) return [];
+	return (db.prepare('SELECT * FROM attachments ORDER BY uploaded_at, id').all() as Row[]).map(recordOf);
+}

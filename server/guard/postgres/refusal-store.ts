@@ -124,17 +124,21 @@ export class PgRefusalStore implements RefusalStore {
 		await insert(this.pool, rows);
 	}
 
-	async ofIncident(room: string, opts: { userId?: string; limit?: number } = {}): Promise<RefusalRecord[]> {
+	async ofIncident(
+		room: string,
+		opts: { userId?: string; limit?: number; offset?: number } = {}
+	): Promise<RefusalRecord[]> {
 		const limit = opts.limit ?? 1000;
+		const offset = opts.offset ?? 0;
 		const res =
 			opts.userId === undefined
-				? await this.pool.query<Row>('SELECT * FROM doc_refusals WHERE room = $1 ORDER BY seq, n LIMIT $2', [
-						room,
-						limit
-					])
+				? await this.pool.query<Row>(
+						'SELECT * FROM doc_refusals WHERE room = $1 ORDER BY seq, n LIMIT $2 OFFSET $3',
+						[room, limit, offset]
+					)
 				: await this.pool.query<Row>(
-						'SELECT * FROM doc_refusals WHERE room = $1 AND user_id = $2 ORDER BY seq, n LIMIT $3',
-						[room, opts.userId, limit]
+						'SELECT * FROM doc_refusals WHERE room = $1 AND user_id = $2 ORDER BY seq, n LIMIT $3 OFFSET $4',
+						[room, opts.userId, limit, offset]
 					);
 		return res.rows.map(toRecord);
 	}

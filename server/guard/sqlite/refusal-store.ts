@@ -126,9 +126,11 @@ export class SqliteRefusalStore implements RefusalStore {
 				);
 			}
 		});
-		this.#ofRoom = db.prepare('SELECT * FROM doc_refusals WHERE room = ? ORDER BY seq, rowid_ LIMIT ?');
+		this.#ofRoom = db.prepare(
+			'SELECT * FROM doc_refusals WHERE room = ? ORDER BY seq, rowid_ LIMIT ? OFFSET ?'
+		);
 		this.#ofUser = db.prepare(
-			'SELECT * FROM doc_refusals WHERE room = ? AND user_id = ? ORDER BY seq, rowid_ LIMIT ?'
+			'SELECT * FROM doc_refusals WHERE room = ? AND user_id = ? ORDER BY seq, rowid_ LIMIT ? OFFSET ?'
 		);
 		this.#byId = db.prepare('SELECT * FROM doc_refusals WHERE id = ?');
 	}
@@ -137,10 +139,16 @@ export class SqliteRefusalStore implements RefusalStore {
 		if (rows.length > 0) this.#insertAll(rows);
 	}
 
-	async ofIncident(room: string, opts: { userId?: string; limit?: number } = {}): Promise<RefusalRecord[]> {
+	async ofIncident(
+		room: string,
+		opts: { userId?: string; limit?: number; offset?: number } = {}
+	): Promise<RefusalRecord[]> {
 		const limit = opts.limit ?? 1000;
+		const offset = opts.offset ?? 0;
 		const rows = (
-			opts.userId === undefined ? this.#ofRoom.all(room, limit) : this.#ofUser.all(room, opts.userId, limit)
+			opts.userId === undefined
+				? this.#ofRoom.all(room, limit, offset)
+				: this.#ofUser.all(room, opts.userId, limit, offset)
 		) as Row[];
 		return rows.map(toRecord);
 	}

@@ -1,27 +1,37 @@
 /**
  * Sharing my position with the room, only while I say so: started by the person's own tap,
- * stopped by their tap or when they leave the page (never resumed by itself after a reload). The
- * phone's fixes (Geolocation API, WGS84) are written to the incident's `positions` entry of this
- * user (their latest position, with the device's time of the fix) at most once per interval.
- * Offline, the newest fix waits in the document and reaches the room with the next sync, with its
- * time; the track of earlier fixes is not kept in the document (ARCHITECTURE.md, Positions).
+ * stopped by their tap or when they leave the page (never resumed by itself after a reload).
+ * Every chosen interval the phone is asked for a fix (Geolocation API, WGS84; asking at the
+ * interval, rather than watching, lets the GPS rest between fixes on a long shift). Each fix goes
+ * two ways:
+ *
+ * - to the incident's `positions` entry of this user (their latest position, with the device's
+ *   time of the fix), which everyone in the room sees at once; offline, it waits in the document's
+ *   outbox like any change;
+ * - to the track queue (track-sender.svelte.ts): every fix, kept on the phone and sent over REST
+ *   in batches with its device time, also after hours offline; the map draws the last hours of it.
  */
 import type { Actor } from '$lib/domain/actor';
 import type { IncidentDoc } from '$lib/domain/incident-doc';
+import type { TrackSender } from './track-sender.svelte.ts';
 
-export const SHARE_INTERVALS_MS = [60_000, 300_000, 900_000] as const;
+export const SHARE_INTERVALS_MS = [10_000, 60_000, 300_000, 900_000] as const;
+const DEFAULT_INTERVAL_MS = 60_000;
+const INTERVAL_KEY = 'sitroom-share-interval';
 
 export class PositionSharing {
-	#watch: number | null = null;
-	#lastWrite = 0;
+	#timer: ReturnType<typeof setInterval> | null = null;
+	#lastAt = 0;
 	#sharing = $state(false);
 	#lastFix = $state<string | null>(null);
 	#denied = $state(false);
-	intervalMs = $state<number>(SHARE_INTERVALS_MS[1]);
+	#intervalMs = $state<number>(storedInterval());
 
 	constructor(
+		private readonly incidentId: string,
 		private readonly doc: () => IncidentDoc,
-		private readonly actor: () => Actor
+		private readonly actor: () => Actor,
+		private readonly track: TrackSender
 	) {}
 
 	get sharing(): boolean {
@@ -35,6 +45,19 @@ export class PositionSharing {
 	get denied(): boolean {
 		return this.#denied;
 	}
+	/** How often a fix is taken; remembered on this phone for the next time. */
+	get intervalMs(): number {
+		return this.#intervalMs;
+	}
+	set intervalMs(ms: number) {
+		this.#intervalMs = ms;
+		try {
+			localStorage.setItem(INTERVAL_KEY, String(ms));
+		} catch {
+			// Private mode: remembered for this page only.
+		}
+		if (this.#sharing) this.#schedule();
+	}
 
 	start(): void {
 		if (this.#sharing) return;
@@ -44,38 +67,67 @@ export class PositionSharing {
 		}
 		this.#denied = false;
 		this.#sharing = true;
-		this.#lastWrite = 0;
-		this.#watch = navigator.geolocation.watchPosition(
+		this.#schedule();
+	}
+
+	stop(): void {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+		this.#sharing = false;
+	}
+
+	#schedule(): void {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = setInterval(() => this.#take(), this.#intervalMs);
+		this.#take();
+	}
+
+	#take(): void {
+		navigator.geolocation.getCurrentPosition(
 			(p) => this.#fix(p),
 			(err) => {
 				if (err.code === err.PERMISSION_DENIED) {
 					this.#denied = true;
 					this.stop();
 				}
+				// No fix this time (no satellites in a valley): the next interval asks again.
 			},
-			{ enableHighAccuracy: true, maximumAge: 30_000 }
+			{
+				enableHighAccuracy: true,
+				timeout: Math.min(this.#intervalMs, 30_000),
+				maximumAge: Math.min(this.#intervalMs / 2, 30_000)
+			}
 		);
 	}
 
-	stop(): void {
-		if (this.#watch !== null) navigator.geolocation.clearWatch(this.#watch);
-		this.#watch = null;
-		this.#sharing = false;
-	}
-
 	#fix(p: GeolocationPosition): void {
-		if (!this.#sharing || p.timestamp - this.#lastWrite < this.intervalMs) return;
-		this.#lastWrite = p.timestamp;
+		// A fix already taken (the browser's cached one) is not recorded twice.
+		const ms = Math.round(p.timestamp);
+		if (!this.#sharing || ms <= this.#lastAt) return;
+		this.#lastAt = ms;
 		// A timestamp turned into text at once, never kept or mutated.
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity
-		const at = new Date(p.timestamp).toISOString();
+		const at = new Date(ms).toISOString();
 		const lonLat: [number, number] = [round(p.coords.longitude), round(p.coords.latitude)];
 		const { userId, orgId } = this.actor();
 		this.doc().positions.set(userId, { lonLat, orgId, at });
 		this.#lastFix = at;
+		const accuracy = Number.isFinite(p.coords.accuracy) ? Math.round(p.coords.accuracy * 10) / 10 : null;
+		void this.track.add({ incidentId: this.incidentId, at: ms, lonLat, accuracy }).catch(() => {
+			// IndexedDB refused the write: the latest position still went to the document.
+		});
 	}
 }
 
 function round(v: number): number {
 	return Math.round(v * 1e6) / 1e6;
+}
+
+function storedInterval(): number {
+	try {
+		const v = Number(localStorage.getItem(INTERVAL_KEY));
+		return (SHARE_INTERVALS_MS as readonly number[]).includes(v) ? v : DEFAULT_INTERVAL_MS;
+	} catch {
+		return DEFAULT_INTERVAL_MS;
+	}
 }

@@ -52,3 +52,9 @@ export function photoRefusalKey(code: string): MessageKey {
 	const key = `photoRefusal.${code}`;
 	return Object.hasOwn(zhCN, key) ? (key as MessageKey) : 'photoRefusal.other';
 }
+
+/** The message for a refused position fix or batch; codes without their own say `fixRefusal.other`. */
+export function fixRefusalKey(code: string): MessageKey {
+	const key = `fixRefusal.${code}`;
+	return Object.hasOwn(zhCN, key) ? (key as MessageKey) : 'fixRefusal.other';
+}

@@ -22,15 +22,15 @@ export type MapTool = 'draw' | 'modify' | 'measure';
 
 /** Names layers carry (`layer.get('sitroom:layer')`) so tests and tools can find them. */
 export type LayerName =
-	| 'basemap-boundary'
-	| 'basemap-river'
-	| 'basemap-townships'
+	| 'basemap'
 	| 'online-base'
 	| 'annotations'
 	| 'annotation-labels'
 	| 'tasks'
 	| 'feeds'
 	| 'positions'
+	| 'tracks'
+	| 'photos'
 	| 'pointers'
 	| 'measure'
 	| 'area'

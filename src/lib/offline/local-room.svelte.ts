@@ -1,9 +1,9 @@
 /**
  * One room kept on this device, in its own IndexedDB database per user and incident (a shared
  * phone keeps each person's work apart): the document as last seen and the outbox of local
- * changes not yet on the server (strict, see outbox.ts). The document is written at once the
- * first time (a room opened for the first time, then reloaded with no network within seconds,
- * must still open as it was), then at most every few seconds, and at once when the page is hidden
+ * changes not yet on the server (strict, see outbox.ts). The document is written a moment after
+ * its first sync the first time (a room opened for the first time, then reloaded with no network
+ * within seconds, must still open as it was), then at most every few seconds, and at once when the page is hidden
  * or left (a reload does not destroy the page's components, so `close` alone would miss it). The refused changes of the same room
  * live beside them (refused-changes.svelte.ts).
  */
@@ -18,6 +18,8 @@ const DOC = 'doc';
 const STATE_KEY = 'state';
 /** How long after a change the document is written (it is re-encoded whole each time). */
 const SNAPSHOT_DELAY_MS = 2_000;
+/** How long after the first sync a room not yet on the device is written (after its first render). */
+const FIRST_SNAPSHOT_DELAY_MS = 300;
 
 /** The origin of what is put back into a document from this device (never sent as new). */
 export const RESTORED = Symbol('restored');
@@ -123,8 +125,9 @@ export class LocalRoom {
 
 	#scheduleSnapshot = (): void => {
 		if (this.#snapshotTimer || this.#closed) return;
-		// Nothing kept yet: write in this turn's end (the first sync arrives as one transaction).
-		const delay = this.#kept ? SNAPSHOT_DELAY_MS : 0;
+		// Nothing kept yet: write soon after the first sync, but not in the frames that draw it
+		// (encoding a large room is a task of tens of milliseconds on a phone).
+		const delay = this.#kept ? SNAPSHOT_DELAY_MS : FIRST_SNAPSHOT_DELAY_MS;
 		this.#snapshotTimer = setTimeout(() => {
 			this.#snapshotTimer = null;
 			this.#writeSnapshot();

@@ -30,3 +30,20 @@ export function fromLocalInput(value: string): string | null {
 	const d = new Date(value);
 	return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/**
+ * How old a fix (or anything timed) is, in the words the map uses: under a minute "刚刚", then
+ * minutes, then hours up to a day; older, or an unreadable time, null (show the time itself).
+ */
+export function ageOf(
+	iso: string,
+	now: number
+): { key: 'map.age.now' } | { key: 'map.age.minutes' | 'map.age.hours'; count: number } | null {
+	const at = Date.parse(iso);
+	if (!Number.isFinite(at)) return null;
+	const minutes = Math.max(0, Math.floor((now - at) / 60_000));
+	if (minutes < 1) return { key: 'map.age.now' };
+	if (minutes < 60) return { key: 'map.age.minutes', count: minutes };
+	if (minutes < 24 * 60) return { key: 'map.age.hours', count: Math.floor(minutes / 60) };
+	return null;
+}

@@ -100,11 +100,13 @@ export function feedStyle(feature: FeatureLike, resolution: number): Style[] {
 /** A team or user position: a blue dot with a white rim, labelled with who it is. */
 export function positionStyle(feature: FeatureLike, resolution: number): Style[] {
 	const name = resolution < 40 ? String(feature.get('name') ?? '') : '';
-	return cached(`pos|${name}`, () => {
+	const stale = feature.get('stale') === true;
+	return cached(`pos|${name}|${stale}`, () => {
 		const marker = new Style({
 			image: new Circle({
 				radius: 7,
-				fill: new Fill({ color: '#0b63ce' }),
+				// An old fix fades to grey: the person may have moved since.
+				fill: new Fill({ color: stale ? '#8a8f98' : '#0b63ce' }),
 				stroke: new Stroke({ color: '#fff', width: 2.5 })
 			}),
 			zIndex: 14
@@ -112,6 +114,30 @@ export function positionStyle(feature: FeatureLike, resolution: number): Style[]
 		return name ? [marker, label(name, 18)] : [marker];
 	});
 }
+
+/** A photo with a place: an orange camera-like square, larger and ringed when selected. */
+export function photoStyle(feature: FeatureLike): Style[] {
+	const selected = feature.get('selected') === true;
+	return cached(`photo|${selected}`, () => [
+		new Style({
+			image: new RegularShape({
+				points: 4,
+				radius: selected ? 11 : 8,
+				angle: Math.PI / 4,
+				fill: new Fill({ color: PHOTO_COLOUR }),
+				stroke: new Stroke({ color: selected ? '#1b1b1b' : '#fff', width: selected ? 3 : 2 })
+			}),
+			zIndex: 16
+		}),
+		new Style({
+			image: new Circle({ radius: selected ? 3.5 : 2.5, fill: new Fill({ color: '#fff' }) }),
+			zIndex: 17
+		})
+	]);
+}
+
+/** The photo markers' colour (tests look for it on the map's canvas). */
+export const PHOTO_COLOUR = '#d9480f';
 
 /** A participant's pointer: an arrow in their colour with their name. */
 export function pointerStyle(feature: FeatureLike): Style[] {

@@ -12,15 +12,30 @@
  * Scaled or rotated draws (zoom and rotate animations) are left as they are.
  *
  * The renderer also decides when the image is redrawn (`image-redraw.ts`): once the view has been
- * still for a moment, and one image layer of the map per frame.
+ * still for a moment, and one image layer of the map per frame; and while the view moves, image
+ * layers next to each other are blended onto the map as one merged image (`movement-composite.ts`).
  */
+import ImageCanvas from 'ol/ImageCanvas.js';
+import type ImageWrapper from 'ol/Image.js';
+import BaseVectorLayer from 'ol/layer/BaseVector.js';
+import { inView } from 'ol/layer/Layer.js';
 import VectorImageLayer from 'ol/layer/VectorImage.js';
 import type OlMap from 'ol/Map.js';
 import type { FrameState } from 'ol/Map.js';
+import VectorSource from 'ol/source/Vector.js';
 import ViewHint from 'ol/ViewHint.js';
 import CanvasVectorImageLayerRenderer from 'ol/renderer/canvas/VectorImageLayer.js';
 import type { ZIndexContextProxy } from 'ol/render/canvas/ZIndexContext.js';
 import { FrameTurns, RedrawSchedule } from './image-redraw.ts';
+import {
+	CompositeCache,
+	placeIn,
+	planRuns,
+	type CompositePart,
+	type DrawnLayer,
+	type FramePlan,
+	type ImagePlace
+} from './movement-composite.ts';
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -56,6 +71,12 @@ export function snapTranslations<C extends Context2D>(context: C): C {
 	});
 }
 
+/**
+ * A layer property: the layer's redraw is cheap (the offline basemap: a few dozen features), so it
+ * redraws in any frame, neither waiting for another layer's turn nor taking one.
+ */
+export const CHEAP_REDRAW = 'sitroom:cheapRedraw';
+
 /** Shared by every image layer: in which frames one of them redrew already. */
 const frameTurns = new FrameTurns();
 
@@ -65,27 +86,79 @@ function viewKey(frameState: FrameState): string {
 	return `${v.center[0]},${v.center[1]},${v.resolution},${v.rotation},${frameState.size[0]}x${frameState.size[1]},${frameState.pixelRatio}`;
 }
 
+/** Who draws what while the view moves, once per frame (frame states are one object per frame). */
+const framePlans = new WeakMap<FrameState, FramePlan<object>>();
+
+/**
+ * The layers the map draws this frame, in order (OpenLayers sorts `layerStatesArray` by z-index
+ * before drawing any layer), with the merge runs among them. A vector layer with nothing in its
+ * source draws nothing, so it does not split a run.
+ */
+function framePlan(frameState: FrameState): FramePlan<object> {
+	let plan = framePlans.get(frameState);
+	if (plan) return plan;
+	const drawn: DrawnLayer<object>[] = [];
+	for (const state of frameState.layerStatesArray) {
+		const layer = state.layer;
+		const sourceState = layer.getSourceState();
+		if (!inView(state, frameState.viewState) || (sourceState !== 'ready' && sourceState !== 'undefined'))
+			continue;
+		if (layer instanceof PixelSnappedVectorImageLayer && layer.hasRenderer()) {
+			drawn.push({ key: layer, imageView: (layer.getRenderer() as PixelSnappedRenderer).imageView() });
+			continue;
+		}
+		if (layer instanceof BaseVectorLayer) {
+			const source: unknown = layer.getSource();
+			if (source instanceof VectorSource && source.isEmpty()) continue;
+		}
+		drawn.push({ key: layer, imageView: null });
+	}
+	plan = planRuns(drawn);
+	framePlans.set(frameState, plan);
+	return plan;
+}
+
 class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 	private wrapped: { context: Context2D; snapped: Context2D } | null = null;
 	private readonly schedule = new RedrawSchedule();
 	private timer: ReturnType<typeof setTimeout> | null = null;
+	private readonly composite = new CompositeCache();
+	/** The merged image this layer draws in place of its own in `compositeFrame`. */
+	private compositeImage: ImageCanvas | null = null;
+	private compositeFrame: FrameState | null = null;
 
 	override prepareFrame(frameState: FrameState): boolean {
 		const layer = this.getLayer();
 		const hints = frameState.viewHints;
 		const view = viewKey(frameState);
 		const content = `${layer.getRevision()}|${layer.getSource()?.getRevision() ?? -1}`;
+		const moving = Boolean(hints[ViewHint.ANIMATING] || hints[ViewHint.INTERACTING]);
+		const cheap = layer.get(CHEAP_REDRAW) === true;
 		const decision = this.schedule.decide({
 			hasImage: this.image !== null,
-			moving: Boolean(hints[ViewHint.ANIMATING] || hints[ViewHint.INTERACTING]),
+			moving,
 			viewKey: view,
 			contentKey: content,
-			frameTaken: frameTurns.taken(frameState),
+			frameTaken: cheap ? false : frameTurns.taken(frameState),
 			now: performance.now()
 		});
+		this.compositeFrame = null;
+		if (moving && this.image) {
+			const plan = framePlan(frameState);
+			if (plan.skipped.has(layer)) {
+				// Drawn within the merged image of its run's lowest layer.
+				this.keepTransform(frameState);
+				return false;
+			}
+			const run = plan.leads.get(layer);
+			if (run && this.prepareComposite(frameState, run)) {
+				this.keepTransform(frameState);
+				return true;
+			}
+		}
 		if (decision.kind === 'pass') return super.prepareFrame(frameState);
 		if (decision.kind === 'draw') {
-			frameTurns.take(frameState);
+			if (!cheap) frameTurns.take(frameState);
 			this.schedule.drawn(view, content);
 			this.ready = true;
 			return super.prepareFrame(frameState);
@@ -95,13 +168,81 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 		this.ready = false;
 		if (decision.kind === 'next-frame') frameState.animate = true;
 		else this.renderLater(frameState, decision.ms);
-		if (this.image) {
-			// What OpenLayers' prepareFrame does when it keeps its image (used by getFeatures).
-			(
-				this as unknown as { renderedPixelToCoordinateTransform_: number[] }
-			).renderedPixelToCoordinateTransform_ = frameState.pixelToCoordinateTransform.slice();
-		}
+		if (this.image) this.keepTransform(frameState);
 		return !layer.getSource()?.loading && this.image !== null;
+	}
+
+	/** What OpenLayers' prepareFrame does when it keeps its image (used by getFeatures). */
+	private keepTransform(frameState: FrameState): void {
+		(
+			this as unknown as { renderedPixelToCoordinateTransform_: number[] }
+		).renderedPixelToCoordinateTransform_ = frameState.pixelToCoordinateTransform.slice();
+	}
+
+	/** What images must share to be merged with this one's (pixel ratio, rotation); null: none. */
+	imageView(): string | null {
+		const image = this.image as ImageWrapper | null;
+		const canvas = image?.getImage();
+		if (!image || !(canvas instanceof HTMLCanvasElement) || !canvas.width) return null;
+		return `${image.getPixelRatio()}|${this.renderedRotation}`;
+	}
+
+	/** Where this layer's image was drawn. */
+	imagePlace(): ImagePlace | null {
+		const image = this.image;
+		return image ? { extent: image.getExtent(), resolution: image.getResolution() as number } : null;
+	}
+
+	/** This layer's image as a part of an image merged in `frame`'s place, or null when it has none. */
+	compositePart(frame: ImagePlace, opacity: number): CompositePart | null {
+		const drawing = this.image;
+		const image = drawing?.getImage();
+		const place = this.imagePlace();
+		if (!drawing || !place || !(image instanceof HTMLCanvasElement)) return null;
+		return { drawing, image, opacity, ...placeIn(frame, place, drawing.getPixelRatio()) };
+	}
+
+	/** Merges the images of `run` (this layer first) for this frame; false when it cannot. */
+	private prepareComposite(frameState: FrameState, run: readonly object[]): boolean {
+		const frame = this.imagePlace();
+		if (!frame) return false;
+		const parts: CompositePart[] = [];
+		for (const member of run) {
+			const renderer = (member as PixelSnappedVectorImageLayer).getRenderer() as PixelSnappedRenderer;
+			const state = frameState.layerStatesArray.find((s) => s.layer === member);
+			const part = renderer.compositePart(frame, state?.opacity ?? 1);
+			if (!part) return false;
+			parts.push(part);
+		}
+		const merged = this.composite.merged(parts);
+		const own = this.image;
+		if (!merged || !own) return false;
+		if (this.compositeImage?.getImage() !== merged || this.compositeImage.getExtent() !== own.getExtent())
+			this.compositeImage = new ImageCanvas(
+				own.getExtent(),
+				own.getResolution() as number,
+				own.getPixelRatio(),
+				merged
+			);
+		this.compositeFrame = frameState;
+		return true;
+	}
+
+	override renderFrame(frameState: FrameState, target: HTMLElement): HTMLElement {
+		if (this.compositeFrame !== frameState || !this.compositeImage)
+			return super.renderFrame(frameState, target);
+		// The merged image in place of this layer's own, its parts' opacities already applied.
+		const own = this.image;
+		const state = frameState.layerStatesArray[frameState.layerIndex]!;
+		const opacity = state.opacity;
+		this.image = this.compositeImage;
+		state.opacity = 1;
+		try {
+			return super.renderFrame(frameState, target);
+		} finally {
+			this.image = own;
+			state.opacity = opacity;
+		}
 	}
 
 	private renderLater(frameState: FrameState, ms: number): void {
@@ -117,6 +258,8 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 	override disposeInternal(): void {
 		if (this.timer !== null) clearTimeout(this.timer);
 		this.timer = null;
+		this.composite.clear();
+		this.compositeImage = null;
 		super.disposeInternal();
 	}
 

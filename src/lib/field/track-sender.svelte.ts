@@ -1,0 +1,153 @@
+/**
+ * Sends the queued position fixes (track-queue.ts) to the server in batches, oldest first, per
+ * incident: at once after a fix is added, when the browser says it is online again, and every
+ * RETRY_MS. A failure that may pass (no network, the server down, the session expired) keeps the
+ * fixes for the next try. The server's answer names each fix it refused (a phone's clock far off,
+ * a faulty fix); those, and a batch refused whole for good (the incident closed, the right to
+ * share withdrawn), leave the queue and are listed in `refused` for the person to see: nothing
+ * leaves the phone unsent without them being told.
+ */
+import { ApiError } from '$lib/domain/api/errors';
+import { MAX_FIXES_PER_POST } from '$lib/domain/api/positions';
+import { postFixes } from '$lib/api/positions';
+import { TrackQueue, type QueuedFix } from './track-queue.ts';
+
+export const RETRY_MS = 15_000;
+
+/** Fixes the server did not take, with its reason (a refusal code and its message). */
+export interface RefusedFixes {
+	incidentId: string;
+	count: number;
+	error: string;
+	message: string;
+	/** Device time of the latest of them, ms. */
+	at: number;
+}
+
+/** Whole-request answers that will not change by sending again. */
+const FINAL: ReadonlySet<string> = new Set([
+	'positions-not-allowed',
+	'incident-closed',
+	'incident-not-found',
+	'invalid-request',
+	'forbidden'
+]);
+
+export class TrackSender {
+	#items = $state.raw<QueuedFix[]>([]);
+	#refused = $state.raw<RefusedFixes[]>([]);
+	#running = false;
+	#again = false;
+	#timer: ReturnType<typeof setInterval> | null = null;
+	readonly #queue: TrackQueue;
+	readonly #onOnline = () => void this.kick();
+
+	constructor(userId: string) {
+		this.#queue = new TrackQueue(userId);
+	}
+
+	/** Fixes of the incident still on the phone. */
+	waiting(incidentId: string): number {
+		return this.#items.filter((f) => f.incidentId === incidentId).length;
+	}
+	/** What the server did not take, newest last, until dismissed. */
+	refused(incidentId: string): RefusedFixes[] {
+		return this.#refused.filter((r) => r.incidentId === incidentId);
+	}
+	dismiss(incidentId: string): void {
+		this.#refused = this.#refused.filter((r) => r.incidentId !== incidentId);
+	}
+
+	start(): void {
+		if (this.#timer) return;
+		addEventListener('online', this.#onOnline);
+		this.#timer = setInterval(this.#onOnline, RETRY_MS);
+		void this.kick();
+	}
+
+	stop(): void {
+		removeEventListener('online', this.#onOnline);
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+		this.#queue.close();
+	}
+
+	/** Keeps the fix on the phone (resolves once stored there), then tries to send. */
+	async add(fix: QueuedFix): Promise<void> {
+		await this.#queue.put(fix);
+		await this.#reload();
+		void this.kick();
+	}
+
+	/** Sends what waits; a second call while sending runs once more after. */
+	async kick(): Promise<void> {
+		if (this.#running) {
+			this.#again = true;
+			return;
+		}
+		this.#running = true;
+		try {
+			do {
+				this.#again = false;
+				await this.#reload();
+				const incidents = this.#items.map((f) => f.incidentId).filter((id, i, all) => all.indexOf(id) === i);
+				for (const incidentId of incidents) {
+					if (!(await this.#sendIncident(incidentId))) return;
+				}
+			} while (this.#again);
+		} catch {
+			// IndexedDB failed: the next kick tries again.
+		} finally {
+			this.#running = false;
+			await this.#reload().catch(() => undefined);
+		}
+	}
+
+	/** Every batch of one incident; false when trying more now is pointless (offline, server down). */
+	async #sendIncident(incidentId: string): Promise<boolean> {
+		for (;;) {
+			const batch = (await this.#queue.list(incidentId)).slice(0, MAX_FIXES_PER_POST);
+			if (batch.length === 0) return true;
+			try {
+				const answer = await postFixes(
+					incidentId,
+					batch.map((f) => ({ at: f.at, lonLat: f.lonLat, accuracy: f.accuracy }))
+				);
+				for (const r of answer.refused) this.#note(incidentId, batch[r.index]!.at, r.error, r.message);
+			} catch (err) {
+				const code = err instanceof ApiError ? err.code : 'network-error';
+				if (!FINAL.has(code)) return false;
+				this.#note(incidentId, batch.at(-1)!.at, code, (err as Error).message, batch.length);
+			}
+			await this.#queue.remove(batch);
+		}
+	}
+
+	#note(incidentId: string, at: number, error: string, message: string, count = 1): void {
+		const last = this.#refused.at(-1);
+		if (last && last.incidentId === incidentId && last.error === error) {
+			this.#refused = [
+				...this.#refused.slice(0, -1),
+				{ ...last, count: last.count + count, at: Math.max(last.at, at), message }
+			];
+		} else {
+			this.#refused = [...this.#refused, { incidentId, count, error, message, at }];
+		}
+	}
+
+	async #reload(): Promise<void> {
+		this.#items = await this.#queue.list();
+	}
+}
+
+let shared: { userId: string; sender: TrackSender } | null = null;
+
+/** The sender of the logged-in user, started once and shared by the pages. */
+export function trackSender(userId: string): TrackSender {
+	if (shared?.userId !== userId) {
+		shared?.sender.stop();
+		shared = { userId, sender: new TrackSender(userId) };
+		shared.sender.start();
+	}
+	return shared.sender;
+}

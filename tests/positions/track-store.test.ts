@@ -1,0 +1,31 @@
+/** The SQLite and PostgreSQL track repositories pass the TrackRepository contract. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PgTrackRepository } from '../../server/positions/postgres/track-repository.ts';
+import { trackPgMigrations } from '../../server/positions/postgres/schema.ts';
+import { trackMigrations } from '../../server/positions/sqlite/schema.ts';
+import { SqliteTrackRepository } from '../../server/positions/sqlite/track-repository.ts';
+import { openDatabase } from '../../server/store/sqlite/database.ts';
+import { describePostgres, emptiedSchemaPerCase } from '../helpers/postgres.ts';
+import { tempDataDir } from '../helpers/server.ts';
+import { describeTrackRepositoryContract } from './track-repository-contract.ts';
+
+describeTrackRepositoryContract('SqliteTrackRepository', async () => {
+	const dir = tempDataDir('sitroom-tracks-');
+	const db = openDatabase({ file: path.join(dir, 'sitroom.db'), migrations: trackMigrations });
+	return {
+		repo: new SqliteTrackRepository(db),
+		async dispose() {
+			db.close();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	};
+});
+
+describePostgres('PostgreSQL', () => {
+	const fresh = emptiedSchemaPerCase(trackPgMigrations);
+	describeTrackRepositoryContract('PgTrackRepository', async () => {
+		const { pool, dispose } = await fresh();
+		return { repo: new PgTrackRepository(pool), dispose };
+	});
+});
