@@ -6,6 +6,7 @@
  * caught up). After a restart, deadlines that passed while the server was down fire at once.
  */
 import type { Logger } from '../log.ts';
+import { DeadlineLoop } from './deadline-loop.ts';
 import type { DueTarget } from './warning-repository.ts';
 
 export interface Clock {
@@ -25,10 +26,7 @@ export const systemClock: Clock = {
 };
 
 export class EscalationTimer {
-	#timer: unknown = null;
-	#running: Promise<void> | null = null;
-	#again = false;
-	#stopped = false;
+	readonly #loop: DeadlineLoop;
 
 	constructor(
 		private readonly deps: {
@@ -39,53 +37,38 @@ export class EscalationTimer {
 			log: Logger;
 			maxSleepMs?: number;
 		}
-	) {}
+	) {
+		this.#loop = new DeadlineLoop(
+			{ pass: (now, stopped) => this.#pass(now, stopped) },
+			{
+				clock: deps.clock,
+				log: deps.log,
+				what: 'escalation',
+				...(deps.maxSleepMs ? { maxSleepMs: deps.maxSleepMs } : {})
+			}
+		);
+	}
 
 	/** Runs a pass now (escalates what is due) and sleeps until the next deadline. */
 	poke(): Promise<void> {
-		if (this.#stopped) return Promise.resolve();
-		if (this.#running) {
-			this.#again = true;
-			return this.#running;
-		}
-		this.#running = this.#pass().finally(() => {
-			this.#running = null;
-			if (this.#again) {
-				this.#again = false;
-				void this.poke();
-			}
-		});
-		return this.#running;
+		return this.#loop.poke();
 	}
 
 	/** Resolves once no pass is running (for tests and shutdown). */
-	async idle(): Promise<void> {
-		while (this.#running) await this.#running;
+	idle(): Promise<void> {
+		return this.#loop.idle();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		if (this.#timer !== null) this.deps.clock.clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#loop.stop();
 	}
 
-	async #pass(): Promise<void> {
-		const { clock, log } = this.deps;
-		if (this.#timer !== null) clock.clearTimeout(this.#timer);
-		this.#timer = null;
-		try {
-			for (const due of await this.deps.dueTargets(clock.now())) {
-				if (this.#stopped) return;
-				if (await this.deps.escalate(due))
-					log.info({ warning: due.warningId, org: due.orgId }, 'warning target escalated');
-			}
-			const next = await this.deps.nextDeadline();
-			if (next === null || this.#stopped) return;
-			const wait = Math.max(0, Math.min(next - clock.now(), this.deps.maxSleepMs ?? 60_000));
-			this.#timer = clock.setTimeout(() => void this.poke(), wait);
-		} catch (err) {
-			log.error({ err }, 'escalation pass failed; retrying in 5 s');
-			if (!this.#stopped) this.#timer = clock.setTimeout(() => void this.poke(), 5_000);
+	async #pass(now: number, stopped: () => boolean): Promise<number | null> {
+		for (const due of await this.deps.dueTargets(now)) {
+			if (stopped()) return null;
+			if (await this.deps.escalate(due))
+				this.deps.log.info({ warning: due.warningId, org: due.orgId }, 'warning target escalated');
 		}
+		return this.deps.nextDeadline();
 	}
 }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import type { Clock } from './escalation.ts';
 import type { DispatchRow, WarningRepository } from './warning-repository.ts';
+import { DeadlineLoop } from './deadline-loop.ts';
 
 export const WEBHOOK_EVENTS = ['issued', 'updated', 'cancelled', 'escalated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -79,10 +80,7 @@ export interface AttemptResult {
 
 export class WebhookDispatcher {
 	readonly #hooks: Map<string, Webhook>;
-	#timer: unknown = null;
-	#running: Promise<void> | null = null;
-	#again = false;
-	#stopped = false;
+	readonly #loop: DeadlineLoop;
 
 	constructor(
 		private readonly deps: {
@@ -96,6 +94,15 @@ export class WebhookDispatcher {
 		}
 	) {
 		this.#hooks = new Map(deps.hooks.map((h) => [h.name, h]));
+		this.#loop = new DeadlineLoop(
+			{ pass: (_now, stopped) => this.#pass(stopped) },
+			{
+				clock: deps.clock,
+				log: deps.log,
+				what: 'webhook',
+				...(deps.maxSleepMs ? { maxSleepMs: deps.maxSleepMs } : {})
+			}
+		);
 	}
 
 	get hooks(): readonly Webhook[] {
@@ -134,52 +141,31 @@ export class WebhookDispatcher {
 		return rows.length;
 	}
 
+	/** Sends what is due now and sleeps until the next row is due. */
 	poke(): Promise<void> {
-		if (this.#stopped) return Promise.resolve();
-		if (this.#running) {
-			this.#again = true;
-			return this.#running;
-		}
-		this.#running = this.#pass().finally(() => {
-			this.#running = null;
-			if (this.#again) {
-				this.#again = false;
-				void this.poke();
-			}
-		});
-		return this.#running;
+		return this.#loop.poke();
 	}
 
-	async idle(): Promise<void> {
-		while (this.#running) await this.#running;
+	/** Resolves once no pass is running (for tests and shutdown). */
+	idle(): Promise<void> {
+		return this.#loop.idle();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		if (this.#timer !== null) this.deps.clock.clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#loop.stop();
 	}
 
-	async #pass(): Promise<void> {
-		const { clock, repo, log } = this.deps;
-		if (this.#timer !== null) clock.clearTimeout(this.#timer);
-		this.#timer = null;
-		try {
-			for (;;) {
-				const now = clock.now();
-				const lease = Math.max(...this.deps.hooks.map((h) => h.timeoutMs), 1000) * 2;
-				const due = await repo.claimDispatches(now, now + lease, 20);
-				if (due.length === 0 || this.#stopped) break;
-				await Promise.all(due.map((row) => this.#attempt(row)));
-			}
-			const next = await repo.nextDispatchAt();
-			if (next === null || this.#stopped) return;
-			const wait = Math.max(0, Math.min(next - clock.now(), this.deps.maxSleepMs ?? 60_000));
-			this.#timer = clock.setTimeout(() => void this.poke(), wait);
-		} catch (err) {
-			log.error({ err }, 'webhook pass failed; retrying in 5 s');
-			if (!this.#stopped) this.#timer = clock.setTimeout(() => void this.poke(), 5_000);
+	/** Claims and attempts due rows until none is left; answers when the next one is due. */
+	async #pass(stopped: () => boolean): Promise<number | null> {
+		const { clock, repo } = this.deps;
+		const lease = Math.max(...this.deps.hooks.map((h) => h.timeoutMs), 1000) * 2;
+		for (;;) {
+			const now = clock.now();
+			const due = await repo.claimDispatches(now, now + lease, 20);
+			if (due.length === 0 || stopped()) break;
+			await Promise.all(due.map((row) => this.#attempt(row)));
 		}
+		return stopped() ? null : repo.nextDispatchAt();
 	}
 
 	async #attempt(row: DispatchRow): Promise<void> {
