@@ -10,6 +10,7 @@ import { ApiError } from '$lib/domain/api/errors';
 import { PHOTO_REFUSALS } from '$lib/domain/api/photos';
 import { uploadPhoto } from '$lib/api/photos';
 import { PhotoQueue, type QueuedPhoto } from './photo-queue.ts';
+import { perUser } from './per-user.ts';
 
 export const RETRY_MS = 10_000;
 
@@ -125,14 +126,5 @@ export class PhotoUploader {
 	}
 }
 
-let shared: { userId: string; uploader: PhotoUploader } | null = null;
-
 /** The uploader of the logged-in user, started once and shared by the pages. */
-export function photoUploader(userId: string): PhotoUploader {
-	if (shared?.userId !== userId) {
-		shared?.uploader.stop();
-		shared = { userId, uploader: new PhotoUploader(userId) };
-		shared.uploader.start();
-	}
-	return shared.uploader;
-}
+export const photoUploader = perUser((userId) => new PhotoUploader(userId));

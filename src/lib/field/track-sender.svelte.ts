@@ -11,6 +11,7 @@ import { ApiError } from '$lib/domain/api/errors';
 import { MAX_FIXES_PER_POST } from '$lib/domain/api/positions';
 import { postFixes } from '$lib/api/positions';
 import { TrackQueue, type QueuedFix } from './track-queue.ts';
+import { perUser } from './per-user.ts';
 
 export const RETRY_MS = 15_000;
 
@@ -140,14 +141,5 @@ export class TrackSender {
 	}
 }
 
-let shared: { userId: string; sender: TrackSender } | null = null;
-
 /** The sender of the logged-in user, started once and shared by the pages. */
-export function trackSender(userId: string): TrackSender {
-	if (shared?.userId !== userId) {
-		shared?.sender.stop();
-		shared = { userId, sender: new TrackSender(userId) };
-		shared.sender.start();
-	}
-	return shared.sender;
-}
+export const trackSender = perUser((userId) => new TrackSender(userId));
