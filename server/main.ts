@@ -12,6 +12,7 @@ import { createRooms } from './compose/rooms.ts';
 import { setUpServices, type Services } from './compose/services.ts';
 import { openStores } from './compose/stores.ts';
 import { listen } from './compose/transports.ts';
+import { relayWarningEvents } from './compose/warning-events-relay.ts';
 import type { Identity } from './identity/identity.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { RoomRegistry } from './rooms/registry.ts';
@@ -53,6 +54,7 @@ export async function startSitroom(
 		cluster ? { lifecycle: cluster.cluster, links: { presence: cluster.cluster.presence } } : undefined
 	);
 	let services: Services | undefined;
+	let warningRelay: { close(): Promise<void> } | null = null;
 	try {
 		services = await setUpServices({
 			config,
@@ -67,6 +69,7 @@ export async function startSitroom(
 			// Last: the owner publishes what every other hook has seen committed.
 			rooms.use(cluster.cluster.hooks);
 			await cluster.cluster.start(rooms.registry);
+			warningRelay = await relayWarningEvents(cluster, services.warnings, log);
 		}
 		await services.incidents.start();
 		await services.registers.start();
@@ -75,6 +78,7 @@ export async function startSitroom(
 		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.
 		services?.incidents.stop();
 		services?.stop();
+		await warningRelay?.close();
 		await rooms.registry.shutdown();
 		await cluster?.close();
 		await stores.close();
@@ -107,6 +111,7 @@ export async function startSitroom(
 		await rooms.registry.shutdown();
 		await transports.close();
 		services.stop();
+		await warningRelay?.close();
 		await cluster?.close();
 		await stores.close();
 		transports.server.closeAllConnections();
