@@ -54,30 +54,38 @@ export async function startSitroom(
 		cluster ? { lifecycle: cluster.cluster, links: { presence: cluster.cluster.presence } } : undefined
 	);
 	let services: Services | undefined;
-	let warningRelay: { close(): Promise<void> } | null = null;
+	/** Set as soon as the services exist, for the failed start's clean-up. */
+	let started: Services | undefined;
+	let warningRelay = null as { close(): Promise<void> } | null;
 	try {
-		services = await setUpServices({
-			config,
-			repositories: stores.repositories,
-			attachmentFiles: stores.attachmentFiles,
-			rooms,
-			log,
-			...(cluster ? { loginThrottle: cluster.loginThrottle } : {})
+		// Nodes starting together on one PostgreSQL take turns here: the services seed what an
+		// empty database lacks (organisations, demo accounts, the demo incident and registers).
+		services = await stores.exclusiveStart(async () => {
+			const s = await setUpServices({
+				config,
+				repositories: stores.repositories,
+				attachmentFiles: stores.attachmentFiles,
+				rooms,
+				log,
+				...(cluster ? { loginThrottle: cluster.loginThrottle } : {})
+			});
+			started = s;
+			if (cluster) {
+				cluster.follow([s.identity.identity.orgs, s.incidents.index]);
+				// Last: the owner publishes what every other hook has seen committed.
+				rooms.use(cluster.cluster.hooks);
+				await cluster.cluster.start(rooms.registry);
+				warningRelay = await relayWarningEvents(cluster, s.warnings, log);
+			}
+			await s.incidents.start();
+			await s.registers.start();
+			return s;
 		});
-		if (cluster) {
-			cluster.follow([services.identity.identity.orgs, services.incidents.index]);
-			// Last: the owner publishes what every other hook has seen committed.
-			rooms.use(cluster.cluster.hooks);
-			await cluster.cluster.start(rooms.registry);
-			warningRelay = await relayWarningEvents(cluster, services.warnings, log);
-		}
-		await services.incidents.start();
-		await services.registers.start();
 		await services.warnings.start();
 	} catch (err) {
 		// A server that cannot start (an invalid demo scenario, say) leaves nothing open behind.
-		services?.incidents.stop();
-		services?.stop();
+		started?.incidents.stop();
+		started?.stop();
 		await warningRelay?.close();
 		await rooms.registry.shutdown();
 		await cluster?.close();

@@ -22,6 +22,7 @@ import { registerPgMigrations } from '../registers/postgres/schema.ts';
 import { openPgPool, type PgMigration } from '../store/postgres/database.ts';
 import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
+import { underStartLock } from '../store/postgres/start-lock.ts';
 import { trackPgMigrations } from '../positions/postgres/schema.ts';
 import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
@@ -85,6 +86,10 @@ export async function openPostgresStores(
 				attachments
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),
+			exclusiveStart: (fn) =>
+				underStartLock(pool, database.schema ?? 'public', fn, () =>
+					storeLog.info('another node is starting on this database: waiting for it to finish seeding')
+				),
 			cluster: {
 				leases: new PgLeases(pool),
 				fence: (f) => {

@@ -61,6 +61,12 @@ export interface Stores {
 	attachmentFiles: AttachmentFiles;
 	/** With PostgreSQL: what several nodes need of the stores (null with SQLite or memory). */
 	cluster?: ClusterStores;
+	/**
+	 * Runs the seeding part of a start (organisations, demo accounts, demo incident and registers)
+	 * alone: with PostgreSQL, nodes starting at the same moment take turns (an advisory lock); one
+	 * SQLite file has one server, which just runs it.
+	 */
+	exclusiveStart<T>(fn: () => Promise<T>): Promise<T>;
 	/** Commits what the document store holds and closes every store; after the rooms closed. */
 	close(): Promise<void>;
 }
@@ -97,6 +103,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 			sqlite: null,
 			repositories: repositories.open,
 			attachmentFiles,
+			exclusiveStart: (fn) => fn(),
 			async close() {
 				await docs.close();
 				repositories.close();
@@ -127,6 +134,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
 		sqlite: db,
 		repositories: repositories.open,
 		attachmentFiles,
+		exclusiveStart: (fn) => fn(),
 		async close() {
 			await docs.close();
 			repositories.close();

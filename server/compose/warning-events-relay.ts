@@ -50,7 +50,9 @@ export async function relayWarningEvents(
 			relayLog.warn({ err: String(err) }, 'a warning event was not sent to the other nodes');
 		}
 	});
-	warnings.events.relayTo((event, audience) => broadcast.send({ event, audience }));
+	warnings.events.relayTo((event, audience) =>
+		broadcast.send({ event, audience: { ...audience, targetOrgIds: [...audience.targetOrgIds] } })
+	);
 	cluster.relay.onReconnect(() => {
 		relayLog.info('Redis reconnected: warning event streams end so their pages re-read');
 		warnings.events.resync();
