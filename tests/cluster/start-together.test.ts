@@ -2,13 +2,16 @@
  * Nodes started together, as real processes on one empty PostgreSQL schema and a Redis of the
  * test's own: both seed the demo at the same moment, and neither may fail (the seeding runs under
  * a PostgreSQL advisory lock and re-checks what is there); the demo accounts and the demo incident
- * exist once, and a session made on one node is taken by the other.
+ * exist once. And a node started later with SITROOM_DEMO=0 (production mode) on the same database:
+ * a real account's session made on the first node is taken by it; the demo accounts are ended for
+ * every node (production mode deactivates them and revokes their sessions, in the shared database),
+ * which is what a session of a demo account refused on the later node was.
  */
 import { afterEach, expect, it } from 'vitest';
 import { loginAt } from '../helpers/auth.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { describeRedis } from '../helpers/redis.ts';
-import { topology, type Topology } from './cluster-helpers.ts';
+import { sleep, topology, type Topology } from './cluster-helpers.ts';
 
 describePostgres('nodes started together', () => {
 	describeRedis('real processes', () => {
@@ -43,6 +46,46 @@ describePostgres('nodes started together', () => {
 				const body = (await res.json()) as { incidents: Array<{ id: string }> };
 				expect(body.incidents.map((i) => i.id)).toEqual(['inc-demo-jialing']);
 			}
+		});
+
+		it('[start-2] a later node with SITROOM_DEMO=0 takes a real account’s session from the first node; demo accounts end on every node', async () => {
+			const t = await open();
+			const n1 = await t.start();
+			const admin = await loginAt(n1.url, 'admin');
+			const created = await fetch(`${n1.url}/api/users`, {
+				method: 'POST',
+				headers: admin.headers,
+				body: JSON.stringify({
+					username: 'duty-officer',
+					displayName: '值班员',
+					orgId: 'command-centre',
+					role: 'commander',
+					password: 'Zhi-ban-2026-ok'
+				})
+			});
+			expect(created.status).toBe(201);
+			const real = await loginAt(n1.url, 'duty-officer', 'Zhi-ban-2026-ok');
+			const demo = await loginAt(n1.url, 'commander');
+			const status = async (url: string, cookie: string) =>
+				(await fetch(`${url}/api/session`, { headers: { cookie } })).status;
+			expect(await status(n1.url, demo.cookie)).toBe(200);
+			const n2 = await t.start({ SITROOM_DEMO: '0', SITROOM_DEMO_PASSWORD: 'production-password-2026' });
+			// The real account's session works on both nodes, again and again.
+			for (let i = 0; i < 5; i++) {
+				expect(await status(n2.url, real.cookie)).toBe(200);
+				expect(await status(n1.url, real.cookie)).toBe(200);
+				await sleep(100);
+			}
+			// The demo account's session ends everywhere, and the production node said why.
+			expect(await status(n2.url, demo.cookie)).toBe(401);
+			expect(await status(n1.url, demo.cookie)).toBe(401);
+			expect(
+				n2.logs.some(
+					(l) =>
+						l.msg === 'production mode: deactivated a demo account left from a demo run' &&
+						l.username === 'commander'
+				)
+			).toBe(true);
 		});
 	});
 });
