@@ -123,6 +123,20 @@ export class Cluster implements RoomLifecycle {
 		this.#opts.relay.send(`aw:${room}`, encodeMessage({ from: this.node }, update)).catch(() => undefined);
 	};
 
+	/** Asks the room's other nodes for their clients' presence (answered by #answerPresence). */
+	#askPresence(part: RoomPart): void {
+		if (this.#closed) return;
+		this.#opts.relay
+			.send(`aw:${part.name}`, encodeMessage({ from: this.node, ask: true }))
+			.catch(() => undefined);
+	}
+
+	/** Answers a node that asked for presence: this node's own clients' presence in the room. */
+	#answerPresence(part: RoomPart): void {
+		const mine = part.room?.localPresence();
+		if (mine) this.presence(part.name, mine);
+	}
+
 	/** Whether this node writes `room` now, and under which lease: the document store's fence. */
 	fence = (room: string): Lease => {
 		const part = this.#parts.get(room);
@@ -143,7 +157,11 @@ export class Cluster implements RoomLifecycle {
 		});
 		relay.onReconnect(() => {
 			this.#log.info('Redis reconnected: replicas catch up from the log');
-			for (const part of this.#parts.values()) if (part.role === 'replica') void part.feed.catchUp();
+			for (const part of this.#parts.values()) {
+				if (part.role === 'replica') void part.feed.catchUp();
+				// Presence changes sent meanwhile were lost too: ask again.
+				if (part.room) this.#askPresence(part);
+			}
 		});
 		const every = Math.max(100, Math.floor(this.#opts.leaseTtlMs / 3));
 		this.#timers.push(setInterval(() => void this.#tendLeases(), every));
@@ -197,8 +215,11 @@ export class Cluster implements RoomLifecycle {
 			);
 			part.stops.push(
 				await relay.listen(`aw:${name}`, (m) => {
-					const msg = decodeMessage<{ from?: string }>(m);
-					if (msg && msg.header.from !== this.node) part.room?.applyRemotePresence(msg.bytes);
+					const msg = decodeMessage<{ from?: string; ask?: boolean }>(m);
+					if (!msg || msg.header.from === this.node) return;
+					if (msg.bytes.byteLength > 0) part.room?.applyRemotePresence(msg.bytes);
+					// A node that has just loaded the room asks for the presence held elsewhere.
+					if (msg.header.ask === true) this.#answerPresence(part);
 				})
 			);
 			const got = await this.#opts.leases.acquire(name, this.node, this.#opts.leaseTtlMs);
@@ -220,6 +241,9 @@ export class Cluster implements RoomLifecycle {
 
 	async #loaded(part: RoomPart, room: Room): Promise<void> {
 		part.room = room;
+		// Presence is sent on change only (clients renew theirs every 15 s): ask the room's other
+		// nodes for what their clients present now, so a newcomer here sees them at once.
+		this.#askPresence(part);
 		if (part.role === 'owner') {
 			room.forwardTo(null);
 			return;

@@ -107,6 +107,16 @@ export class AwarenessRelay {
 		return ids.length > 0 ? presenceFrame(this.#awareness, ids) : null;
 	}
 
+	/**
+	 * The presence of this node's own peers as one awareness update (stamped), or null when none
+	 * presents: for another node that has just loaded the room (several nodes).
+	 */
+	local(): Uint8Array | null {
+		const states = this.#awareness.getStates();
+		const ids = [...this.#owner.keys()].filter((id) => states.has(id));
+		return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.#awareness, ids) : null;
+	}
+
 	/** Removes a peer's presence (it left); the others are told. Its ids stay with its user. */
 	leave(peer: Peer): void {
 		const ids = this.#idsOf.get(peer);

@@ -287,6 +287,11 @@ export class Room {
 		return this.#accepting((done) => this.#enqueue({ kind: 'relay', update, origin, done }));
 	}
 
+	/** The presence of this node's own peers (an awareness update), or null: for another node. */
+	localPresence(): Uint8Array | null {
+		return this.#presence.local();
+	}
+
 	/** Presence relayed from another node holding this room (stamped there; never persisted). */
 	applyRemotePresence(update: Uint8Array): void {
 		if (this.#state !== 'ready') return;
