@@ -50,9 +50,10 @@ export class NodeBroadcast<T> {
 			.catch((err: unknown) => this.opts.onError?.(err));
 	}
 
+	/** Stops listening; does not wait for Redis (away, it would hold a shutdown until it is back). */
 	async close(): Promise<void> {
 		this.#closed = true;
-		await this.#stop?.().catch(() => undefined);
+		void this.#stop?.().catch(() => undefined);
 		this.#stop = null;
 	}
 
