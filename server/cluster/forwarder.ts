@@ -8,11 +8,17 @@
  * An owner that does not answer within an attempt (it died, or Redis lost the message) is looked
  * up again in its lease; an owner that is gone is replaced (the first replica to take the lease
  * becomes the owner, and then applies the update itself). Sending the same update twice is
- * harmless: Yjs applies it once. If no owner answers within the timeout, or the owner answers that
- * it could not store the update (`storage-failed`: its database is unreachable, its room failed,
- * or the client's stand-in could not join), the client is refused and its membership closed, as a
- * single node closes the peers of a room whose storage failed, so it rejoins with backoff and
- * sends what it kept: nothing it was told is saved was lost.
+ * harmless: Yjs applies it once. A client's updates go one after the other (the next once the
+ * owner answered the one before, as a single node handles a connection's frames in order), so
+ * one sent again after Redis lost it is never overtaken by the client's later ones, which depend
+ * on it and would be refused as missing their dependencies.
+ *
+ * If no owner answers within the timeout, or the owner answers that it could not store the update
+ * (`storage-failed`: its database is unreachable, its room failed, or the client's stand-in could
+ * not join), the client is refused and its membership closed, as a single node closes the peers
+ * of a room whose storage failed, so it rejoins with backoff and sends what it kept: nothing it
+ * was told is saved was lost. Its updates still waiting their turn are not sent (the same
+ * refusal): its next sync carries them.
  */
 import * as Y from 'yjs';
 import { Close, SyncType, syncFrame } from '#domain/protocol';
