@@ -96,7 +96,13 @@ export class Cluster implements RoomLifecycle {
 					? part.room
 					: null;
 			},
-			reply: (to, message) => void this.#send(to, message),
+			// Regression ([faults-3]): a reply in flight when Redis went away rejected with nobody
+			// listening, and the unhandled rejection ended the owner's process. A lost reply is
+			// harmless: the other node asks again (the same update applies once).
+			reply: (to, message) =>
+				void this.#send(to, message).catch((err: unknown) => {
+					this.#log.debug({ to, kind: message.kind, err: String(err) }, 'reply to another node lost');
+				}),
 			log: this.#log
 		});
 	}

@@ -8,11 +8,17 @@
  * An owner that does not answer within an attempt (it died, or Redis lost the message) is looked
  * up again in its lease; an owner that is gone is replaced (the first replica to take the lease
  * becomes the owner, and then applies the update itself). Sending the same update twice is
- * harmless: Yjs applies it once. If no owner answers within the timeout, or the owner answers that
- * it could not store the update (`storage-failed`: its database is unreachable, its room failed,
- * or the client's stand-in could not join), the client is refused and its membership closed, as a
- * single node closes the peers of a room whose storage failed, so it rejoins with backoff and
- * sends what it kept: nothing it was told is saved was lost.
+ * harmless: Yjs applies it once. A client's updates go one after the other (the next once the
+ * owner answered the one before, as a single node handles a connection's frames in order), so
+ * one sent again after Redis lost it is never overtaken by the client's later ones, which depend
+ * on it and would be refused as missing their dependencies.
+ *
+ * If no owner answers within the timeout, or the owner answers that it could not store the update
+ * (`storage-failed`: its database is unreachable, its room failed, or the client's stand-in could
+ * not join), the client is refused and its membership closed, as a single node closes the peers
+ * of a room whose storage failed, so it rejoins with backoff and sends what it kept: nothing it
+ * was told is saved was lost. Its updates still waiting their turn are not sent (the same
+ * refusal): its next sync carries them.
  */
 import * as Y from 'yjs';
 import { Close, SyncType, syncFrame } from '#domain/protocol';
@@ -33,6 +39,7 @@ const CATCH_UP_MS = 2000;
  * not the client's business: the frame goes to the next owner instead.
  */
 const OWNER_GOING: ReadonlySet<string> = new Set([Close.ShuttingDown.reason, Close.RoomReset.reason]);
+const NO_ANSWER = 'the node that owns this incident did not answer; reconnect to send your changes again';
 
 export interface ForwardingOptions {
 	node: string;
@@ -45,12 +52,25 @@ export interface ForwardingOptions {
 
 type Answer = Extract<FromOwner, { kind: 'result' } | { kind: 'not-owner' }>;
 
+/** What became of a forwarded request, and the owner's head once done (null: handled here). */
+interface Outcome {
+	result: FrameResult;
+	seq: number | null;
+}
+
 export class Forwarding {
 	readonly #opts: ForwardingOptions;
 	#nextId = 1;
 	readonly #waiting = new Map<number, (answer: Answer) => void>();
 	/** Per room: this node's peers that forwarded, by connection id (answers name them). */
 	readonly #peers = new WeakMap<RoomPart, Map<string, Peer>>();
+	/**
+	 * Per peer (one membership of one client): its last update's trip to the owner, which the
+	 * next one waits for, so the owner receives a client's updates in the order it sent them.
+	 */
+	readonly #inOrder = new WeakMap<Peer, Promise<unknown>>();
+	/** Peers whose membership a forwarded update closed, with the refusal their later ones get. */
+	readonly #closedBy = new WeakMap<Peer, FrameResult>();
 
 	constructor(opts: ForwardingOptions) {
 		this.#opts = opts;
@@ -61,11 +81,13 @@ export class Forwarding {
 		return {
 			update: (peer, update, deviceAt) => this.#update(part, peer, update, deviceAt),
 			change: async (update, by) => {
-				const result = await this.#forward(part, (id) => [
+				const outcome = await this.#forward(part, (id) => [
 					{ kind: 'change', id, from: this.#opts.node, room: part.name, by },
 					update
 				]);
-				if (result === null) throw new Error(`the owner of ${part.name} did not answer`);
+				if (outcome === null) throw new Error(`the owner of ${part.name} did not answer`);
+				await caughtUp(part, outcome.seq);
+				const { result } = outcome;
 				if (!result.ok) throw new Error(`the owner of ${part.name} refused the change: ${result.message}`);
 			},
 			left: (peer) => {
@@ -122,7 +144,30 @@ export class Forwarding {
 		let peers = this.#peers.get(part);
 		if (!peers) this.#peers.set(part, (peers = new Map()));
 		peers.set(peer.id, peer);
-		const result = await this.#forward(
+		// One after the other, as a single node handles a connection's frames: each of a client's
+		// updates continues its earlier ones (Yjs clocks), so one that overtook an earlier one still
+		// on its way (lost by Redis and sent again) would be refused as missing its dependencies.
+		const previous = this.#inOrder.get(peer) ?? Promise.resolve();
+		const trip = previous
+			.catch(() => undefined)
+			.then(() => this.#forwardUpdate(part, peer, update, deviceAt));
+		this.#inOrder.set(peer, trip);
+		const outcome = await trip;
+		if (outcome === null) return this.#closedBy.get(peer) ?? refused(Close.StorageFailed, NO_ANSWER);
+		await caughtUp(part, outcome.seq);
+		return outcome.result;
+	}
+
+	/** Forwards a peer's update once its earlier ones are done; null: its membership is closed. */
+	async #forwardUpdate(
+		part: RoomPart,
+		peer: Peer,
+		update: Uint8Array,
+		deviceAt: number | null
+	): Promise<Outcome | null> {
+		// An earlier update closed the membership: the client resends this one when it rejoins.
+		if (this.#closedBy.has(peer)) return null;
+		const outcome = await this.#forward(
 			part,
 			(id) => [
 				{
@@ -143,20 +188,23 @@ export class Forwarding {
 					room.receive(peer, syncFrame(SyncType.update, update), resolve, deviceAt)
 				)
 		);
-		if (result !== null) {
+		if (outcome !== null) {
+			const { result } = outcome;
 			// The owner could not store it (its database is unreachable, its room failed, or the
 			// client's stand-in could not join): as on a single node, the client's membership closes
 			// with storage-failed, so that it rejoins and its next sync carries what it kept. A
 			// refusal alone leaves it joined with nothing asking for the change again.
-			if (!result.ok && result.close.reason === Close.StorageFailed.reason)
+			if (!result.ok && result.close.reason === Close.StorageFailed.reason) {
+				this.#closedBy.set(peer, result);
 				this.#closeMember(part, peer, result);
-			return result;
+			}
+			return outcome;
 		}
-		const message = 'the node that owns this incident did not answer; reconnect to send your changes again';
-		this.#opts.log.warn({ room: part.name, conn: peer.id, owner: part.owner }, message);
+		this.#opts.log.warn({ room: part.name, conn: peer.id, owner: part.owner }, NO_ANSWER);
+		this.#closedBy.set(peer, refused(Close.StorageFailed, NO_ANSWER));
 		part.room?.leave(peer);
-		peer.close(Close.StorageFailed, message);
-		return refused(Close.StorageFailed, message);
+		peer.close(Close.StorageFailed, NO_ANSWER);
+		return null;
 	}
 
 	/** Closes a client still in its room here (the owner's `close` may have closed it already). */
@@ -178,14 +226,14 @@ export class Forwarding {
 		part: RoomPart,
 		request: (id: number) => [ToOwner, Uint8Array],
 		local?: (room: NonNullable<RoomPart['room']>) => Promise<FrameResult>
-	): Promise<FrameResult | null> {
+	): Promise<Outcome | null> {
 		const deadline = Date.now() + this.#opts.timeoutMs;
 		for (;;) {
 			if (part.promoting) await part.promoting;
 			if (part.gone || !part.room) return null;
 			if (part.role === 'owner') {
-				if (local) return local(part.room);
-				return new Promise<FrameResult>((resolve) => {
+				if (local) return { result: await local(part.room), seq: null };
+				const result = await new Promise<FrameResult>((resolve) => {
 					const [message, bytes] = request(0);
 					void part
 						.room!.change(
@@ -197,6 +245,7 @@ export class Forwarding {
 							(err: unknown) => resolve(refused(Close.StorageFailed, String(err)))
 						);
 				});
+				return { result, seq: null };
 			}
 			const left = deadline - Date.now();
 			if (left <= 0) return null;
@@ -204,10 +253,8 @@ export class Forwarding {
 				const id = this.#nextId++;
 				const [message, bytes] = request(id);
 				const answer = await this.#ask(part.owner, id, message, bytes, Math.min(ATTEMPT_MS, left));
-				if (answer?.kind === 'result' && (answer.result.ok || !OWNER_GOING.has(answer.result.close.reason))) {
-					await caughtUp(part, answer.seq);
-					return answer.result;
-				}
+				if (answer?.kind === 'result' && (answer.result.ok || !OWNER_GOING.has(answer.result.close.reason)))
+					return { result: answer.result, seq: answer.seq };
 			}
 			try {
 				await this.#opts.resolveOwner(part);
@@ -237,8 +284,8 @@ export class Forwarding {
 }
 
 /** Waits (a bounded time) until the replica applied the owner's commits up to `seq`. */
-async function caughtUp(part: RoomPart, seq: number): Promise<void> {
-	if ((part.feed.applied ?? 0) >= seq) return;
+async function caughtUp(part: RoomPart, seq: number | null): Promise<void> {
+	if (seq === null || (part.feed.applied ?? 0) >= seq) return;
 	await Promise.race([part.feed.head(seq), sleep(CATCH_UP_MS)]);
 }
 

@@ -94,9 +94,12 @@ export class OwnerDesk {
 					// The stand-in is not in the room (a join hook refused it, or could not read the
 					// database): its client is not either, as a local client whose join failed. Its
 					// node closes it by that reason (storage-failed: it rejoins and sends what it kept).
+					// A stand-in the room closed already (its commit failed: the room closed every peer)
+					// is not closed twice.
 					const refusal = refusalOf(err);
-					if (this.#remotes.get(key) === r) this.#remotes.delete(key);
-					if (!refusal.ok) r.close(refusal.close, refusal.message);
+					const open = this.#remotes.get(key) === r;
+					if (open) this.#remotes.delete(key);
+					if (open && !refusal.ok) r.close(refusal.close, refusal.message);
 					this.#answer(from, id, room, refusal);
 					return;
 				}

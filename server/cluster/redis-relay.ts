@@ -16,6 +16,8 @@ export interface RedisRelayOptions {
 	prefix?: string;
 	/** Test hook: a publish for which this returns true is dropped instead of sent. */
 	dropPublish?: (room: string, seq: number) => boolean;
+	/** Test hook: a message of the cluster's own (`send`) for which this returns true is dropped. */
+	dropSend?: (name: string, message: Buffer) => boolean;
 	/** Told about connection errors (it reconnects by itself). */
 	onError?: (err: unknown) => void;
 }
@@ -117,6 +119,7 @@ export class RedisRelay {
 
 	/** Publishes a message of the cluster's own on `<prefix>:<name>` (forwarding, presence). */
 	async send(name: string, message: Buffer): Promise<void> {
+		if (this.opts.dropSend?.(name, message)) return;
 		await this.pub.publish(`${this.#prefix}:${name}`, message);
 	}
 

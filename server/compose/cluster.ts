@@ -6,6 +6,7 @@
 import { Cluster } from '../cluster/cluster.ts';
 import { RedisLoginThrottle } from '../cluster/redis-login-throttle.ts';
 import { RedisRelay } from '../cluster/redis-relay.ts';
+import { decodeMessage } from '../cluster/wire.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { nodeId } from '../store/postgres/leases.ts';
@@ -36,10 +37,20 @@ export async function openCluster(config: Config, stores: Stores, log: Logger): 
 	let lastError = 0;
 	// Test hook (fault tests only): the owner drops every Nth publish (by sequence number).
 	const dropEvery = Number(process.env.SITROOM_TEST_DROP_RELAY_EVERY ?? 0);
+	// Test hook (fault tests only): a replica drops every Nth update it forwards to an owner.
+	const dropForwardEvery = Number(process.env.SITROOM_TEST_DROP_FORWARD_EVERY ?? 0);
+	let forwards = 0;
 	const relay = await RedisRelay.connect({
 		url: config.cluster.redisUrl,
 		prefix: config.cluster.prefix,
 		...(dropEvery > 0 ? { dropPublish: (_room: string, seq: number) => seq % dropEvery === 0 } : {}),
+		...(dropForwardEvery > 0
+			? {
+					dropSend: (_name: string, message: Buffer) =>
+						decodeMessage<{ kind?: string }>(message)?.header.kind === 'frame' &&
+						++forwards % dropForwardEvery === 0
+				}
+			: {}),
 		onError: (err) => {
 			// node-redis reconnects by itself; say so once a second at most.
 			if (Date.now() - lastError < 1000) return;

@@ -131,6 +131,14 @@ export class Drain {
 	committed(): void {
 		for (const fn of this.#afterCommit) fn();
 	}
+
+	/**
+	 * The commit failed and the room with it: the peers admitted here never get their first sync,
+	 * so their joins settle with `refusal` (a join already settled stays as it was).
+	 */
+	refuseJoins(refusal: Error): void {
+		for (const j of this.joins) j.done(refusal);
+	}
 }
 
 /** What a drain's write committed. */

@@ -38,6 +38,7 @@ import { refused, type Ack, type FrameResult } from './frame-result.ts';
 import { HookRunner, type CommittedEntry } from './hook-runner.ts';
 import type { RoomHooks } from './hooks.ts';
 import { Member } from './member.ts';
+import { refuseAndClose } from './refusal.ts';
 import { relayOrigin, serverOrigin, type ActingFor, type CommittedOrigin } from './origin.ts';
 import type { Peer } from './peer.ts';
 import { StoredState } from './stored-state.ts';
@@ -73,6 +74,8 @@ export interface RoomLinks {
 }
 
 const DEFAULT_MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+const JOIN_NOT_SAVED = 'the room could not be saved while joining it; reconnect to resync';
+const JOIN_TOO_SLOW = 'the connection was closed as too slow while joining the room';
 
 export type RoomState = 'loading' | 'ready' | 'failed' | 'closed';
 
@@ -427,7 +430,13 @@ export class Room {
 			// never sees state; their initial sync is sent after the commit like any reply.
 			for (const j of drain.joins) await this.#admit(j.peer, j.done, drain);
 			const committed = await this.#commit(drain);
-			if (committed === null) return;
+			if (committed === null) {
+				// The room failed and closed its peers, those admitted in this drain too: a join that
+				// waited for its first sync hears why, instead of never (an owner's stand-in for a
+				// client of another node waited on it for good).
+				drain.refuseJoins(refuseAndClose(Close.StorageFailed, JOIN_NOT_SAVED));
+				return;
+			}
 			if (committed.length > 0) await this.#hooks.committed(committed);
 			this.#delivery.broadcast(committed);
 			drain.committed();
@@ -546,12 +555,14 @@ export class Room {
 		this.#peers.set(peer, member);
 		drain.afterCommit(() => {
 			if (this.#peers.get(peer) !== member) return;
-			// Ask the client for what it has that we lack, and send presence of everyone else.
+			// Ask the client for what it has that we lack, and send presence of everyone else. A
+			// connection closed as too slow meanwhile hears so in its join's answer too.
 			const stateVector = this.#stored.stateVector(this.#readDoc);
-			if (!this.#delivery.send(peer, syncFrame(SyncType.step1, stateVector))) return;
 			const everyone = this.#presence.everyone();
-			if (everyone !== null && !this.#delivery.send(peer, everyone)) return;
-			done();
+			const sent =
+				this.#delivery.send(peer, syncFrame(SyncType.step1, stateVector)) &&
+				(everyone === null || this.#delivery.send(peer, everyone));
+			done(sent ? undefined : refuseAndClose(Close.SlowConnection, JOIN_TOO_SLOW));
 		});
 	}
 

@@ -6,7 +6,13 @@
  */
 import * as Y from 'yjs';
 import { afterEach, expect, it } from 'vitest';
+import { Cluster } from '../../server/cluster/cluster.ts';
+import type { LeaseStore } from '../../server/cluster/leases.ts';
 import { RedisRelay } from '../../server/cluster/redis-relay.ts';
+import { encodeMessage } from '../../server/cluster/wire.ts';
+import { silentLogger } from '../../server/log.ts';
+import type { RoomRegistry } from '../../server/rooms/registry.ts';
+import type { DocStore } from '../../server/store/doc-store.ts';
 import { RoomFeed } from '../../server/cluster/room-feed.ts';
 import { PgDocStore } from '../../server/store/postgres/pg-doc-store.ts';
 import { docLogPgMigrations } from '../../server/store/postgres/schema.ts';
@@ -156,6 +162,47 @@ describePostgres('relay', () => {
 			await eventually(() => r.feed.applied === seq, 5000, 'all applied');
 			await r.feed.idle();
 			expect(r.doc.getMap('m').toJSON()).toEqual(ownerDoc.getMap('m').toJSON());
+		});
+
+		it('[relay-4] an owner whose answer to another node cannot be published carries on: no unhandled rejection', async () => {
+			const redis = await startRedis();
+			cleanup.push(() => redis.stop());
+			const relay = await open(redis);
+			const cluster = new Cluster({
+				node: 'owner-node',
+				relay,
+				// Not reached: the frame below is for a room this node does not hold.
+				leases: {} as LeaseStore,
+				store: {} as Pick<DocStore, 'history'>,
+				refreshClientOwners: async () => undefined,
+				leaseTtlMs: 60_000,
+				log: silentLogger()
+			});
+			await cluster.start({} as RoomRegistry);
+			cleanup.push(() => cluster.close());
+			const unhandled: unknown[] = [];
+			const onUnhandled = (err: unknown): void => void unhandled.push(err);
+			process.on('unhandledRejection', onUnhandled);
+			cleanup.push(async () => void process.off('unhandledRejection', onUnhandled));
+			// Its publishing connection is gone (as when Redis dies with a publish in flight); its
+			// subscriber still hears another node's forwarded update, which it answers `not-owner`.
+			await relay.commands.close();
+			const other = await open(redis);
+			const frame = {
+				kind: 'frame',
+				id: 1,
+				from: 'replica-node',
+				room: 'not-held-here',
+				conn: 'c1',
+				transport: 'socket.io',
+				identity: null,
+				deviceAt: null
+			} as const;
+			await other.send('node:owner-node', encodeMessage(frame, new Uint8Array([0, 0])));
+			await new Promise((r) => setTimeout(r, 500));
+			// Regression ([faults-3] under load): the rejected reply went unhandled and ended the
+			// owner's process.
+			expect(unhandled).toEqual([]);
 		});
 	});
 });
