@@ -287,7 +287,11 @@ export const en: Messages = {
 	'offline.renew.password': 'Password',
 	'offline.renew.submit': 'Sign in and upload',
 	'offline.logout.confirm':
-		'{count} changes are not on the server yet; they upload only when you sign in again with a network. Log out?',
+		'{what} not sent yet; they upload only when you sign in again with a network. Log out?',
+	'offline.queued.changes': '{count} change(s)',
+	'offline.queued.photos': '{count} photo(s)',
+	'offline.queued.fixes': '{count} position fix(es)',
+	'offline.queued.separator': ', ',
 	'offline.refused.title': '{count} changes were not accepted by the server',
 	'offline.refused.what': 'What you entered',
 	'offline.refused.why': 'Why',

@@ -282,8 +282,11 @@ export const zhCN = {
 	'offline.renew.body': '您在离线时做的 {count} 项修改仍保存在本机，输入密码后会自动上传。',
 	'offline.renew.password': '密码',
 	'offline.renew.submit': '登录并上传',
-	'offline.logout.confirm':
-		'还有 {count} 项修改没有上传到服务器，退出后要等您再次登录并联网才会上传。确定退出吗？',
+	'offline.logout.confirm': '还有 {what}未发送。退出后要等您再次登录并联网才会上传，确定退出吗？',
+	'offline.queued.changes': '{count} 条修改',
+	'offline.queued.photos': '{count} 张照片',
+	'offline.queued.fixes': '{count} 个位置点',
+	'offline.queued.separator': '、',
 	'offline.refused.title': '{count} 项修改未被服务器接受',
 	'offline.refused.what': '您填写的内容',
 	'offline.refused.why': '原因',
