@@ -24,6 +24,7 @@ import { PgLeases, type Lease } from '../store/postgres/leases.ts';
 import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { trackPgMigrations } from '../positions/postgres/schema.ts';
 import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
+import { PgTeamIntervalRepository } from '../positions/postgres/team-interval-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import { PgDutyRepository } from '../duty/postgres/duty-repository.ts';
@@ -82,6 +83,7 @@ export async function openPostgresStores(
 				duty: new PgDutyRepository(pool),
 				registers: new PgRegisterRepository(pool),
 				tracks: new PgTrackRepository(pool),
+				teamIntervals: new PgTeamIntervalRepository(pool),
 				attachments
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),
