@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { loginAt, setTeamIntervalAt } from '../helpers/auth.ts';
 import { jpegWithGps } from '../helpers/photos.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
@@ -36,6 +37,8 @@ beforeAll(async () => {
 	if (noChromium) return;
 	await ensureAppBuild();
 	server = await startTestServer({ SERVE_APP: '1', SITROOM_DEMO: '1' });
+	const field1 = (await server.identity.users.byUsername('field1'))!;
+	await setTeamIntervalAt(server.url, await loginAt(server.url, 'commander'), field1.orgId, 10_000);
 	browser = await launchBrowser();
 	phone = await browser.newContext({
 		viewport: { width: 360, height: 640 },
@@ -98,7 +101,7 @@ describe.skipIf(noChromium)('field: refused fixes and what waits on the phone', 
 	it('keeps the notice of refused position fixes across a reload until it is dismissed', async () => {
 		await loginThroughPage(field, server.url, 'field1', `/field/${INCIDENT}`);
 		await synced(field);
-		await field.locator('[data-testid=position-interval]').selectOption('10000');
+		await field.locator('[data-testid=position-interval][data-ms="10000"]').waitFor({ timeout: 10_000 });
 		await field.locator('[data-testid=position-share]').tap();
 		const notice = field.locator('[data-testid=track-refused][data-error=fix-far-from-district]');
 		await notice.waitFor({ timeout: 30_000 });
@@ -121,7 +124,7 @@ describe.skipIf(noChromium)('field: refused fixes and what waits on the phone', 
 	it('asks before logging out while a change, a photo and position fixes wait, naming each', async () => {
 		await phone.setGeolocation(IN_DISTRICT);
 		await phone.setOffline(true);
-		await field.locator('[data-testid=position-interval]').selectOption('10000');
+		await field.locator('[data-testid=position-interval][data-ms="10000"]').waitFor({ timeout: 10_000 });
 		await field.locator('[data-testid=position-share]').tap();
 		await expect
 			.poll(
