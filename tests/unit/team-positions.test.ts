@@ -4,7 +4,11 @@ import type { Position } from '../../src/lib/domain/incident-doc.ts';
 import { latestByTeam } from '../../src/lib/state/team-positions.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 6, 12, minute)).toISOString();
-const p = (orgId: string, minute: number, lon = 105.9): Position => ({ orgId, at: at(minute), lonLat: [lon, 32.6] });
+const p = (orgId: string, minute: number, lon = 105.9): Position => ({
+	orgId,
+	at: at(minute),
+	lonLat: [lon, 32.6]
+});
 
 describe('latestByTeam', () => {
 	it('takes each team’s newest member fix, in the order of the teams', () => {
