@@ -8,7 +8,7 @@
  * IndexedDB, not here).
  *
  * An update installs only when nothing waits on this device: no change in any room's outbox, no
- * photo and no position fix in their queues (waiting-registry.ts counts them all): the new version then activates once the old pages are closed, as
+ * photo, position fix or warning acknowledgement in their queues (waiting-registry.ts counts them all): the new version then activates once the old pages are closed, as
  * service workers do, and never while a field member's work is not on the server.
  */
 import { build, files, version } from '$service-worker';
@@ -34,7 +34,7 @@ sw.addEventListener('install', (event) => {
 				// Rejecting the install keeps the running version; the browser tries again later.
 				const n = summarise(waiting);
 				throw new Error(
-					`not installing ${version}: ${n.changes} change(s), ${n.photos} photo(s) and ${n.fixes} position fix(es) wait on this device`
+					`not installing ${version}: ${n.changes} change(s), ${n.photos} photo(s), ${n.fixes} position fix(es) and ${n.acks} acknowledgement(s) wait on this device`
 				);
 			}
 			const cache = await caches.open(APP);

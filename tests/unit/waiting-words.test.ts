@@ -12,11 +12,19 @@ describe('waiting words', () => {
 			{ userId: 'u', room: '#photos', count: 2, kind: 'photos' },
 			{ userId: 'u', room: '#fixes', count: 15, kind: 'fixes' }
 		]);
-		expect(s).toEqual({ changes: 3, photos: 2, fixes: 15, total: 20 });
+		expect(s).toEqual({ changes: 3, photos: 2, fixes: 15, acks: 0, total: 20 });
 		expect(waitingWords(s, translate)).toBe('3 条修改、2 张照片、15 个位置点');
 		expect(translate('offline.logout.confirm', { what: waitingWords(s, translate) })).toContain(
 			'还有 3 条修改、2 张照片、15 个位置点未发送'
 		);
+	});
+
+	it('names warning acknowledgements made offline too', () => {
+		const s = summarise([
+			{ userId: 'u', room: 'inc-a', count: 1 },
+			{ userId: 'u', room: '#acks', count: 2, kind: 'acks' }
+		]);
+		expect(waitingWords(s, translate)).toBe('1 条修改、2 条预警签收');
 	});
 
 	it('leaves out what has nothing waiting', () => {

@@ -295,6 +295,7 @@ export const en: Messages = {
 	'offline.queued.changes': '{count} change(s)',
 	'offline.queued.photos': '{count} photo(s)',
 	'offline.queued.fixes': '{count} position fix(es)',
+	'offline.queued.acks': '{count} warning acknowledgement(s)',
 	'offline.queued.separator': ', ',
 	'offline.refused.title': '{count} changes were not accepted by the server',
 	'offline.refused.what': 'What you entered',

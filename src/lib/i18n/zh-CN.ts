@@ -289,6 +289,7 @@ export const zhCN = {
 	'offline.queued.changes': '{count} 条修改',
 	'offline.queued.photos': '{count} 张照片',
 	'offline.queued.fixes': '{count} 个位置点',
+	'offline.queued.acks': '{count} 条预警签收',
 	'offline.queued.separator': '、',
 	'offline.refused.title': '{count} 项修改未被服务器接受',
 	'offline.refused.what': '您填写的内容',

@@ -1,8 +1,9 @@
 /**
  * Everything on this device not yet on the server, counted in one place: the changes waiting in
- * each room's outbox, the photos waiting to upload and the position fixes waiting to be sent, by
- * user, in one small database every page and the service worker can read. Every queue feeds it
- * (local-room.svelte.ts, photo-uploader.svelte.ts, track-sender.svelte.ts); logging out asks first
+ * each room's outbox, the photos waiting to upload, the position fixes and the warning
+ * acknowledgements (签收) waiting to be sent, by user, in one small database every page and the
+ * service worker can read. Every queue feeds it (local-room.svelte.ts, photo-uploader.svelte.ts,
+ * track-sender.svelte.ts, components/warnings/ack-queue.ts); logging out asks first
  * when the user has anything waiting, naming what, and the service worker refuses to install an
  * app update while anything of anyone waits (the new version starts only once everything is on
  * the server).
@@ -12,12 +13,12 @@ import { done, openDatabase, request } from './idb.ts';
 const DB = 'sitroom-offline';
 const STORE = 'waiting';
 
-/** What waits: document changes (per room), photos or position fixes (per user). */
-export type WaitingKind = 'changes' | 'photos' | 'fixes';
+/** What waits: document changes (per room), photos, position fixes or warning acknowledgements (per user). */
+export type WaitingKind = 'changes' | 'photos' | 'fixes' | 'acks';
 
 export interface WaitingEntry {
 	userId: string;
-	/** The room for document changes; `#photos` / `#fixes` for the per-user queues. */
+	/** The room for document changes; `#photos`, `#fixes`, `#acks` for the per-user queues. */
 	room: string;
 	count: number;
 	/** Absent in entries written before photos and fixes were counted: document changes. */
@@ -29,6 +30,7 @@ export interface WaitingSummary {
 	changes: number;
 	photos: number;
 	fixes: number;
+	acks: number;
 	total: number;
 }
 
@@ -52,8 +54,12 @@ export async function recordWaiting(entry: WaitingEntry): Promise<void> {
 	await done(tx);
 }
 
-/** Records how many photos or fixes of `userId` wait in their queue on this device. */
-export function recordQueued(userId: string, kind: 'photos' | 'fixes', count: number): Promise<void> {
+/** Records how many photos, fixes or acknowledgements of `userId` wait in their queue on this device. */
+export function recordQueued(
+	userId: string,
+	kind: Exclude<WaitingKind, 'changes'>,
+	count: number
+): Promise<void> {
 	return recordWaiting({ userId, room: `#${kind}`, kind, count });
 }
 
@@ -67,7 +73,7 @@ export async function waitingEntries(userId?: string): Promise<WaitingEntry[]> {
 }
 
 export function summarise(entries: readonly WaitingEntry[]): WaitingSummary {
-	const s: WaitingSummary = { changes: 0, photos: 0, fixes: 0, total: 0 };
+	const s: WaitingSummary = { changes: 0, photos: 0, fixes: 0, acks: 0, total: 0 };
 	for (const e of entries) {
 		s[e.kind ?? 'changes'] += e.count;
 		s.total += e.count;

@@ -10,5 +10,6 @@ export function waitingWords(s: WaitingSummary, t: Translate): string {
 	if (s.changes > 0) parts.push(t('offline.queued.changes', { count: s.changes }));
 	if (s.photos > 0) parts.push(t('offline.queued.photos', { count: s.photos }));
 	if (s.fixes > 0) parts.push(t('offline.queued.fixes', { count: s.fixes }));
+	if (s.acks > 0) parts.push(t('offline.queued.acks', { count: s.acks }));
 	return parts.join(t('offline.queued.separator'));
 }
