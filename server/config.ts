@@ -159,6 +159,10 @@ const schema = z.object({
 		.int()
 		.refine((v) => v === 0 || v >= 1000, '0 (off) or at least 1000')
 		.default(300_000),
+	/** Days a position fix is kept (positions/track-retention.ts); 0 = kept for ever. */
+	POSITION_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
+	/** Time between two retention purges of the position fixes. */
+	POSITION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
 	/** Optional online map layers as JSON (src/lib/domain/map-layers.ts), or a file holding it. */
 	MAP_LAYERS: z.string().optional(),
 	MAP_LAYERS_FILE: z.string().optional(),
@@ -232,6 +236,9 @@ export type Config = {
 	allowAdhocRooms: boolean;
 	feedChecks: FeedCheckConfig;
 	mapLayers: { json: string | null; file: string | null };
+	/** Position fixes older than this are purged (ms); 0 = never. */
+	positionRetentionMs: number;
+	positionPurgeIntervalMs: number;
 	warningAckLimitsS: ReturnType<typeof parseAckLimits>;
 	/** WARNING_WEBHOOK_SECRET_* variables: the HMAC secrets of the outbound webhooks, by name. */
 	warningWebhookSecrets: Readonly<Record<string, string>>;
@@ -287,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			concurrency: e.FEED_CHECK_CONCURRENCY,
 			cameraIntervalMs: e.CAMERA_CHECK_INTERVAL_MS
 		},
+		positionRetentionMs: Math.round(e.POSITION_RETENTION_DAYS * 86_400_000),
+		positionPurgeIntervalMs: e.POSITION_PURGE_INTERVAL_MS,
 		warningAckLimitsS: parseAckLimits(e.WARNING_ACK_LIMITS),
 		// The secrets of the county's outbound webhooks (warnings.json names each by its variable).
 		warningWebhookSecrets: Object.fromEntries(

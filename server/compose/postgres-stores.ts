@@ -25,6 +25,7 @@ import { PgDocStore } from '../store/postgres/pg-doc-store.ts';
 import { underStartLock } from '../store/postgres/start-lock.ts';
 import { trackPgMigrations } from '../positions/postgres/schema.ts';
 import { PgTrackRepository } from '../positions/postgres/track-repository.ts';
+import { PgTeamIntervalRepository } from '../positions/postgres/team-interval-repository.ts';
 import { docLogPgMigrations } from '../store/postgres/schema.ts';
 import { FolderAttachmentFiles } from '../attachments/folder-files.ts';
 import { PgDutyRepository } from '../duty/postgres/duty-repository.ts';
@@ -83,6 +84,7 @@ export async function openPostgresStores(
 				duty: new PgDutyRepository(pool),
 				registers: new PgRegisterRepository(pool),
 				tracks: new PgTrackRepository(pool),
+				teamIntervals: new PgTeamIntervalRepository(pool),
 				attachments
 			},
 			attachmentFiles: new FolderAttachmentFiles(path.join(dataDir, 'attachments')),

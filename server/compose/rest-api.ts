@@ -15,6 +15,7 @@ import { organisationsRouter } from '../api/organisations.ts';
 import { registersRouter } from '../api/registers.ts';
 import { photosRouter } from '../api/photos.ts';
 import { positionsRouter } from '../api/positions.ts';
+import { teamIntervalsRouter } from '../api/team-intervals.ts';
 import { refusalsRouter } from '../api/refusals.ts';
 import { sessionRouter } from '../api/session.ts';
 import { sessionMiddleware } from '../api/session-middleware.ts';
@@ -62,6 +63,7 @@ export function restApi(deps: {
 		feedsRouter({ access, registry, monitor, checksEnabled: feedChecksEnabled }),
 		photosRouter({ access, photos: deps.services.photos }),
 		positionsRouter({ access, tracks: deps.services.tracks }),
+		teamIntervalsRouter({ teamIntervals: deps.services.teamIntervals }),
 		refusalsRouter({
 			access,
 			refusals: deps.services.refusals,

@@ -15,6 +15,8 @@ import { IncidentWarningMirror } from '../incidents/warning-mirror.ts';
 import type { Logger } from '../log.ts';
 import type { RefusalStore } from '../guard/refusal-store.ts';
 import { PositionTracks } from '../positions/tracks.ts';
+import { TeamIntervals } from '../positions/team-intervals.ts';
+import { TrackRetention } from '../positions/track-retention.ts';
 import { setUpRegisters, type RegisterParts } from '../registers/setup.ts';
 import { setUpWarnings, type WarningParts } from '../warnings/setup.ts';
 import type { Rooms } from './rooms.ts';
@@ -30,6 +32,10 @@ export interface Services {
 	photos: Photos;
 	/** Position tracks: members' fixes checked and stored, windows read for the map. */
 	tracks: PositionTracks;
+	/** Each team's position-sharing interval (who may choose it, which values). */
+	teamIntervals: TeamIntervals;
+	/** Deletes position fixes past POSITION_RETENTION_DAYS, periodically. */
+	trackRetention: TrackRetention | null;
 	/** The refusal records the guard's compensations wrote with their updates (read by REST). */
 	refusals: RefusalStore;
 	/** Stops what the services run; after the rooms and transports closed, before the stores. */
@@ -111,6 +117,20 @@ export async function setUpServices(opts: {
 			repository: repositories.tracks,
 			bbox: incidents.jurisdiction.bbox
 		});
+		const teamIntervals = new TeamIntervals({
+			repository: repositories.teamIntervals,
+			orgs: identity.identity.orgs
+		});
+		const trackRetention =
+			config.positionRetentionMs > 0
+				? new TrackRetention({
+						repository: repositories.tracks,
+						retentionMs: config.positionRetentionMs,
+						everyMs: config.positionPurgeIntervalMs,
+						log
+					})
+				: null;
+		trackRetention?.start();
 		return {
 			identity,
 			incidents,
@@ -119,8 +139,11 @@ export async function setUpServices(opts: {
 			warnings,
 			photos,
 			tracks,
+			teamIntervals,
+			trackRetention,
 			refusals: repositories.refusals,
 			stop() {
+				void trackRetention?.stop();
 				registers.stop();
 				warnings.stop();
 				identity.identity.stop();

@@ -34,6 +34,8 @@ import { SqliteDocStore } from '../store/sqlite/sqlite-doc-store.ts';
 import type { TrackRepository } from '../positions/track-repository.ts';
 import { trackMigrations } from '../positions/sqlite/schema.ts';
 import { SqliteTrackRepository } from '../positions/sqlite/track-repository.ts';
+import type { TeamIntervalRepository } from '../positions/team-interval-repository.ts';
+import { SqliteTeamIntervalRepository } from '../positions/sqlite/team-interval-repository.ts';
 import { FEATURE_MIGRATIONS, sqliteFeatureRepositories, type FeatureRepositories } from './feature-stores.ts';
 import { openPostgresStores } from './postgres-stores.ts';
 
@@ -48,6 +50,8 @@ export interface Repositories extends FeatureRepositories {
 	refusals: RefusalStore;
 	/** Position tracks: every fix members shared. */
 	tracks: TrackRepository;
+	/** Each team's position-sharing interval, as a commander or its leader chose it. */
+	teamIntervals: TeamIntervalRepository;
 	/** What is known of each photo; its bytes are in `Stores.attachmentFiles`. */
 	attachments: AttachmentRepository;
 }
@@ -175,6 +179,7 @@ function sqliteRepositories(
 			...sqliteFeatureRepositories(db),
 			refusals: new SqliteRefusalStore(db),
 			tracks: new SqliteTrackRepository(db),
+			teamIntervals: new SqliteTeamIntervalRepository(db),
 			attachments: new SqliteAttachmentRepository(db)
 		},
 		close() {

@@ -39,4 +39,10 @@ export interface TrackRepository {
 	add(fixes: readonly StoredFix[]): Promise<{ stored: number }>;
 	/** The incident's fixes in the window, ordered by user, then device time (oldest first). */
 	window(incidentId: string, w: TrackWindow): Promise<StoredFix[]>;
+	/**
+	 * Deletes at most `limit` fixes (of any incident) whose device time is before `before` (ms);
+	 * answers how many it deleted. The retention purge calls it until fewer than `limit` go, so no
+	 * single statement holds the table for long.
+	 */
+	purgeBefore(before: number, limit: number): Promise<number>;
 }

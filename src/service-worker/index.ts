@@ -7,12 +7,12 @@
  * probes: those always go to the network (live data lives in the Yjs documents and the outbox in
  * IndexedDB, not here).
  *
- * An update installs only when no change waits in any outbox on this device
- * (waiting-registry.ts): the new version then activates once the old pages are closed, as
+ * An update installs only when nothing waits on this device: no change in any room's outbox, no
+ * photo, position fix or warning acknowledgement in their queues (waiting-registry.ts counts them all): the new version then activates once the old pages are closed, as
  * service workers do, and never while a field member's work is not on the server.
  */
 import { build, files, version } from '$service-worker';
-import { waitingEntries } from '$lib/offline/waiting-registry';
+import { summarise, waitingEntries } from '$lib/offline/waiting-registry';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -32,7 +32,10 @@ sw.addEventListener('install', (event) => {
 			const waiting = await waitingEntries().catch(() => []);
 			if (waiting.length > 0) {
 				// Rejecting the install keeps the running version; the browser tries again later.
-				throw new Error(`not installing ${version}: changes wait in ${waiting.length} room(s)`);
+				const n = summarise(waiting);
+				throw new Error(
+					`not installing ${version}: ${n.changes} change(s), ${n.photos} photo(s), ${n.fixes} position fix(es) and ${n.acks} acknowledgement(s) wait on this device`
+				);
 			}
 			const cache = await caches.open(APP);
 			await cache.addAll([...build, ...files]);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { jpegWithGps } from '../helpers/photos.ts';
-import { loginAt, type TestSession } from '../helpers/auth.ts';
+import { loginAt, setTeamIntervalAt, type TestSession } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
 import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
@@ -52,7 +52,10 @@ beforeAll(async () => {
 	await ensureAppBuild();
 	server = await startTestServer({ SERVE_APP: '1', SITROOM_DEMO: '1' });
 	commander = await loginAt(server.url, 'commander');
-	field1Id = (await server.identity.users.byUsername('field1'))!.id;
+	const field1User = (await server.identity.users.byUsername('field1'))!;
+	field1Id = field1User.id;
+	// The team's interval, as its commander chose it: a fix every 10 seconds.
+	await setTeamIntervalAt(server.url, commander, field1User.orgId, 10_000);
 	browser = await launchBrowser();
 	phone = await browser.newContext({
 		viewport: { width: 360, height: 640 },
@@ -80,11 +83,13 @@ describe.skipIf(noChromium)('positions and photos', () => {
 			.getAttribute('data-count', { timeout: 1000 })
 			.then(Number, () => 0);
 
-	it('sends the first fix once the member turns sharing on, at the interval they chose', async () => {
+	it('sends the first fix once the member turns sharing on, at the interval their team’s commander chose', async () => {
 		await loginThroughPage(field, server.url, 'field1', `/field/${INCIDENT}`);
 		await field.locator('[data-testid=field-view][data-synced=true]').waitFor({ timeout: 30_000 });
 		expect(await trackOfField1()).toEqual([]);
-		await field.locator('[data-testid=position-interval]').selectOption('10000');
+		// The team's interval (chosen by the commander), said beside the switch.
+		await field.locator('[data-testid=position-interval][data-ms="10000"]').waitFor({ timeout: 10_000 });
+		await expect(field.locator('[data-testid=position-interval]').innerText()).resolves.toContain('10 秒');
 		await field.locator('[data-testid=position-share]').tap();
 		await field.locator('[data-testid=position-sharing]').getByText('最近一次').waitFor({ timeout: 20_000 });
 		await expect.poll(trackOfField1, { timeout: 20_000 }).toHaveLength(1);

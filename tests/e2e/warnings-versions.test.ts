@@ -176,6 +176,15 @@ describe.skipIf(noChromium)('warning versions, area and offline acknowledgement 
 		// The server has nothing yet; the phone keeps it.
 		await page.waitForTimeout(1500);
 		expect((await read()).targets[0]!.acknowledgedAt).toBeNull();
+		// Logging out now asks first, naming the acknowledgement that waits (staying keeps it).
+		const asked = new Promise<string>((resolve) =>
+			page.once('dialog', (d) => {
+				resolve(d.message());
+				void d.dismiss();
+			})
+		);
+		await page.locator('header button', { hasText: '退出登录' }).tap();
+		expect(await asked).toContain('1 条预警签收');
 
 		await ctx.setOffline(false);
 		await alert.waitFor({ state: 'detached', timeout: 15_000 });

@@ -45,3 +45,18 @@ export async function realtimeTokenAt(baseUrl: string, session: TestSession, roo
 	if (res.status !== 201) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
 	return ((await res.json()) as { token: string }).token;
 }
+
+/** Sets a team's position-sharing interval as `session` (a commander or the team's leader). */
+export async function setTeamIntervalAt(
+	baseUrl: string,
+	session: TestSession,
+	orgId: string,
+	intervalMs: number
+): Promise<void> {
+	const res = await fetch(`${baseUrl}/api/teams/${encodeURIComponent(orgId)}/share-interval`, {
+		method: 'PUT',
+		headers: session.headers,
+		body: JSON.stringify({ intervalMs })
+	});
+	if (res.status !== 200) throw new Error(`team interval of ${orgId}: ${res.status} ${await res.text()}`);
+}

@@ -1,13 +1,14 @@
 /**
  * The real server on PostgreSQL (DATABASE_URL), as `npm start` runs it: nothing is written under
  * DATA_DIR; the demo accounts and incident are seeded once and found again after a restart; and
- * a kill -9 in the middle of editing loses nothing anyone saw or was told was saved.
+ * a kill -9 in the middle of editing loses nothing anyone saw or was told was saved. A team's
+ * position-sharing interval set before the kill is there after it (positions' PostgreSQL tables).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, expect, it } from 'vitest';
-import { loginAt, realtimeTokenAt } from '../helpers/auth.ts';
+import { loginAt, realtimeTokenAt, setTeamIntervalAt } from '../helpers/auth.ts';
 import { killAllChildServers, startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { connectYws, waitForSync, type YwsClient } from '../helpers/clients.ts';
 import { describePostgres, dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../helpers/postgres.ts';
@@ -43,6 +44,8 @@ describePostgres('the server on PostgreSQL', () => {
 		};
 		const first = await startChildServer(dataDir, env);
 		const room = 'pg-kill9';
+		const TEAM = 'twp-510812100-squad';
+		await setTeamIntervalAt(first.url, await loginAt(first.url, 'commander'), TEAM, 300_000);
 		const { cookie, token } = await credentials(first);
 		const b = connectYws(first.url, room, { token });
 		clients.push(b);
@@ -92,6 +95,12 @@ describePostgres('the server on PostgreSQL', () => {
 			await fetch(`${second.url}/api/incidents`, { headers: { cookie: (await credentials(second)).cookie } })
 		).json()) as { incidents: unknown[] };
 		expect(incidents.incidents).toHaveLength(1);
+		const intervals = (await (
+			await fetch(`${second.url}/api/teams/share-intervals`, {
+				headers: { cookie: (await credentials(second)).cookie }
+			})
+		).json()) as { intervals: Array<{ orgId: string; intervalMs: number }> };
+		expect(intervals.intervals.find((i) => i.orgId === TEAM)?.intervalMs).toBe(300_000);
 		expect(second.logs.some((l) => l.msg === 'PostgreSQL stores open')).toBe(true);
 		expect(await second.terminate()).toEqual({ code: 0, signal: null });
 	});

@@ -113,5 +113,22 @@ export function describeTrackRepositoryContract(
 				1000
 			);
 		});
+
+		it('[tracks-7] purges the fixes older than a time, of every incident, at most a batch at a time', async () => {
+			const repo = await open();
+			await repo.add([
+				...[0, 1, 2, 3, 4].map((m) => fix('u-a', m)),
+				fix('u-b', 1, { incidentId: 'inc-b' }),
+				fix('u-b', 5, { incidentId: 'inc-b' })
+			]);
+			// Before minute 3: minutes 0, 1, 2 of u-a and minute 1 of inc-b (4 fixes), 3 at most per call.
+			expect(await repo.purgeBefore(T0 + 3 * MIN, 3)).toBe(3);
+			expect(await repo.purgeBefore(T0 + 3 * MIN, 3)).toBe(1);
+			expect(await repo.purgeBefore(T0 + 3 * MIN, 3)).toBe(0);
+			expect((await repo.window('inc-a', all)).map((f) => (f.at - T0) / MIN)).toEqual([3, 4]);
+			expect((await repo.window('inc-b', all)).map((f) => (f.at - T0) / MIN)).toEqual([5]);
+			// The bound is exclusive: a fix exactly at it stays.
+			expect(await repo.purgeBefore(T0 + 3 * MIN, 100)).toBe(0);
+		});
 	});
 }

@@ -1,4 +1,7 @@
-/** The `position_fixes` table in PostgreSQL (DATABASE_URL), the same as SQLite's (../sqlite/schema.ts). */
+/**
+ * The `position_fixes` and `team_share_intervals` tables in PostgreSQL (DATABASE_URL), the same as
+ * SQLite's (../sqlite/schema.ts).
+ */
 import type { PgMigration } from '../../store/postgres/database.ts';
 
 export const trackPgMigrations: readonly PgMigration[] = [
@@ -18,5 +21,20 @@ export const trackPgMigrations: readonly PgMigration[] = [
 			);
 			CREATE INDEX position_fixes_time ON position_fixes(incident_id, at);
 		`
+	},
+	{
+		id: 'positions/002-team-intervals',
+		sql: `
+			CREATE TABLE team_share_intervals (
+				org_id TEXT COLLATE "C" PRIMARY KEY,
+				interval_ms INTEGER NOT NULL,
+				set_by TEXT NOT NULL,
+				set_at BIGINT NOT NULL
+			);
+		`
+	},
+	{
+		id: 'positions/003-fixes-by-time',
+		sql: `CREATE INDEX position_fixes_at ON position_fixes(at);`
 	}
 ];

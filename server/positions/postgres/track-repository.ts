@@ -49,6 +49,16 @@ export class PgTrackRepository implements TrackRepository {
 		return { stored: res.rowCount ?? 0 };
 	}
 
+	async purgeBefore(before: number, limit: number): Promise<number> {
+		const res = await this.pool.query(
+			`DELETE FROM position_fixes WHERE ctid IN (
+				SELECT ctid FROM position_fixes WHERE at < $1 LIMIT $2
+			)`,
+			[before, limit]
+		);
+		return res.rowCount ?? 0;
+	}
+
 	async window(incidentId: string, w: TrackWindow): Promise<StoredFix[]> {
 		const byUser = w.userId !== undefined;
 		const res = await this.pool.query<Row>(

@@ -1,4 +1,7 @@
-/** The `position_fixes` table: the embedded TrackRepository. */
+/**
+ * The `position_fixes` table (the embedded TrackRepository, with an index by time alone for the
+ * retention purge) and `team_share_intervals` (the TeamIntervalRepository).
+ */
 import type { Migration } from '../../store/sqlite/database.ts';
 
 export const trackMigrations: readonly Migration[] = [
@@ -18,5 +21,20 @@ export const trackMigrations: readonly Migration[] = [
 			) WITHOUT ROWID;
 			CREATE INDEX position_fixes_time ON position_fixes(incident_id, at);
 		`
+	},
+	{
+		id: 'positions/002-team-intervals',
+		sql: `
+			CREATE TABLE team_share_intervals (
+				org_id TEXT PRIMARY KEY,
+				interval_ms INTEGER NOT NULL,
+				set_by TEXT NOT NULL,
+				set_at INTEGER NOT NULL
+			);
+		`
+	},
+	{
+		id: 'positions/003-fixes-by-time',
+		sql: `CREATE INDEX position_fixes_at ON position_fixes(at);`
 	}
 ];

@@ -33,6 +33,7 @@ export class SqliteTrackRepository implements TrackRepository {
 	readonly #window;
 	readonly #windowOfUser;
 	readonly #addAll;
+	readonly #purge;
 
 	constructor(db: SqliteDatabase) {
 		this.#insert = db.prepare(
@@ -46,6 +47,11 @@ export class SqliteTrackRepository implements TrackRepository {
 		this.#windowOfUser = db.prepare(
 			`SELECT * FROM position_fixes WHERE incident_id = ? AND user_id = ? AND at BETWEEN ? AND ?
 			 ORDER BY at DESC LIMIT ?`
+		);
+		this.#purge = db.prepare(
+			`DELETE FROM position_fixes WHERE (incident_id, user_id, at) IN (
+				SELECT incident_id, user_id, at FROM position_fixes WHERE at < ? LIMIT ?
+			)`
 		);
 		this.#addAll = db.transaction((fixes: readonly StoredFix[]) => {
 			let stored = 0;
@@ -67,6 +73,10 @@ export class SqliteTrackRepository implements TrackRepository {
 
 	async add(fixes: readonly StoredFix[]): Promise<{ stored: number }> {
 		return { stored: fixes.length === 0 ? 0 : (this.#addAll(fixes) as number) };
+	}
+
+	async purgeBefore(before: number, limit: number): Promise<number> {
+		return this.#purge.run(before, limit).changes;
 	}
 
 	async window(incidentId: string, w: TrackWindow): Promise<StoredFix[]> {

@@ -134,6 +134,16 @@ export function canAssignTo(actor: Actor, orgId: unknown, orgs: OrgDirectory): b
 }
 
 /**
+ * Whether the actor may choose how often the members of team `orgId` share their position: a
+ * commander for any known organisation, an agency or township officer for their own teams (the
+ * teams they lead and dispatch, as for assigning tasks). Field members do not set it for their
+ * team; each still decides whether to share at all.
+ */
+export function maySetTeamInterval(actor: Actor, orgId: unknown, orgs: OrgDirectory): boolean {
+	return canAssignTo(actor, orgId, orgs);
+}
+
+/**
  * Whether the actor may tag a task with `township` (or null: no township). The leaders' screen
  * counts a task in its township's progress, so a township duty officer tags only with their own
  * township; agencies work across townships and commanders tag with any. Whether the value is a

@@ -9,6 +9,7 @@
 import { ApiError } from '$lib/domain/api/errors';
 import { PHOTO_REFUSALS } from '$lib/domain/api/photos';
 import { uploadPhoto } from '$lib/api/photos';
+import { recordQueued } from '$lib/offline/waiting-registry';
 import { PhotoQueue, type QueuedPhoto } from './photo-queue.ts';
 import { perUser } from './per-user.ts';
 
@@ -33,8 +34,10 @@ export class PhotoUploader {
 	#timer: ReturnType<typeof setInterval> | null = null;
 	readonly #queue: PhotoQueue;
 	readonly #onOnline = () => void this.kick();
+	/** The count last written to the waiting registry (-1: not yet). */
+	#recorded = -1;
 
-	constructor(userId: string) {
+	constructor(readonly userId: string) {
 		this.#queue = new PhotoQueue(userId);
 	}
 
@@ -123,6 +126,15 @@ export class PhotoUploader {
 
 	async #reload(): Promise<void> {
 		this.#items = await this.#queue.list();
+		// The device-wide count (logout asks, an app update waits): photos not yet on the server.
+		const waiting = this.waiting.length;
+		if (waiting !== this.#recorded) {
+			this.#recorded = waiting;
+			await recordQueued(this.userId, 'photos', waiting).catch((err: unknown) => {
+				this.#recorded = -1;
+				console.warn('sitroom: could not record waiting photos', err);
+			});
+		}
 	}
 }
 

@@ -1,9 +1,10 @@
 /**
  * Sharing my position with the room, only while I say so: started by the person's own tap,
  * stopped by their tap or when they leave the page (never resumed by itself after a reload).
- * Every chosen interval the phone is asked for a fix (Geolocation API, WGS84; asking at the
- * interval, rather than watching, lets the GPS rest between fixes on a long shift). Each fix goes
- * two ways:
+ * Every interval the team's commander or leader chose (team-interval.svelte.ts; the person's own
+ * consent is the on/off switch) the phone is asked for a fix (Geolocation API, WGS84; asking at
+ * the interval, rather than watching, lets the GPS rest between fixes on a long shift). Each fix
+ * goes two ways:
  *
  * - to the incident's `positions` entry of this user (their latest position, with the device's
  *   time of the fix), which everyone in the room sees at once; offline, it waits in the document's
@@ -12,12 +13,9 @@
  *   in batches with its device time, also after hours offline; the map draws the last hours of it.
  */
 import type { Actor } from '$lib/domain/actor';
+import { DEFAULT_SHARE_INTERVAL_MS } from '$lib/domain/api/positions';
 import type { IncidentDoc } from '$lib/domain/incident-doc';
 import type { TrackSender } from './track-sender.svelte.ts';
-
-export const SHARE_INTERVALS_MS = [10_000, 60_000, 300_000, 900_000] as const;
-const DEFAULT_INTERVAL_MS = 60_000;
-const INTERVAL_KEY = 'sitroom-share-interval';
 
 export class PositionSharing {
 	#timer: ReturnType<typeof setInterval> | null = null;
@@ -25,7 +23,7 @@ export class PositionSharing {
 	#sharing = $state(false);
 	#lastFix = $state<string | null>(null);
 	#denied = $state(false);
-	#intervalMs = $state<number>(storedInterval());
+	#intervalMs = $state<number>(DEFAULT_SHARE_INTERVAL_MS);
 
 	constructor(
 		private readonly incidentId: string,
@@ -45,17 +43,13 @@ export class PositionSharing {
 	get denied(): boolean {
 		return this.#denied;
 	}
-	/** How often a fix is taken; remembered on this phone for the next time. */
+	/** How often a fix is taken: the team's interval, set by the page as it learns it. */
 	get intervalMs(): number {
 		return this.#intervalMs;
 	}
 	set intervalMs(ms: number) {
+		if (ms === this.#intervalMs) return;
 		this.#intervalMs = ms;
-		try {
-			localStorage.setItem(INTERVAL_KEY, String(ms));
-		} catch {
-			// Private mode: remembered for this page only.
-		}
 		if (this.#sharing) this.#schedule();
 	}
 
@@ -121,13 +115,4 @@ export class PositionSharing {
 
 function round(v: number): number {
 	return Math.round(v * 1e6) / 1e6;
-}
-
-function storedInterval(): number {
-	try {
-		const v = Number(localStorage.getItem(INTERVAL_KEY));
-		return (SHARE_INTERVALS_MS as readonly number[]).includes(v) ? v : DEFAULT_INTERVAL_MS;
-	} catch {
-		return DEFAULT_INTERVAL_MS;
-	}
 }

@@ -5,25 +5,19 @@
  * fixes for the next try. The server's answer names each fix it refused (a phone's clock far off,
  * a faulty fix); those, and a batch refused whole for good (the incident closed, the right to
  * share withdrawn), leave the queue and are listed in `refused` for the person to see: nothing
- * leaves the phone unsent without them being told.
+ * leaves the phone unsent without them being told. The notices are kept in the queue's database
+ * (per user, per incident and reason) until the person dismisses them, so a reload keeps them.
  */
 import { ApiError } from '$lib/domain/api/errors';
 import { MAX_FIXES_PER_POST } from '$lib/domain/api/positions';
 import { postFixes } from '$lib/api/positions';
-import { TrackQueue, type QueuedFix } from './track-queue.ts';
+import { recordQueued } from '$lib/offline/waiting-registry';
+import { TrackQueue, type QueuedFix, type RefusedFixes } from './track-queue.ts';
 import { perUser } from './per-user.ts';
 
 export const RETRY_MS = 15_000;
 
-/** Fixes the server did not take, with its reason (a refusal code and its message). */
-export interface RefusedFixes {
-	incidentId: string;
-	count: number;
-	error: string;
-	message: string;
-	/** Device time of the latest of them, ms. */
-	at: number;
-}
+export type { RefusedFixes } from './track-queue.ts';
 
 /** Whole-request answers that will not change by sending again. */
 const FINAL: ReadonlySet<string> = new Set([
@@ -42,8 +36,10 @@ export class TrackSender {
 	#timer: ReturnType<typeof setInterval> | null = null;
 	readonly #queue: TrackQueue;
 	readonly #onOnline = () => void this.kick();
+	/** The count last written to the waiting registry (-1: not yet). */
+	#recorded = -1;
 
-	constructor(userId: string) {
+	constructor(readonly userId: string) {
 		this.#queue = new TrackQueue(userId);
 	}
 
@@ -55,8 +51,11 @@ export class TrackSender {
 	refused(incidentId: string): RefusedFixes[] {
 		return this.#refused.filter((r) => r.incidentId === incidentId);
 	}
-	dismiss(incidentId: string): void {
+	/** Forgets the incident's notices (on the phone too), once the person has seen them. */
+	async dismiss(incidentId: string): Promise<void> {
 		this.#refused = this.#refused.filter((r) => r.incidentId !== incidentId);
+		await this.#queue.dismiss(incidentId);
+		await this.#reload();
 	}
 
 	start(): void {
@@ -109,35 +108,53 @@ export class TrackSender {
 		for (;;) {
 			const batch = (await this.#queue.list(incidentId)).slice(0, MAX_FIXES_PER_POST);
 			if (batch.length === 0) return true;
+			const notices: RefusedFixes[] = [];
 			try {
 				const answer = await postFixes(
 					incidentId,
 					batch.map((f) => ({ at: f.at, lonLat: f.lonLat, accuracy: f.accuracy }))
 				);
-				for (const r of answer.refused) this.#note(incidentId, batch[r.index]!.at, r.error, r.message);
+				for (const r of answer.refused) note(notices, incidentId, batch[r.index]!.at, r.error, r.message);
 			} catch (err) {
 				const code = err instanceof ApiError ? err.code : 'network-error';
 				if (!FINAL.has(code)) return false;
-				this.#note(incidentId, batch.at(-1)!.at, code, (err as Error).message, batch.length);
+				note(notices, incidentId, batch.at(-1)!.at, code, (err as Error).message, batch.length);
 			}
-			await this.#queue.remove(batch);
-		}
-	}
-
-	#note(incidentId: string, at: number, error: string, message: string, count = 1): void {
-		const last = this.#refused.at(-1);
-		if (last && last.incidentId === incidentId && last.error === error) {
-			this.#refused = [
-				...this.#refused.slice(0, -1),
-				{ ...last, count: last.count + count, at: Math.max(last.at, at), message }
-			];
-		} else {
-			this.#refused = [...this.#refused, { incidentId, count, error, message, at }];
+			await this.#queue.settle(batch, notices);
 		}
 	}
 
 	async #reload(): Promise<void> {
 		this.#items = await this.#queue.list();
+		this.#refused = await this.#queue.refused();
+		// The device-wide count (logout asks, an app update waits): fixes not yet on the server.
+		const waiting = this.#items.length;
+		if (waiting !== this.#recorded) {
+			this.#recorded = waiting;
+			await recordQueued(this.userId, 'fixes', waiting).catch((err: unknown) => {
+				this.#recorded = -1;
+				console.warn('sitroom: could not record waiting position fixes', err);
+			});
+		}
+	}
+}
+
+/** Adds one refusal to the batch's notices: one per reason, counts added up. */
+function note(
+	notices: RefusedFixes[],
+	incidentId: string,
+	at: number,
+	error: string,
+	message: string,
+	count = 1
+): void {
+	const same = notices.find((n) => n.error === error);
+	if (same) {
+		same.count += count;
+		same.at = Math.max(same.at, at);
+		same.message = message;
+	} else {
+		notices.push({ incidentId, count, error, message, at });
 	}
 }
 

@@ -30,6 +30,7 @@ export type LayerName =
 	| 'feeds'
 	| 'positions'
 	| 'tracks'
+	| 'teamPositions'
 	| 'photos'
 	| 'pointers'
 	| 'measure'

@@ -121,3 +121,45 @@ export const TracksAnswerSchema = z.object({
 	truncated: z.boolean()
 });
 export type TracksAnswer = z.infer<typeof TracksAnswerSchema>;
+
+/**
+ * Each team's position-sharing interval (位置共享间隔), chosen by a commander or the team's leader
+ * (the officer whose own teams it is: `maySetTeamInterval`); a member's phone takes a fix that
+ * often while they share. Their own consent stays the on/off switch.
+ *
+ *   GET /api/teams/share-intervals                  every team's chosen interval
+ *   PUT /api/teams/:orgId/share-interval { intervalMs }   a commander's or the team leader's choice
+ */
+export const SHARE_INTERVALS_MS = [10_000, 60_000, 300_000, 900_000] as const;
+/** A team nobody chose an interval for. */
+export const DEFAULT_SHARE_INTERVAL_MS = 60_000;
+
+export function isShareInterval(ms: unknown): ms is (typeof SHARE_INTERVALS_MS)[number] {
+	return (SHARE_INTERVALS_MS as readonly unknown[]).includes(ms);
+}
+
+/** Why a team's interval was not set (the `error` of the API's error body). */
+export const TEAM_INTERVAL_REFUSALS = {
+	/** 403: neither a commander nor the team's leader. */
+	notAllowed: 'team-interval-not-allowed',
+	/** 404: no such organisation. */
+	teamNotFound: 'team-not-found',
+	/** 400: not one of SHARE_INTERVALS_MS. */
+	notOffered: 'interval-not-offered'
+} as const;
+export type TeamIntervalRefusal = (typeof TEAM_INTERVAL_REFUSALS)[keyof typeof TEAM_INTERVAL_REFUSALS];
+
+export const SetTeamIntervalSchema = z.object({ intervalMs: z.number().int() });
+export type SetTeamInterval = z.infer<typeof SetTeamIntervalSchema>;
+
+export const TeamIntervalSchema = z.object({
+	orgId: z.string(),
+	intervalMs: z.number().int(),
+	/** Who chose it, and when (ISO-8601, server time). */
+	setBy: z.string(),
+	setAt: z.string()
+});
+export type TeamInterval = z.infer<typeof TeamIntervalSchema>;
+
+export const TeamIntervalsAnswerSchema = z.object({ intervals: z.array(TeamIntervalSchema) });
+export type TeamIntervalsAnswer = z.infer<typeof TeamIntervalsAnswerSchema>;
