@@ -85,4 +85,48 @@ describe('RoomConnection and refused changes', () => {
 			cmd.destroy();
 		}
 	});
+
+	it('an update refused for missing dependencies is mended by a rejoin, not dropped with the document', async () => {
+		// A frame lost on its way (between nodes, in the field) makes the server refuse the next one
+		// whole: it builds on changes the server does not have. Regression: the app then threw its
+		// document and outbox away, and both edits were lost.
+		const socket = await socketAs('commander');
+		const emit = socket.emit.bind(socket);
+		let dropNext = false;
+		(socket as unknown as { emit: (...a: unknown[]) => unknown }).emit = (...args: unknown[]) => {
+			const frame = args[2];
+			// A sync update frame: message type 0 (sync), sub-type 2 (update).
+			if (dropNext && args[0] === 'y' && frame instanceof Uint8Array && frame[0] === 0 && frame[1] === 2) {
+				dropNext = false;
+				return socket;
+			}
+			return (emit as (...a: unknown[]) => unknown)(...args);
+		};
+		const conn = new RoomConnection(ROOM, socket);
+		const reader = new RoomConnection(ROOM, await socketAs('leader'));
+		try {
+			await eventually(() => conn.synced && reader.synced, 10_000, 'both synced');
+			const doc = conn.doc;
+			const mine = new IncidentDoc(doc);
+			dropNext = true;
+			mine.setMeta({ name: 'lost-on-the-way' });
+			await new Promise((r) => setTimeout(r, 100));
+			expect(dropNext).toBe(false);
+			mine.patch('tasks', TASK, { description: 'builds on the lost one' });
+			const theirs = new IncidentDoc(reader.doc);
+			await eventually(
+				() =>
+					theirs.meta.get('name') === 'lost-on-the-way' &&
+					theirs.read<{ description?: string }>('tasks', TASK)?.description === 'builds on the lost one',
+				15_000,
+				'both edits reach another client'
+			);
+			await eventually(() => !conn.unsaved, 10_000, 'saved');
+			expect(conn.doc).toBe(doc);
+			expect(conn.refusal).toBeNull();
+		} finally {
+			conn.destroy();
+			reader.destroy();
+		}
+	});
 });

@@ -109,6 +109,12 @@ const COME_BACK_AFTER: ReadonlySet<CloseReasonName> = new Set<CloseReasonName>([
 const REJOIN_AFTER: ReadonlySet<CloseReasonName> = new Set<CloseReasonName>(['storage-failed']);
 /** Waits before rejoining a room after REJOIN_AFTER: doubling from the first to the last. */
 const REJOIN_MS = [500, 1000, 2000, 4000, 8000] as const;
+/**
+ * Refused whole because the server lacks what it builds on: the provider rejoins (a full catch-up
+ * by state vectors) this many times in a row before it hands the refusal on as one it cannot mend.
+ */
+const MISSING_DEPENDENCIES: CloseReasonName = 'update-missing-dependencies';
+const MAX_CATCH_UPS = 3;
 /** Sockets with a reconnect scheduled: one per socket, however many rooms it carries. */
 const reconnecting = new WeakSet<AppSocket>();
 
@@ -138,6 +144,8 @@ export class SyncProvider {
 	#joinRefused = false;
 	/** Rejoins tried since the last successful join (REJOIN_AFTER), and the one scheduled. */
 	#rejoins = 0;
+	/** Rejoins after `update-missing-dependencies` since the last acknowledged frame. */
+	#catchUps = 0;
 	#rejoinTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -273,6 +281,7 @@ export class SyncProvider {
 			// marked the change as kept for the next sync, so a refused frame showed as saved.
 			if (!ack.ok && ack.reason !== 'forbidden') this.#dirtyOffline = true;
 			this.#refreshUnsaved();
+			if (ack.ok) this.#catchUps = 0;
 			if (ack.ok && carried) this.opts.localChanges?.saved(carried.seq, carried.upTo);
 			if (ack.ok && ack.refused && ack.refused.length > 0)
 				this.opts.onRefusedChanges?.(this.room, ack.refused);
@@ -376,7 +385,23 @@ export class SyncProvider {
 	};
 
 	#onRefused = (room: string, refusal: ServerNotice): void => {
-		if (room === this.room) this.opts.onRefused?.(refusal);
+		if (room !== this.room || this.#destroyed) return;
+		// The server lacks changes this update builds on (an earlier frame lost between nodes, say):
+		// nothing in it is wrong, and dropping the document (what onRefused leads to) would lose it
+		// and everything typed since. Leave and join again instead: the server's step 1 then asks
+		// for everything it lacks, the missing changes included. Regression: after a Redis restart
+		// an owner refused a replica's reordered forwards, and the app threw the edits away.
+		if (refusal.reason === MISSING_DEPENDENCIES && this.#catchUps < MAX_CATCH_UPS && this.socket.connected) {
+			this.#catchUps++;
+			if (this.#inFlight > 0) this.#dirtyOffline = true;
+			this.#inFlight = 0;
+			this.#flightEpoch++;
+			this.#refreshUnsaved();
+			this.socket.emit('leave', this.room);
+			this.#onConnect();
+			return;
+		}
+		this.opts.onRefused?.(refusal);
 	};
 
 	#onClosed = (room: string, close: ServerNotice): void => {
