@@ -19,7 +19,11 @@
  *   map draws in one) to the start of the next is that frame's cost (WRAP_RAF). Long animation
  *   frames (over 50 ms, the browser's Long Animation Frames API) are reported beside them.
  *
- * Goals (issue 4): first render under 1.5 s, median frame under 16 ms. Only our server serves the
+ * Beside the first render, its phases as the page saw them (`../opening-phases.ts`): the HTML,
+ * the scripts run, the socket open, the sync message's arrival and the end of its handling.
+ *
+ * Goals (issue 14): first render under 1 s, median frame under 16 ms, p95 under 50 ms, no frame
+ * over 200 ms (the longest uncapped frame of the pan/zoom sequence). Only our server serves the
  * app, so the reference column stays empty; the scenario starts its own in-process server with the
  * app (the shared "ours" server runs without it) and ignores the one it is handed.
  */
@@ -35,6 +39,7 @@ import type { Page } from 'playwright-core';
 import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from '../../tests/e2e/helpers/browser.ts';
 import { makeTempDir, removeTempDir } from '../processes.ts';
 import { measureMainThreadCpu } from '../main-thread-cpu.ts';
+import { WATCH_OPENING, openingPhases } from '../opening-phases.ts';
 import { median } from '../stats.ts';
 import type { Measures, Scenario } from './scenario.ts';
 
@@ -339,8 +344,14 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'syncMs', label: 'navigation → document synced (ms)', digits: 0 },
 			{ key: 'firstRenderMs', label: 'navigation → every annotation and task drawn (ms)', digits: 0 },
 			{ key: 'drawAfterSyncMs', label: 'document synced → everything drawn (ms)', digits: 0 },
+			{ key: 'scriptsMs', label: '  opening: navigation → scripts run (DOMContentLoaded, ms)', digits: 0 },
+			{ key: 'wsOpenMs', label: '  opening: navigation → socket open (ms)', digits: 0 },
+			{ key: 'syncMessageMs', label: '  opening: navigation → sync message arrives (ms)', digits: 0 },
+			{ key: 'syncHandledMs', label: '  opening: navigation → sync message handled (ms)', digits: 0 },
+			{ key: 'syncKB', label: '  opening: sync message size (KB)', digits: 0 },
 			{ key: 'frameMedianMs', label: 'frame time while panning/zooming, median (ms, uncapped)', digits: 1 },
 			{ key: 'frameP95Ms', label: 'frame time while panning/zooming, p95 (ms, uncapped)', digits: 1 },
+			{ key: 'frameMaxMs', label: 'frame time while panning/zooming, longest (ms, uncapped)', digits: 0 },
 			{ key: 'frames', label: 'frames rendered while panning/zooming', digits: 0 },
 			{ key: 'longFrames', label: 'long animation frames (> 50 ms) while panning/zooming', digits: 0 },
 			{ key: 'longFrameMs', label: 'time in long animation frames while panning/zooming (ms)', digits: 0 },
@@ -350,13 +361,25 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'cpuTasksOver200', label: 'main-thread tasks over 200 ms CPU', digits: 0 },
 			{
 				key: 'firstRenderOverGoal',
-				label: 'first render over 1,500 ms (1 = yes)',
+				label: 'first render over 1,000 ms (1 = yes)',
 				digits: 0,
 				goal: { kind: 'zero' }
 			},
 			{
 				key: 'frameOverGoal',
 				label: 'median frame over 16 ms (1 = yes)',
+				digits: 0,
+				goal: { kind: 'zero' }
+			},
+			{
+				key: 'p95OverGoal',
+				label: 'p95 frame over 50 ms (1 = yes)',
+				digits: 0,
+				goal: { kind: 'zero' }
+			},
+			{
+				key: 'maxFrameOverGoal',
+				label: 'a frame over 200 ms (1 = yes)',
 				digits: 0,
 				goal: { kind: 'zero' }
 			}
@@ -402,8 +425,10 @@ export function render(annotations: number, tasks: number): Scenario {
 				await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
 				await page.waitForLoadState('networkidle');
 				await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
+				await page.addInitScript(WATCH_OPENING);
 				await page.goto(`${roomUrl}#tasks`);
 				const first = await waitForDrawn(page);
+				const phases = await openingPhases(page);
 
 				// Frame times, in a browser without the 60 Hz cap (see WRAP_RAF): the mouse pans
 				// and the wheel zooms.
@@ -434,12 +459,20 @@ export function render(annotations: number, tasks: number): Scenario {
 					};
 				});
 				const frameMedianMs = median(frames);
+				const frameP95Ms = percentile(frames, 95);
+				const frameMaxMs = frames.length ? Math.max(...frames) : NaN;
 				return {
 					syncMs: first.syncedAt,
 					firstRenderMs: first.drawnAt,
 					drawAfterSyncMs: first.drawnAt - first.syncedAt,
+					scriptsMs: phases.scriptsMs,
+					wsOpenMs: phases.wsOpenMs,
+					syncMessageMs: phases.syncMessageMs,
+					syncHandledMs: phases.syncHandledMs,
+					syncKB: phases.syncBytes / 1024,
 					frameMedianMs,
-					frameP95Ms: percentile(frames, 95),
+					frameP95Ms,
+					frameMaxMs,
 					frames: frames.length,
 					longFrames: longFrames ? longFrames.length : NaN,
 					longFrameMs: longFrames ? longFrames.reduce((a, b) => a + b, 0) : NaN,
@@ -447,9 +480,11 @@ export function render(annotations: number, tasks: number): Scenario {
 					cpuMaxTaskMs: cpu.maxTaskMs,
 					cpuTasksOver50: cpu.tasksOver50,
 					cpuTasksOver200: cpu.tasksOver200,
-					firstRenderOverGoal: first.drawnAt > 1500 ? 1 : 0,
+					firstRenderOverGoal: first.drawnAt > 1000 ? 1 : 0,
 					// No frame measured (the map never redrew while the mouse dragged it) fails the goal.
-					frameOverGoal: frames.length === 0 || frameMedianMs > 16 ? 1 : 0
+					frameOverGoal: frames.length === 0 || frameMedianMs > 16 ? 1 : 0,
+					p95OverGoal: frames.length === 0 || frameP95Ms > 50 ? 1 : 0,
+					maxFrameOverGoal: frames.length === 0 || frameMaxMs > 200 ? 1 : 0
 				};
 			} finally {
 				for (const b of browsers) await b.close();
