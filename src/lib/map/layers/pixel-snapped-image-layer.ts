@@ -14,6 +14,8 @@
  * The renderer also decides when the image is redrawn (`image-redraw.ts`): once the view has been
  * still for a moment, and one image layer of the map per frame; and while the view moves, image
  * layers next to each other are blended onto the map as one merged image (`movement-composite.ts`).
+ * A redraw of a layer that has an image takes two frames: the replay is built in the first and
+ * drawn in the second (`prebuild`), so neither frame does both.
  */
 import ImageCanvas from 'ol/ImageCanvas.js';
 import type ImageWrapper from 'ol/Image.js';
@@ -164,8 +166,9 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 		if (decision.kind === 'pass') return super.prepareFrame(frameState);
 		if (decision.kind === 'draw') {
 			const key = `${view}|${content}`;
-			if (!cheap && this.prebuilt === null) {
-				// First half of a redraw: build the replay now, draw it in the next frame.
+			if (!cheap && this.prebuilt === null && this.image) {
+				// First half of a redraw: build the replay now, draw it in the next frame. Not for the
+				// first image: nothing is shown until it is drawn, so it is drawn at once.
 				frameTurns.take(frameState);
 				this.prebuild(frameState);
 				this.prebuilt = key;
@@ -196,7 +199,8 @@ class PixelSnappedRenderer extends CanvasVectorImageLayerRenderer {
 	 * replay (every feature in the image's extent through the style function) for the frame state
 	 * OpenLayers' prepareFrame gives it (same extent, resolution and declutter flag, so that call
 	 * finds the replay current and only draws it). A redraw of 5,000 annotations was one task of
-	 * building and drawing; this splits it in two, about halves.
+	 * building and drawing (about 110 ms of CPU); traced after this split, 36 ms to build and 72 ms
+	 * to draw (the drawing includes rasterising the image).
 	 */
 	private prebuild(frameState: FrameState): void {
 		const self = this as unknown as { vectorRenderer_: CanvasVectorLayerRenderer; layerImageRatio_: number };
