@@ -425,6 +425,12 @@ export function render(annotations: number, tasks: number): Scenario {
 			{ key: 'cpuTasksOver50', label: 'main-thread tasks over 50 ms CPU', digits: 0 },
 			{ key: 'cpuTasksOver200', label: 'main-thread tasks over 200 ms CPU', digits: 0 },
 			{ key: 'emptyFirstRenderMs', label: 'reference, an empty room: navigation → drawn (ms)', digits: 0 },
+			{ key: 'emptyOpenCpuMs', label: 'reference, an empty room: opening main-thread CPU (ms)', digits: 0 },
+			{
+				key: 'emptyOpenCpuMaxTaskMs',
+				label: 'reference, an empty room: opening longest task, CPU (ms)',
+				digits: 0
+			},
 			{
 				key: 'emptyFrameMedianMs',
 				label: 'reference, an empty room: frame median (ms, uncapped)',
