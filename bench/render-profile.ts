@@ -3,7 +3,8 @@
  * same uncapped headless Chromium, profiled through the DevTools protocol while it opens and
  * while the mouse pans and the wheel zooms. Prints the top costs: the renderer main thread's
  * trace events by name (script, style, paint, raster, GC) and the JavaScript functions by self
- * time (CPU profile). `npx tsx bench/render-profile.ts [annotations] [tasks]`.
+ * time (CPU profile), and for the opening also by inclusive time. `OPEN_ONLY=1` stops after the
+ * opening. `npx tsx bench/render-profile.ts [annotations] [tasks]`.
  */
 import { loadConfig } from '../server/config.ts';
 import { silentLogger } from '../server/log.ts';
@@ -52,6 +53,33 @@ function topSelf(profile: CpuProfile, n: number): string[] {
 			.slice(0, n)
 			.map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`)
 	];
+}
+
+/**
+ * Inclusive time by function (each sample counts once for every distinct function on its stack),
+ * with column: the app's bundles are minified, so `file:line:column` is what finds the code.
+ */
+function topInclusive(profile: CpuProfile, n: number): string[] {
+	const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+	const parent = new Map<number, number>();
+	for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+	const incl = new Map<string, number>();
+	for (let i = 0; i < profile.samples.length; i++) {
+		const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+		const keys = new Set<string>();
+		for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+			const f = byId.get(id)!.callFrame;
+			if (!f.url) continue;
+			keys.add(
+				`${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${f.columnNumber + 1}`
+			);
+		}
+		for (const k of keys) incl.set(k, (incl.get(k) ?? 0) + dt);
+	}
+	return [...incl.entries()]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`);
 }
 
 interface TraceEvent {
@@ -123,6 +151,9 @@ async function main(): Promise<void> {
 			`== opening the room: synced ${first.syncedAt.toFixed(0)} ms, drawn ${first.drawnAt.toFixed(0)} ms`
 		);
 		console.log(topSelf(open, 30).join('\n'));
+		console.log('  -- inclusive (script functions with a URL)');
+		console.log(topInclusive(open, Number(process.env.TOP_INCLUSIVE ?? 40)).join('\n'));
+		if (process.env.OPEN_ONLY) return;
 
 		await page.waitForTimeout(500);
 		const events: TraceEvent[] = [];

@@ -20,6 +20,12 @@ const STATE_KEY = 'state';
 const SNAPSHOT_DELAY_MS = 2_000;
 /** How long after the first sync a room not yet on the device is written (after its first render). */
 const FIRST_SNAPSHOT_DELAY_MS = 300;
+/**
+ * After that delay, the first write also waits for the main thread to be idle (the first render
+ * done: the map draws its layers in successive frames), at most this long. On a loaded machine the
+ * 300 ms alone still landed the encoding of a 5,000-annotation room (2 MB) inside the first render.
+ */
+const FIRST_SNAPSHOT_IDLE_TIMEOUT_MS = 3_000;
 
 /** The origin of what is put back into a document from this device (never sent as new). */
 export const RESTORED = Symbol('restored');
@@ -43,6 +49,7 @@ export class LocalRoom {
 	readonly outbox: Outbox;
 	#doc: Y.Doc | null = null;
 	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	#snapshotIdle: number | null = null;
 	#registryTimer: ReturnType<typeof setTimeout> | null = null;
 	#closed = false;
 	/** Whether the device holds a copy of the document (read at open, or written since). */
@@ -124,18 +131,33 @@ export class LocalRoom {
 	}
 
 	#scheduleSnapshot = (): void => {
-		if (this.#snapshotTimer || this.#closed) return;
+		if (this.#snapshotTimer || this.#snapshotIdle !== null || this.#closed) return;
 		// Nothing kept yet: write soon after the first sync, but not in the frames that draw it
 		// (encoding a large room is a task of tens of milliseconds on a phone).
-		const delay = this.#kept ? SNAPSHOT_DELAY_MS : FIRST_SNAPSHOT_DELAY_MS;
+		const first = !this.#kept;
+		const delay = first ? FIRST_SNAPSHOT_DELAY_MS : SNAPSHOT_DELAY_MS;
 		this.#snapshotTimer = setTimeout(() => {
 			this.#snapshotTimer = null;
-			this.#writeSnapshot();
+			if (first && typeof requestIdleCallback === 'function') {
+				this.#snapshotIdle = requestIdleCallback(
+					() => {
+						this.#snapshotIdle = null;
+						this.#writeSnapshot();
+					},
+					{ timeout: FIRST_SNAPSHOT_IDLE_TIMEOUT_MS }
+				);
+			} else this.#writeSnapshot();
 		}, delay);
 	};
 
 	/** Writes a pending snapshot now (the page is hidden or being left). */
 	#flush = (): void => {
+		if (this.#snapshotIdle !== null) {
+			cancelIdleCallback(this.#snapshotIdle);
+			this.#snapshotIdle = null;
+			this.#writeSnapshot();
+			return;
+		}
 		if (!this.#snapshotTimer) return;
 		clearTimeout(this.#snapshotTimer);
 		this.#snapshotTimer = null;
