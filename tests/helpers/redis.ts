@@ -68,7 +68,9 @@ export async function startRedis(): Promise<TestRedis> {
 	};
 	const kill = async (): Promise<void> => {
 		const p = proc;
-		if (!p || p.exitCode !== null) return;
+		// Killed before (a test that kills it and then stops it): its exit code stays null, its
+		// signal is set, and 'exit' does not fire again.
+		if (!p || p.exitCode !== null || p.signalCode !== null) return;
 		const exited = new Promise((r) => p.once('exit', r));
 		p.kill('SIGKILL');
 		await exited;
