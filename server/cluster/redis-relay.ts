@@ -7,8 +7,13 @@
  * `onReconnect` tells the feeds to catch up after the subscriber connection came back.
  *
  * A message is the sequence number (8 bytes, big-endian) followed by the update's bytes.
+ *
+ * Nothing here holds a stop while Redis is away: an unsubscribe is waited for only while the
+ * subscriber is connected, and at most STOP_WAIT_MS; `close` destroys a connection that does not
+ * answer (node-redis' graceful close waits for every queued command, so for Redis to come back).
  */
 import { createClient } from 'redis';
+import { closeClient, settleWithin, STOP_WAIT_MS } from './redis-settle.ts';
 
 export interface RedisRelayOptions {
 	url: string;
@@ -44,6 +49,7 @@ export class RedisRelay {
 	readonly #prefix: string;
 	readonly #reconnectListeners = new Set<() => void>();
 	#ready = 0;
+	#closed = false;
 
 	private constructor(
 		private readonly pub: Client,
@@ -84,13 +90,13 @@ export class RedisRelay {
 
 	/** Publishes a committed update of `room` (never before its commit). */
 	async publish(room: string, seq: number, update: Uint8Array): Promise<void> {
-		if (this.opts.dropPublish?.(room, seq)) return;
+		if (this.#closed || this.opts.dropPublish?.(room, seq)) return;
 		await this.pub.publish(this.#roomChannel(room), encodeRelayed(seq, update));
 	}
 
 	/** Announces the head sequence numbers of the rooms this node owns. */
 	async announceHeads(heads: ReadonlyArray<{ room: string; seq: number }>): Promise<void> {
-		if (heads.length === 0) return;
+		if (this.#closed || heads.length === 0) return;
 		await this.pub.publish(this.#headsChannel, JSON.stringify(heads));
 	}
 
@@ -102,7 +108,7 @@ export class RedisRelay {
 			if (decoded) listener(decoded.seq, decoded.update);
 		};
 		await this.sub.subscribe(channel, onMessage, true);
-		return () => this.sub.unsubscribe(channel, onMessage, true);
+		return () => this.#unsubscribe(channel, onMessage);
 	}
 
 	/** Listens to head announcements. */
@@ -119,7 +125,7 @@ export class RedisRelay {
 
 	/** Publishes a message of the cluster's own on `<prefix>:<name>` (forwarding, presence). */
 	async send(name: string, message: Buffer): Promise<void> {
-		if (this.opts.dropSend?.(name, message)) return;
+		if (this.#closed || this.opts.dropSend?.(name, message)) return;
 		await this.pub.publish(`${this.#prefix}:${name}`, message);
 	}
 
@@ -127,7 +133,18 @@ export class RedisRelay {
 	async listen(name: string, listener: (message: Buffer) => void): Promise<() => Promise<void>> {
 		const channel = `${this.#prefix}:${name}`;
 		await this.sub.subscribe(channel, listener, true);
-		return () => this.sub.unsubscribe(channel, listener, true);
+		return () => this.#unsubscribe(channel, listener);
+	}
+
+	/**
+	 * Stops listening. Waited for only while the subscriber is connected (and at most
+	 * STOP_WAIT_MS): queued while Redis is away, it would settle only once Redis is back, and it
+	 * matters little then (the listener is gone; the connection ends with the node).
+	 */
+	async #unsubscribe(channel: string, listener: (message: Buffer) => void): Promise<void> {
+		if (this.#closed) return;
+		const wait = this.sub.isReady ? STOP_WAIT_MS : 0;
+		await settleWithin(this.sub.unsubscribe(channel, listener, true), wait, (err) => this.opts.onError?.(err));
 	}
 
 	/** The publishing connection, for plain commands of the cluster's own (login throttle). */
@@ -150,7 +167,10 @@ export class RedisRelay {
 		this.#reconnectListeners.add(listener);
 	}
 
+	/** Closes both connections; waits for Redis at most STOP_WAIT_MS (none if it is away). */
 	async close(): Promise<void> {
-		await Promise.allSettled([this.pub.close(), this.sub.close()]);
+		if (this.#closed) return;
+		this.#closed = true;
+		await Promise.all([closeClient(this.pub), closeClient(this.sub)]);
 	}
 }

@@ -6,9 +6,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Router } from 'express';
-import { createClient } from 'redis';
 import { tileOrigins, type MapLayerConfig } from '#domain/map-layers';
 import { Close } from '#domain/protocol';
 import type { Config } from '../config.ts';
@@ -19,6 +17,7 @@ import type { Authenticate } from '../transport/authenticate.ts';
 import { createHttpApp } from '../transport/http-app.ts';
 import { attachSocketIO, closeSocketIO } from '../transport/socketio.ts';
 import { attachYWebsocket } from '../transport/y-websocket.ts';
+import { useRedisAdapter } from './socketio-redis-adapter.ts';
 
 export interface Transports {
 	server: http.Server;
@@ -55,19 +54,9 @@ export async function listen(opts: {
 	const io = attachSocketIO(server, { registry, authenticate, maxMessageBytes: config.maxMessageBytes, log });
 	// Several nodes: Socket.IO's own events (not document state: rooms resync by state vectors)
 	// reach sockets on every node through Redis.
-	let closeAdapter = async (): Promise<void> => undefined;
-	if (config.cluster) {
-		const pub = createClient({ url: config.cluster.redisUrl });
-		const sub = pub.duplicate();
-		const onError = (err: unknown): void => log.debug({ err: String(err) }, 'Socket.IO adapter: Redis error');
-		pub.on('error', onError);
-		sub.on('error', onError);
-		await Promise.all([pub.connect(), sub.connect()]);
-		io.adapter(createAdapter(pub, sub, { key: `${config.cluster.prefix}:socket.io` }));
-		closeAdapter = async () => {
-			await Promise.allSettled([pub.close(), sub.close()]);
-		};
-	}
+	const adapter = config.cluster
+		? await useRedisAdapter(io, { url: config.cluster.redisUrl, prefix: config.cluster.prefix, log })
+		: null;
 	io.on('connection', (socket) => {
 		const who = socket.data.identity;
 		if (!who) return;
@@ -101,7 +90,7 @@ export async function listen(opts: {
 			yws.closeAll(Close.ShuttingDown);
 			// Resolves once each client's queued `closed` (4503) has been flushed.
 			await closeSocketIO(io);
-			await closeAdapter();
+			await adapter?.close();
 		}
 	};
 }
