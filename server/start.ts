@@ -1,6 +1,7 @@
 /**
  * `npm start`: builds the app if there is no build yet, starts the server, and stops it
- * gracefully on SIGTERM/SIGINT (pending writes committed, peers told why, exit code 0).
+ * gracefully on SIGTERM/SIGINT (pending writes committed, peers told why, exit code 0). A promise
+ * rejection nobody handled is logged, not fatal (unhandled-rejections.ts).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -8,10 +9,13 @@ import { buildIsCurrent, writeBuildStamp } from './build-stamp.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startSitroom } from './main.ts';
+import { logUnhandledRejections } from './unhandled-rejections.ts';
 
 async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
+	// Logged loudly instead of ending the process and every incident it owns: see the module.
+	logUnhandledRejections(process, log);
 	const root = process.cwd();
 	const buildDir = path.resolve('build');
 	if (config.serveApp && !buildIsCurrent(root, buildDir)) {
