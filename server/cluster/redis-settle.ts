@@ -15,6 +15,9 @@ type Client = ReturnType<typeof createClient>;
 /** How long a stop waits for Redis to answer a close or an unsubscribe. */
 export const STOP_WAIT_MS = 1000;
 
+/** How long a request (a login's throttle count) waits for Redis before doing without it. */
+export const ANSWER_WAIT_MS = 500;
+
 /**
  * Waits for `p` at most `ms` (not at all when `ms` is 0); never rejects: a rejection, now or
  * later, goes to `onError`. Resolves true if `p` fulfilled in time.
@@ -42,6 +45,19 @@ export async function settleWithin(
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/**
+ * `p`'s value if it fulfils within `ms`, otherwise undefined (rejected, late, or not asked at all
+ * when `ms` is 0). Never rejects; a later rejection is handled too.
+ */
+export async function answerWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+	let value: T | undefined;
+	const ok = await settleWithin(
+		p.then((v) => void (value = v)),
+		ms
+	);
+	return ok ? value : undefined;
 }
 
 /**
