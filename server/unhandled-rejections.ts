@@ -16,11 +16,7 @@ import type { Logger } from './log.ts';
 
 export const UNHANDLED_REJECTION = 'unhandled promise rejection (a defect): logged, the process carries on';
 
-export function logUnhandledRejections(
-	proc: Pick<EventEmitter, 'on'>,
-	log: Logger,
-	perSecond = 10
-): void {
+export function logUnhandledRejections(proc: Pick<EventEmitter, 'on'>, log: Logger, perSecond = 10): void {
 	let windowStart = 0;
 	let inWindow = 0;
 	let suppressed = 0;

@@ -86,29 +86,35 @@ export class OwnerDesk {
 		}
 		const r = remote;
 		r.lastUsed = Date.now();
-		r.chain = r.chain.then(async () => {
-			if (joining) {
-				try {
-					await joining;
-				} catch (err) {
-					// The stand-in is not in the room (a join hook refused it, or could not read the
-					// database): its client is not either, as a local client whose join failed. Its
-					// node closes it by that reason (storage-failed: it rejoins and sends what it kept).
-					// A stand-in the room closed already (its commit failed: the room closed every peer)
-					// is not closed twice.
-					const refusal = refusalOf(err);
-					const open = this.#remotes.get(key) === r;
-					if (open) this.#remotes.delete(key);
-					if (open && !refusal.ok) r.close(refusal.close, refusal.message);
-					this.#answer(from, id, room, refusal);
-					return;
+		r.chain = r.chain
+			.then(async () => {
+				if (joining) {
+					try {
+						await joining;
+					} catch (err) {
+						// The stand-in is not in the room (a join hook refused it, or could not read the
+						// database): its client is not either, as a local client whose join failed. Its
+						// node closes it by that reason (storage-failed: it rejoins and sends what it kept).
+						// A stand-in the room closed already (its commit failed: the room closed every peer)
+						// is not closed twice.
+						const refusal = refusalOf(err);
+						const open = this.#remotes.get(key) === r;
+						if (open) this.#remotes.delete(key);
+						if (open && !refusal.ok) r.close(refusal.close, refusal.message);
+						this.#answer(from, id, room, refusal);
+						return;
+					}
 				}
-			}
-			const result = await new Promise<FrameResult>((resolve) =>
-				room.receive(r, syncFrame(SyncType.update, bytes), resolve, message.deviceAt)
-			);
-			this.#answer(from, id, room, result);
-		});
+				const result = await new Promise<FrameResult>((resolve) =>
+					room.receive(r, syncFrame(SyncType.update, bytes), resolve, message.deviceAt)
+				);
+				this.#answer(from, id, room, result);
+			})
+			.catch((err: unknown) => {
+				// Not expected (refusals are answers): logged, and the chain stays usable for this
+				// client's next frames; unanswered, its node asks again.
+				this.#opts.log.error({ room: message.room, from, err }, 'a forwarded frame failed');
+			});
 	}
 
 	#change(message: Extract<ToOwner, { kind: 'change' }>, bytes: Uint8Array): void {

@@ -144,7 +144,9 @@ export class RedisRelay {
 	async #unsubscribe(channel: string, listener: (message: Buffer) => void): Promise<void> {
 		if (this.#closed) return;
 		const wait = this.sub.isReady ? STOP_WAIT_MS : 0;
-		await settleWithin(this.sub.unsubscribe(channel, listener, true), wait, (err) => this.opts.onError?.(err));
+		await settleWithin(this.sub.unsubscribe(channel, listener, true), wait, (err) =>
+			this.opts.onError?.(err)
+		);
 	}
 
 	/** The publishing connection, for plain commands of the cluster's own (login throttle). */

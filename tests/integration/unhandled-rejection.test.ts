@@ -27,7 +27,11 @@ it('[unhandled-3] an unhandled rejection in the server process is logged at leve
 	const child = await startChildServer(dataDir, {
 		NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${preload}`.trim()
 	});
-	await eventually(() => child.logs.some((l) => l.msg === UNHANDLED_REJECTION), 20_000, 'the rejection logged');
+	await eventually(
+		() => child.logs.some((l) => l.msg === UNHANDLED_REJECTION),
+		20_000,
+		'the rejection logged'
+	);
 	const line = child.logs.find((l) => l.msg === UNHANDLED_REJECTION)!;
 	expect(line.level).toBe(50);
 	expect((line.err as { message?: string }).message).toBe('rejected on purpose');
