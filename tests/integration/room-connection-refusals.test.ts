@@ -86,6 +86,31 @@ describe('RoomConnection and refused changes', () => {
 		}
 	});
 
+	it('shows the refusal of a socket turned away before the room was opened on it', async () => {
+		// The room page opens the shared socket as the app starts, and the room on it only once the
+		// device's copy is open. A socket the server refused (no session, or an expired one) in that
+		// gap tries no more; the room must still learn why, or it says "connecting" for ever and the
+		// expired session is never offered to sign in again.
+		const socket: AppSocket = ioClient(server.url, {
+			transports: ['websocket'],
+			extraHeaders: { origin: server.url },
+			reconnectionDelay: 50,
+			forceNew: true
+		});
+		sockets.push(socket);
+		await new Promise<void>((resolve) => socket.once('connect_error', () => resolve()));
+		expect(socket.active).toBe(false);
+		const conn = new RoomConnection(ROOM, socket);
+		try {
+			await eventually(() => conn.closed !== null, 10_000, 'the refusal reaches the room');
+			expect(conn.closed?.reason).toBe('unauthenticated');
+			expect(conn.status).toBe('disconnected');
+			expect(conn.synced).toBe(false);
+		} finally {
+			conn.destroy();
+		}
+	});
+
 	it('an update refused for missing dependencies is mended by a rejoin, not dropped with the document', async () => {
 		// A frame lost on its way (between nodes, in the field) makes the server refuse the next one
 		// whole: it builds on changes the server does not have. Regression: the app then threw its

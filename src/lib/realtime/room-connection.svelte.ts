@@ -126,8 +126,9 @@ export class RoomConnection {
 		if (this.#destroyed) return;
 		this.#closed = null;
 		this.#provider?.destroy();
+		// The new provider connects the socket again if the server had turned it away (asking twice
+		// would send a second connect packet on an open manager).
 		this.#provider = this.#connect();
-		if (!this.socket.connected) this.socket.connect();
 	}
 
 	dismissRefusal(): void {

@@ -165,6 +165,10 @@ export class SyncProvider {
 		socket.on('closed', this.#onClosed);
 		socket.on('connect_error', this.#onConnectError);
 		if (socket.connected) this.#onConnect();
+		// Turned away (no session, an expired one) before this room was opened on it: a socket the
+		// server refused tries no more, so it asks again, and the answer, refusal or connection,
+		// comes here. The room page opens the socket as the app starts, ahead of its rooms.
+		else if (!socket.active) socket.connect();
 	}
 
 	get state(): SyncState {
