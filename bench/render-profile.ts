@@ -6,17 +6,13 @@
  * time (CPU profile), and for the opening also by inclusive time. `OPEN_ONLY=1` stops after the
  * opening. `npx tsx bench/render-profile.ts [annotations] [tasks]`.
  */
-import { loadConfig } from '../server/config.ts';
-import { silentLogger } from '../server/log.ts';
-import { startSitroom } from '../server/main.ts';
 import { ensureAppBuild } from '../tests/e2e/helpers/app-build.ts';
 import { launchBrowser } from '../tests/e2e/helpers/browser.ts';
-import { makeTempDir, removeTempDir } from './processes.ts';
 import {
 	FRAME_FLAGS,
-	PASSWORD,
 	WATCH_FIRST_RENDER,
-	commanderPage,
+	startRenderServer,
+	warmCommanderPage,
 	panAndZoom,
 	seedIncident,
 	waitForDrawn
@@ -118,26 +114,11 @@ async function main(): Promise<void> {
 	const annotations = Number(process.argv[2] ?? 5000);
 	const tasks = Number(process.argv[3] ?? 1000);
 	await ensureAppBuild();
-	const dataDir = makeTempDir('sitroom-render-profile-');
-	const app = await startSitroom(
-		loadConfig({
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			SERVE_APP: '1',
-			LOG_LEVEL: 'silent',
-			SITROOM_DEMO: '1',
-			SITROOM_DEMO_PASSWORD: PASSWORD
-		}),
-		silentLogger()
-	);
+	const app = await startRenderServer('sitroom-render-profile-');
 	const browser = await launchBrowser({ block: 'proxy', args: FRAME_FLAGS });
 	try {
 		const incident = await seedIncident(app.url, annotations, tasks);
-		const page = await commanderPage(browser, app.url);
-		await page.goto(`${app.url}/`);
-		await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
-		await page.waitForLoadState('networkidle');
+		const page = await warmCommanderPage(browser, app.url);
 		await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
 		const cdp = await page.context().newCDPSession(page);
 		await cdp.send('Profiler.enable');
@@ -185,7 +166,6 @@ async function main(): Promise<void> {
 	} finally {
 		await browser.close();
 		await app.stop();
-		removeTempDir(dataDir);
 	}
 }
 

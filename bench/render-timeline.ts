@@ -7,18 +7,15 @@
  * Thread time is what the page itself ran, whatever the machine's load (bench/main-thread-cpu.ts).
  * `npx tsx bench/render-timeline.ts [annotations] [tasks] [min task ms]`.
  */
-import { loadConfig } from '../server/config.ts';
-import { silentLogger } from '../server/log.ts';
-import { startSitroom } from '../server/main.ts';
 import { ensureAppBuild } from '../tests/e2e/helpers/app-build.ts';
 import { launchBrowser } from '../tests/e2e/helpers/browser.ts';
 import type { CDPSession } from 'playwright-core';
-import { makeTempDir, removeTempDir } from './processes.ts';
+import { percentile } from './stats.ts';
 import {
 	FRAME_FLAGS,
-	PASSWORD,
 	WATCH_FIRST_RENDER,
-	commanderPage,
+	startRenderServer,
+	warmCommanderPage,
 	panAndZoom,
 	seedIncident,
 	waitForDrawn
@@ -134,35 +131,16 @@ function summarise(task: Task, origin: number): string {
 	return `${((task.start - origin) / 1000).toFixed(0).padStart(6)} ms  wall ${task.wall.toFixed(0).padStart(5)}  cpu ${task.cpu.toFixed(0).padStart(5)}  ${top}`;
 }
 
-function pct(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 async function main(): Promise<void> {
 	const annotations = Number(process.argv[2] ?? 5000);
 	const tasks = Number(process.argv[3] ?? 1000);
 	const minMs = Number(process.argv[4] ?? 15);
 	await ensureAppBuild();
-	const dataDir = makeTempDir('sitroom-render-timeline-');
-	const app = await startSitroom(
-		loadConfig({
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			SERVE_APP: '1',
-			LOG_LEVEL: 'silent',
-			SITROOM_DEMO: '1',
-			SITROOM_DEMO_PASSWORD: PASSWORD
-		}),
-		silentLogger()
-	);
+	const app = await startRenderServer('sitroom-render-timeline-');
 	const browser = await launchBrowser({ block: 'proxy', args: FRAME_FLAGS });
 	try {
 		const incident = await seedIncident(app.url, annotations, tasks);
-		const page = await commanderPage(browser, app.url);
-		await page.goto(`${app.url}/`);
-		await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
-		await page.waitForLoadState('networkidle');
+		const page = await warmCommanderPage(browser, app.url);
 		await page.addInitScript(WATCH_FIRST_RENDER(annotations, tasks));
 		if (process.env.COUNT_CALLS)
 			await page.addInitScript(`(() => {
@@ -208,14 +186,13 @@ async function main(): Promise<void> {
 		const panTasks = mainTasks(pan);
 		const cpus = panTasks.map((t) => t.cpu).sort((a, b) => a - b);
 		console.log(
-			`== panning and zooming: main-thread CPU ${cpus.reduce((a, b) => a + b, 0).toFixed(0)} ms in ${cpus.length} tasks; per task median ${pct(cpus, 50).toFixed(1)}, p95 ${pct(cpus, 95).toFixed(1)}, max ${pct(cpus, 100).toFixed(1)} ms`
+			`== panning and zooming: main-thread CPU ${cpus.reduce((a, b) => a + b, 0).toFixed(0)} ms in ${cpus.length} tasks; per task median ${percentile(cpus, 50).toFixed(1)}, p95 ${percentile(cpus, 95).toFixed(1)}, max ${percentile(cpus, 100).toFixed(1)} ms`
 		);
 		const panOrigin = panTasks[0]?.start ?? 0;
 		for (const t of panTasks) if (t.cpu >= minMs) console.log(summarise(t, panOrigin));
 	} finally {
 		await browser.close();
 		await app.stop();
-		removeTempDir(dataDir);
 	}
 }
 

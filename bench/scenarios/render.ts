@@ -33,14 +33,14 @@ import { IncidentDoc, type Annotation, type Task } from '#domain/incident-doc';
 import { SyncProvider, type AppSocket } from '../../src/lib/realtime/sync-provider.ts';
 import { loadConfig } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
-import { startSitroom, type Sitroom } from '../../server/main.ts';
+import { startSitroom } from '../../server/main.ts';
 import { ensureAppBuild } from '../../tests/e2e/helpers/app-build.ts';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, launchBrowser, type LaunchedBrowser } from '../../tests/e2e/helpers/browser.ts';
 import { makeTempDir, removeTempDir } from '../processes.ts';
 import { measureMainThreadCpu, type MainThreadCpu } from '../main-thread-cpu.ts';
 import { WATCH_OPENING, openingPhases, type OpeningPhases } from '../opening-phases.ts';
-import { median } from '../stats.ts';
+import { median, percentile } from '../stats.ts';
 import type { Measures, Scenario } from './scenario.ts';
 
 export const PASSWORD = 'bench-render-password';
@@ -285,10 +285,59 @@ export const FRAME_FLAGS = [
 	'--run-all-compositor-stages-before-draw'
 ];
 
-function percentile(values: number[], p: number): number {
-	if (values.length === 0) return NaN;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** Nearest-rank percentile of values in any order (stats.ts wants them sorted). */
+function percentileOf(values: readonly number[], p: number): number {
+	return percentile(
+		[...values].sort((a, b) => a - b),
+		p
+	);
+}
+
+export interface RenderServer {
+	url: string;
+	/** Stops the server and removes its data folder. */
+	stop(): Promise<void>;
+}
+
+/** Our server serving the built app with the demo seeded, in a fresh data folder, on a free port. */
+export async function startRenderServer(tempPrefix: string): Promise<RenderServer> {
+	const dataDir = makeTempDir(tempPrefix);
+	try {
+		const app = await startSitroom(
+			loadConfig({
+				PORT: '0',
+				HOST: '127.0.0.1',
+				DATA_DIR: dataDir,
+				SERVE_APP: '1',
+				LOG_LEVEL: 'silent',
+				SITROOM_DEMO: '1',
+				SITROOM_DEMO_PASSWORD: PASSWORD
+			}),
+			silentLogger()
+		);
+		return {
+			url: app.url,
+			stop: async () => {
+				await app.stop();
+				removeTempDir(dataDir);
+			}
+		};
+	} catch (err) {
+		removeTempDir(dataDir);
+		throw err;
+	}
+}
+
+/**
+ * The commander's page with the HTTP cache warmed on the incident list, as a duty officer's
+ * browser would be: what is measured next is the room's render, not the bundles' first download.
+ */
+export async function warmCommanderPage(browser: LaunchedBrowser, url: string): Promise<Page> {
+	const page = await commanderPage(browser, url);
+	await page.goto(`${url}/`);
+	await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
+	await page.waitForLoadState('networkidle');
+	return page;
 }
 
 /** Signs the commander in within a fresh context of `browser` and opens a page. */
@@ -482,22 +531,10 @@ export function render(annotations: number, tasks: number): Scenario {
 			}
 			ctx.log('checking the app build');
 			await ensureAppBuild();
-			const dataDir = makeTempDir('sitroom-bench-render-');
-			let app: Sitroom | null = null;
+			let app: RenderServer | null = null;
 			const browsers: LaunchedBrowser[] = [];
 			try {
-				app = await startSitroom(
-					loadConfig({
-						PORT: '0',
-						HOST: '127.0.0.1',
-						DATA_DIR: dataDir,
-						SERVE_APP: '1',
-						LOG_LEVEL: 'silent',
-						SITROOM_DEMO: '1',
-						SITROOM_DEMO_PASSWORD: PASSWORD
-					}),
-					silentLogger()
-				);
+				app = await startRenderServer('sitroom-bench-render-');
 				ctx.log(`seeding ${annotations} annotations and ${tasks} tasks`);
 				const incident = await seedIncident(app.url, annotations, tasks);
 				const roomUrl = `${app.url}/incidents/${incident}`;
@@ -507,13 +544,8 @@ export function render(annotations: number, tasks: number): Scenario {
 				// routes every request through this process: 30-50 ms each, some 450 ms per load).
 				const plain = await launchBrowser({ block: 'proxy' });
 				browsers.push(plain);
-				const page = await commanderPage(plain, app.url);
+				const page = await warmCommanderPage(plain, app.url);
 				const plainContext = page.context();
-				// Warm the HTTP cache once, as a duty officer's browser would be: the figure is the
-				// room's render, not the first download of the bundles.
-				await page.goto(`${app.url}/`);
-				await page.locator('[data-testid=incident-list]').waitFor({ timeout: 30_000 });
-				await page.waitForLoadState('networkidle');
 				const { first, phases, cpu: openCpu } = await openIn(page, `${roomUrl}#tasks`, annotations, tasks);
 				await page.close();
 
@@ -532,7 +564,7 @@ export function render(annotations: number, tasks: number): Scenario {
 				const emptyOpen = await openIn(await plainContext.newPage(), empty, 0, 0);
 				const emptyPan = await panFrames(await fpage.context().newPage(), empty, 0, 0);
 				const frameMedianMs = median(frames);
-				const frameP95Ms = percentile(frames, 95);
+				const frameP95Ms = percentileOf(frames, 95);
 				const frameMaxMs = frames.length ? Math.max(...frames) : NaN;
 				return {
 					syncMs: first.syncedAt,
@@ -564,7 +596,7 @@ export function render(annotations: number, tasks: number): Scenario {
 					emptyOpenCpuMs: emptyOpen.cpu.totalMs,
 					emptyOpenCpuMaxTaskMs: emptyOpen.cpu.maxTaskMs,
 					emptyFrameMedianMs: median(emptyPan.frames),
-					emptyFrameP95Ms: percentile(emptyPan.frames, 95),
+					emptyFrameP95Ms: percentileOf(emptyPan.frames, 95),
 					emptyFrameMaxMs: emptyPan.frames.length ? Math.max(...emptyPan.frames) : NaN,
 					emptyCpuMs: emptyPan.cpu.totalMs,
 					emptyCpuMaxTaskMs: emptyPan.cpu.maxTaskMs
@@ -572,7 +604,6 @@ export function render(annotations: number, tasks: number): Scenario {
 			} finally {
 				for (const b of browsers) await b.close();
 				await app?.stop();
-				removeTempDir(dataDir);
 			}
 		}
 	};
