@@ -22,69 +22,26 @@ import {
 	type RegisterRepository,
 	type StoredRegisterRow
 } from '../repository.ts';
+import {
+	REGISTER_ROW_COLUMNS,
+	registerRecordOf,
+	registerRowOf,
+	type RegisterRowCodec,
+	type RegisterRowRecord
+} from '../register-row.ts';
 
-interface RowRecord {
-	register: string;
-	id: string;
-	code: string;
-	name: string;
-	township: string | null;
-	owner_org_id: string | null;
-	lon: number | null;
-	lat: number | null;
-	demo: boolean;
-	data: Record<string, unknown>;
-	status: string | null;
-	status_detail: string | null;
-	status_at: string | null;
-	due_at: string | null;
-	version: number;
-	created_at: number;
-	updated_at: number;
-}
+/** PostgreSQL keeps the flag as a boolean and the free fields as jsonb. */
+const CODEC: RegisterRowCodec<boolean, Record<string, unknown>> = {
+	flag: (stored) => stored,
+	storeFlag: (flag) => flag,
+	data: (stored) => stored,
+	storeData: (data) => data
+};
+type RowRecord = RegisterRowRecord<boolean, Record<string, unknown>>;
+const fromRecord = (r: RowRecord): StoredRegisterRow => registerRowOf(r, CODEC);
+const toRecord = (row: StoredRegisterRow): RowRecord => registerRecordOf(row, CODEC);
 
-const fromRecord = (r: RowRecord): StoredRegisterRow => ({
-	register: r.register as RegisterName,
-	id: r.id,
-	code: r.code,
-	name: r.name,
-	township: r.township,
-	ownerOrgId: r.owner_org_id,
-	lon: r.lon,
-	lat: r.lat,
-	demo: r.demo,
-	data: r.data,
-	status: r.status,
-	statusDetail: r.status_detail,
-	statusAt: r.status_at,
-	dueAt: r.due_at,
-	version: r.version,
-	createdAt: r.created_at,
-	updatedAt: r.updated_at
-});
-
-const toRecord = (row: StoredRegisterRow): RowRecord => ({
-	register: row.register,
-	id: row.id,
-	code: row.code,
-	name: row.name,
-	township: row.township,
-	owner_org_id: row.ownerOrgId,
-	lon: row.lon,
-	lat: row.lat,
-	demo: row.demo,
-	data: row.data,
-	status: row.status,
-	status_detail: row.statusDetail,
-	status_at: row.statusAt,
-	due_at: row.dueAt,
-	version: row.version,
-	created_at: row.createdAt,
-	updated_at: row.updatedAt
-});
-
-const COLUMNS =
-	'register, id, code, name, township, owner_org_id, lon, lat, demo, data, status, status_detail, status_at, due_at, version, created_at, updated_at';
+const COLUMNS = REGISTER_ROW_COLUMNS;
 /** The columns' types, for jsonb_to_recordset. */
 const RECORD_TYPES = `register text, id text, code text, name text, township text, owner_org_id text,
 	lon double precision, lat double precision, demo boolean, data jsonb, status text, status_detail text,

@@ -17,69 +17,26 @@ import {
 	type RegisterRepository,
 	type StoredRegisterRow
 } from '../repository.ts';
+import {
+	REGISTER_ROW_COLUMNS,
+	registerRecordOf,
+	registerRowOf,
+	type RegisterRowCodec,
+	type RegisterRowRecord
+} from '../register-row.ts';
 
-interface RowRecord {
-	register: string;
-	id: string;
-	code: string;
-	name: string;
-	township: string | null;
-	owner_org_id: string | null;
-	lon: number | null;
-	lat: number | null;
-	demo: number;
-	data: string;
-	status: string | null;
-	status_detail: string | null;
-	status_at: string | null;
-	due_at: string | null;
-	version: number;
-	created_at: number;
-	updated_at: number;
-}
+/** SQLite keeps the flag as 0/1 and the free fields as JSON text. */
+const CODEC: RegisterRowCodec<number, string> = {
+	flag: (stored) => stored === 1,
+	storeFlag: (flag) => (flag ? 1 : 0),
+	data: (stored) => JSON.parse(stored) as Record<string, unknown>,
+	storeData: (data) => JSON.stringify(data)
+};
+type RowRecord = RegisterRowRecord<number, string>;
+const fromRecord = (r: RowRecord): StoredRegisterRow => registerRowOf(r, CODEC);
+const params = (row: StoredRegisterRow): RowRecord => registerRecordOf(row, CODEC);
 
-const fromRecord = (r: RowRecord): StoredRegisterRow => ({
-	register: r.register as RegisterName,
-	id: r.id,
-	code: r.code,
-	name: r.name,
-	township: r.township,
-	ownerOrgId: r.owner_org_id,
-	lon: r.lon,
-	lat: r.lat,
-	demo: r.demo === 1,
-	data: JSON.parse(r.data) as Record<string, unknown>,
-	status: r.status,
-	statusDetail: r.status_detail,
-	statusAt: r.status_at,
-	dueAt: r.due_at,
-	version: r.version,
-	createdAt: r.created_at,
-	updatedAt: r.updated_at
-});
-
-const params = (row: StoredRegisterRow) => ({
-	register: row.register,
-	id: row.id,
-	code: row.code,
-	name: row.name,
-	township: row.township,
-	owner_org_id: row.ownerOrgId,
-	lon: row.lon,
-	lat: row.lat,
-	demo: row.demo ? 1 : 0,
-	data: JSON.stringify(row.data),
-	status: row.status,
-	status_detail: row.statusDetail,
-	status_at: row.statusAt,
-	due_at: row.dueAt,
-	version: row.version,
-	created_at: row.createdAt,
-	updated_at: row.updatedAt
-});
-
-const COLUMNS =
-	'register, id, code, name, township, owner_org_id, lon, lat, demo, data, status, status_detail, status_at, due_at, version, created_at, updated_at';
+const COLUMNS = REGISTER_ROW_COLUMNS;
 
 export class SqliteRegisterRepository implements RegisterRepository {
 	readonly #db: SqliteDatabase;
