@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { ensureAppBuild } from './helpers/app-build.ts';
 import { CHROMIUM_PATH, skipWithoutChromium } from './helpers/browser.ts';
 
 const noChromium = skipWithoutChromium('map e2e');
@@ -77,6 +78,10 @@ describe.skipIf(noChromium)('situation map in Chromium', () => {
 	beforeAll(async () => {
 		const port = await freePort();
 		base = `http://127.0.0.1:${port}`;
+		// Another suite's `vite build` rewrites .svelte-kit/, which `vite dev` watches: the page
+		// would reload mid-test and lose its state (seen in CI on a clean checkout). The build is
+		// made (or waited for) first; once it is current no suite builds again.
+		await ensureAppBuild();
 		// The app shell asks the API for the session (the dev page needs none, but must get an answer).
 		api = await startTestServer();
 		vite = await startVite(port, api.port);
