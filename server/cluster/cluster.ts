@@ -20,19 +20,25 @@
  * - The owner announces its rooms' heads every HEADS_EVERY_MS; replicas catch up after any
  *   reconnection to Redis. Presence is relayed between the nodes of a room, never stored.
  */
+import { Close } from '#domain/protocol';
 import type { Logger } from '../log.ts';
 import type { CommittedPayload, RoomHooks } from '../rooms/hooks.ts';
 import type { RoomLifecycle, RoomLink, RoomRegistry } from '../rooms/registry.ts';
+import { refuse } from '../rooms/refusal.ts';
 import type { Room } from '../rooms/room.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { Forwarding } from './forwarder.ts';
 import type { Lease, LeaseStore } from './leases.ts';
 import { OwnerDesk } from './owner-desk.ts';
-import type { RedisRelay } from './redis-relay.ts';
+import { RelayUnavailableError, type RedisRelay } from './redis-relay.ts';
 import { RoomFeed } from './room-feed.ts';
 import { decodeMessage, encodeMessage, type FromOwner, type NodeMessage, type ToOwner } from './wire.ts';
 
 export const HEADS_EVERY_MS = 2000;
+
+/** A join's refusal while this node cannot reach Redis (clients retry storage-failed). */
+export const REDIS_AWAY =
+	'this server cannot reach the other servers (Redis) to open the room; it is tried again shortly';
 
 export interface ClusterOptions {
 	/** This node's id, unique per process (a restarted node is a new node). */
@@ -239,6 +245,11 @@ export class Cluster implements RoomLifecycle {
 			}
 		} catch (err) {
 			await this.#stop(part);
+			// Redis away: say so by name (the client retries storage-failed) rather than wait.
+			if (err instanceof RelayUnavailableError) {
+				this.#log.warn({ room: name, err: err.message }, 'room not opened: Redis is unreachable');
+				throw refuse(Close.StorageFailed, REDIS_AWAY);
+			}
 			throw err;
 		}
 		this.#parts.set(name, part);

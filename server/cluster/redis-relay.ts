@@ -11,6 +11,10 @@
  * Nothing here holds a stop while Redis is away: an unsubscribe is waited for only while the
  * subscriber is connected, and at most STOP_WAIT_MS; `close` destroys a connection that does not
  * answer (node-redis' graceful close waits for every queued command, so for Redis to come back).
+ * Nor does it hold a room's opening: a subscription asked for while the subscriber is away, or
+ * not confirmed within SUBSCRIBE_WAIT_MS, fails with RelayUnavailableError (and is undone if it
+ * lands later), so a join is answered with a named refusal the client retries instead of waiting
+ * for Redis in node-redis' queue.
  */
 import { createClient } from 'redis';
 import { closeClient, settleWithin, STOP_WAIT_MS } from './redis-settle.ts';
@@ -28,6 +32,14 @@ export interface RedisRelayOptions {
 }
 
 export type Client = ReturnType<typeof createClient>;
+
+/** How long a room's opening waits for Redis to confirm a subscription. */
+export const SUBSCRIBE_WAIT_MS = 3000;
+
+/** Redis did not confirm a subscription in time (it is away): the room cannot be followed. */
+export class RelayUnavailableError extends Error {
+	override readonly name = 'RelayUnavailableError';
+}
 
 export type RelayListener = (seq: number, update: Uint8Array) => void;
 export type HeadsListener = (heads: ReadonlyArray<{ room: string; seq: number }>) => void;
@@ -100,15 +112,38 @@ export class RedisRelay {
 		await this.pub.publish(this.#headsChannel, JSON.stringify(heads));
 	}
 
-	/** Listens to a room's messages; resolves once subscribed (load the room after that). */
+	/**
+	 * Listens to a room's messages; resolves once subscribed (load the room after that). Fails
+	 * with RelayUnavailableError when Redis cannot confirm it now (see #subscribeNow).
+	 */
 	async subscribe(room: string, listener: RelayListener): Promise<() => Promise<void>> {
 		const channel = this.#roomChannel(room);
 		const onMessage = (message: Buffer): void => {
 			const decoded = decodeRelayed(message);
 			if (decoded) listener(decoded.seq, decoded.update);
 		};
-		await this.sub.subscribe(channel, onMessage, true);
+		await this.#subscribeNow(channel, onMessage);
 		return () => this.#unsubscribe(channel, onMessage);
+	}
+
+	/**
+	 * Subscribes, or fails at once while the subscriber is away, or after SUBSCRIBE_WAIT_MS
+	 * without Redis' confirmation. A subscription that Redis confirms after that is undone then:
+	 * nobody listens to it.
+	 */
+	async #subscribeNow(channel: string, listener: (message: Buffer) => void): Promise<void> {
+		if (this.#closed || !this.sub.isReady) {
+			throw new RelayUnavailableError(`Redis is unreachable: cannot subscribe to ${channel}`);
+		}
+		const asked = this.sub.subscribe(channel, listener, true);
+		if (await settleWithin(asked, SUBSCRIBE_WAIT_MS, (err) => this.opts.onError?.(err))) return;
+		asked.then(
+			() => void this.#unsubscribe(channel, listener),
+			() => undefined
+		);
+		throw new RelayUnavailableError(
+			`Redis did not confirm the subscription to ${channel} within ${SUBSCRIBE_WAIT_MS} ms`
+		);
 	}
 
 	/** Listens to head announcements. */
@@ -129,10 +164,13 @@ export class RedisRelay {
 		await this.pub.publish(`${this.#prefix}:${name}`, message);
 	}
 
-	/** Listens to `<prefix>:<name>`; resolves once subscribed, with how to stop. */
+	/**
+	 * Listens to `<prefix>:<name>`; resolves once subscribed, with how to stop. Fails with
+	 * RelayUnavailableError when Redis cannot confirm it now (see #subscribeNow).
+	 */
 	async listen(name: string, listener: (message: Buffer) => void): Promise<() => Promise<void>> {
 		const channel = `${this.#prefix}:${name}`;
-		await this.sub.subscribe(channel, listener, true);
+		await this.#subscribeNow(channel, listener);
 		return () => this.#unsubscribe(channel, listener);
 	}
 

@@ -48,6 +48,10 @@ export interface TestRedis {
 	kill(): Promise<void>;
 	/** Starts it again on the same port. */
 	restart(): Promise<void>;
+	/** SIGSTOP: connections stay open, nothing is answered (a Redis that hangs). */
+	pause(): void;
+	/** SIGCONT after pause(). */
+	resume(): void;
 	stop(): Promise<void>;
 }
 
@@ -76,5 +80,14 @@ export async function startRedis(): Promise<TestRedis> {
 		await exited;
 	};
 	await start();
-	return { url: `redis://127.0.0.1:${port}`, port, kill, restart: start, stop: kill };
+	const signal = (sig: NodeJS.Signals): void => void (proc as ChildProcess | null)?.kill(sig);
+	return {
+		url: `redis://127.0.0.1:${port}`,
+		port,
+		kill,
+		restart: start,
+		pause: () => signal('SIGSTOP'),
+		resume: () => signal('SIGCONT'),
+		stop: kill
+	};
 }
