@@ -19,6 +19,9 @@ import type { FromOwner, ToOwner } from './wire.ts';
 /** A stand-in that forwarded nothing for this long is let go (its client's node may be gone). */
 const IDLE_REMOTE_MS = 10 * 60_000;
 
+/** The answer to a frame whose client left before its stand-in had joined. */
+export const LEFT_BEFORE_JOINED = 'the client left before its stand-in joined the room';
+
 export interface OwnerDeskOptions {
 	/** The room, if this node owns it and it is ready. */
 	ownedRoom(name: string): Room | null;
@@ -102,6 +105,14 @@ export class OwnerDesk {
 						if (open) this.#remotes.delete(key);
 						if (open && !refusal.ok) r.close(refusal.close, refusal.message);
 						this.#answer(from, id, room, refusal);
+						return;
+					}
+					// Its client left (its node said `leave`) while the join waited in the room's
+					// queue: the leave found no member then. Leave now, or the stand-in stays a
+					// member for good (counted present, sent every update), and answer the frame.
+					if (this.#remotes.get(key) !== r) {
+						room.leave(r);
+						this.#answer(from, id, room, refused(Close.Normal, LEFT_BEFORE_JOINED));
 						return;
 					}
 				}

@@ -1,13 +1,14 @@
 /**
  * The owner's desk (server/cluster/owner-desk.ts) with a real Room on SQLite, no Redis needed: a
  * stand-in for another node's client whose join falls in a drain whose commit fails is answered
- * with a named refusal (storage-failed), and its client's node is told to close it once.
+ * with a named refusal (storage-failed), and its client's node is told to close it once; a
+ * stand-in whose client left while its join waited does not stay in the room.
  */
 import fs from 'node:fs';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Close } from '../../src/lib/domain/protocol.ts';
-import { OwnerDesk } from '../../server/cluster/owner-desk.ts';
+import { LEFT_BEFORE_JOINED, OwnerDesk } from '../../server/cluster/owner-desk.ts';
 import type { FromOwner } from '../../server/cluster/wire.ts';
 import { silentLogger } from '../../server/log.ts';
 import { Room } from '../../server/rooms/room.ts';
@@ -96,5 +97,51 @@ describe('owner desk', () => {
 		const closes = replies.filter((r) => r.message.kind === 'close');
 		expect(closes).toHaveLength(1);
 		expect(closes[0]!.message).toMatchObject({ conn: 'remote-1', reason: Close.StorageFailed.reason });
+	});
+	it('[desk-2] a stand-in whose client left while its join waited leaves the room, and its frame is answered', async () => {
+		const dir = tempDataDir('sitroom-desk-');
+		const { db, file } = openAt(dir, docLogMigrations);
+		const store = new SqliteDocStore(db, { file });
+		const room = new Room(
+			'r',
+			store,
+			[],
+			{ maxMessageBytes: 1 << 20, maxAwarenessStateBytes: 16384, snapshotEvery: 1000 },
+			silentLogger()
+		);
+		cleanup.push(async () => {
+			await room.close();
+			await store.close();
+			db.close();
+			fs.rmSync(dir, { recursive: true, force: true });
+		});
+		await room.loaded;
+		const local = new TestClient(null, () => room);
+		await room.join(local);
+		const replies: FromOwner[] = [];
+		const desk = new OwnerDesk({
+			ownedRoom: () => (room.state === 'ready' ? room : null),
+			reply: (_to, message) => replies.push(message),
+			log: silentLogger()
+		});
+		const from = { from: 'node-b', room: 'r', conn: 'remote-1' };
+		// The first forwarded frame makes the stand-in and queues its join; in the same turn, before
+		// the room drains its queue, the client's node says it left.
+		desk.handle(
+			{ kind: 'frame', id: 1, ...from, transport: 'socket.io', identity: null, deviceAt: null },
+			updateOf('remote')
+		);
+		desk.handle({ kind: 'leave', ...from });
+
+		await eventually(() => replies.some((m) => m.kind === 'result'), 3000, 'the frame is answered');
+		expect(replies.find((m) => m.kind === 'result')).toMatchObject({
+			kind: 'result',
+			id: 1,
+			result: { ok: false, close: Close.Normal, message: LEFT_BEFORE_JOINED }
+		});
+		// Regression: the join completed after the leave had found no member, so the stand-in stayed
+		// a member for good: two peers here instead of one.
+		expect([...room.peers]).toEqual([local]);
+		expect(room.doc.getMap('m').has('remote')).toBe(false);
 	});
 });
