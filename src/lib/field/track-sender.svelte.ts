@@ -51,10 +51,13 @@ export class TrackSender {
 	refused(incidentId: string): RefusedFixes[] {
 		return this.#refused.filter((r) => r.incidentId === incidentId);
 	}
-	/** Forgets the incident's notices (on the phone too), once the person has seen them. */
+	/**
+	 * Forgets the incident's notices (on the phone too), once the person has seen them: off the
+	 * screen only once the deletion is committed (a reload meanwhile would abort it).
+	 */
 	async dismiss(incidentId: string): Promise<void> {
-		this.#refused = this.#refused.filter((r) => r.incidentId !== incidentId);
 		await this.#queue.dismiss(incidentId);
+		this.#refused = this.#refused.filter((r) => r.incidentId !== incidentId);
 		await this.#reload();
 	}
 

@@ -50,10 +50,15 @@ export class RefusedChanges {
 		await done(tx);
 	}
 
+	/**
+	 * Forgets one, from the list only once its deletion is committed: a page closed or reloaded
+	 * right after the tap aborts a transaction still running, and the change would come back
+	 * after it had gone from the screen (seen in CI: dismissed, reloaded, listed again).
+	 */
 	async dismiss(id: string): Promise<void> {
-		this.#list = this.#list.filter((r) => r.id !== id);
 		const tx = this.db.transaction(REFUSED, 'readwrite', { durability: 'strict' });
 		tx.objectStore(REFUSED).delete(id);
 		await done(tx);
+		this.#list = this.#list.filter((r) => r.id !== id);
 	}
 }

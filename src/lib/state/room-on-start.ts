@@ -10,10 +10,13 @@ import { appSocket } from '$lib/realtime/socket';
 import { keptOnDevice } from '$lib/state/kept-on-device';
 import { session } from '$lib/state/session.svelte';
 
-/** The room page's address: /incidents/<id>, and nothing under it (the audit page). */
-const ROOM_PAGE = /^\/incidents\/([^/]+)\/?$/;
+/**
+ * The room page's address, /incidents/<id>, and the field view's, /field/<id>; nothing under
+ * them (the audit page).
+ */
+const ROOM_PAGE = /^\/(?:incidents|field)\/([^/]+)\/?$/;
 
-/** The room the address names when it is the room page, or null. */
+/** The room the address names when it is a room's page, or null. */
 export function roomOfPath(pathname: string): string | null {
 	const m = ROOM_PAGE.exec(pathname);
 	if (!m) return null;
