@@ -131,7 +131,7 @@ describe('owner desk', () => {
 			{ kind: 'frame', id: 1, ...from, transport: 'socket.io', identity: null, deviceAt: null },
 			updateOf('remote')
 		);
-		desk.handle({ kind: 'leave', ...from });
+		desk.handle({ kind: 'leave', ...from }, new Uint8Array());
 
 		await eventually(() => replies.some((m) => m.kind === 'result'), 3000, 'the frame is answered');
 		expect(replies.find((m) => m.kind === 'result')).toMatchObject({
