@@ -66,6 +66,9 @@ async function writeNote(page: Page, text: string): Promise<void> {
 	await form.locator('textarea').fill(text);
 	await form.locator('button[type=submit]').click();
 	await page.locator('[data-testid=task-thread]', { hasText: text }).waitFor();
+	// As the page says 已保存在本机 only then: a reload before the outbox's write commits aborts it
+	// (Chromium lost a write issued just before a reload in 1 of 50 tries here).
+	await page.locator('[data-testid=save-state][data-stored-locally=true]').waitFor({ timeout: 10_000 });
 }
 
 function saveState(page: Page) {
