@@ -2,13 +2,15 @@
  * Warnings end to end in real Chromium against a real server serving the built app: the command
  * centre issues a red flood warning to two townships through the form; each township officer's
  * page (opened before, on their first page) shows it at once, prominently and with a sound cue,
- * and they acknowledge; the issuer's closed-loop record shows both acknowledgements, live.
+ * and they acknowledge; the issuer's closed-loop record shows both acknowledgements, live. And a
+ * page whose event stream is cut still shows a new warning, by its re-read every minute.
  * Skips only when there is no Chromium at CHROMIUM_PATH (/usr/bin/chromium), and says so.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WARNING_REREAD_MS } from '../../src/lib/components/warnings/warning-stream.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
 import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
@@ -109,5 +111,42 @@ describe.skipIf(noChromium)('a warning in Chromium', () => {
 			.locator(`[data-testid=warning-alert][data-warning="${id}"]`)
 			.waitFor({ state: 'detached' });
 		await shot(commander, 'warnings-issuer-record');
+	}, 120_000);
+	it('reaches a township page whose event stream is cut, by the re-read under the stream', async () => {
+		// The stream never opens (a proxy that drops it; an event lost between two servers is the
+		// same to the page): only the page's own re-reads can bring the warning.
+		const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+		let streamTries = 0;
+		await ctx.route('**/api/warnings/events', (route) => {
+			streamTries++;
+			return route.abort('connectionreset');
+		});
+		await ctx.clock.install();
+		await loginThroughApi(ctx, server.url, 'chaotian');
+		const page = await ctx.newPage();
+		await page.goto(`${server.url}/`);
+		await page.locator('[data-testid=current-user]').waitFor();
+
+		const commander = await pageOf('commander');
+		await commander.goto(`${server.url}/warnings`);
+		const form = commander.locator('[data-testid=issue-warning-form]');
+		await form.locator('select[name=event]').selectOption('landslide');
+		await form.locator('select[name=level]').selectOption('orange');
+		await form.locator('input[name=title]').fill('沙河镇滑坡橙色预警');
+		await form.locator('select[name=targets]').selectOption([CHAOTIAN]);
+		await form.locator('textarea[name=instruction]').fill('加强巡查,做好转移准备。');
+		await form.locator('[data-testid=issue-submit]').click();
+		await commander.locator('[data-testid=ack-board]').waitFor({ timeout: 10_000 });
+		const id = decodeURIComponent(new URL(commander.url()).pathname.split('/').at(-1)!);
+
+		const alert = page.locator(`[data-testid=warning-alert][data-warning="${id}"]`);
+		await page.waitForTimeout(1_500);
+		expect(streamTries).toBeGreaterThanOrEqual(1);
+		await expect(alert.count()).resolves.toBe(0);
+		await page.clock.fastForward(WARNING_REREAD_MS);
+		await alert.waitFor({ timeout: 5_000 });
+		await expect(alert.textContent()).resolves.toContain('沙河镇滑坡橙色预警');
+		await ctx.close();
+		await commander.context().close();
 	}, 120_000);
 });

@@ -2,10 +2,16 @@
  * One event stream per page (GET /api/warnings/events, server-sent events) shared by whoever
  * listens: the alert banner and an open record page. The server decides which warnings a
  * connection hears of; EventSource reconnects by itself, and listeners reload what they show on
- * every (re)connection, so nothing missed while offline stays missed.
+ * every (re)connection, so nothing missed while offline stays missed. An event lost on a stream
+ * that stays open (between two servers when Redis dropped it, or by a proxy) would be missed
+ * until the next reconnection: listeners also reload every WARNING_REREAD_MS while the page is
+ * shown, so a warning reaches an open page within that time whatever the stream does.
  */
 import { WARNING_EVENTS_URL } from '$lib/api/warnings';
 import type { WarningEvent } from '$lib/domain/api/warnings';
+
+/** How often a shown page reads its unacknowledged warnings again, stream or not. */
+export const WARNING_REREAD_MS = 60_000;
 
 type Listener = (e: WarningEvent | 'connected') => void;
 
