@@ -31,7 +31,8 @@ describe('owner desk', () => {
 		for (const c of cleanup.splice(0).reverse()) await c();
 	});
 
-	it('[desk-1] a stand-in whose join falls in a failed commit is answered storage-failed, not never', async () => {
+	/** A room named 'r' on a SQLite log of its own, loaded; closed and removed after the test. */
+	async function openRoom(): Promise<{ room: Room; store: SqliteDocStore }> {
 		const dir = tempDataDir('sitroom-desk-');
 		const { db, file } = openAt(dir, docLogMigrations);
 		const store = new SqliteDocStore(db, { file });
@@ -49,6 +50,11 @@ describe('owner desk', () => {
 			fs.rmSync(dir, { recursive: true, force: true });
 		});
 		await room.loaded;
+		return { room, store };
+	}
+
+	it('[desk-1] a stand-in whose join falls in a failed commit is answered storage-failed, not never', async () => {
+		const { room, store } = await openRoom();
 		const author = new TestClient(null, () => room);
 		await room.join(author);
 		const replies: Array<{ to: string; message: FromOwner }> = [];
@@ -99,23 +105,7 @@ describe('owner desk', () => {
 		expect(closes[0]!.message).toMatchObject({ conn: 'remote-1', reason: Close.StorageFailed.reason });
 	});
 	it('[desk-2] a stand-in whose client left while its join waited leaves the room, and its frame is answered', async () => {
-		const dir = tempDataDir('sitroom-desk-');
-		const { db, file } = openAt(dir, docLogMigrations);
-		const store = new SqliteDocStore(db, { file });
-		const room = new Room(
-			'r',
-			store,
-			[],
-			{ maxMessageBytes: 1 << 20, maxAwarenessStateBytes: 16384, snapshotEvery: 1000 },
-			silentLogger()
-		);
-		cleanup.push(async () => {
-			await room.close();
-			await store.close();
-			db.close();
-			fs.rmSync(dir, { recursive: true, force: true });
-		});
-		await room.loaded;
+		const { room } = await openRoom();
 		const local = new TestClient(null, () => room);
 		await room.join(local);
 		const replies: FromOwner[] = [];

@@ -15,6 +15,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
+import { waitingRegistry } from './helpers/waiting-registry.ts';
 import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
 import { loginThroughApi } from './helpers/session.ts';
 
@@ -59,21 +60,8 @@ function askForUpdate(page: Page): Promise<string> {
 }
 
 /** How much waits on this device, as the registry the service worker reads says. */
-function waitingInRegistry(page: Page): Promise<number> {
-	return page.evaluate(
-		() =>
-			new Promise<number>((resolve, reject) => {
-				const r = indexedDB.open('sitroom-offline');
-				r.onerror = () => reject(r.error);
-				r.onsuccess = () => {
-					const get = r.result.transaction('waiting').objectStore('waiting').getAll();
-					get.onsuccess = () => {
-						r.result.close();
-						resolve((get.result as Array<{ count: number }>).reduce((n, e) => n + e.count, 0));
-					};
-				};
-			})
-	);
+async function waitingInRegistry(page: Page): Promise<number> {
+	return (await waitingRegistry(page)).reduce((n, e) => n + e.count, 0);
 }
 
 /**

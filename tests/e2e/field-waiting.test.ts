@@ -17,6 +17,7 @@ import { loginAt, setTeamIntervalAt } from '../helpers/auth.ts';
 import { jpegWithGps } from '../helpers/photos.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { ensureAppBuild } from './helpers/app-build.ts';
+import { waitingRegistry } from './helpers/waiting-registry.ts';
 import { launchBrowser, skipWithoutChromium, type LaunchedBrowser } from './helpers/browser.ts';
 import { loginThroughPage } from './helpers/session.ts';
 
@@ -60,24 +61,6 @@ afterAll(async () => {
 
 async function synced(page: Page): Promise<void> {
 	await page.locator('[data-testid=field-view][data-synced=true]').waitFor({ timeout: 30_000 });
-}
-
-/** The registry the service worker reads before installing an update, as stored. */
-function registry(page: Page): Promise<Array<{ room: string; kind?: string; count: number }>> {
-	return page.evaluate(
-		() =>
-			new Promise((resolve, reject) => {
-				const r = indexedDB.open('sitroom-offline');
-				r.onerror = () => reject(r.error);
-				r.onsuccess = () => {
-					const get = r.result.transaction('waiting').objectStore('waiting').getAll();
-					get.onsuccess = () => {
-						r.result.close();
-						resolve(get.result);
-					};
-				};
-			})
-	);
 }
 
 /** Taps `button` and answers the confirm dialog with `accept`; the dialog's text, or null if none. */
@@ -148,7 +131,9 @@ describe.skipIf(noChromium)('field: refused fixes and what waits on the phone', 
 
 		// What the service worker reads before installing an app update: every kind is there.
 		await expect
-			.poll(async () => (await registry(field)).map((e) => e.kind ?? 'changes').sort(), { timeout: 10_000 })
+			.poll(async () => (await waitingRegistry(field)).map((e) => e.kind ?? 'changes').sort(), {
+				timeout: 10_000
+			})
 			.toEqual(['changes', 'fixes', 'photos']);
 
 		const asked = await confirmText(field, '[data-testid=field-logout]', false);
@@ -170,7 +155,7 @@ describe.skipIf(noChromium)('field: refused fixes and what waits on the phone', 
 
 	it('logs out without asking once everything is on the server', async () => {
 		await phone.setOffline(false);
-		await expect.poll(async () => (await registry(field)).length, { timeout: 60_000 }).toBe(0);
+		await expect.poll(async () => (await waitingRegistry(field)).length, { timeout: 60_000 }).toBe(0);
 		const asked = await confirmText(field, '[data-testid=field-logout]', true);
 		expect(asked).toBeNull();
 		await field.waitForURL((u) => u.pathname.startsWith('/login'), { timeout: 15_000 });

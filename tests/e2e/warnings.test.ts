@@ -40,6 +40,23 @@ async function pageOf(username: string): Promise<Page> {
 	return page;
 }
 
+/** Issues a warning through the command centre's form; the new warning's id. */
+async function issueThroughForm(
+	commander: Page,
+	w: { event: string; level: string; title: string; targets: string[]; instruction: string }
+): Promise<string> {
+	await commander.goto(`${server.url}/warnings`);
+	const form = commander.locator('[data-testid=issue-warning-form]');
+	await form.locator('select[name=event]').selectOption(w.event);
+	await form.locator('select[name=level]').selectOption(w.level);
+	await form.locator('input[name=title]').fill(w.title);
+	await form.locator('select[name=targets]').selectOption(w.targets);
+	await form.locator('textarea[name=instruction]').fill(w.instruction);
+	await form.locator('[data-testid=issue-submit]').click();
+	await commander.locator('[data-testid=ack-board]').waitFor({ timeout: 10_000 });
+	return decodeURIComponent(new URL(commander.url()).pathname.split('/').at(-1)!);
+}
+
 beforeAll(async () => {
 	if (noChromium) return;
 	await ensureAppBuild();
@@ -56,17 +73,14 @@ describe.skipIf(noChromium)('a warning in Chromium', () => {
 	it('reaches two townships live with a sound; each acknowledges and the issuer’s record shows it', async () => {
 		const [chaotian, datan] = await Promise.all([pageOf('chaotian'), pageOf('datan')]);
 		const commander = await pageOf('commander');
-		await commander.goto(`${server.url}/warnings`);
-		const form = commander.locator('[data-testid=issue-warning-form]');
-		await form.locator('select[name=event]').selectOption('flood');
-		await form.locator('select[name=level]').selectOption('red');
-		await form.locator('input[name=title]').fill('嘉陵江朝天段洪水红色预警');
-		await form.locator('select[name=targets]').selectOption([CHAOTIAN, DATAN]);
-		await form.locator('textarea[name=instruction]').fill('立即转移沿河低洼地带群众,值班人员到岗到位。');
 		const issuedAt = Date.now();
-		await form.locator('[data-testid=issue-submit]').click();
-		await commander.locator('[data-testid=ack-board]').waitFor({ timeout: 10_000 });
-		const id = decodeURIComponent(new URL(commander.url()).pathname.split('/').at(-1)!);
+		const id = await issueThroughForm(commander, {
+			event: 'flood',
+			level: 'red',
+			title: '嘉陵江朝天段洪水红色预警',
+			targets: [CHAOTIAN, DATAN],
+			instruction: '立即转移沿河低洼地带群众,值班人员到岗到位。'
+		});
 		expect(id).toMatch(/^wrn-/);
 
 		for (const [page, name] of [
@@ -128,16 +142,13 @@ describe.skipIf(noChromium)('a warning in Chromium', () => {
 		await page.locator('[data-testid=current-user]').waitFor();
 
 		const commander = await pageOf('commander');
-		await commander.goto(`${server.url}/warnings`);
-		const form = commander.locator('[data-testid=issue-warning-form]');
-		await form.locator('select[name=event]').selectOption('landslide');
-		await form.locator('select[name=level]').selectOption('orange');
-		await form.locator('input[name=title]').fill('沙河镇滑坡橙色预警');
-		await form.locator('select[name=targets]').selectOption([CHAOTIAN]);
-		await form.locator('textarea[name=instruction]').fill('加强巡查,做好转移准备。');
-		await form.locator('[data-testid=issue-submit]').click();
-		await commander.locator('[data-testid=ack-board]').waitFor({ timeout: 10_000 });
-		const id = decodeURIComponent(new URL(commander.url()).pathname.split('/').at(-1)!);
+		const id = await issueThroughForm(commander, {
+			event: 'landslide',
+			level: 'orange',
+			title: '沙河镇滑坡橙色预警',
+			targets: [CHAOTIAN],
+			instruction: '加强巡查,做好转移准备。'
+		});
 
 		const alert = page.locator(`[data-testid=warning-alert][data-warning="${id}"]`);
 		await page.waitForTimeout(1_500);
