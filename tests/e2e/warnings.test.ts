@@ -138,8 +138,11 @@ describe.skipIf(noChromium)('a warning in Chromium', () => {
 		await ctx.clock.install();
 		await loginThroughApi(ctx, server.url, 'chaotian');
 		const page = await ctx.newPage();
+		// The banner's first read (at mount) is over before the warning exists.
+		const firstRead = page.waitForResponse((r) => r.url().includes('/api/warnings?') && r.ok());
 		await page.goto(`${server.url}/`);
 		await page.locator('[data-testid=current-user]').waitFor();
+		await firstRead;
 
 		const commander = await pageOf('commander');
 		const id = await issueThroughForm(commander, {
