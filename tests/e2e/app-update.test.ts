@@ -119,9 +119,10 @@ describe.skipIf(noChromium)('an app update on a field phone', () => {
 
 		// The registry the worker reads is written shortly after the outbox (100 ms).
 		await expect.poll(() => waitingInRegistry(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+		// Refused by the install's own check (with the realtime server cut, nothing else stops it:
+		// the same install succeeds below), and again when asked again.
 		expect(await askForUpdate(page)).toBe('redundant');
 		expect(await askForUpdate(page)).toBe('redundant');
-		expect(workerFetches).toBeGreaterThanOrEqual(1);
 
 		// Back in reach: the change reaches the server, and the same update now installs. It waits
 		// (as service workers do) until this page is closed.
