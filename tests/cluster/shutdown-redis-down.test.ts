@@ -50,8 +50,11 @@ describePostgres('stopping a node while Redis is away', () => {
 					Close.ShuttingDown.code,
 					Close.ShuttingDown.reason
 				]);
-			// Released, not left to expire: nobody holds either room's lease now.
-			for (const r of rooms) expect(await t.ownerOf(r)).toBeNull();
+			// Released, not left to expire: the stopped node holds neither lease now. The other node
+			// holds down-a for its client and may take that lease over at once (its lease check runs
+			// every third of the TTL; a CI run caught it doing so within the test's next steps).
+			expect(await t.ownerOf('down-b')).toBeNull();
+			expect([null, nodeIdOf(n2)]).toContain(await t.ownerOf('down-a'));
 			expect(n1.logs.filter((l) => l.msg === 'lease not released; it expires by itself')).toEqual([]);
 			// The other node stops cleanly too, with Redis still away.
 			const exit2 = await n2.terminate(30_000);
