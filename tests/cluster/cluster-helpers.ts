@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { connectRawSio, updateFrame, type RawSio } from '../helpers/raw-clients.ts';
@@ -71,6 +72,28 @@ export async function topology(extraEnv: Record<string, string> = {}): Promise<T
 			await client.end();
 			await redis.stop();
 			await dropSchema(schema);
+		}
+	};
+}
+
+/**
+ * Inside a describe: `open` starts a topology that is disposed after the test, and anything
+ * pushed on `cleanup` is undone after the test too, last first.
+ */
+export function topologiesPerTest(): {
+	cleanup: Array<() => Promise<void> | void>;
+	open(env?: Record<string, string>): Promise<Topology>;
+} {
+	const cleanup: Array<() => Promise<void> | void> = [];
+	afterEach(async () => {
+		for (const c of cleanup.splice(0).reverse()) await c();
+	});
+	return {
+		cleanup,
+		async open(env = {}) {
+			const t = await topology(env);
+			cleanup.push(() => t.dispose());
+			return t;
 		}
 	};
 }

@@ -5,26 +5,18 @@
  * last one too), PostgreSQL cut off from the owner, and forwarded updates dropped. In each,
  * nothing acknowledged is lost and every client converges.
  */
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { UNHANDLED_REJECTION } from '../../server/unhandled-rejections.ts';
 import { loginAt } from '../helpers/auth.ts';
 import { connectSio, eventually, waitForSioSync, type SioClient } from '../helpers/clients.ts';
 import { describePostgres, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { describeRedis } from '../helpers/redis.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
-import { nodeIdOf, sleep, topology, writer, type Topology, type Writer } from './cluster-helpers.ts';
+import { nodeIdOf, sleep, writer, type Writer, topologiesPerTest } from './cluster-helpers.ts';
 
 describePostgres('faults with several nodes', () => {
 	describeRedis('real processes', () => {
-		const cleanup: Array<() => Promise<void> | void> = [];
-		afterEach(async () => {
-			for (const c of cleanup.splice(0).reverse()) await c();
-		});
-		const open = async (env: Record<string, string> = {}): Promise<Topology> => {
-			const t = await topology(env);
-			cleanup.push(() => t.dispose());
-			return t;
-		};
+		const { cleanup, open } = topologiesPerTest();
 		const sio = async (url: string, room: string, cookie: string): Promise<SioClient> => {
 			const c = connectSio(url, room, { headers: { cookie } });
 			cleanup.push(() => c.destroy());

@@ -7,14 +7,14 @@
  */
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { afterEach, it } from 'vitest';
+import { it } from 'vitest';
 import { decodeFrame } from '../../src/lib/domain/frames.ts';
 import { loginAt } from '../helpers/auth.ts';
 import { eventually } from '../helpers/clients.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { awarenessFrame, connectRawSio, type RawSio } from '../helpers/raw-clients.ts';
 import { describeRedis } from '../helpers/redis.ts';
-import { sleep, topology, type Topology } from './cluster-helpers.ts';
+import { sleep, topologiesPerTest } from './cluster-helpers.ts';
 
 const hears = (raw: RawSio, text: string): boolean =>
 	raw.received.some((f) => {
@@ -24,15 +24,7 @@ const hears = (raw: RawSio, text: string): boolean =>
 
 describePostgres('presence for a newcomer on several nodes', () => {
 	describeRedis('real processes', () => {
-		const cleanup: Array<() => Promise<void> | void> = [];
-		afterEach(async () => {
-			for (const c of cleanup.splice(0).reverse()) await c();
-		});
-		const open = async (): Promise<Topology> => {
-			const t = await topology();
-			cleanup.push(() => t.dispose());
-			return t;
-		};
+		const { cleanup, open } = topologiesPerTest();
 		const raw = async (url: string, room: string, cookie: string): Promise<RawSio> => {
 			const r = await connectRawSio(url, room, cookie);
 			cleanup.push(() => r.disconnect());

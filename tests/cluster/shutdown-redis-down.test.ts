@@ -3,26 +3,19 @@
  * code 0, its clients told `server-shutting-down`, its leases released in PostgreSQL), not wait
  * for Redis until the grace period runs out. Real processes, a Redis of the test's own, killed.
  */
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { UNHANDLED_REJECTION } from '../../server/unhandled-rejections.ts';
 import { Close } from '#domain/protocol';
 import { loginAt } from '../helpers/auth.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { describeRedis } from '../helpers/redis.ts';
-import { nodeIdOf, sleep, topology, writer, type Topology } from './cluster-helpers.ts';
+import { nodeIdOf, sleep, topologiesPerTest, writer, type Topology } from './cluster-helpers.ts';
 
 describePostgres('stopping a node while Redis is away', () => {
 	describeRedis('real processes', () => {
-		const cleanup: Array<() => Promise<void>> = [];
-		afterEach(async () => {
-			for (const c of cleanup.splice(0).reverse()) await c();
-		});
-		const open = async (): Promise<Topology> => {
-			// A grace period far above what a clean stop takes, so waiting it out shows.
-			const t = await topology({ SHUTDOWN_GRACE_MS: '20000' });
-			cleanup.push(() => t.dispose());
-			return t;
-		};
+		const topologies = topologiesPerTest();
+		// A grace period far above what a clean stop takes, so waiting it out shows.
+		const open = (): Promise<Topology> => topologies.open({ SHUTDOWN_GRACE_MS: '20000' });
 
 		it('[shutdown-1] SIGTERM with Redis killed: exit 0 within seconds, clients told server-shutting-down, leases released', async () => {
 			const t = await open();

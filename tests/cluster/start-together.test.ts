@@ -7,23 +7,15 @@
  * every node (production mode deactivates them and revokes their sessions, in the shared database),
  * which is what a session of a demo account refused on the later node was.
  */
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loginAt } from '../helpers/auth.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { describeRedis } from '../helpers/redis.ts';
-import { sleep, topology, type Topology } from './cluster-helpers.ts';
+import { sleep, topologiesPerTest } from './cluster-helpers.ts';
 
 describePostgres('nodes started together', () => {
 	describeRedis('real processes', () => {
-		const cleanup: Array<() => Promise<void> | void> = [];
-		afterEach(async () => {
-			for (const c of cleanup.splice(0).reverse()) await c();
-		});
-		const open = async (env: Record<string, string> = {}): Promise<Topology> => {
-			const t = await topology(env);
-			cleanup.push(() => t.dispose());
-			return t;
-		};
+		const { open } = topologiesPerTest();
 
 		it('[start-1] three nodes started at once on an empty database all start; the demo is seeded once', async () => {
 			const t = await open();

@@ -7,16 +7,15 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { WarningEvent } from '../../src/lib/domain/api/warnings.ts';
 import { loginAt, type TestSession } from '../helpers/auth.ts';
 import { eventually } from '../helpers/clients.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { describeRedis } from '../helpers/redis.ts';
+import { countyWith } from '../helpers/county.ts';
 import { CHAOTIAN, validWarning, YANGMU } from '../warnings/helpers.ts';
-import { sleep, topology, type Topology } from './cluster-helpers.ts';
+import { sleep, topologiesPerTest } from './cluster-helpers.ts';
 
 interface Stream {
 	events: WarningEvent[];
@@ -92,26 +91,9 @@ async function receiver(): Promise<{ url: string; deliveries: Map<string, number
 	};
 }
 
-function countyWith(webhooks: unknown[]): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitroom-county-'));
-	fs.cpSync(path.resolve('jurisdiction/chaotian'), dir, { recursive: true });
-	const file = path.join(dir, 'warnings.json');
-	const county = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-	fs.writeFileSync(file, JSON.stringify({ ...county, webhooks }));
-	return dir;
-}
-
 describePostgres('warnings on several nodes', () => {
 	describeRedis('real processes', () => {
-		const cleanup: Array<() => Promise<void> | void> = [];
-		afterEach(async () => {
-			for (const c of cleanup.splice(0).reverse()) await c();
-		});
-		const open = async (env: Record<string, string> = {}): Promise<Topology> => {
-			const t = await topology(env);
-			cleanup.push(() => t.dispose());
-			return t;
-		};
+		const { cleanup, open } = topologiesPerTest();
 		const stream = async (url: string, cookie: string): Promise<Stream> => {
 			const s = await openStream(url, cookie);
 			cleanup.push(() => s.close());

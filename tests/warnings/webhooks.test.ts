@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WarningDetail } from '../../src/lib/domain/api/warnings.ts';
 import { signature } from '../../server/warnings/webhooks.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { countyWith } from '../helpers/county.ts';
 import { call } from '../incidents/helpers.ts';
 import { CHAOTIAN, until, validWarning, YANGMU } from './helpers.ts';
 
@@ -51,15 +52,6 @@ async function receiver(): Promise<{ url: string; got: Received[]; close(): Prom
 		got,
 		close: () => new Promise((r) => server.close(() => r()))
 	};
-}
-
-function countyWith(webhooks: unknown[]): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sitroom-county-'));
-	fs.cpSync(path.resolve('jurisdiction/chaotian'), dir, { recursive: true });
-	const file = path.join(dir, 'warnings.json');
-	const county = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-	fs.writeFileSync(file, JSON.stringify({ ...county, webhooks }));
-	return dir;
 }
 
 describe('outbound webhooks', () => {
